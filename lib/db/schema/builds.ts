@@ -1,0 +1,71 @@
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { institutions, users } from './tenancy';
+import { templateVersions } from './templates';
+import { unitGroups } from './unit-groups';
+
+export const buildStatus = pgEnum('build_status', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const stepStatus = pgEnum('build_step_status', ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']);
+export const logLevel = pgEnum('build_log_level', ['info', 'warn', 'error']);
+
+export type BuildOutput = { key: string; label: { ja: string; en: string }; kind: 'url' | 'text'; value: string };
+
+export const builds = pgTable('builds', {
+  id: uuid().primaryKey().defaultRandom(),
+  institutionId: uuid()
+    .notNull()
+    .references(() => institutions.id),
+  templateVersionId: uuid()
+    .notNull()
+    .references(() => templateVersions.id),
+  createdBy: uuid()
+    .notNull()
+    .references(() => users.id),
+  unitGroupId: uuid().references(() => unitGroups.id, { onDelete: 'set null' }),
+  status: buildStatus().notNull().default('QUEUED'),
+  parameters: jsonb().$type<Record<string, unknown>>().notNull(),
+  outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
+  error: text(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  startedAt: timestamp({ withTimezone: true }),
+  finishedAt: timestamp({ withTimezone: true }),
+});
+
+/** One row per step: the checkpoint a resumed worker reads to skip finished work. */
+export const buildSteps = pgTable(
+  'build_steps',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    buildId: uuid()
+      .notNull()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    position: integer().notNull(),
+    key: text().notNull(),
+    status: stepStatus().notNull().default('PENDING'),
+    attempts: integer().notNull().default(0),
+    error: text(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('build_steps_build_key').on(t.buildId, t.key)],
+);
+
+export const buildLogs = pgTable(
+  'build_logs',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    buildId: uuid()
+      .notNull()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    stepKey: text(),
+    level: logLevel().notNull().default('info'),
+    message: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('build_logs_build_id').on(t.buildId, t.id)],
+);
+
+export type Build = typeof builds.$inferSelect;
+export type BuildStep = typeof buildSteps.$inferSelect;
+export type BuildLog = typeof buildLogs.$inferSelect;
+export type BuildStatus = (typeof buildStatus.enumValues)[number];

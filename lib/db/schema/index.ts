@@ -1,0 +1,4 @@
+export * from './tenancy';
+export * from './templates';
+export * from './builds';
+export * from './unit-groups';

@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import { integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { institutions, users } from './tenancy';
+
+// State names follow OCS (VC / unit / node state diagrams).
+export const unitGroupState = pgEnum('unit_group_state', ['APPLYING', 'RUNNING', 'DELETING', 'ERROR', 'DELETED']);
+export const unitState = pgEnum('unit_state', ['BOOTING', 'RUNNING', 'DELETING', 'ERROR', 'DELETED']);
+export const nodeState = pgEnum('node_state', [
+  'BOOTING',
+  'RUNNING',
+  'SUSPENDING',
+  'SUSPENDED',
+  'RESUMING',
+  'SHUTTING_DOWN',
+  'POWER_OFF',
+  'STOPPING',
+  'STOPPED',
+  'CONTAINER_ERROR',
+  'HOST_ERROR',
+  'DELETING',
+  'DELETED',
+]);
+export const applicationState = pgEnum('application_state', ['STARTING', 'RUNNING', 'ERROR', 'STOPPED']);
+
+const timestamps = {
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+};
+
+export const unitGroups = pgTable(
+  'unit_groups',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    institutionId: uuid()
+      .notNull()
+      .references(() => institutions.id),
+    name: text().notNull(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    state: unitGroupState().notNull().default('APPLYING'),
+    stateReason: text(),
+    ...timestamps,
+    deletedAt: timestamp({ withTimezone: true }),
+  },
+  // A name is free again once its unit group is deleted.
+  (t) => [uniqueIndex('unit_groups_live_name').on(t.institutionId, t.name).where(sql`state <> 'DELETED'`)],
+);
+
+/** A homogeneous set of nodes; its spec columns mirror the VCP SDK spec. */
+export const units = pgTable(
+  'units',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    unitGroupId: uuid()
+      .notNull()
+      .references(() => unitGroups.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** Template role the unit plays (web, master, worker, …). */
+    role: text().notNull(),
+    state: unitState().notNull().default('BOOTING'),
+    provider: text().notNull(),
+    flavor: text().notNull(),
+    numNodes: integer().notNull(),
+    image: text().notNull(),
+    instanceType: text(),
+    volumeSize: integer(),
+    ipAddresses: text().array().notNull().default(sql`'{}'::text[]`),
+    tags: jsonb().$type<Record<string, string>>().notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('units_group_name').on(t.unitGroupId, t.name)],
+);
+
+export const nodes = pgTable(
+  'nodes',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    unitId: uuid()
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    unitGroupId: uuid()
+      .notNull()
+      .references(() => unitGroups.id, { onDelete: 'cascade' }),
+    nodeNo: integer().notNull(),
+    /** Deterministic provider-side name: the idempotency key for creation. */
+    name: text().notNull().unique(),
+    state: nodeState().notNull().default('BOOTING'),
+    stateReason: text(),
+    ipAddress: text(),
+    providerResourceId: text(),
+    agentUrl: text(),
+    /** When the node's agent last started (uptime is measured from here). */
+    startedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+    deletedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('nodes_unit_no').on(t.unitId, t.nodeNo)],
+);
+
+/** OCS application containers: what runs on a node. */
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    nodeId: uuid()
+      .notNull()
+      .references(() => nodes.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    image: text().notNull(),
+    port: integer(),
+    url: text(),
+    state: applicationState().notNull().default('STARTING'),
+    stateReason: text(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('applications_node_name').on(t.nodeId, t.name)],
+);
+
+export type UnitGroup = typeof unitGroups.$inferSelect;
+export type Unit = typeof units.$inferSelect;
+export type Node = typeof nodes.$inferSelect;
+export type Application = typeof applications.$inferSelect;
+export type NodeState = (typeof nodeState.enumValues)[number];
+export type UnitGroupState = (typeof unitGroupState.enumValues)[number];
