@@ -1,0 +1,206 @@
+// Starting, finding and stopping the agent process of a local node. The agent runs detached in
+// its own process group; its applications stay in that group, so the group is the whole node.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
+import type { AgentHealth } from '../../../agent/protocol';
+import { ProviderError } from '../types';
+import type { NodeFolder } from './node-folder';
+
+/** The agent gives its applications 3 s to stop before killing them; allow for that. */
+const STOP_GRACE_MS = 5000;
+const KILL_WAIT_MS = 2000;
+const POLL_MS = 100;
+const AGENT_MAIN = path.join('agent', 'main.ts');
+
+/** Variables a node inherits from the portal. Everything else (database URLs, secrets) stays out of nodes. */
+const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR'];
+const INHERITED_ENV_PATTERN = /^(LC_[A-Z]+|(HTTP|HTTPS|NO)_PROXY|(http|https|no)_proxy)$/;
+
+interface AgentRuntime {
+  repoRoot: string;
+  agentMain: string;
+  /** file: URL of tsx's loader, for `node --import`. */
+  tsxLoader: string;
+}
+
+let runtime: AgentRuntime | undefined;
+
+/**
+ * The repository holding agent/main.ts. Looked up from this file first, then from the working
+ * directory, in case a bundler moved this module away from the sources.
+ */
+export function findRepoRoot(): string {
+  const starts = [process.cwd()];
+  try {
+    starts.unshift(path.dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    // import.meta.url is not a file: URL (bundled); the working directory is all we have.
+  }
+  for (const start of starts) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, AGENT_MAIN)) && existsSync(path.join(dir, 'package.json'))) return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new ProviderError('local', 'agent_missing', `cannot find ${AGENT_MAIN} above ${starts.join(' or ')}`, false);
+}
+
+function agentRuntime(): AgentRuntime {
+  if (!runtime) {
+    const repoRoot = findRepoRoot();
+    // The same module `node --import tsx` loads, resolved from the repository's node_modules.
+    const tsxPath = createRequire(path.join(repoRoot, 'package.json')).resolve('tsx');
+    runtime = { repoRoot, agentMain: path.join(repoRoot, AGENT_MAIN), tsxLoader: pathToFileURL(tsxPath).href };
+  }
+  return runtime;
+}
+
+function agentEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => INHERITED_ENV.includes(key) || INHERITED_ENV_PATTERN.test(key)),
+  );
+  // Next.js's typings make NODE_ENV mandatory; nodes deliberately do not inherit the portal's.
+  return env as NodeJS.ProcessEnv;
+}
+
+/** Starts the node's agent detached from this process; returns its pid (= its process group id). */
+export async function spawnAgent(folder: NodeFolder): Promise<number> {
+  const { repoRoot, agentMain, tsxLoader } = agentRuntime();
+  const out = openSync(folder.logFile, 'a');
+  let child;
+  try {
+    child = spawn(process.execPath, ['--import', tsxLoader, agentMain, '--state-dir', folder.dir], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: agentEnv(),
+    });
+  } finally {
+    closeSync(out);
+  }
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  if (child.pid === undefined) {
+    const err = await spawnError;
+    throw new ProviderError('local', 'spawn_failed', `cannot start the agent of node ${folder.name}: ${err.message}`, true);
+  }
+  // The agent outlives this process: it must not keep the portal or a worker from exiting.
+  child.unref();
+  await folder.writePid(child.pid);
+  return child.pid;
+}
+
+/** True when `pid` is a live agent serving this state folder (and not a process that reused the pid). */
+export function isAgentOf(pid: number, stateDir: string): boolean {
+  if (!isAlive(pid)) return false;
+  const argv = readCommandLine(pid) ?? [];
+  const dirArg = argv.indexOf('--state-dir');
+  return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => arg.endsWith(AGENT_MAIN));
+}
+
+/** Live processes of a process group. */
+function groupMembers(pgid: number): number[] {
+  return listProcesses()
+    .filter((p) => p.pgrp === pgid && p.state !== 'Z')
+    .map((p) => p.pid);
+}
+
+/**
+ * Stops every process of the node whose agent had pid `pgid`: SIGTERM to the group, SIGKILL if
+ * anything is left after a grace period. Resolves once none is left.
+ */
+export async function stopNodeProcesses(pgid: number, stateDir: string): Promise<void> {
+  // A live leader that is not our agent means the pid was reused: our group is long gone.
+  // (The kernel never reuses a pid while a group with that id still has members.)
+  if (isAlive(pgid) && !isAgentOf(pgid, stateDir)) return;
+  if (groupMembers(pgid).length === 0) return;
+  signalGroup(pgid, 'SIGTERM');
+  if (await groupGone(pgid, STOP_GRACE_MS)) return;
+  signalGroup(pgid, 'SIGKILL');
+  if (await groupGone(pgid, KILL_WAIT_MS)) return;
+  throw new ProviderError(
+    'local',
+    'stop_failed',
+    `processes ${groupMembers(pgid).join(', ')} of ${stateDir} are still alive after SIGKILL`,
+    true,
+  );
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupMembers(pgid).length > 0) {
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+  return true;
+}
+
+/** The agent's /health answer, or null when it does not answer (in time). */
+export function fetchHealth(agentUrl: string, timeoutMs: number): Promise<AgentHealth | null> {
+  return new Promise((resolve) => {
+    // agent: false — no pooled keep-alive socket left pointing at an agent that may be stopped.
+    const req = http.get(`${agentUrl}/health`, { agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', () => resolve(null));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return resolve(null);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as AgentHealth);
+        } catch {
+          resolve(null);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+/** Waits until the agent `pid` of this node answers /health as that node. */
+export async function waitForAgent(
+  folder: NodeFolder,
+  agentUrl: string,
+  pid: number,
+  timeoutMs: number,
+): Promise<AgentHealth> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = await fetchHealth(agentUrl, 1000);
+    if (health?.nodeName === folder.name) return health;
+    if (!isAgentOf(pid, folder.dir)) {
+      const why = await folder.lastLogLine();
+      throw new ProviderError(
+        'local',
+        'agent_crashed',
+        `the agent of node ${folder.name} exited while starting${why ? ` (${why})` : ''}; see ${folder.logFile}`,
+        false,
+      );
+    }
+    if (Date.now() >= deadline) {
+      throw new ProviderError(
+        'local',
+        'agent_timeout',
+        `the agent of node ${folder.name} did not answer on ${agentUrl} within ${timeoutMs / 1000} s; see ${folder.logFile}`,
+        true,
+      );
+    }
+    await sleep(POLL_MS * 2);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

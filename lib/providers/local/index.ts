@@ -1,0 +1,1 @@
+export { createLocalProvider, localProvider, type LocalProviderOptions } from './local-provider';

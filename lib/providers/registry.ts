@@ -1,0 +1,13 @@
+import { localProvider } from './local';
+import type { Provider } from './types';
+
+// Provider drivers, for workers. Cloud drivers register here as they land (and in catalog.ts).
+const drivers: Record<string, () => Provider> = {
+  local: localProvider,
+};
+
+export function getProvider(id: string): Provider {
+  const driver = drivers[id];
+  if (!driver) throw new Error(`No driver for provider "${id}"`);
+  return driver();
+}

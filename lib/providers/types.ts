@@ -1,0 +1,95 @@
+// The contract every provider (local, aws, azure, …) implements. It mirrors the VCP SDK:
+// a spec is built from (provider, flavor) and overridden per unit; a provider turns one spec
+// into nodes and answers for them by their resource id.
+
+export type Localized = { ja: string; en: string };
+
+/** A named preset of spec values, as in OCS's vcp_flavor.yml. */
+export interface Flavor {
+  name: string;
+  label: Localized;
+  /** Provider-specific sizing (instance_type, volume_size, cpus, memory_mb, …). */
+  values: Record<string, string | number>;
+}
+
+/** The per-unit spec (OCS "CCI"): what every node of a unit is made from. */
+export interface NodeSpec {
+  provider: string;
+  flavor: string;
+  numNodes: number;
+  /** Base image of the node (OCS base container image). */
+  image: string;
+  instanceType?: string;
+  volumeSize?: number;
+  /** Fixed private addresses; when given, their count equals numNodes. */
+  ipAddresses?: string[];
+  sshPublicKey?: string;
+  tags: Record<string, string>;
+}
+
+/** What forms and validation need to know of a provider, without loading its driver. */
+export interface ProviderInfo {
+  id: string;
+  label: Localized;
+  flavors: Flavor[];
+}
+
+export type ResourceState = 'booting' | 'running' | 'stopped' | 'error';
+
+/** What a provider knows about one node it manages. */
+export interface NodeResource {
+  /** Stable id the provider uses for this node (local: the node name; aws: instance id). */
+  resourceId: string;
+  /** Deterministic name given at creation: the idempotency key. */
+  name: string;
+  ipAddress: string;
+  state: ResourceState;
+  /** Base URL of the node agent on that node, e.g. http://127.77.0.3:9100 */
+  agentUrl: string;
+  tags: Record<string, string>;
+  /** When the node (its agent) last started; absent when stopped. */
+  startedAt?: Date;
+  /** Why the node is in 'error', in words a person understands. */
+  reason?: string;
+}
+
+export interface CreateNodeRequest {
+  /** Deterministic name (e.g. `ocs-<nodeId>`): creating the same name twice returns the same node. */
+  name: string;
+  spec: NodeSpec;
+  /** A fixed address for this node, picked from spec.ipAddresses. */
+  ipAddress?: string;
+  /** Tags written on the resource so leaks can be found (ocs.install, ocs.unitGroupId, ocs.nodeId, …). */
+  tags: Record<string, string>;
+}
+
+export interface Provider {
+  readonly id: string;
+  readonly label: Localized;
+  flavors(): Flavor[];
+  /** Create a node, or return the existing one with that name (idempotent). Resolves once the node agent answers. */
+  createNode(req: CreateNodeRequest): Promise<NodeResource>;
+  /** null when the provider has no such node. */
+  describeNode(resourceId: string): Promise<NodeResource | null>;
+  /** Stop the node but keep its disk/state. Idempotent. */
+  powerOff(resourceId: string): Promise<void>;
+  /** Start a stopped node again; resolves once its agent answers. Idempotent. */
+  powerOn(resourceId: string): Promise<NodeResource>;
+  /** Remove the node and everything it holds. Idempotent: a node already gone is not an error. */
+  deleteNode(resourceId: string): Promise<void>;
+  /** Every node this provider manages whose tags include all the given ones. */
+  listResources(tags: Record<string, string>): Promise<NodeResource[]>;
+}
+
+/** A provider failure; `retryable` says whether trying the same call again may succeed. */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
