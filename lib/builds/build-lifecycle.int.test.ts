@@ -1,0 +1,120 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '@/lib/auth/actor';
+import { publishTemplateVersion } from '@/lib/catalog/publish';
+import { closeDb, db } from '@/lib/db/client';
+import { builds, buildSteps, nodes } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { errorResponse } from '@/lib/http/route';
+import { closeQueue } from '@/lib/jobs/queue';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { localResourcesOf, seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { BuildFailedError, runBuild } from './run-build';
+import { submitBuild } from './submit-build';
+
+let actor: Actor;
+const created: string[] = [];
+
+beforeAll(async () => {
+  actor = await seededLabAdmin();
+});
+
+afterAll(async () => {
+  for (const id of created) await deleteUnitGroup(db(), id);
+  await closeQueue();
+  await closeDb();
+});
+
+async function answers(url: string): Promise<string> {
+  return (await fetch(url, { signal: AbortSignal.timeout(3000) })).text();
+}
+
+describe('a build on the local provider', () => {
+  it('creates its nodes once when the job runs twice, and delete leaves nothing', async () => {
+    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('twice'), provider: 'local', flavor: 'small', nodes: 2 });
+    created.push(unitGroupId);
+    await runBuild(db(), buildId);
+    await runBuild(db(), buildId);
+    // And two at once: the unit group lock makes the second wait and find the work done.
+    await Promise.all([runBuild(db(), buildId), runBuild(db(), buildId)]);
+
+    const build = await db().query.builds.findFirst({ where: eq(builds.id, buildId) });
+    expect(build?.status).toBe('SUCCEEDED');
+    const rows = await db().select().from(nodes).where(eq(nodes.unitGroupId, unitGroupId));
+    expect(rows).toHaveLength(2);
+    expect(rows.every((n) => n.state === 'RUNNING')).toBe(true);
+    const resources = await localResourcesOf(unitGroupId);
+    expect(resources).toHaveLength(2);
+    expect(new Set(resources.map((r) => r.ipAddress)).size).toBe(2);
+    for (const output of build!.outputs) expect(await answers(output.value)).toContain('Hello');
+    expect(build!.outputs).toHaveLength(2);
+
+    await deleteUnitGroup(db(), unitGroupId);
+    expect(await localResourcesOf(unitGroupId)).toHaveLength(0);
+    for (const output of build!.outputs) await expect(answers(output.value)).rejects.toThrow();
+    const live = await db().select().from(nodes).where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
+    expect(live).toHaveLength(0);
+  });
+
+  it('rejects bad input with a 400 that names the field, and records nothing', async () => {
+    const before = await db().select({ id: builds.id }).from(builds);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ templateSlug: 'web-hello', unitGroupName: 'ok-name', provider: 'local', flavor: 'small', nodes: 11 }, 'nodes'],
+      [{ templateSlug: 'web-hello', unitGroupName: 'bad name!', provider: 'local', flavor: 'small', nodes: 1 }, 'unitGroupName'],
+      [{ templateSlug: 'web-hello', unitGroupName: 'ok-name', provider: 'nowhere', flavor: 'small', nodes: 1 }, 'provider'],
+      [{ templateSlug: 'web-hello', unitGroupName: 'ok-name', provider: 'local', flavor: 'huge', nodes: 1 }, 'flavor'],
+      [{ templateSlug: 'no-such', unitGroupName: 'ok-name', provider: 'local', flavor: 'small', nodes: 1 }, 'templateSlug'],
+      [{ unitGroupName: 'ok-name', provider: 'local', flavor: 'small', nodes: 1 }, 'templateSlug'],
+    ];
+    for (const [input, field] of cases) {
+      const error = await submitBuild(db(), actor, input).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      const res = errorResponse(error);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { fields: Record<string, string> } } };
+      expect(body.error.code).toBe('INVALID_INPUT');
+      expect(Object.keys(body.error.details.fields)).toContain(field);
+      expect(body.error.message).toContain(field);
+    }
+    expect(await db().select({ id: builds.id }).from(builds)).toHaveLength(before.length);
+  });
+
+  it('refuses a second unit group with the same name', async () => {
+    const name = uniqueName('dup');
+    const first = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: name, provider: 'local', flavor: 'small', nodes: 1 });
+    created.push(first.unitGroupId);
+    const error = (await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: name, provider: 'local', flavor: 'small', nodes: 1 }).catch((e) => e)) as AppError;
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details?.fields?.unitGroupName).toMatch(/already used/);
+  });
+
+  it('marks the node CONTAINER_ERROR and the build FAILED when the application dies, and delete still cleans up', async () => {
+    await publishTemplateVersion(db(), {
+      slug: 'broken-app',
+      version: '1.0.0',
+      category: 'test',
+      title: { ja: '壊れたアプリ', en: 'Broken app' },
+      summary: { ja: '起動直後に終了する', en: 'Exits right after starting' },
+      units: [{ name: 'web', role: 'web', image: 'ocs/base:1.0', nodes: 'fromParameters' }],
+      applications: [
+        { name: 'crash', role: 'web', image: 'none', port: 8080, healthPath: '/', env: {}, local: { command: ['{{node}}', '-e', 'console.error("boom: missing config"); process.exit(3)'] } },
+      ],
+    });
+    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'broken-app', unitGroupName: uniqueName('broken'), provider: 'local', flavor: 'small', nodes: 1 });
+    created.push(unitGroupId);
+    await expect(runBuild(db(), buildId)).rejects.toBeInstanceOf(BuildFailedError);
+
+    const build = await db().query.builds.findFirst({ where: eq(builds.id, buildId) });
+    expect(build?.status).toBe('FAILED');
+    expect(build?.error).toMatch(/crash exited/);
+    const [node] = await db().select().from(nodes).where(eq(nodes.unitGroupId, unitGroupId));
+    expect(node?.state).toBe('CONTAINER_ERROR');
+    expect(node?.stateReason).toMatch(/boom: missing config/);
+    const steps = await db().select().from(buildSteps).where(eq(buildSteps.buildId, buildId));
+    expect(steps.find((s) => s.key === 'wait-ready')?.status).toBe('FAILED');
+    expect(await localResourcesOf(unitGroupId)).toHaveLength(1);
+
+    await deleteUnitGroup(db(), unitGroupId);
+    expect(await localResourcesOf(unitGroupId)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,185 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TemplateDefinition } from '@/lib/catalog/definition';
+import { templateDir } from '@/lib/catalog/template-files';
+import type { Database } from '@/lib/db/client';
+import { applications, nodes, units, type Node, type Unit } from '@/lib/db/schema';
+import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/agent-client';
+import { getProvider } from '@/lib/providers/registry';
+import type { NodeSpec } from '@/lib/providers/types';
+import { appendBuildLog } from './log';
+import type { BuildStepKey } from './steps';
+import { StepError, isRetryable } from './step-error';
+
+export interface StepContext {
+  db: Database;
+  buildId: string;
+  unitGroupId: string;
+  definition: TemplateDefinition;
+  stepKey: BuildStepKey;
+}
+
+type NodeRow = { node: Node; unit: Unit };
+
+async function liveNodes(c: StepContext): Promise<NodeRow[]> {
+  return c.db
+    .select({ node: nodes, unit: units })
+    .from(nodes)
+    .innerJoin(units, eq(nodes.unitId, units.id))
+    .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt)))
+    .orderBy(asc(units.name), asc(nodes.nodeNo));
+}
+
+const label = (r: NodeRow) => `${r.unit.name}-${r.node.nodeNo}`;
+
+async function setNode(db: Database, nodeId: string, values: Partial<typeof nodes.$inferInsert>): Promise<void> {
+  await db.update(nodes).set({ ...values, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
+}
+
+/** Runs `fn` over items, at most `limit` at a time; collects failures instead of stopping at the first. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item).catch((e) => failures.push(e));
+    }
+  });
+  await Promise.all(lanes);
+  return failures;
+}
+
+function specOf(unit: Unit): NodeSpec {
+  return {
+    provider: unit.provider,
+    flavor: unit.flavor,
+    numNodes: unit.numNodes,
+    image: unit.image,
+    instanceType: unit.instanceType ?? undefined,
+    volumeSize: unit.volumeSize ?? undefined,
+    ipAddresses: unit.ipAddresses,
+    tags: unit.tags,
+  };
+}
+
+function failSummary(what: string, failures: unknown[], total: number): StepError {
+  const first = failures[0] instanceof Error ? failures[0].message : String(failures[0]);
+  return new StepError(`${failures.length} of ${total} ${what}: ${first}`, failures.every(isRetryable));
+}
+
+/** Creates every node of the unit group (provider calls are idempotent on the node's name). */
+async function createNodes(c: StepContext): Promise<void> {
+  const rows = await liveNodes(c);
+  const failures = await eachLimited(rows, 4, async (r) => {
+    try {
+      const resource = await getProvider(r.unit.provider).createNode({
+        name: r.node.name,
+        spec: specOf(r.unit),
+        ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
+        tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
+      });
+      await setNode(c.db, r.node.id, {
+        providerResourceId: resource.resourceId,
+        ipAddress: resource.ipAddress,
+        agentUrl: resource.agentUrl,
+        startedAt: resource.startedAt ?? null,
+        state: r.node.state === 'RUNNING' ? 'RUNNING' : 'BOOTING',
+        stateReason: null,
+      });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) is up at ${resource.ipAddress} on ${r.unit.provider}/${r.unit.flavor}`, { stepKey: c.stepKey });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await setNode(c.db, r.node.id, { state: 'HOST_ERROR', stateReason: reason });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} could not be created: ${reason}`, { stepKey: c.stepKey, level: 'error' });
+      throw e;
+    }
+  });
+  if (failures.length) throw failSummary('nodes could not be created', failures, rows.length);
+}
+
+function localCommand(c: StepContext, command: string[]): string[] {
+  return command.map((part) => part.replaceAll('{{node}}', process.execPath).replaceAll('{{templateDir}}', templateDir(c.definition.slug)));
+}
+
+/** Starts the template's applications on every node of the role they belong to. */
+async function startApplications(c: StepContext): Promise<void> {
+  const rows = await liveNodes(c);
+  const work = rows.flatMap((r) => c.definition.applications.filter((a) => a.role === r.unit.role).map((app) => ({ r, app })));
+  const failures = await eachLimited(work, 4, async ({ r, app }) => {
+    try {
+      if (!app.local) throw new StepError(`application "${app.name}" has no way to run on the ${r.unit.provider} provider`, false);
+      if (!r.node.agentUrl || !r.node.ipAddress) throw new StepError(`node ${label(r)} has no agent address`, false);
+      await putApplication(r.node.agentUrl, app.name, { command: localCommand(c, app.local.command), port: app.port, healthPath: app.healthPath, env: app.env });
+      const url = `http://${r.node.ipAddress}:${app.port}/`;
+      await c.db
+        .insert(applications)
+        .values({ nodeId: r.node.id, name: app.name, image: app.image, port: app.port, url, state: 'STARTING' })
+        .onConflictDoUpdate({ target: [applications.nodeId, applications.name], set: { state: 'STARTING', url, stateReason: null, updatedAt: sql`now()` } });
+      await appendBuildLog(c.db, c.buildId, `application ${app.name} started on ${label(r)} (${url})`, { stepKey: c.stepKey });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: `${app.name}: ${reason}` });
+      await appendBuildLog(c.db, c.buildId, `application ${app.name} could not start on ${label(r)}: ${reason}`, { stepKey: c.stepKey, level: 'error' });
+      throw e;
+    }
+  });
+  if (failures.length) throw failSummary('applications could not start', failures, work.length);
+}
+
+const READY_TIMEOUT_MS = Number(process.env.OCS_READY_TIMEOUT_MS ?? 60_000);
+
+/** Waits until every node's agent answers and every application on it is healthy. */
+async function waitReady(c: StepContext): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let pending = await liveNodes(c);
+  const problems = new Map<string, { state: 'HOST_ERROR' | 'CONTAINER_ERROR'; reason: string }>();
+  while (pending.length) {
+    const stillPending: NodeRow[] = [];
+    for (const r of pending) {
+      const expected = c.definition.applications.filter((a) => a.role === r.unit.role);
+      try {
+        const health = await agentHealth(r.node.agentUrl ?? '');
+        const notReady = expected.filter((a) => {
+          const s = health.applications.find((x) => x.name === a.name);
+          return !s || s.state !== 'running' || s.healthy === false;
+        });
+        const exited = expected.find((a) => health.applications.find((x) => x.name === a.name)?.state === 'exited');
+        if (exited) {
+          const tail = await applicationLogTail(r.node.agentUrl!, exited.name, 5);
+          const reason = `${exited.name} exited${tail ? `; last log lines: ${tail.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+          await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: reason });
+          await c.db.update(applications).set({ state: 'ERROR', stateReason: reason }).where(and(eq(applications.nodeId, r.node.id), eq(applications.name, exited.name)));
+          throw new StepError(`node ${label(r)}: ${reason}`, false);
+        }
+        if (notReady.length) {
+          problems.set(r.node.id, { state: 'CONTAINER_ERROR', reason: `${notReady.map((a) => a.name).join(', ')} not healthy yet` });
+          stillPending.push(r);
+          continue;
+        }
+        await setNode(c.db, r.node.id, { state: 'RUNNING', stateReason: null, startedAt: new Date(health.startedAt) });
+        await c.db.update(applications).set({ state: 'RUNNING', stateReason: null, updatedAt: sql`now()` }).where(eq(applications.nodeId, r.node.id));
+        await appendBuildLog(c.db, c.buildId, `node ${label(r)} is RUNNING`, { stepKey: c.stepKey });
+      } catch (e) {
+        if (e instanceof StepError) throw e;
+        problems.set(r.node.id, { state: 'HOST_ERROR', reason: `agent does not answer: ${(e as Error).message}` });
+        stillPending.push(r);
+      }
+    }
+    pending = stillPending;
+    if (pending.length && Date.now() > deadline) {
+      for (const r of pending) {
+        const p = problems.get(r.node.id)!;
+        await setNode(c.db, r.node.id, { state: p.state, stateReason: p.reason });
+      }
+      throw new StepError(`${pending.length} node(s) not ready after ${READY_TIMEOUT_MS / 1000}s: ${pending.map((r) => `${label(r)}: ${problems.get(r.node.id)!.reason}`).join('; ')}`, false);
+    }
+    if (pending.length) await sleep(300);
+  }
+}
+
+export const STEP_RUNNERS: Record<BuildStepKey, (c: StepContext) => Promise<void>> = {
+  'create-nodes': createNodes,
+  'start-applications': startApplications,
+  'wait-ready': waitReady,
+};

@@ -1,0 +1,63 @@
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
+import { canRead, readableInstitutions, type Actor } from '@/lib/auth/actor';
+import type { Database } from '@/lib/db/client';
+import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build, type BuildLog, type BuildStep } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+
+export type BuildSummary = Build & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
+
+function summarySelect(db: Database) {
+  return db
+    .select({
+      build: builds,
+      templateSlug: templates.slug,
+      definition: templateVersions.definition,
+      templateVersion: templateVersions.version,
+      unitGroupName: unitGroups.name,
+      createdByEmail: users.email,
+    })
+    .from(builds)
+    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
+    .innerJoin(templates, eq(templateVersions.templateId, templates.id))
+    .innerJoin(users, eq(builds.createdBy, users.id))
+    .leftJoin(unitGroups, eq(builds.unitGroupId, unitGroups.id));
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
+
+function toSummary(r: SummaryRow): BuildSummary {
+  return {
+    ...r.build,
+    templateSlug: r.templateSlug,
+    templateTitle: r.definition.title,
+    templateVersion: r.templateVersion,
+    unitGroupName: r.unitGroupName,
+    createdByEmail: r.createdByEmail,
+  };
+}
+
+export async function listBuilds(db: Database, actor: Actor, limit = 100): Promise<BuildSummary[]> {
+  const scope = readableInstitutions(actor);
+  if (scope && scope.length === 0) return [];
+  const rows = await summarySelect(db)
+    .where(scope ? inArray(builds.institutionId, scope) : undefined)
+    .orderBy(desc(builds.createdAt))
+    .limit(limit);
+  return rows.map(toSummary);
+}
+
+export type BuildDetail = BuildSummary & { steps: BuildStep[]; logs: BuildLog[] };
+
+/** A build with its steps and log lines after `afterLogId` (for incremental polling). */
+export async function getBuildDetail(db: Database, actor: Actor, buildId: string, afterLogId = 0): Promise<BuildDetail> {
+  const [row] = await summarySelect(db).where(eq(builds.id, buildId));
+  if (!row || !canRead(actor, row.build.institutionId)) throw new AppError('NOT_FOUND', 'No such build');
+  const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
+  const logs = await db
+    .select()
+    .from(buildLogs)
+    .where(and(eq(buildLogs.buildId, buildId), gt(buildLogs.id, afterLogId)))
+    .orderBy(asc(buildLogs.id))
+    .limit(1000);
+  return { ...toSummary(row), steps, logs };
+}

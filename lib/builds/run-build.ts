@@ -1,0 +1,101 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database } from '@/lib/db/client';
+import { applications, builds, buildSteps, nodes, templateVersions, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
+import { withUnitGroupLock } from '@/lib/unit-groups/lock';
+import { appendBuildLog } from './log';
+import { STEP_RUNNERS } from './provision-steps';
+import { markBuildCancelled, markBuildFailed } from './state';
+import { BuildFailedError, isRetryable } from './step-error';
+import type { BuildStepKey } from './steps';
+
+export interface Attempt {
+  /** 1-based attempt number of the queue job running this build. */
+  number: number;
+  max: number;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * Runs a build's steps in order, skipping the ones already finished, so running it twice or
+ * after a killed worker resumes instead of repeating. Throws BuildFailedError once the build is
+ * FAILED for good, and the original error when another attempt may succeed.
+ */
+export async function runBuild(db: Database, buildId: string, attempt: Attempt = { number: 1, max: 1 }): Promise<void> {
+  const first = await db.query.builds.findFirst({ where: eq(builds.id, buildId) });
+  if (!first || TERMINAL.has(first.status)) return;
+  if (!first.unitGroupId) return markBuildCancelled(db, buildId, 'its unit group no longer exists');
+
+  await withUnitGroupLock(first.unitGroupId, async () => {
+    const build = (await db.query.builds.findFirst({ where: eq(builds.id, buildId) }))!;
+    if (TERMINAL.has(build.status)) return;
+    const unitGroupId = first.unitGroupId!;
+    const version = (await db.query.templateVersions.findFirst({ where: eq(templateVersions.id, build.templateVersionId) }))!;
+    await db
+      .update(builds)
+      .set({ status: 'RUNNING', startedAt: sql`coalesce(${builds.startedAt}, now())`, updatedAt: sql`now()` })
+      .where(eq(builds.id, buildId));
+
+    const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
+    for (const step of steps) {
+      if (step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
+      const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
+      if (!group || group.state === 'DELETING' || group.state === 'DELETED') {
+        await markBuildCancelled(db, buildId, 'its unit group is being deleted');
+        return;
+      }
+      const startedAt = Date.now();
+      await db
+        .update(buildSteps)
+        .set({ status: 'RUNNING', attempts: sql`${buildSteps.attempts} + 1`, startedAt: sql`now()`, finishedAt: null, error: null })
+        .where(eq(buildSteps.id, step.id));
+      await appendBuildLog(db, buildId, `step ${step.key} started${step.attempts ? ` (attempt ${step.attempts + 1})` : ''}`, { stepKey: step.key });
+      try {
+        await STEP_RUNNERS[step.key as BuildStepKey]({ db, buildId, unitGroupId, definition: version.definition, stepKey: step.key as BuildStepKey });
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        if (isRetryable(e) && attempt.number < attempt.max) {
+          await db.update(buildSteps).set({ status: 'PENDING', error: reason }).where(eq(buildSteps.id, step.id));
+          await appendBuildLog(db, buildId, `step ${step.key} failed, will retry: ${reason}`, { stepKey: step.key, level: 'warn' });
+          throw e;
+        }
+        await markBuildFailed(db, buildId, `step ${step.key} failed: ${reason}`, step.key);
+        throw new BuildFailedError(reason);
+      }
+      await db.update(buildSteps).set({ status: 'SUCCEEDED', finishedAt: sql`now()` }).where(eq(buildSteps.id, step.id));
+      await appendBuildLog(db, buildId, `step ${step.key} finished in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`, { stepKey: step.key });
+    }
+
+    const outputs = await collectOutputs(db, unitGroupId);
+    await db.transaction(async (tx) => {
+      await tx.update(builds).set({ status: 'SUCCEEDED', outputs, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
+      await tx.update(units).set({ state: 'RUNNING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
+      await tx
+        .update(unitGroups)
+        .set({ state: 'RUNNING', stateReason: null, updatedAt: sql`now()` })
+        .where(and(eq(unitGroups.id, unitGroupId), eq(unitGroups.state, 'APPLYING')));
+    });
+    await appendBuildLog(db, buildId, 'build succeeded');
+  });
+}
+
+/** Where to reach what the build made: one URL per application per node. */
+async function collectOutputs(db: Database, unitGroupId: string): Promise<BuildOutput[]> {
+  const rows = await db
+    .select({ app: applications.name, url: applications.url, unit: units.name, nodeNo: nodes.nodeNo })
+    .from(applications)
+    .innerJoin(nodes, eq(applications.nodeId, nodes.id))
+    .innerJoin(units, eq(nodes.unitId, units.id))
+    .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
+    .orderBy(asc(units.name), asc(nodes.nodeNo));
+  return rows
+    .filter((r) => r.url)
+    .map((r) => ({
+      key: `${r.app}@${r.unit}-${r.nodeNo}`,
+      label: { ja: `${r.unit}-${r.nodeNo} の ${r.app}`, en: `${r.app} on ${r.unit}-${r.nodeNo}` },
+      kind: 'url' as const,
+      value: r.url!,
+    }));
+}
+
+export { BuildFailedError };

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, ne } from 'drizzle-orm';
+import { operatingInstitution, type Actor } from '@/lib/auth/actor';
+import { getCatalogEntryOrThrow } from '@/lib/catalog/queries';
+import type { Database } from '@/lib/db/client';
+import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
+import { AppError, invalidInput } from '@/lib/errors';
+import { enqueue } from '@/lib/jobs/queue';
+import { findProvider, providerCatalog } from '@/lib/providers/catalog';
+import { parseOrThrow } from '@/lib/zod-fields';
+import { appendBuildLog } from './log';
+import { BUILD_STEPS } from './steps';
+import { markBuildFailed } from './state';
+import { ZSubmitBuildInput } from './validation';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Records a build with its unit group, units, nodes and steps — exactly what the worker will
+ * create — then queues it. Returns at once; the worker does the provisioning.
+ */
+export async function submitBuild(db: Database, actor: Actor, rawInput: unknown): Promise<{ buildId: string; unitGroupId: string }> {
+  const input = parseOrThrow(ZSubmitBuildInput, rawInput);
+  const institutionId = operatingInstitution(actor);
+  const template = await getCatalogEntryOrThrow(db, input.templateSlug).catch((e) => {
+    throw e instanceof AppError && e.code === 'NOT_FOUND' ? invalidInput({ templateSlug: `no template "${input.templateSlug}" in the catalog` }) : e;
+  });
+  const provider = findProvider(input.provider);
+  if (!provider) throw invalidInput({ provider: `unknown provider "${input.provider}"; choose one of ${providerCatalog().map((p) => p.id).join(', ')}` });
+  const flavor = provider.flavors.find((f) => f.name === input.flavor);
+  if (!flavor) throw invalidInput({ flavor: `provider "${input.provider}" has no flavor "${input.flavor}"` });
+
+  const ids = await db
+    .transaction(async (tx) => {
+      const clash = await tx
+        .select({ id: unitGroups.id })
+        .from(unitGroups)
+        .where(and(eq(unitGroups.institutionId, institutionId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
+      if (clash.length) throw nameTaken(input.unitGroupName);
+      const [unitGroup] = await tx.insert(unitGroups).values({ institutionId, name: input.unitGroupName, ownerId: actor.userId }).returning();
+      const [build] = await tx
+        .insert(builds)
+        .values({ institutionId, templateVersionId: template.versionId, createdBy: actor.userId, unitGroupId: unitGroup!.id, parameters: input })
+        .returning();
+      for (const u of template.definition.units) {
+        const numNodes = u.nodes === 'fromParameters' ? input.nodes : u.nodes;
+        const [unit] = await tx
+          .insert(units)
+          .values({
+            unitGroupId: unitGroup!.id,
+            name: u.name,
+            role: u.role,
+            provider: input.provider,
+            flavor: flavor.name,
+            numNodes,
+            image: u.image,
+            instanceType: typeof flavor.values.instance_type === 'string' ? flavor.values.instance_type : null,
+            volumeSize: typeof flavor.values.volume_size === 'number' ? flavor.values.volume_size : null,
+            tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
+          })
+          .returning();
+        await tx.insert(nodes).values(
+          Array.from({ length: numNodes }, (_, i) => {
+            const id = randomUUID();
+            return { id, unitId: unit!.id, unitGroupId: unitGroup!.id, nodeNo: i + 1, name: `ocs-${id}` };
+          }),
+        );
+      }
+      await tx.insert(buildSteps).values(BUILD_STEPS.map((key, position) => ({ buildId: build!.id, key, position })));
+      return { buildId: build!.id, unitGroupId: unitGroup!.id };
+    })
+    .catch((e: unknown) => {
+      // Two submissions racing for one name: the unique index decides.
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw nameTaken(input.unitGroupName);
+      throw e;
+    });
+
+  await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${input.nodes} node(s), ${input.provider}/${input.flavor}`);
+  try {
+    await enqueue('build.run', { buildId: ids.buildId });
+  } catch (e) {
+    await markBuildFailed(db, ids.buildId, `the job queue could not be reached: ${(e as Error).message}`);
+    throw new AppError('PROVIDER_UNAVAILABLE', 'The build was recorded but could not be queued because Redis is unreachable. It is marked FAILED.');
+  }
+  return ids;
+}
+
+function nameTaken(name: string): AppError {
+  return invalidInput({ unitGroupName: `"${name}" is already used by another unit group of your institution` });
+}

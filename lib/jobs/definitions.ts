@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Every job the provisioning queue carries: a name and its payload (ids only; workers re-read
+// state from PostgreSQL, which is the source of truth — Redis is only the transport).
+export const QUEUE_NAME = 'provisioning';
+
+export const JOBS = {
+  'build.run': z.object({ buildId: z.uuid() }),
+  'unitGroup.delete': z.object({ unitGroupId: z.uuid() }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
+
+/** Deterministic ids: enqueueing the same work twice leaves one job. */
+export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): string {
+  switch (name) {
+    case 'build.run':
+      return `build-${(payload as JobPayload<'build.run'>).buildId}`;
+    case 'unitGroup.delete':
+      return `unit-group-delete-${(payload as JobPayload<'unitGroup.delete'>).unitGroupId}`;
+    default:
+      throw new Error(`no job id rule for ${name satisfies never}`);
+  }
+}
+
+export const JOB_ATTEMPTS = 3;

@@ -1,0 +1,36 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { env } from '@/lib/env';
+import { JOB_ATTEMPTS, JOBS, QUEUE_NAME, jobId, type JobName, type JobPayload } from './definitions';
+
+const cache = globalThis as unknown as { __ocsQueue?: Queue };
+
+function queue(): Queue {
+  // The producer fails fast when Redis is down instead of queueing commands offline.
+  cache.__ocsQueue ??= new Queue(QUEUE_NAME, {
+    prefix: env().OCS_QUEUE_PREFIX,
+    connection: new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
+    defaultJobOptions: {
+      attempts: JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  return cache.__ocsQueue;
+}
+
+export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+  const data = JOBS[name].parse(payload);
+  const id = jobId(name, payload);
+  // A finished job keeps its id for a while; asking again means "do it again" (jobs are idempotent).
+  const previous = await queue().getJob(id);
+  if (previous && ((await previous.isCompleted()) || (await previous.isFailed()))) await previous.remove();
+  await queue().add(name, data, { jobId: id });
+}
+
+export async function closeQueue(): Promise<void> {
+  const q = cache.__ocsQueue;
+  cache.__ocsQueue = undefined;
+  await q?.close();
+}

@@ -1,0 +1,20 @@
+import { pool } from '@/lib/db/client';
+
+/**
+ * Runs `fn` while holding a PostgreSQL advisory lock for one unit group, so a build and a
+ * deletion (or two workers given the same job) never act on its nodes at once. The lock lives
+ * on its own connection: if the worker dies, PostgreSQL drops the connection and the lock.
+ */
+export async function withUnitGroupLock<T>(unitGroupId: string, fn: () => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`unit-group:${unitGroupId}`]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [`unit-group:${unitGroupId}`]);
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,55 @@
+import { and, asc, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { canRead, readableInstitutions, type Actor } from '@/lib/auth/actor';
+import type { Database } from '@/lib/db/client';
+import { applications, builds, institutions, nodes, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+
+export type UnitGroupSummary = UnitGroup & { institutionName: string; nodeCount: number; runningCount: number };
+
+export async function listUnitGroups(db: Database, actor: Actor): Promise<UnitGroupSummary[]> {
+  const scope = readableInstitutions(actor);
+  if (scope && scope.length === 0) return [];
+  const groups = await db
+    .select({ group: unitGroups, institutionName: institutions.nameJa })
+    .from(unitGroups)
+    .innerJoin(institutions, eq(unitGroups.institutionId, institutions.id))
+    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.institutionId, scope) : undefined))
+    .orderBy(desc(unitGroups.createdAt));
+  if (!groups.length) return [];
+  const nodeRows = await db
+    .select({ unitGroupId: nodes.unitGroupId, state: nodes.state })
+    .from(nodes)
+    .where(and(inArray(nodes.unitGroupId, groups.map((g) => g.group.id)), isNull(nodes.deletedAt)));
+  return groups.map(({ group, institutionName }) => {
+    const mine = nodeRows.filter((n) => n.unitGroupId === group.id);
+    return { ...group, institutionName, nodeCount: mine.length, runningCount: mine.filter((n) => n.state === 'RUNNING').length };
+  });
+}
+
+export type NodeDetail = Node & { applications: Application[] };
+export type UnitDetail = Unit & { nodes: NodeDetail[] };
+export type UnitGroupDetail = UnitGroup & { units: UnitDetail[]; buildId: string | null };
+
+/** A unit group with its units, nodes and applications; someone else's is "not found". */
+export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetail> {
+  const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
+  if (!group || group.state === 'DELETED' || !canRead(actor, group.institutionId)) throw new AppError('NOT_FOUND', 'No such unit group');
+  const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId)).orderBy(asc(units.name));
+  const nodeRows = await db
+    .select()
+    .from(nodes)
+    .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
+    .orderBy(asc(nodes.nodeNo));
+  const appRows = nodeRows.length
+    ? await db.select().from(applications).where(inArray(applications.nodeId, nodeRows.map((n) => n.id))).orderBy(asc(applications.name))
+    : [];
+  const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
+  return {
+    ...group,
+    buildId: build?.id ?? null,
+    units: unitRows.map((u) => ({
+      ...u,
+      nodes: nodeRows.filter((n) => n.unitId === u.id).map((n) => ({ ...n, applications: appRows.filter((a) => a.nodeId === n.id) })),
+    })),
+  };
+}

@@ -1,0 +1,58 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { runMigrations } from '@/lib/db/migrate';
+import { freePort } from '@/scripts/services/free-port';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@/scripts/services/postgres';
+import { startLocalRedis } from '@/scripts/services/redis';
+
+// Real PostgreSQL and Redis for every test: the ones named by DATABASE_URL / REDIS_URL (in a
+// fresh database and queue prefix, so nothing of yours is touched), else embedded ones started here.
+export default async function setup(project: TestProject) {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ocs-test-'));
+  // The embedded PostgreSQL runs as its own system user when we are root: it must reach its folder.
+  await chmod(scratch, 0o755);
+  const stops: (() => Promise<void>)[] = [];
+  const run = `${process.pid}_${Date.now().toString(36)}`;
+
+  let databaseUrl: string;
+  if (process.env.DATABASE_URL) {
+    const url = new URL(process.env.DATABASE_URL);
+    const name = `ocs_test_${run}`;
+    await ensureDatabase(url.toString(), name);
+    stops.push(() => dropDatabase(process.env.DATABASE_URL!, name));
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  } else {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'postgres'), port: await freePort(), database: 'ocs_test', persistent: false });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startLocalRedis({ dataDir: path.join(scratch, 'redis'), port: await freePort() });
+    stops.push(redis.stop);
+    redisUrl = redis.url;
+  }
+  await runMigrations(databaseUrl);
+
+  project.provide('testEnv', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    OCS_QUEUE_PREFIX: `ocs-test-${run}`,
+    OCS_LOCAL_STATE_DIR: path.join(scratch, 'nodes'),
+    OCS_LOCAL_SUBNET: '127.78.0.0/16',
+  });
+
+  return async () => {
+    for (const stop of stops.reverse()) await stop();
+    await rm(scratch, { recursive: true, force: true });
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testEnv: Record<string, string>;
+  }
+}

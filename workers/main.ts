@@ -1,0 +1,36 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { closeDb } from '@/lib/db/client';
+import { env } from '@/lib/env';
+import { QUEUE_NAME } from '@/lib/jobs/definitions';
+import { processJob } from './processors';
+
+// A provisioning worker process. Start as many as you like, on as many machines as share one
+// Redis and one PostgreSQL; each takes WORKER_CONCURRENCY jobs at a time.
+const config = env();
+const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const worker = new Worker(QUEUE_NAME, processJob, {
+  connection,
+  prefix: config.OCS_QUEUE_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+  // A worker that dies holding a job loses it after lockDuration; another worker then resumes it.
+  lockDuration: config.WORKER_LOCK_MS,
+  stalledInterval: config.WORKER_LOCK_MS,
+  maxStalledCount: 3,
+});
+
+worker.on('ready', () => console.log(`[worker ${process.pid}] ready: queue ${QUEUE_NAME}, concurrency ${config.WORKER_CONCURRENCY}`));
+worker.on('active', (job) => console.log(`[worker ${process.pid}] ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
+worker.on('completed', (job) => console.log(`[worker ${process.pid}] ${job.name} ${job.id} done`));
+worker.on('failed', (job, err) => console.error(`[worker ${process.pid}] ${job?.name} ${job?.id} failed: ${err.message}`));
+worker.on('error', (err) => console.error(`[worker ${process.pid}] ${err.message}`));
+
+async function shutdown(signal: string) {
+  console.log(`[worker ${process.pid}] ${signal}: finishing current jobs`);
+  await worker.close();
+  await connection.quit().catch(() => {});
+  await closeDb();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

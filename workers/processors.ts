@@ -1,0 +1,37 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
+import { markBuildFailed } from '@/lib/builds/state';
+import { db } from '@/lib/db/client';
+import { JOBS, type JobName } from '@/lib/jobs/definitions';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+
+// Job name -> handler. The payload is parsed again here: never trust what came through Redis.
+export async function processJob(job: Job): Promise<void> {
+  const name = job.name as JobName;
+  const schema = JOBS[name];
+  if (!schema) {
+    // A job left over from code that no longer exists: complete it rather than retry forever.
+    console.warn(`[worker] no processor for job ${job.name} (${job.id}); dropping it`);
+    return;
+  }
+  const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
+  switch (name) {
+    case 'build.run': {
+      const { buildId } = JOBS['build.run'].parse(job.data);
+      try {
+        await runBuild(db(), buildId, attempt);
+      } catch (e) {
+        if (e instanceof BuildFailedError) throw new UnrecoverableError(e.message);
+        // The last attempt failed outside a step (database down, …): the build must not stay RUNNING.
+        if (attempt.number >= attempt.max) await markBuildFailed(db(), buildId, `worker error: ${(e as Error).message}`).catch(() => {});
+        throw e;
+      }
+      return;
+    }
+    case 'unitGroup.delete': {
+      const { unitGroupId } = JOBS['unitGroup.delete'].parse(job.data);
+      await deleteUnitGroup(db(), unitGroupId);
+      return;
+    }
+  }
+}
