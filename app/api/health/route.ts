@@ -1,0 +1,10 @@
+import { NextResponse } from 'next/server';
+import { checkHealth } from '@/lib/health';
+
+export const dynamic = 'force-dynamic';
+
+// GET /api/health – PostgreSQL and Redis reachability (no sign-in needed)
+export async function GET() {
+  const health = await checkHealth();
+  return NextResponse.json(health, { status: health.ok ? 200 : 503 });
+}

@@ -1,0 +1,9 @@
+import { NextResponse } from 'next/server';
+import { db } from '@/lib/db/client';
+import { withActor } from '@/lib/http/route';
+import { listUnitGroups } from '@/lib/unit-groups/queries';
+
+export const dynamic = 'force-dynamic';
+
+// GET /api/v1/unit-groups – unit groups the caller may see
+export const GET = withActor(async ({ actor }) => NextResponse.json({ unitGroups: await listUnitGroups(db(), actor) }));

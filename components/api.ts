@@ -1,0 +1,32 @@
+// The browser's client for /api/v1: JSON in, JSON out, errors as ApiError with per-field messages.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    if (res.status === 401 && typeof window !== 'undefined') window.location.href = '/signin';
+    const err = (data as { error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } } }).error;
+    throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? res.statusText, err?.details?.fields ?? {});
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(url: string) => request<T>('GET', url),
+  post: <T>(url: string, body: unknown) => request<T>('POST', url, body),
+  delete: <T>(url: string) => request<T>('DELETE', url),
+};

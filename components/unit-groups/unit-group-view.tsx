@@ -1,0 +1,108 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
+import { queryKeys } from '@/lib/query-keys';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+import type { Json } from '../json-types';
+import { StateBadge } from '../state-badge';
+import { formatDuration, useNow } from '../time';
+import { DeleteUnitGroupButton } from './delete-unit-group-button';
+
+type NodeJson = Json<Node> & { applications: Json<Application>[] };
+type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; units: (Json<Unit> & { nodes: NodeJson[] })[] };
+
+export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
+  const t = useT();
+  const now = useNow();
+  const { data, error } = useQuery({
+    queryKey: queryKeys.unitGroup(unitGroupId),
+    queryFn: () => api.get<{ unitGroup: UnitGroupJson }>(`/api/v1/unit-groups/${unitGroupId}`),
+    refetchInterval: (q) => (q.state.error instanceof ApiError && q.state.error.status === 404 ? false : 1000),
+  });
+
+  if (error instanceof ApiError && error.status === 404)
+    return (
+      <p data-testid="unit-group-gone">
+        {t('unitGroup.deleted')}{' '}
+        <Link href="/unit-groups" className="text-indigo-700 hover:underline">
+          {t('nav.unitGroups')}
+        </Link>
+      </p>
+    );
+  if (!data) return <p>{t('common.loading')}</p>;
+  const g = data.unitGroup;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="font-mono text-2xl font-bold">{g.name}</h1>
+        <StateBadge state={g.state} />
+        {g.stateReason && <span className="text-sm text-rose-700">{g.stateReason}</span>}
+        <div className="ml-auto flex gap-2">
+          {g.buildId && (
+            <Link href={`/builds/${g.buildId}`} className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
+              {t('unitGroup.build')}
+            </Link>
+          )}
+          <DeleteUnitGroupButton unitGroupId={g.id} name={g.name} disabled={g.state === 'DELETING'} />
+        </div>
+      </div>
+      {g.units.map((u) => (
+        <section key={u.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={`unit-${u.name}`}>
+          <div className="flex items-center gap-3 border-b border-slate-100 p-3">
+            <h2 className="font-semibold">
+              {t('unitGroup.unit')}: <span className="font-mono">{u.name}</span>
+            </h2>
+            <StateBadge state={u.state} />
+            <span className="text-sm text-slate-500">
+              {u.provider} / {u.flavor} · {u.image} · {u.nodes.length} / {u.numNodes}
+            </span>
+          </div>
+          <table className="w-full text-sm">
+            <thead className="text-left text-slate-500">
+              <tr>
+                <th className="p-2">{t('node.no')}</th>
+                <th className="p-2">{t('node.state')}</th>
+                <th className="p-2">{t('node.ip')}</th>
+                <th className="p-2">{t('node.flavor')}</th>
+                <th className="p-2">{t('node.provider')}</th>
+                <th className="p-2">{t('node.uptime')}</th>
+                <th className="p-2">{t('node.applications')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {u.nodes.map((n) => (
+                <tr key={n.id} className="border-t border-slate-100 align-top" data-testid="node-row" data-node-state={n.state}>
+                  <td className="p-2">{n.nodeNo}</td>
+                  <td className="p-2">
+                    <StateBadge state={n.state} />
+                    {n.stateReason && <p className="mt-1 max-w-xs text-xs text-rose-700">{n.stateReason}</p>}
+                  </td>
+                  <td className="p-2 font-mono">{n.ipAddress ?? '—'}</td>
+                  <td className="p-2">{u.flavor}</td>
+                  <td className="p-2">{u.provider}</td>
+                  <td className="p-2">{n.startedAt && n.state === 'RUNNING' ? formatDuration(now - Date.parse(n.startedAt)) : '—'}</td>
+                  <td className="p-2">
+                    {n.applications.map((a) => (
+                      <div key={a.id} className="flex items-center gap-2">
+                        {a.url ? (
+                          <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-indigo-700 hover:underline" data-testid="application-link">
+                            {a.name} ↗
+                          </a>
+                        ) : (
+                          <span className="font-mono">{a.name}</span>
+                        )}
+                        <StateBadge state={a.state} />
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </div>
+  );
+}

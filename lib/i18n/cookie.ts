@@ -1,0 +1,2 @@
+/** The cookie holding the reader's language choice (ja | en). */
+export const LOCALE_COOKIE = 'ocs-lang';
