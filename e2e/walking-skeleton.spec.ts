@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { E2E } from '../playwright.config';
+
+const nodesDir = path.join(E2E.dataDir, 'nodes');
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin/);
+  await page.getByRole('button', { name: 'OpenID Connect でサインイン' }).click();
+  await page.getByLabel(/ユーザー名|Username/).fill(username);
+  await page.getByLabel(/パスワード|Password/).fill(password);
+  await page.getByRole('button', { name: /サインイン/ }).click();
+  await expect(page).toHaveURL(/\/catalog/);
+}
+
+/** Process groups of the node agents started for the e2e run (each agent leads its node's group). */
+function agentGroups(): Set<string> {
+  return new Set(processes().filter((p) => p.args.includes(nodesDir)).map((p) => p.pgid));
+}
+
+function processes(): { pid: string; pgid: string; args: string }[] {
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ pid: m[1]!, pgid: m[2]!, args: m[3]! }));
+}
+
+/** Every process of those nodes: the agents and the applications they run. */
+function nodeProcesses(groups: Set<string>): string[] {
+  return processes()
+    .filter((p) => groups.has(p.pgid))
+    .map((p) => `${p.pid} ${p.args}`);
+}
+
+test('a lab admin signs in, builds the web template on local nodes, opens it and tears it down', async ({ page, context }) => {
+  await signIn(page, 'labadmin', 'labadmin');
+  await expect(page.getByRole('heading', { name: 'テンプレートカタログ' })).toBeVisible();
+
+  await page.getByTestId('template-web-hello').getByRole('link', { name: '開く' }).click();
+  await expect(page.getByRole('heading', { name: 'シンプル Web アプリケーション' })).toBeVisible();
+
+  // A mistake is caught in the form and nothing is submitted.
+  await page.getByLabel('ユニットグループ名').fill('class 2026!');
+  await page.getByLabel('ノード数').fill('11');
+  await page.getByRole('button', { name: '構築を開始' }).click();
+  await expect(page.getByText('英数字・「-」・「_」のみ使えます（先頭は英数字）')).toBeVisible();
+  await expect(page.getByText('1〜10 の整数を入力してください')).toBeVisible();
+  await expect(page).toHaveURL(/\/catalog\/web-hello/);
+
+  const name = `e2e-${Date.now().toString(36)}`;
+  await page.getByLabel('ユニットグループ名').fill(name);
+  await page.getByLabel('ノード数').fill('2');
+  await page.getByRole('button', { name: '構築を開始' }).click();
+
+  // The build page shows steps and log lines as the worker goes.
+  await expect(page).toHaveURL(/\/builds\/[0-9a-f-]+$/);
+  await expect(page.getByTestId('build-log')).toContainText('submitted web-hello');
+  await expect(page.getByTestId('step-create-nodes').locator('[data-state="SUCCEEDED"]')).toBeVisible();
+  await expect(page.getByTestId('build-log')).toContainText('build succeeded');
+
+  await page.getByRole('link', { name: /ユニットグループを表示/ }).click();
+  await expect(page).toHaveURL(/\/unit-groups\/[0-9a-f-]+$/);
+  const rows = page.getByTestId('node-row');
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(2);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await page.screenshot({ path: 'e2e/output/unit-group-running.png', fullPage: true });
+
+  const ips = await rows.locator('td:nth-child(3)').allInnerTexts();
+  expect(new Set(ips).size).toBe(2);
+  const groups = agentGroups();
+  expect(groups.size).toBe(2);
+  // Two agents and the web application each one runs.
+  expect(nodeProcesses(groups).length).toBeGreaterThanOrEqual(4);
+
+  // The link to the application on a node opens it.
+  const [appPage] = await Promise.all([context.waitForEvent('page'), page.getByTestId('application-link').first().click()]);
+  await expect(appPage.getByRole('heading', { name: 'こんにちは / Hello' })).toBeVisible();
+  await expect(appPage.locator('#address')).toContainText(`${ips[0]}:8080`);
+  await appPage.close();
+
+  await page.getByRole('button', { name: '削除' }).click();
+  await expect(page.getByRole('dialog')).toContainText('ユニットグループを削除しますか？');
+  await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
+  await expect(page.getByTestId('unit-group-gone')).toBeVisible();
+
+  // Nothing of those nodes is left on the machine: no process, no listening port.
+  expect(nodeProcesses(groups)).toEqual([]);
+  expect(agentGroups().size).toBe(0);
+  for (const ip of ips) {
+    await expect(fetch(`http://${ip}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    await expect(fetch(`http://${ip}:9100/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  }
+});
+
+test('the API refuses callers without a session and names the field of a bad payload', async ({ page, request }) => {
+  const anonymous = await request.get('/api/v1/unit-groups');
+  expect(anonymous.status()).toBe(401);
+  expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
+
+  await signIn(page, 'labadmin', 'labadmin');
+  const bad = await page.request.post('/api/v1/builds', { data: { templateSlug: 'web-hello', unitGroupName: 'x', provider: 'local', flavor: 'small', nodes: 0 } });
+  expect(bad.status()).toBe(400);
+  const body = await bad.json();
+  expect(body.error.code).toBe('INVALID_INPUT');
+  expect(body.error.details.fields).toHaveProperty('nodes');
+  const templates = await page.request.get('/api/v1/templates');
+  expect(templates.status()).toBe(200);
+  expect((await templates.json()).templates.map((t: { slug: string }) => t.slug)).toContain('web-hello');
+});

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// The e2e run starts the whole product the way a newcomer does (`npm start`), with its own data
+// folder, ports and loopback range so it never touches a portal you have running.
+export const E2E = {
+  port: 3100,
+  dataDir: path.resolve('e2e/output/data'),
+  subnet: '127.76.0.0/16',
+};
+
+const env: Record<string, string> = {};
+for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'e2e/output/test-results',
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  reporter: [['list']],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: `http://localhost:${E2E.port}`,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Without these Chromium keeps dialling Google services this machine cannot reach.
+      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${E2E.dataDir} && node --import tsx scripts/start.ts --port ${E2E.port} --data-dir ${E2E.dataDir}`,
+    url: `http://127.0.0.1:${E2E.port}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+    env: {
+      ...env,
+      OCS_IDP_PORT: '9410',
+      OCS_PG_PORT: '54339',
+      OCS_REDIS_PORT: '63809',
+      OCS_LOCAL_SUBNET: E2E.subnet,
+      OCS_LOCAL_STATE_DIR: path.join(E2E.dataDir, 'nodes'),
+    },
+  },
+});

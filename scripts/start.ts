@@ -1,0 +1,153 @@
+// The one command a newcomer runs: starts (when not given) PostgreSQL, Redis and a development
+// OIDC identity provider, migrates and seeds, then runs the portal and the worker pool.
+// Ctrl-C stops everything it started. Nodes made by the local provider keep running, as VMs
+// outlive their control plane; delete their unit groups to remove them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNTS } from '@/lib/dev-idp/accounts';
+import { startDevIdp } from '@/lib/dev-idp/server';
+import { runMigrations } from '@/lib/db/migrate';
+import { buildPortalIfStale } from './services/next-build';
+import { startEmbeddedPostgres } from './services/postgres';
+import { RedisNotInstalledError, startLocalRedis } from './services/redis';
+import { seedDatabase } from './services/seed';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'data-dir': { type: 'string', default: process.env.OCS_DATA_DIR ?? path.join(root, '.data') },
+  },
+});
+const port = Number(args.port);
+const dataDir = path.resolve(args['data-dir']!);
+const portalUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+const stops: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function persistentSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  console.log('\nStopping the portal, the workers and the services started here…');
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
+  process.exit(code);
+}
+
+function run(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (line: string) => (line ? `[${name}] ${line}` : line);
+  child.stdout!.on('data', (d: Buffer) => process.stdout.write(d.toString().split('\n').map(prefix).join('\n')));
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d.toString().split('\n').map(prefix).join('\n')));
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping.`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  mkdirSync(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+
+  if (!env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(env.OCS_PG_PORT ?? 54329), database: 'ocs', persistent: true });
+    stops.push(pg.stop);
+    env.DATABASE_URL = pg.url;
+    console.log(`PostgreSQL (embedded) on ${pg.url}`);
+  }
+  if (!env.REDIS_URL) {
+    try {
+      const redis = await startLocalRedis({ dataDir: path.join(dataDir, 'redis'), port: Number(env.OCS_REDIS_PORT ?? 63799) });
+      stops.push(redis.stop);
+      env.REDIS_URL = redis.url;
+      console.log(`Redis (local redis-server) on ${redis.url}`);
+    } catch (e) {
+      if (e instanceof RedisNotInstalledError) {
+        console.error(e.message);
+        return shutdown(1);
+      }
+      throw e;
+    }
+  }
+  await runMigrations(env.DATABASE_URL);
+  await seedDatabase(env.DATABASE_URL);
+
+  let demoIdp = false;
+  if (!env.OIDC_ISSUER) {
+    const idpPort = Number(env.OCS_IDP_PORT ?? 9400);
+    const idp = await startDevIdp({
+      port: idpPort,
+      clients: [{ clientId: 'ocs-portal', clientSecret: 'ocs-portal-dev-secret', redirectUris: [`${portalUrl}/api/auth/callback/ocs-idp`], postLogoutRedirectUris: [`${portalUrl}/signin`] }],
+    });
+    stops.push(idp.close);
+    Object.assign(env, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'ocs-portal', OIDC_CLIENT_SECRET: 'ocs-portal-dev-secret', OIDC_NAME: 'Demo IdP', OIDC_PROMPT: 'login' });
+    demoIdp = true;
+  }
+  env.NEXTAUTH_URL = portalUrl;
+  env.NEXTAUTH_SECRET ??= persistentSecret(path.join(dataDir, 'nextauth-secret'));
+  env.OCS_LOCAL_STATE_DIR ??= path.join(dataDir, 'nodes');
+
+  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  if (args.dev) run('portal', process.execPath, [next, 'dev', '-p', String(port)], env);
+  else {
+    buildPortalIfStale(root);
+    run('portal', process.execPath, [next, 'start', '-p', String(port)], env);
+  }
+  const workers = Number(env.WORKER_PROCESSES ?? 1);
+  for (let i = 1; i <= workers; i++) run(`worker-${i}`, process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'main.ts')], env);
+
+  await waitForHealth(`http://127.0.0.1:${port}/api/health`, 120_000);
+  console.log(`\nOCS Portal is running: ${portalUrl}`);
+  if (demoIdp) {
+    console.log('Demo sign-in (development IdP):');
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password}  (${a.email})`);
+  }
+  console.log('Press Ctrl-C to stop.\n');
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  void shutdown(1);
+});
