@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { closeDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { QUEUE_NAME } from '@/lib/jobs/definitions';
+import { closeQueue, scheduleNodeChecks } from '@/lib/jobs/queue';
 import { processJob } from './processors';
 
 // A provisioning worker process. Start as many as you like, on as many machines as share one
@@ -20,14 +21,18 @@ const worker = new Worker(QUEUE_NAME, processJob, {
 });
 
 worker.on('ready', () => console.log(`[worker ${process.pid}] ready: queue ${QUEUE_NAME}, concurrency ${config.WORKER_CONCURRENCY}`));
-worker.on('active', (job) => console.log(`[worker ${process.pid}] ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
-worker.on('completed', (job) => console.log(`[worker ${process.pid}] ${job.name} ${job.id} done`));
+await scheduleNodeChecks();
+// Scheduled checks are too frequent to log; builds and deletions are not.
+const quiet = (name: string | undefined) => name === 'nodes.check';
+worker.on('active', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
+worker.on('completed', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} done`));
 worker.on('failed', (job, err) => console.error(`[worker ${process.pid}] ${job?.name} ${job?.id} failed: ${err.message}`));
 worker.on('error', (err) => console.error(`[worker ${process.pid}] ${err.message}`));
 
 async function shutdown(signal: string) {
   console.log(`[worker ${process.pid}] ${signal}: finishing current jobs`);
   await worker.close();
+  await closeQueue();
   await connection.quit().catch(() => {});
   await closeDb();
   process.exit(0);

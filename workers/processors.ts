@@ -3,6 +3,7 @@ import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
 import { db } from '@/lib/db/client';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
+import { checkNodes } from '@/lib/nodes/check-nodes';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 
 // Job name -> handler. The payload is parsed again here: never trust what came through Redis.
@@ -31,6 +32,11 @@ export async function processJob(job: Job): Promise<void> {
     case 'unitGroup.delete': {
       const { unitGroupId } = JOBS['unitGroup.delete'].parse(job.data);
       await deleteUnitGroup(db(), unitGroupId);
+      return;
+    }
+    case 'nodes.check': {
+      const { changed } = await checkNodes(db());
+      if (changed) console.log(`[worker] node check: ${changed} node(s) changed state`);
       return;
     }
   }

@@ -7,6 +7,7 @@ import { applications, nodes, units, type Node, type Unit } from '@/lib/db/schem
 import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/agent-client';
 import { getProvider } from '@/lib/providers/registry';
 import type { NodeSpec } from '@/lib/providers/types';
+import { eachLimited } from '@/lib/each-limited';
 import { appendBuildLog } from './log';
 import type { BuildStepKey } from './steps';
 import { StepError, isRetryable } from './step-error';
@@ -34,20 +35,6 @@ const label = (r: NodeRow) => `${r.unit.name}-${r.node.nodeNo}`;
 
 async function setNode(db: Database, nodeId: string, values: Partial<typeof nodes.$inferInsert>): Promise<void> {
   await db.update(nodes).set({ ...values, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
-}
-
-/** Runs `fn` over items, at most `limit` at a time; collects failures instead of stopping at the first. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<unknown[]> {
-  const failures: unknown[] = [];
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item).catch((e) => failures.push(e));
-    }
-  });
-  await Promise.all(lanes);
-  return failures;
 }
 
 function specOf(unit: Unit): NodeSpec {

@@ -6,7 +6,7 @@ import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs/queue';
-import { findProvider, providerCatalog } from '@/lib/providers/catalog';
+import { findProvider, getSpec, providerCatalog } from '@/lib/providers/catalog';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { BUILD_STEPS } from './steps';
@@ -43,20 +43,27 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown)
         .values({ institutionId, templateVersionId: template.versionId, createdBy: actor.userId, unitGroupId: unitGroup!.id, parameters: input })
         .returning();
       for (const u of template.definition.units) {
-        const numNodes = u.nodes === 'fromParameters' ? input.nodes : u.nodes;
+        const spec = {
+          ...getSpec(provider.id, flavor.name),
+          numNodes: u.nodes === 'fromParameters' ? input.nodes : u.nodes,
+          image: u.image,
+          tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
+        };
+        const numNodes = spec.numNodes;
         const [unit] = await tx
           .insert(units)
           .values({
             unitGroupId: unitGroup!.id,
             name: u.name,
             role: u.role,
-            provider: input.provider,
-            flavor: flavor.name,
+            provider: spec.provider,
+            flavor: spec.flavor,
             numNodes,
-            image: u.image,
-            instanceType: typeof flavor.values.instance_type === 'string' ? flavor.values.instance_type : null,
-            volumeSize: typeof flavor.values.volume_size === 'number' ? flavor.values.volume_size : null,
-            tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
+            image: spec.image,
+            instanceType: spec.instanceType ?? null,
+            volumeSize: spec.volumeSize ?? null,
+            ipAddresses: spec.ipAddresses,
+            tags: spec.tags,
           })
           .returning();
         await tx.insert(nodes).values(

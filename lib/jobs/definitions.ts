@@ -7,7 +7,11 @@ export const QUEUE_NAME = 'provisioning';
 export const JOBS = {
   'build.run': z.object({ buildId: z.uuid() }),
   'unitGroup.delete': z.object({ unitGroupId: z.uuid() }),
+  /** Scheduled every few seconds: liveness of built nodes. */
+  'nodes.check': z.object({}),
 } as const;
+
+export const NODE_CHECK_EVERY_MS = 5000;
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
@@ -19,6 +23,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return `build-${(payload as JobPayload<'build.run'>).buildId}`;
     case 'unitGroup.delete':
       return `unit-group-delete-${(payload as JobPayload<'unitGroup.delete'>).unitGroupId}`;
+    case 'nodes.check':
+      return 'nodes-check';
     default:
       throw new Error(`no job id rule for ${name satisfies never}`);
   }

@@ -1,15 +1,15 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '@/lib/env';
-import { JOB_ATTEMPTS, JOBS, QUEUE_NAME, jobId, type JobName, type JobPayload } from './definitions';
+import { JOB_ATTEMPTS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, jobId, type JobName, type JobPayload } from './definitions';
 
-const cache = globalThis as unknown as { __ocsQueue?: Queue };
+const cache = globalThis as unknown as { __ocsQueue?: Queue; __ocsQueueRedis?: Redis };
 
 function queue(): Queue {
   // The producer fails fast when Redis is down instead of queueing commands offline.
   cache.__ocsQueue ??= new Queue(QUEUE_NAME, {
     prefix: env().OCS_QUEUE_PREFIX,
-    connection: new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
+    connection: (cache.__ocsQueueRedis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })),
     defaultJobOptions: {
       attempts: JOB_ATTEMPTS,
       backoff: { type: 'exponential', delay: 2000 },
@@ -29,8 +29,17 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
   await queue().add(name, data, { jobId: id });
 }
 
+/** One schedule for the whole pool, however many workers start: BullMQ keeps a single scheduler per id. */
+export async function scheduleNodeChecks(): Promise<void> {
+  await queue().upsertJobScheduler('nodes-check', { every: NODE_CHECK_EVERY_MS }, { name: 'nodes.check', data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } });
+}
+
 export async function closeQueue(): Promise<void> {
   const q = cache.__ocsQueue;
+  const redis = cache.__ocsQueueRedis;
   cache.__ocsQueue = undefined;
+  cache.__ocsQueueRedis = undefined;
   await q?.close();
+  // BullMQ leaves a connection it was given open; it is ours to close.
+  await redis?.quit().catch(() => {});
 }

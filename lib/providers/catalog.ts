@@ -1,5 +1,8 @@
 import { LOCAL_PROVIDER } from './local/flavors';
-import type { ProviderInfo } from './types';
+import type { NodeSpec, ProviderInfo } from './types';
+
+/** The base image nodes run unless a template names another (OCS's base container). */
+export const DEFAULT_IMAGE = 'ocs/base:1.0';
 
 // Providers a build may target and their flavors. Pages and validation read this; only workers
 // load the drivers (lib/providers/registry.ts), which spawn processes and call clouds.
@@ -11,4 +14,25 @@ export function providerCatalog(): ProviderInfo[] {
 
 export function findProvider(id: string): ProviderInfo | undefined {
   return PROVIDERS.find((p) => p.id === id);
+}
+
+/**
+ * As the VCP SDK's get_spec(provider, flavor): a spec pre-filled from the flavor, for a unit to
+ * override (node count, image, addresses, tags).
+ */
+export function getSpec(providerId: string, flavorName: string): NodeSpec {
+  const provider = findProvider(providerId);
+  const flavor = provider?.flavors.find((f) => f.name === flavorName);
+  if (!provider || !flavor) throw new Error(`No flavor "${flavorName}" for provider "${providerId}"`);
+  const { instance_type: instanceType, volume_size: volumeSize } = flavor.values;
+  return {
+    provider: provider.id,
+    flavor: flavor.name,
+    numNodes: 1,
+    image: DEFAULT_IMAGE,
+    instanceType: typeof instanceType === 'string' ? instanceType : undefined,
+    volumeSize: typeof volumeSize === 'number' ? volumeSize : undefined,
+    ipAddresses: [],
+    tags: {},
+  };
 }

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { markBuildCancelled } from '@/lib/builds/state';
 import type { Database } from '@/lib/db/client';
 import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
+import { eachLimited } from '@/lib/each-limited';
 import { getProvider } from '@/lib/providers/registry';
 import { withUnitGroupLock } from './lock';
 
@@ -25,14 +26,16 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
       .from(nodes)
       .innerJoin(units, eq(nodes.unitId, units.id))
       .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
-    for (const { node, provider: providerId } of rows) {
+    const failures = await eachLimited(rows, 4, async ({ node, provider: providerId }) => {
       await db.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
       const provider = getProvider(providerId);
       const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
       const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : [])]);
       for (const id of ids) await provider.deleteNode(id);
       await db.update(nodes).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
-    }
+    });
+    // Nodes still held stay DELETING with their records; the job is retried until all are gone.
+    if (failures.length) throw new Error(`${failures.length} node(s) could not be deleted yet: ${(failures[0] as Error).message}`);
     await db.transaction(async (tx) => {
       await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));

@@ -1,0 +1,95 @@
+// npm run bench: how fast the local provider builds and tears down unit groups, and how fast
+// the unit group page's query answers, as percentiles and ratios. Uses DATABASE_URL / REDIS_URL
+// when set, else embedded services started for the run.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { loadActor } from '@/lib/auth/actor';
+import { runBuild } from '@/lib/builds/run-build';
+import { submitBuild } from '@/lib/builds/submit-build';
+import { closeDb, db } from '@/lib/db/client';
+import { runMigrations } from '@/lib/db/migrate';
+import { users } from '@/lib/db/schema';
+import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
+import { closeQueue } from '@/lib/jobs/queue';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
+import { freePort } from '@/scripts/services/free-port';
+import { startEmbeddedPostgres } from '@/scripts/services/postgres';
+import { startLocalRedis } from '@/scripts/services/redis';
+import { summarize, timed } from './stats';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-'));
+chmodSync(scratch, 0o755);
+const stops: (() => Promise<void>)[] = [];
+
+async function services() {
+  if (!process.env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'ocs_bench', persistent: false });
+    stops.push(pg.stop);
+    process.env.DATABASE_URL = pg.url;
+  }
+  if (!process.env.REDIS_URL) {
+    const redis = await startLocalRedis({ dataDir: path.join(scratch, 'redis'), port: await freePort() });
+    stops.push(redis.stop);
+    process.env.REDIS_URL = redis.url;
+  }
+  process.env.OCS_QUEUE_PREFIX = `ocs-bench-${process.pid}`;
+  process.env.OCS_LOCAL_STATE_DIR = path.join(scratch, 'nodes');
+  process.env.OCS_LOCAL_SUBNET = '127.75.0.0/16';
+  await runMigrations(process.env.DATABASE_URL);
+  await seedDemo(db());
+}
+
+async function main() {
+  await services();
+  const user = await db().query.users.findFirst({ where: eq(users.email, DEMO_LAB_ADMIN.email) });
+  const actor = (await loadActor(db(), user!.id))!;
+  const results = [];
+  const p50s: Record<number, number> = {};
+
+  for (const [nodes, rounds] of [[1, 5], [4, 3], [10, 3]] as const) {
+    const build: number[] = [];
+    const teardown: number[] = [];
+    const read: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      let unitGroupId = '';
+      build.push(
+        await timed(async () => {
+          const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: `bench-${nodes}-${i}-${Date.now()}`, provider: 'local', flavor: 'small', nodes });
+          unitGroupId = ids.unitGroupId;
+          await runBuild(db(), ids.buildId);
+        }),
+      );
+      for (let r = 0; r < 50; r++) read.push(await timed(() => getUnitGroupDetail(db(), actor, unitGroupId)));
+      teardown.push(await timed(() => deleteUnitGroup(db(), unitGroupId)));
+    }
+    const b = summarize(`build ${nodes} node(s): submit → SUCCEEDED`, build);
+    p50s[nodes] = b.p50;
+    results.push(b, summarize(`teardown ${nodes} node(s)`, teardown), summarize(`unit group detail query (${nodes} node(s))`, read));
+  }
+
+  console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
+  for (const r of results) console.log(r.name.padEnd(51) + String(r.n).padStart(5) + r.p50.toFixed(1).padStart(10) + r.p95.toFixed(1).padStart(10) + r.max.toFixed(1).padStart(10));
+  const ratios = { 'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!, 'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]! };
+  // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
+  for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
+
+  mkdirSync('bench/results', { recursive: true });
+  const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios }, null, 2));
+  console.log(`\nwritten to ${file}`);
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await closeQueue();
+    await closeDb();
+    for (const stop of stops.reverse()) await stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
