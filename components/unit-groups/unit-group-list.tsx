@@ -26,7 +26,7 @@ export function UnitGroupList() {
           <th className="p-2">{t('unitGroups.title')}</th>
           <th className="p-2">{t('unitGroup.state')}</th>
           <th className="p-2">{t('unitGroups.nodes')}</th>
-          <th className="p-2">{t('unitGroups.institution')}</th>
+          <th className="p-2">{t('unitGroups.organization')}</th>
           <th className="p-2">{t('builds.createdAt')}</th>
         </tr>
       </thead>
@@ -44,7 +44,7 @@ export function UnitGroupList() {
             <td className="p-2">
               {g.runningCount} / {g.nodeCount} RUNNING
             </td>
-            <td className="p-2">{g.institutionName}</td>
+            <td className="p-2">{g.organizationName}</td>
             <td className="p-2">{formatTime(g.createdAt, locale)}</td>
           </tr>
         ))}

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
-import { canRead, readableInstitutions, type Actor } from '@/lib/auth/actor';
+import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build, type BuildLog, type BuildStep } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -37,10 +37,10 @@ function toSummary(r: SummaryRow): BuildSummary {
 }
 
 export async function listBuilds(db: Database, actor: Actor, limit = 100): Promise<BuildSummary[]> {
-  const scope = readableInstitutions(actor);
+  const scope = readableOrganizations(actor);
   if (scope && scope.length === 0) return [];
   const rows = await summarySelect(db)
-    .where(scope ? inArray(builds.institutionId, scope) : undefined)
+    .where(scope ? inArray(builds.organizationId, scope) : undefined)
     .orderBy(desc(builds.createdAt))
     .limit(limit);
   return rows.map(toSummary);
@@ -51,7 +51,7 @@ export type BuildDetail = BuildSummary & { steps: BuildStep[]; logs: BuildLog[] 
 /** A build with its steps and log lines after `afterLogId` (for incremental polling). */
 export async function getBuildDetail(db: Database, actor: Actor, buildId: string, afterLogId = 0): Promise<BuildDetail> {
   const [row] = await summarySelect(db).where(eq(builds.id, buildId));
-  if (!row || !canRead(actor, row.build.institutionId)) throw new AppError('NOT_FOUND', 'No such build');
+  if (!row || !can(actor, 'read', row.build.organizationId)) throw new AppError('NOT_FOUND', 'No such build');
   const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
   const logs = await db
     .select()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
-import { operatingInstitution, type Actor } from '@/lib/auth/actor';
+import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
 import { getCatalogEntryOrThrow } from '@/lib/catalog/queries';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
@@ -21,7 +21,8 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function submitBuild(db: Database, actor: Actor, rawInput: unknown): Promise<{ buildId: string; unitGroupId: string }> {
   const input = parseOrThrow(ZSubmitBuildInput, rawInput);
-  const institutionId = operatingInstitution(actor);
+  const organizationId = actingOrganization(actor, input.organizationId);
+  authorize(actor, 'build', organizationId, 'organization');
   const template = await getCatalogEntryOrThrow(db, input.templateSlug).catch((e) => {
     throw e instanceof AppError && e.code === 'NOT_FOUND' ? invalidInput({ templateSlug: `no template "${input.templateSlug}" in the catalog` }) : e;
   });
@@ -35,12 +36,12 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown)
       const clash = await tx
         .select({ id: unitGroups.id })
         .from(unitGroups)
-        .where(and(eq(unitGroups.institutionId, institutionId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
+        .where(and(eq(unitGroups.organizationId, organizationId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
       if (clash.length) throw nameTaken(input.unitGroupName);
-      const [unitGroup] = await tx.insert(unitGroups).values({ institutionId, name: input.unitGroupName, ownerId: actor.userId }).returning();
+      const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId }).returning();
       const [build] = await tx
         .insert(builds)
-        .values({ institutionId, templateVersionId: template.versionId, createdBy: actor.userId, unitGroupId: unitGroup!.id, parameters: input })
+        .values({ organizationId, templateVersionId: template.versionId, createdBy: actor.userId, unitGroupId: unitGroup!.id, parameters: input })
         .returning();
       for (const u of template.definition.units) {
         const spec = {
@@ -93,5 +94,5 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown)
 }
 
 function nameTaken(name: string): AppError {
-  return invalidInput({ unitGroupName: `"${name}" is already used by another unit group of your institution` });
+  return invalidInput({ unitGroupName: `"${name}" is already used by another unit group of your organization` });
 }

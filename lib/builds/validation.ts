@@ -8,6 +8,8 @@ export const ZUnitGroupName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'may use letters, digits, "-" and "_", starting with a letter or digit');
 
 export const ZSubmitBuildInput = z.object({
+  /** Needed only by members of several organizations. */
+  organizationId: z.uuid('must be an organization id').optional(),
   templateSlug: z.string({ error: 'is required' }).min(1, 'is required'),
   unitGroupName: ZUnitGroupName,
   provider: z.string({ error: 'is required' }).min(1, 'is required'),

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { readShippedTemplates } from '@/lib/catalog/template-files';
 import { publishTemplateVersion } from '@/lib/catalog/publish';
 import type { Database } from './client';
-import { institutions, memberships, users } from './schema';
+import { institutions, memberships, organizations, users } from './schema';
 
 export const DEMO_INSTITUTION = { slug: 'demo-univ', name: 'Demo University', nameJa: 'デモ大学', domain: 'demo-univ.ac.jp' };
+export const DEMO_ORGANIZATION = { name: '情報科学研究室 (Demo Lab)', kind: 'lab' as const, department: '情報科学科', maxNodes: 20 };
 export const DEMO_LAB_ADMIN = { email: 'labadmin@demo-univ.ac.jp', name: 'Hanako Yamada', nameJa: '山田 花子' };
 export const DEMO_STAFF = { email: 'staff@nii.ac.jp', name: 'Taro Suzuki', nameJa: '鈴木 太郎' };
 
@@ -16,13 +17,15 @@ export async function seedDemo(db: Database): Promise<void> {
       .values(DEMO_INSTITUTION)
       .onConflictDoUpdate({ target: institutions.slug, set: { updatedAt: sql`now()` } })
       .returning();
+    await tx.insert(organizations).values({ ...DEMO_ORGANIZATION, institutionId: institution!.id }).onConflictDoNothing();
+    const organization = await tx.query.organizations.findFirst({ where: (o, { and, eq }) => and(eq(o.institutionId, institution!.id), eq(o.name, DEMO_ORGANIZATION.name)) });
     const [labAdmin] = await tx
       .insert(users)
       .values(DEMO_LAB_ADMIN)
       .onConflictDoUpdate({ target: users.email, set: { updatedAt: sql`now()` } })
       .returning();
     await tx.insert(users).values({ ...DEMO_STAFF, isStaff: true }).onConflictDoNothing();
-    await tx.insert(memberships).values({ institutionId: institution!.id, userId: labAdmin!.id, role: 'admin' }).onConflictDoNothing();
+    await tx.insert(memberships).values({ organizationId: organization!.id, userId: labAdmin!.id, role: 'owner' }).onConflictDoNothing();
   });
   await syncShippedTemplates(db);
 }

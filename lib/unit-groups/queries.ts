@@ -1,28 +1,28 @@
 import { and, asc, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { canRead, readableInstitutions, type Actor } from '@/lib/auth/actor';
+import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, institutions, nodes, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
+import { applications, builds, nodes, organizations, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 
-export type UnitGroupSummary = UnitGroup & { institutionName: string; nodeCount: number; runningCount: number };
+export type UnitGroupSummary = UnitGroup & { organizationName: string; nodeCount: number; runningCount: number };
 
 export async function listUnitGroups(db: Database, actor: Actor): Promise<UnitGroupSummary[]> {
-  const scope = readableInstitutions(actor);
+  const scope = readableOrganizations(actor);
   if (scope && scope.length === 0) return [];
   const groups = await db
-    .select({ group: unitGroups, institutionName: institutions.nameJa })
+    .select({ group: unitGroups, organizationName: organizations.name })
     .from(unitGroups)
-    .innerJoin(institutions, eq(unitGroups.institutionId, institutions.id))
-    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.institutionId, scope) : undefined))
+    .innerJoin(organizations, eq(unitGroups.organizationId, organizations.id))
+    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.organizationId, scope) : undefined))
     .orderBy(desc(unitGroups.createdAt));
   if (!groups.length) return [];
   const nodeRows = await db
     .select({ unitGroupId: nodes.unitGroupId, state: nodes.state })
     .from(nodes)
     .where(and(inArray(nodes.unitGroupId, groups.map((g) => g.group.id)), isNull(nodes.deletedAt)));
-  return groups.map(({ group, institutionName }) => {
+  return groups.map(({ group, organizationName }) => {
     const mine = nodeRows.filter((n) => n.unitGroupId === group.id);
-    return { ...group, institutionName, nodeCount: mine.length, runningCount: mine.filter((n) => n.state === 'RUNNING').length };
+    return { ...group, organizationName, nodeCount: mine.length, runningCount: mine.filter((n) => n.state === 'RUNNING').length };
   });
 }
 
@@ -33,7 +33,7 @@ export type UnitGroupDetail = UnitGroup & { units: UnitDetail[]; buildId: string
 /** A unit group with its units, nodes and applications; someone else's is "not found". */
 export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetail> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
-  if (!group || group.state === 'DELETED' || !canRead(actor, group.institutionId)) throw new AppError('NOT_FOUND', 'No such unit group');
+  if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
   const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId)).orderBy(asc(units.name));
   const nodeRows = await db
     .select()

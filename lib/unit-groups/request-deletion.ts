@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { canOperate, canRead, type Actor } from '@/lib/auth/actor';
+import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { unitGroups } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
@@ -8,10 +8,8 @@ import { enqueue } from '@/lib/jobs/queue';
 /** Marks a unit group DELETING and queues its teardown. Asking twice is harmless. */
 export async function requestUnitGroupDeletion(db: Database, actor: Actor, unitGroupId: string): Promise<void> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
-  // Someone else's unit group is "not found", so its existence is not revealed.
-  if (!group || group.state === 'DELETED' || !canRead(actor, group.institutionId))
-    throw new AppError('NOT_FOUND', 'No such unit group');
-  if (!canOperate(actor, group.institutionId)) throw new AppError('FORBIDDEN', 'Your role may not delete unit groups of this institution');
+  if (!group || group.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit group');
+  authorize(actor, 'build', group.organizationId, 'unit group');
   await db.update(unitGroups).set({ state: 'DELETING', stateReason: null, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));
   await enqueue('unitGroup.delete', { unitGroupId });
 }

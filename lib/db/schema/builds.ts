@@ -1,5 +1,5 @@
 import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { institutions, users } from './tenancy';
+import { organizations, users } from './tenancy';
 import { templateVersions } from './templates';
 import { unitGroups } from './unit-groups';
 
@@ -11,9 +11,9 @@ export type BuildOutput = { key: string; label: { ja: string; en: string }; kind
 
 export const builds = pgTable('builds', {
   id: uuid().primaryKey().defaultRandom(),
-  institutionId: uuid()
+  organizationId: uuid()
     .notNull()
-    .references(() => institutions.id),
+    .references(() => organizations.id),
   templateVersionId: uuid()
     .notNull()
     .references(() => templateVersions.id),

@@ -1,4 +1,6 @@
 export * from './tenancy';
+export * from './service-applications';
+export * from './access';
 export * from './templates';
 export * from './builds';
 export * from './unit-groups';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { institutions, users } from './tenancy';
+import { organizations, users } from './tenancy';
 
 // State names follow OCS (VC / unit / node state diagrams).
 export const unitGroupState = pgEnum('unit_group_state', ['APPLYING', 'RUNNING', 'DELETING', 'ERROR', 'DELETED']);
@@ -31,9 +31,9 @@ export const unitGroups = pgTable(
   'unit_groups',
   {
     id: uuid().primaryKey().defaultRandom(),
-    institutionId: uuid()
+    organizationId: uuid()
       .notNull()
-      .references(() => institutions.id),
+      .references(() => organizations.id),
     name: text().notNull(),
     ownerId: uuid()
       .notNull()
@@ -44,7 +44,7 @@ export const unitGroups = pgTable(
     deletedAt: timestamp({ withTimezone: true }),
   },
   // A name is free again once its unit group is deleted.
-  (t) => [uniqueIndex('unit_groups_live_name').on(t.institutionId, t.name).where(sql`state <> 'DELETED'`)],
+  (t) => [uniqueIndex('unit_groups_live_name').on(t.organizationId, t.name).where(sql`state <> 'DELETED'`)],
 );
 
 /** A homogeneous set of nodes; its spec columns mirror the VCP SDK spec. */
