@@ -2,6 +2,11 @@ import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { auditEvents } from '@/lib/db/schema';
 
+/** Where a request came from, for the audit log. */
+export interface RequestMeta {
+  ip: string | null;
+}
+
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export interface AuditEntry {

@@ -1,6 +1,5 @@
 import { getServerSession } from 'next-auth';
 import { db } from '@/lib/db/client';
-import { AppError } from '@/lib/errors';
 import { loadActor, type Actor } from './actor';
 import { authOptions } from './options';
 
@@ -9,10 +8,4 @@ export async function currentActor(): Promise<Actor | null> {
   const session = (await getServerSession(authOptions())) as { userId?: string } | null;
   if (!session?.userId) return null;
   return loadActor(db(), session.userId);
-}
-
-export async function requireActor(): Promise<Actor> {
-  const actor = await currentActor();
-  if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in first (or send an API token once tokens exist)');
-  return actor;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
 import { getCatalogEntryOrThrow } from '@/lib/catalog/queries';
 import type { Database } from '@/lib/db/client';
@@ -19,7 +20,7 @@ const UNIQUE_VIOLATION = '23505';
  * Records a build with its unit group, units, nodes and steps — exactly what the worker will
  * create — then queues it. Returns at once; the worker does the provisioning.
  */
-export async function submitBuild(db: Database, actor: Actor, rawInput: unknown): Promise<{ buildId: string; unitGroupId: string }> {
+export async function submitBuild(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string; unitGroupId: string }> {
   const input = parseOrThrow(ZSubmitBuildInput, rawInput);
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
@@ -83,6 +84,16 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown)
       throw e;
     });
 
+  await recordAudit(db, {
+    actor,
+    organizationId,
+    action: 'build.submit',
+    targetType: 'build',
+    targetId: ids.buildId,
+    ipAddress: meta.ip,
+    outcome: 'success',
+    details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, provider: input.provider, flavor: input.flavor, nodes: input.nodes },
+  });
   await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${input.nodes} node(s), ${input.provider}/${input.flavor}`);
   try {
     await enqueue('build.run', { buildId: ids.buildId });

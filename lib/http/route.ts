@@ -1,7 +1,10 @@
 import { NextResponse } from 'next/server';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
-import { requireActor } from '@/lib/auth/session';
+import { currentActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
 import { AppError, HTTP_STATUS } from '@/lib/errors';
+import { authenticateToken } from '@/lib/tokens/authenticate';
 
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AppError) {
@@ -12,18 +15,66 @@ export function errorResponse(e: unknown): NextResponse {
   return NextResponse.json({ error: { code: 'INTERNAL', message: `Something went wrong on our side (reference ${ref}).`, details: {} } }, { status: 500 });
 }
 
-type Params = Record<string, string>;
+export function requestMeta(req: Request): RequestMeta {
+  const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return { ip: forwarded || req.headers.get('x-real-ip') || null };
+}
 
-/** Wraps an API handler: resolves the signed-in actor and turns failures into JSON errors. */
-export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P }) => Promise<Response>) {
+/** The caller: an `Authorization: Bearer` API token, else the browser session. */
+async function resolveActor(req: Request): Promise<Actor> {
+  const auth = req.headers.get('authorization');
+  if (auth) {
+    const [scheme, secret] = auth.split(/\s+/, 2);
+    if (scheme?.toLowerCase() !== 'bearer' || !secret) throw new AppError('UNAUTHENTICATED', 'Use "Authorization: Bearer <API token>"');
+    return authenticateToken(db(), secret);
+  }
+  const actor = await currentActor();
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in, or send an API token as "Authorization: Bearer <token>"');
+  return actor;
+}
+
+type Params = Record<string, string>;
+interface Options {
+  /** For state-changing routes: the audit action under which refused or failed attempts are recorded. */
+  audit?: string;
+}
+
+/**
+ * Wraps an API handler: resolves the caller, turns failures into JSON errors, and records a
+ * refused or failed state-changing call in the audit log (successes are recorded by the domain).
+ */
+export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta }) => Promise<Response>, options: Options = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const meta = requestMeta(req);
+    let actor: Actor | null = null;
+    let params: P | undefined;
     try {
-      const actor = await requireActor();
-      return await handler({ req, actor, params: await ctx.params });
+      params = await ctx.params;
+      actor = await resolveActor(req);
+      return await handler({ req, actor, params, meta });
     } catch (e) {
+      if (options.audit) {
+        const code = e instanceof AppError ? e.code : 'INTERNAL';
+        const denied = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND';
+        await recordAudit(db(), {
+          actor,
+          actorLabel: actor ? undefined : tokenLabel(req),
+          organizationId: actor?.token?.organizationId ?? null,
+          action: options.audit,
+          targetId: params?.id ?? null,
+          ipAddress: meta.ip,
+          outcome: denied ? 'denied' : 'failure',
+          details: { code, message: e instanceof Error ? e.message : String(e) },
+        }).catch((err) => console.error('[audit] could not record', err));
+      }
       return errorResponse(e);
     }
   };
+}
+
+function tokenLabel(req: Request): string {
+  const secret = req.headers.get('authorization')?.split(/\s+/, 2)[1];
+  return secret ? `token ${secret.slice(0, 12)}…` : 'anonymous';
 }
 
 /** The request body as JSON, or a 400 that says the body is not JSON. */

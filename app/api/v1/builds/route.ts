@@ -10,7 +10,10 @@ export const dynamic = 'force-dynamic';
 export const GET = withActor(async ({ actor }) => NextResponse.json({ builds: await listBuilds(db(), actor) }));
 
 // POST /api/v1/builds – submit a build { templateSlug, unitGroupName, provider, flavor, nodes } → 202
-export const POST = withActor(async ({ req, actor }) => {
-  const ids = await submitBuild(db(), actor, await jsonBody(req));
-  return NextResponse.json(ids, { status: 202 });
-});
+export const POST = withActor(
+  async ({ req, actor, meta }) => {
+    const ids = await submitBuild(db(), actor, await jsonBody(req), meta);
+    return NextResponse.json(ids, { status: 202 });
+  },
+  { audit: 'build.submit' },
+);

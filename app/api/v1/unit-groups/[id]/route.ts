@@ -13,7 +13,10 @@ export const GET = withActor<{ id: string }>(async ({ actor, params }) =>
 );
 
 // DELETE /api/v1/unit-groups/:id – tear the unit group down (202; it goes DELETING, then disappears)
-export const DELETE = withActor<{ id: string }>(async ({ actor, params }) => {
-  await requestUnitGroupDeletion(db(), actor, idOrNotFound(params.id, 'unit group'));
-  return NextResponse.json({ state: 'DELETING' }, { status: 202 });
-});
+export const DELETE = withActor<{ id: string }>(
+  async ({ actor, params, meta }) => {
+    await requestUnitGroupDeletion(db(), actor, idOrNotFound(params.id, 'unit group'), meta);
+    return NextResponse.json({ state: 'DELETING' }, { status: 202 });
+  },
+  { audit: 'unitGroup.delete' },
+);
