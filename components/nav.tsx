@@ -3,18 +3,20 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import { LOCALE_COOKIE } from '@/lib/i18n/cookie';
+import type { MessageKey } from '@/lib/i18n/messages';
 import { useLocale, useT } from './i18n';
 
-export function Nav({ userName, isStaff }: { userName: string; isStaff: boolean }) {
+/** A link the layout decided this user may follow. */
+export interface NavLink {
+  href: string;
+  label: MessageKey;
+}
+
+export function Nav({ userName, isStaff, links }: { userName: string; isStaff: boolean; links: NavLink[] }) {
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
   const path = usePathname();
-  const links = [
-    { href: '/catalog', label: t('nav.catalog') },
-    { href: '/builds', label: t('nav.builds') },
-    { href: '/unit-groups', label: t('nav.unitGroups') },
-  ];
   const switchLanguage = () => {
     document.cookie = `${LOCALE_COOKIE}=${locale === 'ja' ? 'en' : 'ja'}; path=/; max-age=31536000; samesite=lax`;
     router.refresh();
@@ -28,7 +30,7 @@ export function Nav({ userName, isStaff }: { userName: string; isStaff: boolean 
         <nav className="flex gap-4 text-sm">
           {links.map((l) => (
             <Link key={l.href} href={l.href} className={path.startsWith(l.href) ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:text-slate-900'}>
-              {l.label}
+              {t(l.label)}
             </Link>
           ))}
         </nav>
