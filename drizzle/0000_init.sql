@@ -4,6 +4,7 @@ CREATE TYPE "public"."organization_state" AS ENUM('active', 'suspended');--> sta
 CREATE TYPE "public"."service_application_state" AS ENUM('draft', 'submitted', 'changes_requested', 'approved', 'rejected');--> statement-breakpoint
 CREATE TYPE "public"."audit_outcome" AS ENUM('success', 'denied', 'failure');--> statement-breakpoint
 CREATE TYPE "public"."api_token_role" AS ENUM('fullaccess', 'readonly');--> statement-breakpoint
+CREATE TYPE "public"."build_kind" AS ENUM('create', 'scale');--> statement-breakpoint
 CREATE TYPE "public"."build_status" AS ENUM('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED');--> statement-breakpoint
 CREATE TYPE "public"."build_log_level" AS ENUM('info', 'warn', 'error');--> statement-breakpoint
 CREATE TYPE "public"."build_step_status" AS ENUM('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED');--> statement-breakpoint
@@ -181,6 +182,7 @@ CREATE TABLE "builds" (
 	"template_version_id" uuid NOT NULL,
 	"created_by" uuid NOT NULL,
 	"unit_group_id" uuid,
+	"kind" "build_kind" DEFAULT 'create' NOT NULL,
 	"status" "build_status" DEFAULT 'QUEUED' NOT NULL,
 	"parameters" jsonb NOT NULL,
 	"outputs" jsonb DEFAULT '[]'::jsonb NOT NULL,

@@ -5,6 +5,7 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'CONFLICT'
+  | 'QUOTA_EXCEEDED'
   | 'PROVIDER_UNAVAILABLE'
   | 'INTERNAL';
 
@@ -14,6 +15,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_INPUT: 400,
   CONFLICT: 409,
+  QUOTA_EXCEEDED: 409,
   PROVIDER_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

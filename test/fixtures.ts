@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
-import { users } from '@/lib/db/schema';
+import { institutions, memberships, organizations, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { localProvider } from '@/lib/providers/local';
 
@@ -19,4 +19,17 @@ export function localResourcesOf(unitGroupId: string) {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+}
+
+/** A fresh organization at the demo institution with one member of the given role. */
+export async function organizationWithMember(opts: { role?: MemberRole; maxNodes?: number; maxNodesPerProvider?: Record<string, number> } = {}): Promise<{ organizationId: string; actor: Actor }> {
+  await seedDemo(db());
+  const institution = await db().query.institutions.findFirst({ where: eq(institutions.slug, 'demo-univ') });
+  const [org] = await db()
+    .insert(organizations)
+    .values({ institutionId: institution!.id, name: uniqueName('org'), kind: 'lab', maxNodes: opts.maxNodes ?? 10, maxNodesPerProvider: opts.maxNodesPerProvider ?? {} })
+    .returning();
+  const [user] = await db().insert(users).values({ email: `${uniqueName('member')}@demo-univ.ac.jp`, name: 'Test Member' }).returning();
+  await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: opts.role ?? 'owner' });
+  return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
 }

@@ -12,6 +12,8 @@ import { requestUnitGroupDeletion } from '@/lib/unit-groups/request-deletion';
 import { localResourcesOf, seededLabAdmin, uniqueName } from '@/test/fixtures';
 
 const root = path.resolve(import.meta.dirname, '..');
+// A queue of its own: builds other test files submitted without running must not reach this worker.
+process.env.OCS_QUEUE_PREFIX = `${process.env.OCS_QUEUE_PREFIX}-recovery`;
 const workers: ChildProcess[] = [];
 let actor: Actor;
 

@@ -8,6 +8,7 @@ import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs/queue';
 import { findProvider, getSpec, providerCatalog } from '@/lib/providers/catalog';
+import { reserveNodes } from '@/lib/organizations/quota';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { BUILD_STEPS } from './steps';
@@ -39,6 +40,8 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
         .from(unitGroups)
         .where(and(eq(unitGroups.organizationId, organizationId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
       if (clash.length) throw nameTaken(input.unitGroupName);
+      const requested = template.definition.units.reduce((n, u) => n + (u.nodes === 'fromParameters' ? input.nodes : u.nodes), 0);
+      await reserveNodes(tx, organizationId, provider.id, requested);
       const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId }).returning();
       const [build] = await tx
         .insert(builds)

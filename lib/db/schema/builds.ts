@@ -6,6 +6,8 @@ import { unitGroups } from './unit-groups';
 export const buildStatus = pgEnum('build_status', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
 export const stepStatus = pgEnum('build_step_status', ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']);
 export const logLevel = pgEnum('build_log_level', ['info', 'warn', 'error']);
+/** create: a template's first run, making the unit group; scale: changing a unit's node count. */
+export const buildKind = pgEnum('build_kind', ['create', 'scale']);
 
 export type BuildOutput = { key: string; label: { ja: string; en: string }; kind: 'url' | 'text'; value: string };
 
@@ -21,6 +23,7 @@ export const builds = pgTable('builds', {
     .notNull()
     .references(() => users.id),
   unitGroupId: uuid().references(() => unitGroups.id, { onDelete: 'set null' }),
+  kind: buildKind().notNull().default('create'),
   status: buildStatus().notNull().default('QUEUED'),
   parameters: jsonb().$type<Record<string, unknown>>().notNull(),
   outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
