@@ -45,7 +45,7 @@ export function BuildView({ buildId }: { buildId: string }) {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
-          {t('build.title')}: {b.templateTitle[locale]} <span className="text-base text-slate-500">v{b.templateVersion}</span>
+          {t(`build.kind.${b.kind}` as MessageKey)}: {b.templateTitle[locale]} <span className="text-base text-slate-500">v{b.templateVersion}</span>
         </h1>
         <StateBadge state={b.status} />
         <span className="text-sm text-slate-500">{duration(b.startedAt, b.finishedAt)}</span>

@@ -9,6 +9,7 @@ import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
 import { formatDuration, useNow } from '../time';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
+import { ScaleUnitForm } from './scale-unit-form';
 
 type NodeJson = Json<Node> & { applications: Json<Application>[] };
 type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; units: (Json<Unit> & { nodes: NodeJson[] })[] };
@@ -58,6 +59,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             <span className="text-sm text-slate-500">
               {u.provider} / {u.flavor} · {u.image} · {u.nodes.length} / {u.numNodes}
             </span>
+            <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           </div>
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">

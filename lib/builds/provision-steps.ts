@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateDefinition } from '@/lib/catalog/definition';
 import { templateDir } from '@/lib/catalog/template-files';
@@ -8,6 +8,7 @@ import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/age
 import { getProvider } from '@/lib/providers/registry';
 import type { NodeSpec } from '@/lib/providers/types';
 import { eachLimited } from '@/lib/each-limited';
+import { releaseNode } from '@/lib/nodes/release-node';
 import { appendBuildLog } from './log';
 import type { BuildStepKey } from './steps';
 import { StepError, isRetryable } from './step-error';
@@ -27,7 +28,7 @@ async function liveNodes(c: StepContext): Promise<NodeRow[]> {
     .select({ node: nodes, unit: units })
     .from(nodes)
     .innerJoin(units, eq(nodes.unitId, units.id))
-    .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt)))
+    .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
     .orderBy(asc(units.name), asc(nodes.nodeNo));
 }
 
@@ -165,7 +166,22 @@ async function waitReady(c: StepContext): Promise<void> {
   }
 }
 
+/** Releases the nodes a scale-in marked DELETING (highest numbers first). */
+async function removeNodes(c: StepContext): Promise<void> {
+  const rows = await c.db
+    .select({ node: nodes, unit: units })
+    .from(nodes)
+    .innerJoin(units, eq(nodes.unitId, units.id))
+    .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt), eq(nodes.state, 'DELETING')));
+  const failures = await eachLimited(rows, 4, async (r) => {
+    await releaseNode(c.db, r.node, r.unit.provider);
+    await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.ipAddress ?? 'no address'}) removed`, { stepKey: c.stepKey });
+  });
+  if (failures.length) throw failSummary('nodes could not be removed', failures, rows.length);
+}
+
 export const STEP_RUNNERS: Record<BuildStepKey, (c: StepContext) => Promise<void>> = {
+  'remove-nodes': removeNodes,
   'create-nodes': createNodes,
   'start-applications': startApplications,
   'wait-ready': waitReady,

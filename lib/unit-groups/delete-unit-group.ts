@@ -3,7 +3,7 @@ import { markBuildCancelled } from '@/lib/builds/state';
 import type { Database } from '@/lib/db/client';
 import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
-import { getProvider } from '@/lib/providers/registry';
+import { releaseNode } from '@/lib/nodes/release-node';
 import { withUnitGroupLock } from './lock';
 
 /**
@@ -26,13 +26,9 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
       .from(nodes)
       .innerJoin(units, eq(nodes.unitId, units.id))
       .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
-    const failures = await eachLimited(rows, 4, async ({ node, provider: providerId }) => {
+    const failures = await eachLimited(rows, 4, async ({ node, provider }) => {
       await db.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
-      const provider = getProvider(providerId);
-      const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
-      const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : [])]);
-      for (const id of ids) await provider.deleteNode(id);
-      await db.update(nodes).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
+      await releaseNode(db, node, provider);
     });
     // Nodes still held stay DELETING with their records; the job is retried until all are gone.
     if (failures.length) throw new Error(`${failures.length} node(s) could not be deleted yet: ${(failures[0] as Error).message}`);

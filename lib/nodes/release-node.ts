@@ -1,0 +1,13 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '@/lib/db/client';
+import { nodes, type Node } from '@/lib/db/schema';
+import { getProvider } from '@/lib/providers/registry';
+
+/** Deletes every provider resource of a node — by its recorded id and by its tag — then its record. */
+export async function releaseNode(db: Database, node: Node, providerId: string): Promise<void> {
+  const provider = getProvider(providerId);
+  const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
+  const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : [])]);
+  for (const id of ids) await provider.deleteNode(id);
+  await db.update(nodes).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
+}

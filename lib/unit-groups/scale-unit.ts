@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
+import { authorize, type Actor } from '@/lib/auth/actor';
+import { appendBuildLog } from '@/lib/builds/log';
+import { markBuildFailed } from '@/lib/builds/state';
+import { SCALE_STEPS } from '@/lib/builds/steps';
+import type { Database } from '@/lib/db/client';
+import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { enqueue } from '@/lib/jobs/queue';
+import { reserveNodes } from '@/lib/organizations/quota';
+import { parseOrThrow } from '@/lib/zod-fields';
+
+export const ZScaleUnitInput = z.object({
+  numNodes: z.coerce
+    .number({ error: 'must be a whole number from 1 to 10' })
+    .int('must be a whole number from 1 to 10')
+    .min(1, 'must be at least 1')
+    .max(10, 'must be at most 10'),
+});
+
+/**
+ * Changes how many nodes a unit has ("20 students: 2 nodes; 100 students: 10 nodes"), as the
+ * VCP SDK's add_nodes / delete_nodes did. New nodes are counted against the quota in the same
+ * transaction that records them; removed ones are the highest-numbered. The change runs as a
+ * build of kind "scale", with steps and a log like any build.
+ */
+export async function requestUnitScale(db: Database, actor: Actor, unitId: string, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string }> {
+  const { numNodes } = parseOrThrow(ZScaleUnitInput, rawInput);
+  const unit = await db.query.units.findFirst({ where: eq(units.id, unitId) });
+  const group = unit && (await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unit.unitGroupId) }));
+  if (!unit || !group || group.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
+  authorize(actor, 'build', group.organizationId, 'unit');
+  if (group.state !== 'RUNNING' && group.state !== 'ERROR')
+    throw new AppError('CONFLICT', `The unit group is ${group.state}; wait until it is RUNNING before changing its node count`);
+
+  const buildId = await db.transaction(async (tx) => {
+    const live = await tx
+      .select()
+      .from(nodes)
+      .where(and(eq(nodes.unitId, unitId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
+      .orderBy(asc(nodes.nodeNo));
+    const delta = numNodes - live.length;
+    if (delta === 0) throw new AppError('CONFLICT', `The unit already has ${numNodes} node(s)`);
+    if (delta > 0) {
+      await reserveNodes(tx, group.organizationId, unit.provider, delta);
+      const [last] = await tx.select({ no: nodes.nodeNo }).from(nodes).where(eq(nodes.unitId, unitId)).orderBy(desc(nodes.nodeNo)).limit(1);
+      await tx.insert(nodes).values(
+        Array.from({ length: delta }, (_, i) => {
+          const id = randomUUID();
+          return { id, unitId, unitGroupId: group.id, nodeNo: (last?.no ?? 0) + i + 1, name: `ocs-${id}` };
+        }),
+      );
+    } else {
+      for (const node of live.slice(numNodes)) await tx.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
+    }
+    await tx.update(units).set({ numNodes, state: delta > 0 ? 'BOOTING' : unit.state, updatedAt: sql`now()` }).where(eq(units.id, unitId));
+    await tx.update(unitGroups).set({ state: 'APPLYING', stateReason: null, updatedAt: sql`now()` }).where(eq(unitGroups.id, group.id));
+    const [origin] = await tx.select().from(builds).where(eq(builds.unitGroupId, group.id)).orderBy(asc(builds.createdAt)).limit(1);
+    const [build] = await tx
+      .insert(builds)
+      .values({ kind: 'scale', organizationId: group.organizationId, templateVersionId: origin!.templateVersionId, createdBy: actor.userId, unitGroupId: group.id, parameters: { unit: unit.name, from: live.length, to: numNodes } })
+      .returning();
+    await tx.insert(buildSteps).values(SCALE_STEPS.map((key, position) => ({ buildId: build!.id, key, position })));
+    return build!.id;
+  });
+
+  await recordAudit(db, { actor, organizationId: group.organizationId, action: 'unit.scale', targetType: 'unit', targetId: unitId, ipAddress: meta.ip, outcome: 'success', details: { unitGroup: group.name, unit: unit.name, numNodes, buildId } });
+  await appendBuildLog(db, buildId, `${actor.email} changed unit ${unit.name} of ${group.name} to ${numNodes} node(s)`);
+  try {
+    await enqueue('build.run', { buildId });
+  } catch (e) {
+    await markBuildFailed(db, buildId, `the job queue could not be reached: ${(e as Error).message}`);
+    throw new AppError('PROVIDER_UNAVAILABLE', 'The change was recorded but could not be queued because Redis is unreachable. It is marked FAILED.');
+  }
+  return { buildId };
+}
