@@ -6,6 +6,7 @@ CREATE TYPE "public"."audit_outcome" AS ENUM('success', 'denied', 'failure');-->
 CREATE TYPE "public"."api_token_role" AS ENUM('fullaccess', 'readonly');--> statement-breakpoint
 CREATE TYPE "public"."build_kind" AS ENUM('create', 'scale');--> statement-breakpoint
 CREATE TYPE "public"."build_status" AS ENUM('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED');--> statement-breakpoint
+CREATE TYPE "public"."build_cancel_mode" AS ENUM('keep', 'teardown');--> statement-breakpoint
 CREATE TYPE "public"."build_log_level" AS ENUM('info', 'warn', 'error');--> statement-breakpoint
 CREATE TYPE "public"."build_step_status" AS ENUM('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED');--> statement-breakpoint
 CREATE TYPE "public"."application_state" AS ENUM('STARTING', 'RUNNING', 'ERROR', 'STOPPED');--> statement-breakpoint
@@ -187,6 +188,8 @@ CREATE TABLE "builds" (
 	"parameters" jsonb NOT NULL,
 	"outputs" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"error" text,
+	"cancel_requested_at" timestamp with time zone,
+	"cancel_mode" "build_cancel_mode",
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"started_at" timestamp with time zone,

@@ -10,6 +10,7 @@ import { ApiError, api } from '../api';
 import type { Json } from '../json-types';
 import { useLocale, useT } from '../i18n';
 import { StateBadge } from '../state-badge';
+import { BuildActions } from './build-actions';
 import { formatDuration, formatTime, useNow } from '../time';
 
 type BuildJson = Omit<Json<BuildDetail>, 'steps' | 'logs'> & { steps: Json<BuildDetail['steps'][number]>[]; logs: Json<BuildLog>[] };
@@ -58,6 +59,7 @@ export function BuildView({ buildId }: { buildId: string }) {
       <p className="text-sm text-slate-600">
         {b.createdByEmail} · {formatTime(b.createdAt, locale)}
       </p>
+      <BuildActions buildId={b.id} status={b.status} kind={b.kind} />
       {b.error && (
         <p role="alert" className="rounded bg-rose-50 p-3 text-sm text-rose-800">
           {t('build.error')}: {b.error}
@@ -67,11 +69,21 @@ export function BuildView({ buildId }: { buildId: string }) {
         <h2 className="font-semibold">{t('build.steps')}</h2>
         <ol className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {b.steps.map((s) => (
-            <li key={s.id} className="flex items-center gap-3 p-3" data-testid={`step-${s.key}`}>
-              <StateBadge state={s.status} />
-              <span>{t(`step.${s.key}` as MessageKey)}</span>
-              <span className="ml-auto text-sm text-slate-500">{duration(s.startedAt, s.finishedAt)}</span>
-              {s.error && <span className="text-sm text-rose-700">{s.error}</span>}
+            <li key={s.id} className="p-3" data-testid={`step-${s.key}`}>
+              <details>
+                <summary className="flex cursor-pointer items-center gap-3">
+                  <StateBadge state={s.status} />
+                  <span>{t(`step.${s.key}` as MessageKey)}</span>
+                  <span className="ml-auto text-sm text-slate-500">{duration(s.startedAt, s.finishedAt)}</span>
+                </summary>
+                {s.error && <p className="mt-2 text-sm text-rose-700">{s.error}</p>}
+                <pre className="mt-2 overflow-auto text-xs text-slate-600">
+                  {logs
+                    .filter((l) => l.stepKey === s.key)
+                    .map((l) => l.message)
+                    .join('\n')}
+                </pre>
+              </details>
             </li>
           ))}
         </ol>

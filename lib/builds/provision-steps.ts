@@ -11,7 +11,7 @@ import { eachLimited } from '@/lib/each-limited';
 import { releaseNode } from '@/lib/nodes/release-node';
 import { appendBuildLog } from './log';
 import type { BuildStepKey } from './steps';
-import { StepError, isRetryable } from './step-error';
+import { BuildCancelledError, StepError, isRetryable } from './step-error';
 
 export interface StepContext {
   db: Database;
@@ -19,6 +19,8 @@ export interface StepContext {
   unitGroupId: string;
   definition: TemplateDefinition;
   stepKey: BuildStepKey;
+  /** True once someone cancelled the build; long steps check it between nodes. */
+  cancelRequested: () => Promise<boolean>;
 }
 
 type NodeRow = { node: Node; unit: Unit };
@@ -60,6 +62,7 @@ function failSummary(what: string, failures: unknown[], total: number): StepErro
 async function createNodes(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
   const failures = await eachLimited(rows, 4, async (r) => {
+    if (await c.cancelRequested()) return;
     try {
       const resource = await getProvider(r.unit.provider).createNode({
         name: r.node.name,
@@ -83,6 +86,7 @@ async function createNodes(c: StepContext): Promise<void> {
       throw e;
     }
   });
+  if (await c.cancelRequested()) throw new BuildCancelledError();
   if (failures.length) throw failSummary('nodes could not be created', failures, rows.length);
 }
 
@@ -123,6 +127,7 @@ async function waitReady(c: StepContext): Promise<void> {
   let pending = await liveNodes(c);
   const problems = new Map<string, { state: 'HOST_ERROR' | 'CONTAINER_ERROR'; reason: string }>();
   while (pending.length) {
+    if (await c.cancelRequested()) throw new BuildCancelledError();
     const stillPending: NodeRow[] = [];
     for (const r of pending) {
       const expected = c.definition.applications.filter((a) => a.role === r.unit.role);

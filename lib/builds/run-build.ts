@@ -5,7 +5,8 @@ import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 import { appendBuildLog } from './log';
 import { STEP_RUNNERS } from './provision-steps';
 import { markBuildCancelled, markBuildFailed } from './state';
-import { BuildFailedError, isRetryable } from './step-error';
+import { finishCancelledBuild } from './cancel-build';
+import { BuildCancelledError, BuildFailedError, isRetryable } from './step-error';
 import type { BuildStepKey } from './steps';
 
 export interface Attempt {
@@ -37,8 +38,10 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       .where(eq(builds.id, buildId));
 
     const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
+    const cancelRequested = async () => !!(await db.query.builds.findFirst({ where: eq(builds.id, buildId), columns: { cancelRequestedAt: true } }))?.cancelRequestedAt;
     for (const step of steps) {
       if (step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
+      if (await cancelRequested()) return finishCancelledBuild(db, buildId);
       const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
       if (!group || group.state === 'DELETING' || group.state === 'DELETED') {
         await markBuildCancelled(db, buildId, 'its unit group is being deleted');
@@ -51,8 +54,9 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         .where(eq(buildSteps.id, step.id));
       await appendBuildLog(db, buildId, `step ${step.key} started${step.attempts ? ` (attempt ${step.attempts + 1})` : ''}`, { stepKey: step.key });
       try {
-        await STEP_RUNNERS[step.key as BuildStepKey]({ db, buildId, unitGroupId, definition: version.definition, stepKey: step.key as BuildStepKey });
+        await STEP_RUNNERS[step.key as BuildStepKey]({ db, buildId, unitGroupId, definition: version.definition, stepKey: step.key as BuildStepKey, cancelRequested });
       } catch (e) {
+        if (e instanceof BuildCancelledError) return finishCancelledBuild(db, buildId);
         const reason = e instanceof Error ? e.message : String(e);
         if (isRetryable(e) && attempt.number < attempt.max) {
           await db.update(buildSteps).set({ status: 'PENDING', error: reason }).where(eq(buildSteps.id, step.id));

@@ -21,3 +21,8 @@ export function isRetryable(e: unknown): boolean {
   // Unknown failures (a dropped connection, a timeout) are worth another attempt.
   return true;
 }
+
+/** Someone cancelled the build: the step stopped early on purpose. */
+export class BuildCancelledError extends Error {
+  name = 'BuildCancelledError';
+}

@@ -18,3 +18,19 @@ export async function withUnitGroupLock<T>(unitGroupId: string, fn: () => Promis
     client.release();
   }
 }
+
+/** Like withUnitGroupLock, but returns null at once when someone else holds the lock. */
+export async function withUnitGroupLockIfFree<T>(unitGroupId: string, fn: () => Promise<T>): Promise<T | null> {
+  const client = await pool().connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [`unit-group:${unitGroupId}`]);
+    if (!rows[0]?.ok) return null;
+    try {
+      return await fn();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [`unit-group:${unitGroupId}`]);
+    }
+  } finally {
+    client.release();
+  }
+}

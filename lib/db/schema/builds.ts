@@ -8,6 +8,8 @@ export const stepStatus = pgEnum('build_step_status', ['PENDING', 'RUNNING', 'SU
 export const logLevel = pgEnum('build_log_level', ['info', 'warn', 'error']);
 /** create: a template's first run, making the unit group; scale: changing a unit's node count. */
 export const buildKind = pgEnum('build_kind', ['create', 'scale']);
+/** On cancel: keep what the build made, or tear its unit group down. */
+export const cancelMode = pgEnum('build_cancel_mode', ['keep', 'teardown']);
 
 export type BuildOutput = { key: string; label: { ja: string; en: string }; kind: 'url' | 'text'; value: string };
 
@@ -28,6 +30,9 @@ export const builds = pgTable('builds', {
   parameters: jsonb().$type<Record<string, unknown>>().notNull(),
   outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
   error: text(),
+  /** Set when someone cancels a running build; the worker stops at the next node or step. */
+  cancelRequestedAt: timestamp({ withTimezone: true }),
+  cancelMode: cancelMode(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   startedAt: timestamp({ withTimezone: true }),
