@@ -41,6 +41,8 @@ export default defineConfig({
     env: {
       ...env,
       OCS_IDP_PORT: '9410',
+      OCS_SAML_IDP_PORT: '9411',
+      OCS_SMTP_PORT: '2535',
       OCS_PG_PORT: '54339',
       OCS_REDIS_PORT: '63809',
       OCS_LOCAL_SUBNET: E2E.subnet,

@@ -1,19 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithOidc } from './sign-in';
 
 const nodesDir = path.join(E2E.dataDir, 'nodes');
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/signin/);
-  await page.getByRole('button', { name: 'OpenID Connect でサインイン' }).click();
-  await page.getByLabel(/ユーザー名|Username/).fill(username);
-  await page.getByLabel(/パスワード|Password/).fill(password);
-  await page.getByRole('button', { name: /サインイン/ }).click();
-  await expect(page).toHaveURL(/\/catalog/);
-}
 
 /** Process groups of the node agents started for the e2e run (each agent leads its node's group). */
 function agentGroups(): Set<string> {
@@ -36,7 +27,9 @@ function nodeProcesses(groups: Set<string>): string[] {
 }
 
 test('a lab admin signs in, builds the web template on local nodes, opens it and tears it down', async ({ page, context }) => {
-  await signIn(page, 'labadmin', 'labadmin');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin/);
+  await signInWithOidc(page, 'labadmin', 'labadmin');
   await expect(page.getByRole('heading', { name: 'テンプレートカタログ' })).toBeVisible();
 
   await page.getByTestId('template-web-hello').getByRole('link', { name: '開く' }).click();
@@ -101,7 +94,7 @@ test('the API refuses callers without a session and names the field of a bad pay
   expect(anonymous.status()).toBe(401);
   expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
 
-  await signIn(page, 'labadmin', 'labadmin');
+  await signInWithOidc(page, 'labadmin', 'labadmin');
   const bad = await page.request.post('/api/v1/builds', { data: { templateSlug: 'web-hello', unitGroupName: 'x', provider: 'local', flavor: 'small', nodes: 0 } });
   expect(bad.status()).toBe(400);
   const body = await bad.json();

@@ -11,6 +11,9 @@ import { parseArgs } from 'node:util';
 import { DEMO_ACCOUNTS } from '@/lib/dev-idp/accounts';
 import { startDevIdp } from '@/lib/dev-idp/server';
 import { runMigrations } from '@/lib/db/migrate';
+import { DEMO_SAML_ACCOUNTS, startDevSamlIdp } from '@/lib/saml/dev-idp';
+import { ensureSamlKeyPair } from '@/lib/saml/keys';
+import { startMailCatcher } from '@/lib/mail/catcher';
 import { buildPortalIfStale } from './services/next-build';
 import { startEmbeddedPostgres } from './services/postgres';
 import { RedisNotInstalledError, startLocalRedis } from './services/redis';
@@ -125,6 +128,39 @@ async function main() {
     Object.assign(env, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'ocs-portal', OIDC_CLIENT_SECRET: 'ocs-portal-dev-secret', OIDC_NAME: 'Demo IdP', OIDC_PROMPT: 'login' });
     demoIdp = true;
   }
+
+  // SAML (GakuNin/Shibboleth) sign-in. The SP key pair is made once under <dataDir>/saml/ unless
+  // given; without OCS_SAML_IDPS_FILE a development SAML IdP (デモ大学) is started and listed.
+  const samlDir = path.join(dataDir, 'saml');
+  if (!env.OCS_SAML_SP_KEY_FILE && !env.OCS_SAML_SP_CERT_FILE) {
+    const spKeys = await ensureSamlKeyPair(path.join(samlDir, 'sp'), 'OCS Portal SAML SP');
+    Object.assign(env, { OCS_SAML_SP_KEY_FILE: spKeys.keyFile, OCS_SAML_SP_CERT_FILE: spKeys.certFile });
+  }
+  let demoSamlIdp = false;
+  if (!env.OCS_SAML_IDPS_FILE) {
+    const idpKeys = await ensureSamlKeyPair(path.join(samlDir, 'demo-idp'), 'OCS demo SAML IdP');
+    const samlIdp = await startDevSamlIdp({
+      port: Number(env.OCS_SAML_IDP_PORT ?? 9401),
+      privateKey: idpKeys.privateKey,
+      certificate: idpKeys.certificate,
+      spEntityId: env.OCS_SAML_SP_ENTITY_ID || `${portalUrl}/api/auth/saml/metadata`,
+      spAcsUrl: `${portalUrl}/api/auth/saml/acs`,
+      spCertificate: readFileSync(env.OCS_SAML_SP_CERT_FILE!, 'utf8'),
+    });
+    stops.push(samlIdp.close);
+    const idpsFile = path.join(samlDir, 'idps.json');
+    const demoUniv = { id: 'demo-univ', entityId: samlIdp.entityId, name: { ja: 'デモ大学 (学認 SAML デモ IdP)', en: 'Demo University (GakuNin SAML demo IdP)' }, ssoUrl: samlIdp.ssoUrl, certificate: samlIdp.certificate, scopes: ['demo-univ.ac.jp'] };
+    writeFileSync(idpsFile, JSON.stringify([demoUniv], null, 2));
+    env.OCS_SAML_IDPS_FILE = idpsFile;
+    demoSamlIdp = true;
+  }
+  // Notification mail: without SMTP_URL a local catcher keeps every message as a file to read.
+  if (!env.SMTP_URL) {
+    const mail = await startMailCatcher({ port: Number(env.OCS_SMTP_PORT ?? 2525), dir: path.join(dataDir, 'mail') });
+    stops.push(mail.close);
+    env.SMTP_URL = mail.url;
+    console.log(`Mail catcher (SMTP) on ${mail.url}; messages are saved in ${mail.dir}`);
+  }
   env.NEXTAUTH_URL = portalUrl;
   env.NEXTAUTH_SECRET ??= persistentSecret(path.join(dataDir, 'nextauth-secret'));
   env.OCS_LOCAL_STATE_DIR ??= path.join(dataDir, 'nodes');
@@ -143,6 +179,10 @@ async function main() {
   if (demoIdp) {
     console.log('Demo sign-in (development IdP):');
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.username} / ${a.password}  (${a.email})`);
+  }
+  if (demoSamlIdp) {
+    console.log('Demo sign-in (development SAML IdP: choose デモ大学 under 学認 (GakuNin) on the sign-in page):');
+    for (const a of DEMO_SAML_ACCOUNTS) console.log(`  ${a.username} / ${a.password}  (${a.eppn})`);
   }
   console.log('Press Ctrl-C to stop.\n');
 }

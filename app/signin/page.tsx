@@ -1,14 +1,20 @@
 import { redirect } from 'next/navigation';
+import { IdpDiscovery } from '@/components/saml/idp-discovery';
 import { SignInButton } from '@/components/sign-in-button';
 import { currentActor } from '@/lib/auth/session';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
+import { samlIdps } from '@/lib/saml/config';
 
 export const dynamic = 'force-dynamic';
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string; idp?: string }> }) {
   if (await currentActor()) redirect('/catalog');
-  const { error, callbackUrl } = await searchParams;
+  const { error, callbackUrl, idp } = await searchParams;
+  const target = callbackUrl?.startsWith('/') ? callbackUrl : '/catalog';
+  const idps = samlIdps().map(({ id, name }) => ({ id, name }));
+  // /signin?idp=<id> skips the institution picker (links from a lab's page, or a federation's discovery service).
+  if (idp && idps.some((i) => i.id === idp)) redirect(`/api/auth/saml/login?${new URLSearchParams({ idp, callbackUrl: target })}`);
   const locale = await currentLocale();
   const t = (k: Parameters<typeof translate>[1]) => translate(locale, k);
   return (
@@ -22,7 +28,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           {t('signin.error')} ({error})
         </p>
       )}
-      <SignInButton label={t('signin.button')} callbackUrl={callbackUrl?.startsWith('/') ? callbackUrl : '/catalog'} />
+      <SignInButton label={t('signin.button')} callbackUrl={target} />
+      {idps.length > 0 && (
+        <>
+          <p className="mt-6 text-center text-sm text-slate-500">{t('saml.discovery.or')}</p>
+          <IdpDiscovery idps={idps} callbackUrl={target} />
+        </>
+      )}
     </main>
   );
 }

@@ -66,7 +66,11 @@ export function readableOrganizations(actor: Actor): string[] | null {
 
 /** The organization a new build belongs to: the token's, the one asked for, or the caller's only one. */
 export function actingOrganization(actor: Actor, requested?: string): string {
-  if (actor.token) return actor.token.organizationId;
+  if (actor.token) {
+    // A token never acts outside its organization, even when asked to.
+    if (requested && requested !== actor.token.organizationId) throw new AppError('NOT_FOUND', 'No such organization');
+    return actor.token.organizationId;
+  }
   if (requested) return requested;
   const buildable = actor.memberships.filter((m) => ROLE_PERMISSIONS[m.role].includes('build'));
   if (buildable[0]) return buildable[0].organizationId;

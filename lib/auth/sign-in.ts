@@ -27,7 +27,14 @@ export async function upsertSignedInUser(db: Database, claims: IdentityClaims): 
   if (byEmail) {
     await db
       .update(users)
-      .set({ idpIssuer: claims.issuer, idpSubject: claims.subject, nameJa: byEmail.nameJa ?? claims.nameJa ?? null, lastSignInAt: sql`now()` })
+      .set({
+        idpIssuer: claims.issuer,
+        idpSubject: claims.subject,
+        // Someone invited by e-mail only has the e-mail as a name until the IdP tells us theirs.
+        name: byEmail.name === byEmail.email && claims.name ? claims.name : byEmail.name,
+        nameJa: byEmail.nameJa ?? claims.nameJa ?? null,
+        lastSignInAt: sql`now()`,
+      })
       .where(eq(users.id, byEmail.id));
     return byEmail.id;
   }

@@ -37,6 +37,10 @@ type Params = Record<string, string>;
 interface Options {
   /** For state-changing routes: the audit action under which refused or failed attempts are recorded. */
   audit?: string;
+  /** The route parameter naming the organization acted on, so its owners see refused attempts too. */
+  auditOrganizationParam?: string;
+  /** The route parameter naming the target (default `id`). */
+  auditTargetParam?: string;
 }
 
 /**
@@ -59,9 +63,9 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
         await recordAudit(db(), {
           actor,
           actorLabel: actor ? undefined : tokenLabel(req),
-          organizationId: actor?.token?.organizationId ?? null,
+          organizationId: (options.auditOrganizationParam ? params?.[options.auditOrganizationParam] : undefined) ?? actor?.token?.organizationId ?? null,
           action: options.audit,
-          targetId: params?.id ?? null,
+          targetId: params?.[options.auditTargetParam ?? 'id'] ?? null,
           ipAddress: meta.ip,
           outcome: denied ? 'denied' : 'failure',
           details: { code, message: e instanceof Error ? e.message : String(e) },

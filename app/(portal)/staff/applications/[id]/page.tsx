@@ -1,0 +1,36 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ApplicationReview } from '@/components/service-applications/application-review';
+import { asJson, type ApplicationDetailJson } from '@/components/service-applications/types';
+import { currentActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { AppError } from '@/lib/errors';
+import { idOrNotFound } from '@/lib/http/ids';
+import { currentLocale } from '@/lib/i18n/locale';
+import { translate } from '@/lib/i18n/messages';
+import { getApplication } from '@/lib/service-applications/queries';
+import { providerChoices } from '@/lib/service-applications/validation';
+
+export const dynamic = 'force-dynamic';
+
+/** One application under review: details, thread, and staff's decision with quotas. */
+export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await currentActor();
+  if (!actor?.isStaff) notFound();
+  const locale = await currentLocale();
+  const detail = await getApplication(db(), actor, idOrNotFound(id, 'application')).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === 'NOT_FOUND') notFound();
+    throw e;
+  });
+  return (
+    <>
+      <Link href="/staff/applications" className="text-sm text-indigo-700 hover:underline">
+        ← {translate(locale, 'review.title')}
+      </Link>
+      <div className="mt-2">
+        <ApplicationReview initial={asJson<ApplicationDetailJson>(detail)} providers={providerChoices()} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,456 @@
+// Every /api/v1 route × every member role × {fullaccess, readonly} token × {own, other}
+// organization, through the real route handlers with `Authorization: Bearer`.
+import { readdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as auditEventsRoute from '@/app/api/v1/audit-events/route';
+import * as buildRoute from '@/app/api/v1/builds/[id]/route';
+import * as buildCancelRoute from '@/app/api/v1/builds/[id]/cancel/route';
+import * as buildRetryRoute from '@/app/api/v1/builds/[id]/retry/route';
+import * as buildsRoute from '@/app/api/v1/builds/route';
+import * as memberRoute from '@/app/api/v1/organizations/[id]/members/[userId]/route';
+import * as membersRoute from '@/app/api/v1/organizations/[id]/members/route';
+import * as orgTokensRoute from '@/app/api/v1/organizations/[id]/tokens/route';
+import * as directOrganizationRoute from '@/app/api/v1/organizations/direct/route';
+import * as organizationsRoute from '@/app/api/v1/organizations/route';
+import * as providersRoute from '@/app/api/v1/providers/route';
+import * as applicationCommentsRoute from '@/app/api/v1/service-applications/[id]/comments/route';
+import * as applicationDecisionRoute from '@/app/api/v1/service-applications/[id]/decision/route';
+import * as applicationRoute from '@/app/api/v1/service-applications/[id]/route';
+import * as applicationSubmitRoute from '@/app/api/v1/service-applications/[id]/submit/route';
+import * as applicationsRoute from '@/app/api/v1/service-applications/route';
+import * as templatesRoute from '@/app/api/v1/templates/route';
+import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
+import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
+import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
+import * as unitRoute from '@/app/api/v1/units/[id]/route';
+import { loadActor, type Actor } from '@/lib/auth/actor';
+import { submitBuild } from '@/lib/builds/submit-build';
+import { closeDb, db } from '@/lib/db/client';
+import { apiTokens, auditEvents, builds, institutions, memberships, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { DEMO_INSTITUTION } from '@/lib/db/seed';
+import { closeQueue } from '@/lib/jobs/queue';
+import { issueToken } from '@/lib/tokens/issue-token';
+import { revokeToken } from '@/lib/tokens/revoke-token';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { seededLabAdmin, uniqueName } from '@/test/fixtures';
+
+const ROLES = ['owner', 'admin', 'user', 'viewer'] as const;
+const KINDS = ['fullaccess', 'readonly'] as const;
+type Kind = (typeof KINDS)[number];
+
+interface Fixture {
+  id: string;
+  members: Record<MemberRole, Actor>;
+  tokens: Record<MemberRole, Record<Kind, string>>;
+  /** A viewer whose role PATCH changes and for whom POST issues tokens. */
+  subject: Actor;
+  unitGroupId: string;
+  unitId: string;
+  buildId: string;
+  /** A build that already finished: cancel and retry get past the rights check to a 409. */
+  finishedBuildId: string;
+  /** Each member's own service application, already submitted (so changing it is a 409, not a change). */
+  applications: Record<MemberRole, string>;
+}
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+function send(handler: unknown, method: string, path: string, params: Record<string, string>, secret: string, body?: unknown): Promise<Response> {
+  const req = new Request(`http://localhost/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.44' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (handler as Handler)(req, { params: Promise.resolve(params) });
+}
+
+async function member(organizationId: string, role: MemberRole): Promise<Actor> {
+  const email = `${uniqueName(`matrix-${role}`)}@example.ac.jp`;
+  const [user] = await db().insert(users).values({ email, name: email }).returning();
+  await db().insert(memberships).values({ organizationId, userId: user!.id, role });
+  return (await loadActor(db(), user!.id))!;
+}
+
+async function token(org: Fixture | { id: string; members: Record<MemberRole, Actor> }, userId: string, role: Kind): Promise<{ id: string; secret: string }> {
+  const { token, secret } = await issueToken(db(), org.members.owner, org.id, { userId, note: `matrix ${role}`, role });
+  return { id: token.id, secret };
+}
+
+async function organization(label: string): Promise<Fixture> {
+  const institution = await db().query.institutions.findFirst({ where: eq(institutions.slug, DEMO_INSTITUTION.slug) });
+  const [org] = await db().insert(organizations).values({ institutionId: institution!.id, name: uniqueName(label), kind: 'lab', maxNodes: 100 }).returning();
+  const members = {} as Record<MemberRole, Actor>;
+  for (const role of ROLES) members[role] = await member(org!.id, role);
+  const tokens = {} as Record<MemberRole, Record<Kind, string>>;
+  for (const role of ROLES) {
+    tokens[role] = {} as Record<Kind, string>;
+    for (const kind of KINDS) tokens[role][kind] = (await token({ id: org!.id, members }, members[role].userId, kind)).secret;
+  }
+  const build = (name: string) => submitBuild(db(), members.owner, { templateSlug: 'web-hello', unitGroupName: uniqueName(name), provider: 'local', flavor: 'small', nodes: 1 });
+  const { buildId, unitGroupId } = await build('matrix');
+  const finished = await build('matrix-done');
+  await db().update(builds).set({ status: 'SUCCEEDED' }).where(eq(builds.id, finished.buildId));
+  const unit = await db().query.units.findFirst({ where: eq(units.unitGroupId, unitGroupId) });
+  const applications = {} as Record<MemberRole, string>;
+  for (const role of ROLES) {
+    const [application] = await db()
+      .insert(serviceApplications)
+      .values({
+        applicantId: members[role].userId,
+        state: 'submitted',
+        organizationName: uniqueName('applied'),
+        organizationKind: 'lab',
+        applicantName: members[role].name,
+        contactEmail: members[role].email,
+        purpose: 'matrix',
+        expectedNodes: 1,
+        wantedProviders: ['local'],
+      })
+      .returning();
+    applications[role] = application!.id;
+  }
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications };
+}
+
+// What each route needs, as the issue states it: reads viewer+, builds user+, members and tokens admin+, audit owner.
+// Service applications belong to their applicant, whatever their role ("apply"); deciding them is for NII staff
+// in the browser, never a token ("staff").
+type Need = 'read' | 'build' | 'manage' | 'audit' | 'apply' | 'staff';
+const RANK: Record<MemberRole, number> = { viewer: 0, user: 1, admin: 2, owner: 3 };
+const NEEDED_RANK: Record<Need, number> = { read: 0, apply: 0, build: 1, manage: 2, audit: 3, staff: 4 };
+/** A readonly token may do only what changes nothing. Listing members and tokens needs the manage rights, which a readonly token lacks. */
+const READONLY_MAY: Need[] = ['read', 'audit'];
+
+interface Route {
+  name: string;
+  need: Need;
+  /** The status when allowed (400 or 409 where an empty body or the target's state, not the caller's rights, then refuses). */
+  ok: number;
+  /** Calls it as the `role` member's `secret` against organization `target` (for applications: its `role` member's). */
+  call: (secret: string, target: Fixture, role: MemberRole) => Promise<Response>;
+  /** Routes that list the caller's own things have no "other organization" to name: they must just not show it. */
+  ownOnly?: (body: Record<string, unknown>, own: Fixture, other: Fixture, role: MemberRole) => void;
+  /** The one answer whoever calls (a route of the other edition). */
+  always?: number;
+}
+
+const ids = (list: unknown) => (list as { id: string }[]).map((x) => x.id);
+
+const ROUTES: Route[] = [
+  { name: 'GET /templates', need: 'read', ok: 200, call: (s) => send(templatesRoute.GET, 'GET', '/templates', {}, s), ownOnly: () => {} },
+  { name: 'GET /providers', need: 'read', ok: 200, call: (s) => send(providersRoute.GET, 'GET', '/providers', {}, s), ownOnly: () => {} },
+  {
+    name: 'GET /organizations',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(organizationsRoute.GET, 'GET', '/organizations', {}, s),
+    ownOnly: (body, own) => expect(ids(body.organizations)).toEqual([own.id]),
+  },
+  {
+    name: 'GET /builds',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(buildsRoute.GET, 'GET', '/builds', {}, s),
+    ownOnly: (body, own, other) => {
+      expect(ids(body.builds)).toContain(own.buildId);
+      expect(ids(body.builds)).not.toContain(other.buildId);
+    },
+  },
+  {
+    name: 'GET /unit-groups',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(unitGroupsRoute.GET, 'GET', '/unit-groups', {}, s),
+    ownOnly: (body, own, other) => {
+      expect(ids(body.unitGroups)).toContain(own.unitGroupId);
+      expect(ids(body.unitGroups)).not.toContain(other.unitGroupId);
+    },
+  },
+  {
+    // A token builds in its own organization whatever the body says, so there is no other one to try.
+    name: 'POST /builds',
+    need: 'build',
+    ok: 202,
+    call: (s) => send(buildsRoute.POST, 'POST', '/builds', {}, s, { templateSlug: 'web-hello', unitGroupName: uniqueName('m'), provider: 'local', flavor: 'small', nodes: 1 }),
+    ownOnly: () => {},
+  },
+  {
+    name: 'GET /audit-events (all of mine)',
+    need: 'audit',
+    ok: 200,
+    call: (s) => send(auditEventsRoute.GET, 'GET', '/audit-events', {}, s),
+    ownOnly: (body, own) => expect((body.events as { organizationId: string }[]).every((e) => e.organizationId === own.id)).toBe(true),
+  },
+  { name: 'GET /builds/:id', need: 'read', ok: 200, call: (s, t) => send(buildRoute.GET, 'GET', `/builds/${t.buildId}`, { id: t.buildId }, s) },
+  {
+    name: 'POST /builds/:id/cancel',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(buildCancelRoute.POST, 'POST', `/builds/${t.finishedBuildId}/cancel`, { id: t.finishedBuildId }, s, { mode: 'keep' }),
+  },
+  {
+    name: 'POST /builds/:id/retry',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(buildRetryRoute.POST, 'POST', `/builds/${t.finishedBuildId}/retry`, { id: t.finishedBuildId }, s),
+  },
+  { name: 'GET /unit-groups/:id', need: 'read', ok: 200, call: (s, t) => send(unitGroupRoute.GET, 'GET', `/unit-groups/${t.unitGroupId}`, { id: t.unitGroupId }, s) },
+  {
+    name: 'DELETE /unit-groups/:id',
+    need: 'build',
+    ok: 202,
+    call: (s, t) => send(unitGroupRoute.DELETE, 'DELETE', `/unit-groups/${t.unitGroupId}`, { id: t.unitGroupId }, s),
+  },
+  {
+    // The unit group never ran (then DELETING): an allowed caller gets past the rights check to "not RUNNING".
+    name: 'PATCH /units/:id',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitRoute.PATCH, 'PATCH', `/units/${t.unitId}`, { id: t.unitId }, s, { numNodes: 2 }),
+  },
+  { name: 'GET /organizations/:id/members', need: 'manage', ok: 200, call: (s, t) => send(membersRoute.GET, 'GET', `/organizations/${t.id}/members`, { id: t.id }, s) },
+  {
+    name: 'POST /organizations/:id/members',
+    need: 'manage',
+    ok: 201,
+    call: (s, t) => send(membersRoute.POST, 'POST', `/organizations/${t.id}/members`, { id: t.id }, s, { email: `${uniqueName('added')}@example.ac.jp`, role: 'viewer' }),
+  },
+  {
+    name: 'PATCH /organizations/:id/members/:userId',
+    need: 'manage',
+    ok: 200,
+    call: (s, t) => send(memberRoute.PATCH, 'PATCH', `/organizations/${t.id}/members/${t.subject.userId}`, { id: t.id, userId: t.subject.userId }, s, { role: 'user' }),
+  },
+  {
+    name: 'DELETE /organizations/:id/members/:userId',
+    need: 'manage',
+    ok: 204,
+    call: async (s, t) => {
+      const leaving = await member(t.id, 'viewer');
+      return send(memberRoute.DELETE, 'DELETE', `/organizations/${t.id}/members/${leaving.userId}`, { id: t.id, userId: leaving.userId }, s);
+    },
+  },
+  { name: 'GET /organizations/:id/tokens', need: 'manage', ok: 200, call: (s, t) => send(orgTokensRoute.GET, 'GET', `/organizations/${t.id}/tokens`, { id: t.id }, s) },
+  {
+    name: 'POST /organizations/:id/tokens',
+    need: 'manage',
+    ok: 201,
+    call: (s, t) => send(orgTokensRoute.POST, 'POST', `/organizations/${t.id}/tokens`, { id: t.id }, s, { userId: t.subject.userId, note: 'matrix', role: 'readonly' }),
+  },
+  {
+    name: 'DELETE /tokens/:id',
+    need: 'manage',
+    ok: 200,
+    call: async (s, t) => {
+      const { id } = await token(t, t.subject.userId, 'readonly');
+      return send(tokenRoute.DELETE, 'DELETE', `/tokens/${id}`, { id }, s);
+    },
+  },
+  {
+    name: 'GET /audit-events?organizationId',
+    need: 'audit',
+    ok: 200,
+    call: (s, t) => send(auditEventsRoute.GET, 'GET', `/audit-events?organizationId=${t.id}`, {}, s),
+  },
+  {
+    name: 'GET /audit-events?organizationId&format=csv',
+    need: 'audit',
+    ok: 200,
+    call: (s, t) => send(auditEventsRoute.GET, 'GET', `/audit-events?organizationId=${t.id}&format=csv`, {}, s),
+  },
+  {
+    name: 'GET /service-applications',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(applicationsRoute.GET, 'GET', '/service-applications', {}, s),
+    ownOnly: (body, own, other, role) => {
+      expect(ids(body.applications)).toContain(own.applications[role]);
+      expect(ids(body.applications)).not.toContain(other.applications[role]);
+    },
+  },
+  {
+    // An empty body: allowed callers get as far as "invalid input".
+    name: 'POST /service-applications',
+    need: 'apply',
+    ok: 400,
+    call: (s) => send(applicationsRoute.POST, 'POST', '/service-applications', {}, s, {}),
+    ownOnly: () => {},
+  },
+  {
+    name: 'GET /service-applications/:id',
+    need: 'read',
+    ok: 200,
+    call: (s, t, r) => send(applicationRoute.GET, 'GET', `/service-applications/${t.applications[r]}`, { id: t.applications[r] }, s),
+  },
+  {
+    name: 'PATCH /service-applications/:id',
+    need: 'apply',
+    ok: 409,
+    call: (s, t, r) => send(applicationRoute.PATCH, 'PATCH', `/service-applications/${t.applications[r]}`, { id: t.applications[r] }, s, { purpose: 'changed' }),
+  },
+  {
+    name: 'POST /service-applications/:id/submit',
+    need: 'apply',
+    ok: 409,
+    call: (s, t, r) => send(applicationSubmitRoute.POST, 'POST', `/service-applications/${t.applications[r]}/submit`, { id: t.applications[r] }, s),
+  },
+  {
+    name: 'POST /service-applications/:id/comments',
+    need: 'apply',
+    ok: 400,
+    call: (s, t, r) => send(applicationCommentsRoute.POST, 'POST', `/service-applications/${t.applications[r]}/comments`, { id: t.applications[r] }, s, {}),
+  },
+  {
+    // A token never acts as NII staff: its member's own application gets a 403.
+    name: 'POST /service-applications/:id/decision',
+    need: 'staff',
+    ok: 200,
+    call: (s, t, r) =>
+      send(applicationDecisionRoute.POST, 'POST', `/service-applications/${t.applications[r]}/decision`, { id: t.applications[r] }, s, { decision: 'reject', reason: 'matrix' }),
+  },
+  {
+    // The portable edition's route; this is the service edition.
+    name: 'POST /organizations/direct',
+    need: 'read',
+    ok: 404,
+    always: 404,
+    call: (s) => send(directOrganizationRoute.POST, 'POST', '/organizations/direct', {}, s, {}),
+    ownOnly: () => {},
+  },
+];
+
+function expected(route: Route, role: MemberRole, kind: Kind, own: boolean): number {
+  if (route.always) return route.always;
+  if (!own) return 404;
+  if (kind === 'readonly' && !READONLY_MAY.includes(route.need)) return 403;
+  return RANK[role] >= NEEDED_RANK[route.need] ? route.ok : 403;
+}
+
+let a: Fixture;
+let b: Fixture;
+/** Secrets that must be refused with 401 on every route. */
+let refused: Record<string, string>;
+
+beforeAll(async () => {
+  await seededLabAdmin();
+  a = await organization('matrix-a');
+  b = await organization('matrix-b');
+  const revoked = await token(a, a.members.owner.userId, 'fullaccess');
+  await revokeToken(db(), a.members.owner, revoked.id);
+  const expired = await token(a, a.members.owner.userId, 'fullaccess');
+  await db().update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expired.id));
+  const leaver = await member(a.id, 'owner');
+  const orphaned = await token(a, leaver.userId, 'fullaccess');
+  await db().delete(memberships).where(eq(memberships.userId, leaver.userId));
+  refused = {
+    // "Bearer" and nothing after it. A request with no Authorization header at all goes on to the
+    // browser session, which needs Next.js's request scope and so cannot be called from here.
+    'no token': '',
+    'not a token': 'hello',
+    unknown: 'ocs_' + 'A'.repeat(43),
+    revoked: revoked.secret,
+    expired: expired.secret,
+    "member's membership gone": orphaned.secret,
+  };
+});
+
+afterAll(async () => {
+  const mine = [a?.id, b?.id].filter((id): id is string => !!id);
+  const groups = mine.length ? await db().select({ id: unitGroups.id }).from(unitGroups).where(inArray(unitGroups.organizationId, mine)) : [];
+  for (const g of groups) await deleteUnitGroup(db(), g.id);
+  await closeQueue();
+  await closeDb();
+});
+
+describe.each(ROUTES)('$name', (route) => {
+  it('answers each role and token kind as the rights say, in its own organization and another', async () => {
+    const mismatches: string[] = [];
+    for (const [own, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      for (const role of ROLES) {
+        for (const kind of KINDS) {
+          const targets = route.ownOnly ? [true] : [true, false];
+          for (const isOwn of targets) {
+            const res = await route.call(own.tokens[role][kind], isOwn ? own : other, role);
+            const want = expected(route, role, kind, isOwn);
+            const label = `${role}/${kind}/${isOwn ? 'own' : 'other'}`;
+            if (res.status !== want) {
+              mismatches.push(`${label}: ${res.status} (wanted ${want}) ${await res.text()}`);
+              continue;
+            }
+            if (res.status >= 400) {
+              const body = (await res.json()) as { error: { code: string } };
+              expect(body.error.code, label).toBe({ 400: 'INVALID_INPUT', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }[res.status]);
+            } else if (route.ownOnly && res.headers.get('content-type')?.includes('json')) {
+              route.ownOnly((await res.json()) as Record<string, unknown>, own, other, role);
+            }
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('answers 401 to a missing, unknown, revoked or expired token and to one whose member left', async () => {
+    for (const [what, secret] of Object.entries(refused)) {
+      const res = await route.call(secret, a, 'owner');
+      expect(res.status, what).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe('UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('the matrix', () => {
+  it('covers every route handler under /api/v1', async () => {
+    const files = (await readdir(import.meta.dirname, { recursive: true })).filter((f) => f.endsWith('route.ts'));
+    const handlers: string[] = [];
+    for (const file of files) {
+      const path = `/${dirname(file)}`.replace(/\[(\w+)\]/g, ':$1');
+      const module = (await import(`./${file}`)) as Record<string, unknown>;
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) if (module[method]) handlers.push(`${method} ${path}`);
+    }
+    const tested = new Set(ROUTES.map((r) => r.name.split(/[ ?]/).slice(0, 2).join(' ')));
+    expect(handlers.filter((h) => !tested.has(h))).toEqual([]);
+  });
+});
+
+describe('what the matrix leaves behind', () => {
+  it('records refused changes in the audit log, without secrets', async () => {
+    const secret = a.tokens.user.readonly;
+    const res = await send(orgTokensRoute.POST, 'POST', `/organizations/${a.id}/tokens`, { id: a.id }, secret, { userId: a.subject.userId, note: 'refused', role: 'fullaccess' });
+    expect(res.status).toBe(403);
+    const [entry] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'token.issue'), eq(auditEvents.outcome, 'denied')))
+      .orderBy(desc(auditEvents.id))
+      .limit(1);
+    expect(entry).toMatchObject({ action: 'token.issue', outcome: 'denied', organizationId: a.id, actorUserId: a.members.user.userId, ipAddress: '192.0.2.44' });
+    expect(entry!.actorLabel).toContain(secret.slice(0, 12));
+    const everything = JSON.stringify(await db().select().from(auditEvents));
+    for (const role of ROLES) for (const kind of KINDS) expect(everything).not.toContain(a.tokens[role][kind]);
+  });
+
+  it('issues a usable secret once and never lists it', async () => {
+    const res = await send(orgTokensRoute.POST, 'POST', `/organizations/${a.id}/tokens`, { id: a.id }, a.tokens.admin.fullaccess, { userId: a.members.viewer.userId, note: '一度だけ', role: 'readonly' });
+    expect(res.status).toBe(201);
+    const { secret, token } = (await res.json()) as { secret: string; token: Record<string, unknown> };
+    expect(token).not.toHaveProperty('secretHash');
+    expect((await send(unitGroupRoute.GET, 'GET', `/unit-groups/${a.unitGroupId}`, { id: a.unitGroupId }, secret)).status).toBe(200);
+    const list = await (await send(orgTokensRoute.GET, 'GET', `/organizations/${a.id}/tokens`, { id: a.id }, a.tokens.owner.fullaccess)).text();
+    expect(list).toContain(token.id as string);
+    expect(list).not.toContain(secret);
+    expect(list).not.toContain('secretHash');
+
+    const csv = await send(auditEventsRoute.GET, 'GET', `/audit-events?organizationId=${a.id}&format=csv`, {}, a.tokens.owner.readonly);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-events-\d{8}\.csv"$/);
+    const text = await csv.text();
+    expect(text).toContain('token.issue');
+    expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,179 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { TokenRole } from '@/lib/db/schema';
+import type { MemberView } from '@/lib/organizations/members';
+import type { TokenView } from '@/lib/tokens/list-tokens';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+import type { Json } from '../json-types';
+import { membersKey } from './members-manager';
+
+export const tokensKey = (organizationId: string) => ['organizations', organizationId, 'tokens'] as const;
+
+type Fields = { userId: string; note: string; role: TokenRole; expiresOn: string };
+type Errors = Partial<Record<keyof Fields | 'expiresAt' | 'form', string>>;
+
+function localDate(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+function yearsFromToday(years: number): string {
+  const d = new Date();
+  d.setFullYear(d.getFullYear() + years);
+  return localDate(d);
+}
+
+/** Issue form; after issuing it shows the secret once, then forgets it. */
+export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId: string; me: string; isOwner: boolean }) {
+  const t = useT();
+  const client = useQueryClient();
+  const { data } = useQuery({
+    queryKey: membersKey(organizationId),
+    queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members`),
+  });
+  const [values, setValues] = useState<Fields>({ userId: '', note: '', role: 'fullaccess', expiresOn: '' });
+  // Dates are the reader's, not the server's: set them once in the browser (the server may be in another time zone).
+  const [bounds, setBounds] = useState<{ min: string; max: string } | null>(null);
+  useEffect(() => {
+    setBounds({ min: localDate(new Date()), max: yearsFromToday(10) });
+    setValues((v) => (v.expiresOn ? v : { ...v, expiresOn: yearsFromToday(1) }));
+  }, []);
+  const [errors, setErrors] = useState<Errors>({});
+  const [secret, setSecret] = useState<string | null>(null);
+  const members = data?.members ?? [];
+  // Until someone is picked, the caller themself (or the first member) is meant.
+  const userId = values.userId || (members.some((m) => m.userId === me) ? me : (members[0]?.userId ?? ''));
+
+  const issue = useMutation({
+    mutationFn: (body: object) => api.post<{ token: Json<TokenView>; secret: string }>(`/api/v1/organizations/${organizationId}/tokens`, body),
+    onSuccess: (result) => {
+      setSecret(result.secret);
+      setErrors({});
+      setValues((v) => ({ ...v, note: '' }));
+      void client.invalidateQueries({ queryKey: tokensKey(organizationId) });
+    },
+    onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
+  });
+
+  function onSubmit(e: React.FormEvent) {
+    e.preventDefault();
+    const found: Errors = {};
+    if (!userId) found.userId = t('form.required');
+    if (!values.note.trim()) found.note = t('form.required');
+    if (!values.expiresOn) found.expiresAt = t('form.required');
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    // Valid through the end of the chosen day, in the reader's time zone.
+    const expiresAt = new Date(`${values.expiresOn}T23:59:59.999`).toISOString();
+    issue.mutate({ userId, note: values.note.trim(), role: values.role, expiresAt });
+  }
+
+  const set = (k: keyof Fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues({ ...values, [k]: e.target.value });
+  const fieldError = (k: keyof Errors) =>
+    errors[k] && (
+      <p role="alert" className="mt-1 text-sm text-rose-700">
+        {errors[k]}
+      </p>
+    );
+  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+
+  return (
+    <div className="space-y-4">
+      {secret && <IssuedSecret secret={secret} onDismiss={() => setSecret(null)} />}
+      <form onSubmit={onSubmit} noValidate className="h-fit rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 className="text-lg font-semibold">{t('tokens.issueTitle')}</h2>
+        {errors.form && !errors.userId && !errors.note && !errors.role && !errors.expiresAt && (
+          <p role="alert" className="mt-3 rounded bg-rose-50 p-2 text-sm text-rose-800">
+            {errors.form}
+          </p>
+        )}
+        <label htmlFor="token-member" className="mt-4 block text-sm font-medium">
+          {t('tokens.member')}
+        </label>
+        <select id="token-member" className={input} value={userId} onChange={set('userId')} aria-invalid={!!errors.userId}>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId} disabled={m.role === 'owner' && !isOwner}>
+              {m.email} — {t(`role.${m.role}`)}
+            </option>
+          ))}
+        </select>
+        {fieldError('userId')}
+        <label htmlFor="token-note" className="mt-4 block text-sm font-medium">
+          {t('tokens.note')}
+        </label>
+        <input id="token-note" className={input} value={values.note} onChange={set('note')} maxLength={200} aria-invalid={!!errors.note} aria-describedby="token-note-help" />
+        <p id="token-note-help" className="mt-1 text-xs text-slate-500">
+          {t('tokens.note.help')}
+        </p>
+        {fieldError('note')}
+        <label htmlFor="token-role" className="mt-4 block text-sm font-medium">
+          {t('tokens.role')}
+        </label>
+        <select id="token-role" className={input} value={values.role} onChange={set('role')} aria-invalid={!!errors.role}>
+          <option value="fullaccess">{t('tokens.role.fullaccess')}</option>
+          <option value="readonly">{t('tokens.role.readonly')}</option>
+        </select>
+        {fieldError('role')}
+        <label htmlFor="token-expires" className="mt-4 block text-sm font-medium">
+          {t('tokens.expiresAt')}
+        </label>
+        <input
+          id="token-expires"
+          type="date"
+          className={input}
+          value={values.expiresOn}
+          min={bounds?.min}
+          max={bounds?.max}
+          onChange={set('expiresOn')}
+          aria-invalid={!!errors.expiresAt}
+          aria-describedby="token-expires-help"
+        />
+        <p id="token-expires-help" className="mt-1 text-xs text-slate-500">
+          {t('tokens.expiresAt.help')}
+        </p>
+        {fieldError('expiresAt')}
+        <button type="submit" disabled={issue.isPending} className="mt-6 w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50">
+          {issue.isPending ? t('tokens.issuing') : t('tokens.issue')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function IssuedSecret({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
+  const t = useT();
+  const [copied, setCopied] = useState(false);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      // No clipboard (e.g. plain http on another host): select it for the reader to copy.
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById('token-secret')!);
+      window.getSelection()?.removeAllRanges();
+      window.getSelection()?.addRange(range);
+    }
+  }
+  return (
+    <section aria-labelledby="token-secret-title" aria-live="polite" className="rounded-lg border-2 border-amber-400 bg-amber-50 p-5">
+      <h2 id="token-secret-title" className="text-lg font-semibold">
+        {t('tokens.secretTitle')}
+      </h2>
+      <p className="mt-2 text-sm font-medium text-amber-900">{t('tokens.secretWarning')}</p>
+      <div className="mt-3 flex items-start gap-2">
+        <code id="token-secret" data-testid="token-secret" className="block flex-1 rounded border border-amber-300 bg-white p-2 font-mono text-sm break-all">
+          {secret}
+        </code>
+        <button type="button" onClick={copy} className="rounded bg-amber-600 px-3 py-2 text-sm font-semibold text-white hover:bg-amber-700">
+          {copied ? t('tokens.copied') : t('tokens.copy')}
+        </button>
+      </div>
+      <button type="button" onClick={onDismiss} className="mt-3 text-sm text-amber-900 underline">
+        {t('tokens.dismiss')}
+      </button>
+    </section>
+  );
+}
