@@ -6,29 +6,24 @@ import { pool } from '@/lib/db/client';
  * on its own connection: if the worker dies, PostgreSQL drops the connection and the lock.
  */
 export async function withUnitGroupLock<T>(unitGroupId: string, fn: () => Promise<T>): Promise<T> {
-  const client = await pool().connect();
-  try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [`unit-group:${unitGroupId}`]);
-    try {
-      return await fn();
-    } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [`unit-group:${unitGroupId}`]);
-    }
-  } finally {
-    client.release();
-  }
+  return (await locked(unitGroupId, true, fn)) as T;
 }
 
 /** Like withUnitGroupLock, but returns null at once when someone else holds the lock. */
 export async function withUnitGroupLockIfFree<T>(unitGroupId: string, fn: () => Promise<T>): Promise<T | null> {
+  return locked(unitGroupId, false, fn);
+}
+
+async function locked<T>(unitGroupId: string, wait: boolean, fn: () => Promise<T>): Promise<T | null> {
+  const key = `unit-group:${unitGroupId}`;
   const client = await pool().connect();
   try {
-    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [`unit-group:${unitGroupId}`]);
-    if (!rows[0]?.ok) return null;
+    if (wait) await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+    else if (!(await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key])).rows[0]?.ok) return null;
     try {
       return await fn();
     } finally {
-      await client.query('select pg_advisory_unlock(hashtext($1))', [`unit-group:${unitGroupId}`]);
+      await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
     }
   } finally {
     client.release();
