@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -17,6 +17,8 @@ export async function readShippedTemplates(): Promise<TemplateDefinition[]> {
   const result: TemplateDefinition[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const file = path.join(TEMPLATES_DIR, entry.name, 'template.yaml');
+    // Folders with only the new format (ocs-template.yaml) are read by lib/templates/load.ts.
+    if (!(await access(file).then(() => true, () => false))) continue;
     const parsed = ZTemplateDefinition.safeParse(parse(await readFile(file, 'utf8')));
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,0 +1,165 @@
+import { randomInt } from 'node:crypto';
+import { evaluateCondition, ExpressionError, interpolate, interpolateList } from './expressions';
+import type { TemplateApplication, TemplateDefinition } from './format';
+
+// Turning a template's applications and outputs into concrete values for a unit group: the
+// plan uses it with placeholder addresses, the build with the real ones, so both agree.
+
+export interface RuntimeNode {
+  name: string;
+  ip: string;
+  no: number;
+}
+
+/** What a unit group knows once its nodes exist: expressions read it as units, secrets, unitGroup. */
+export interface GroupRuntime {
+  unitGroup: string;
+  /** By unit name: units.master.nodes[0].ip */
+  units: Record<string, { role: string; nodes: RuntimeNode[] }>;
+  secrets: Record<string, string>;
+}
+
+export interface RenderedApplication {
+  name: string;
+  role: string;
+  image: string;
+  ports: number[];
+  env: Record<string, string>;
+  volumes: { source: string; target: string; readOnly: boolean }[];
+  health: { port: number; path?: string } | null;
+}
+
+/** The body the node agent takes (lib/nodes/agent-client putApplication). */
+export interface LocalRun {
+  command: string[];
+  env: Record<string, string>;
+  port?: number;
+  healthPath?: string;
+}
+
+export interface RenderedOutput {
+  key: string;
+  label: { ja: string; en: string };
+  kind: 'url' | 'text' | 'secret';
+  values: string[];
+}
+
+function groupContext(values: Record<string, unknown>, group: GroupRuntime): Record<string, unknown> {
+  return { ...values, units: group.units, secrets: group.secrets, unitGroup: group.unitGroup };
+}
+
+function nodeContext(values: Record<string, unknown>, group: GroupRuntime, node: RuntimeNode): Record<string, unknown> {
+  return { ...groupContext(values, group), nodeIp: node.ip, nodeName: node.name, nodeNo: node.no };
+}
+
+async function port(p: number | string, values: Record<string, unknown>, field: string): Promise<number> {
+  if (typeof p === 'number') return p;
+  const text = await interpolate(p, values, field);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ExpressionError(field, `must give a port number from 1 to 65535, not ${JSON.stringify(text)}`);
+  return n;
+}
+
+async function envOf(env: Record<string, string> | string[], context: Record<string, unknown>, field: string): Promise<Record<string, string>> {
+  if (!Array.isArray(env)) {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) out[k] = await interpolate(v, context, `${field}.${k}`);
+    return out;
+  }
+  const entries = await interpolateList(env, context, field, { allowEmpty: true });
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const eq = entry.indexOf('=');
+      if (eq < 1) throw new ExpressionError(field, `${JSON.stringify(entry)} is not of the form NAME=value`);
+      return [entry.slice(0, eq), entry.slice(eq + 1)];
+    }),
+  );
+}
+
+function appField(def: TemplateDefinition, app: TemplateApplication): string {
+  return `applications[${def.applications.indexOf(app)}]`;
+}
+
+/** The parts of an application that depend only on parameters and derived values. */
+export async function renderImageAndPorts(def: TemplateDefinition, app: TemplateApplication, values: Record<string, unknown>): Promise<Pick<RenderedApplication, 'image' | 'ports' | 'health'>> {
+  const f = appField(def, app);
+  const ports: number[] = [];
+  for (const [i, p] of app.ports.entries()) ports.push(await port(p, values, `${f}.ports[${i}]`));
+  let health: RenderedApplication['health'] = null;
+  if (app.health) {
+    health = { port: await port(app.health.port, values, `${f}.health.port`) };
+    if (app.health.path) {
+      health.path = await interpolate(app.health.path, values, `${f}.health.path`);
+      if (!health.path.startsWith('/')) throw new ExpressionError(`${f}.health.path`, `must give a path starting with "/", not ${JSON.stringify(health.path)}`);
+    }
+  }
+  return { image: await interpolate(app.image, values, `${f}.image`), ports, health };
+}
+
+/** An application as it runs on one node of a cloud provider (in the node's base container). */
+export async function renderApplication(def: TemplateDefinition, app: TemplateApplication, values: Record<string, unknown>, group: GroupRuntime, node: RuntimeNode): Promise<RenderedApplication> {
+  const f = appField(def, app);
+  const volumes = [];
+  for (const [i, v] of app.volumes.entries())
+    volumes.push({
+      source: await interpolate(v.source, { ...values, unitGroup: group.unitGroup }, `${f}.volumes[${i}].source`),
+      target: await interpolate(v.target, values, `${f}.volumes[${i}].target`),
+      readOnly: v.readOnly,
+    });
+  return {
+    name: app.name,
+    role: app.role,
+    ...(await renderImageAndPorts(def, app, values)),
+    env: await envOf(app.env, nodeContext(values, group, node), `${f}.env`),
+    volumes,
+  };
+}
+
+/** Host programs the local provider needs for an application (its local.requires, filled in). */
+export async function localRequirements(def: TemplateDefinition, app: TemplateApplication, values: Record<string, unknown>): Promise<string[]> {
+  if (!app.local) return [];
+  return interpolateList(app.local.requires, values, `${appField(def, app)}.local.requires`, { allowEmpty: true });
+}
+
+/**
+ * How the local provider runs an application on one node: its local command and environment
+ * (the application's env, then local.env), {{ templateDir }} and {{ nodejs }} filled in.
+ */
+export async function renderLocalRun(
+  def: TemplateDefinition,
+  app: TemplateApplication,
+  values: Record<string, unknown>,
+  group: GroupRuntime,
+  node: RuntimeNode,
+  host: { templateDir: string; nodejs: string },
+): Promise<LocalRun> {
+  const f = appField(def, app);
+  if (!app.local) throw new ExpressionError(f, `application "${app.name}" cannot run on the local provider`);
+  const context = { ...nodeContext(values, group, node), ...host };
+  const { ports, health } = await renderImageAndPorts(def, app, values);
+  const primary = health?.port ?? ports[0];
+  return {
+    command: await interpolateList(app.local.command, context, `${f}.local.command`),
+    env: { ...(await envOf(app.env, context, `${f}.env`)), ...(await envOf(app.local.env, context, `${f}.local.env`)) },
+    ...(primary !== undefined ? { port: primary } : {}),
+    ...(health?.path ? { healthPath: health.path } : {}),
+  };
+}
+
+/** The template's outputs for a unit group (those whose `when` holds). */
+export async function renderOutputs(def: TemplateDefinition, values: Record<string, unknown>, group: GroupRuntime): Promise<RenderedOutput[]> {
+  const out: RenderedOutput[] = [];
+  for (const [i, o] of def.outputs.entries()) {
+    if (o.when && !(await evaluateCondition(o.when, values, `outputs[${i}].when`))) continue;
+    out.push({ key: o.key, label: o.label, kind: o.kind, values: await interpolateList([o.value], groupContext(values, group), `outputs[${i}].value`, { allowEmpty: true }) });
+  }
+  return out;
+}
+
+// No look-alike characters: these get read aloud and typed in.
+const SECRET_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** Fresh credentials for a build, one per `secrets` entry; shown once in its outputs. */
+export function generateSecrets(def: TemplateDefinition): Record<string, string> {
+  return Object.fromEntries(def.secrets.map((s) => [s.name, Array.from({ length: s.length }, () => SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)]).join('')]));
+}
