@@ -57,7 +57,7 @@ async function main() {
       let unitGroupId = '';
       build.push(
         await timed(async () => {
-          const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: `bench-${nodes}-${i}-${Date.now()}`, provider: 'local', flavor: 'small', nodes });
+          const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: `bench-${nodes}-${i}-${Date.now()}`, provider: 'local', flavor: 'small', parameters: { nodes } });
           unitGroupId = ids.unitGroupId;
           await runBuild(db(), ids.buildId);
         }),

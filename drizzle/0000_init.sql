@@ -144,6 +144,7 @@ CREATE TABLE "template_versions" (
 	"template_id" uuid NOT NULL,
 	"version" text NOT NULL,
 	"definition" jsonb NOT NULL,
+	"readme" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -170,6 +171,9 @@ CREATE TABLE "build_steps" (
 	"build_id" uuid NOT NULL,
 	"position" integer NOT NULL,
 	"key" text NOT NULL,
+	"action" text NOT NULL,
+	"title" jsonb,
+	"applications" text[] DEFAULT '{}'::text[] NOT NULL,
 	"status" "build_step_status" DEFAULT 'PENDING' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"error" text,
@@ -187,6 +191,8 @@ CREATE TABLE "builds" (
 	"status" "build_status" DEFAULT 'QUEUED' NOT NULL,
 	"parameters" jsonb NOT NULL,
 	"outputs" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"secrets" jsonb DEFAULT '{"parameters":{},"generated":{}}'::jsonb NOT NULL,
+	"secrets_revealed_at" timestamp with time zone,
 	"error" text,
 	"cancel_requested_at" timestamp with time zone,
 	"cancel_mode" "build_cancel_mode",

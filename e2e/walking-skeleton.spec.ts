@@ -95,11 +95,11 @@ test('the API refuses callers without a session and names the field of a bad pay
   expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
 
   await signInWithOidc(page, 'labadmin', 'labadmin');
-  const bad = await page.request.post('/api/v1/builds', { data: { templateSlug: 'web-hello', unitGroupName: 'x', provider: 'local', flavor: 'small', nodes: 0 } });
+  const bad = await page.request.post('/api/v1/builds', { data: { templateSlug: 'web-hello', unitGroupName: 'x', provider: 'local', flavor: 'small', parameters: { nodes: 0 } } });
   expect(bad.status()).toBe(400);
   const body = await bad.json();
   expect(body.error.code).toBe('INVALID_INPUT');
-  expect(body.error.details.fields).toHaveProperty('nodes');
+  expect(body.error.details.fields).toHaveProperty(['parameters.nodes']);
   const templates = await page.request.get('/api/v1/templates');
   expect(templates.status()).toBe(200);
   expect((await templates.json()).templates.map((t: { slug: string }) => t.slug)).toContain('web-hello');

@@ -53,7 +53,7 @@ afterAll(async () => {
 describe('the worker pool', () => {
   it('finishes a build with exactly N nodes after its worker is killed mid-build, then tears it down', async () => {
     const first = startWorker();
-    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('killed'), provider: 'local', flavor: 'small', nodes: 3 });
+    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('killed'), provider: 'local', flavor: 'small', parameters: { nodes: 3 } });
 
     await until('the worker to start creating nodes', async () => {
       const [step] = await db().select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(buildSteps.position).limit(1);

@@ -93,15 +93,24 @@ export function BuildView({ buildId }: { buildId: string }) {
           <h2 className="font-semibold">{t('build.outputs')}</h2>
           <ul className="mt-2 space-y-1 text-sm">
             {b.outputs.map((o) => (
-              <li key={o.key}>
-                {o.label[locale]}:{' '}
-                {o.kind === 'url' ? (
-                  <a href={o.value} target="_blank" rel="noreferrer" className="font-mono text-indigo-700 hover:underline">
-                    {o.value}
-                  </a>
-                ) : (
-                  <span className="font-mono">{o.value}</span>
-                )}
+              <li key={o.key} data-testid={`output-${o.key}`}>
+                <span className="font-medium">{o.label[locale]}</span>
+                {o.kind === 'secret' && <span className="ml-2 text-xs text-amber-700">{o.values.length ? t('build.secretOnce') : t('build.secretShown')}</span>}
+                <ul className="ml-4">
+                  {o.values.map((v) =>
+                    o.kind === 'url' ? (
+                      <li key={v}>
+                        <a href={v} target="_blank" rel="noreferrer" className="font-mono text-indigo-700 hover:underline">
+                          {v}
+                        </a>
+                      </li>
+                    ) : (
+                      <li key={v} className="font-mono">
+                        {v}
+                      </li>
+                    ),
+                  )}
+                </ul>
               </li>
             ))}
           </ul>

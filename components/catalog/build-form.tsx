@@ -1,114 +1,296 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import type { Localized } from '@/lib/providers/types';
+import { useRef, useState } from 'react';
+import type { TemplateDefinition } from '@/lib/templates/format';
+import type { Plan } from '@/lib/templates/plan';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
+import { FieldError, inputClass, ParameterField } from './parameter-field';
+import { checkParameter, initialValues, parameterValues, type FormValue } from './parameter-input';
+import { PlanPreview } from './plan-preview';
+import { useSay } from './say';
+import { templateProviders, type ProviderOption } from './types';
 
-interface ProviderOption {
-  id: string;
-  label: Localized;
-  flavors: { name: string; label: Localized }[];
-}
-
-type Fields = { unitGroupName: string; provider: string; flavor: string; nodes: string };
+// The build form, rendered from the template's JSON Schema. 構築を開始 posts straight to
+// /api/v1/builds (the server plans again and creates what the plan shows); プランを確認 shows that
+// plan first, and a plan with problems keeps the build from starting until the input changes.
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-export function BuildForm({ templateSlug, providers }: { templateSlug: string; providers: ProviderOption[] }) {
+type Errors = Record<string, string>;
+type FormAlert = { title: string; lines: string[] };
+
+export function BuildForm({ templateSlug, definition, providers }: { templateSlug: string; definition: TemplateDefinition; providers: ProviderOption[] }) {
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
-  const first = providers[0];
-  const [values, setValues] = useState<Fields>({ unitGroupName: '', provider: first?.id ?? '', flavor: first?.flavors[0]?.name ?? '', nodes: '2' });
-  const [errors, setErrors] = useState<Partial<Record<keyof Fields | 'form', string>>>({});
-  const provider = providers.find((p) => p.id === values.provider);
+  const say = useSay();
 
+  const runsOn = templateProviders(definition);
+  const usable = providers.filter((p) => runsOn.includes(p.id));
+  const roles = [...new Set(definition.units.map((u) => u.role))];
+  const schema = definition.parameters;
+
+  const [unitGroupName, setUnitGroupName] = useState('');
+  const [provider, setProvider] = useState(usable[0]?.id ?? '');
+  const [flavor, setFlavor] = useState('');
+  const [flavorByRole, setFlavorByRole] = useState<Record<string, string>>({});
+  const [params, setParams] = useState<Record<string, FormValue>>(() => initialValues(schema));
+  const [errors, setErrors] = useState<Errors>({});
+  const [alert, setAlert] = useState<FormAlert | null>(null);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [planned, setPlanned] = useState<{ plan: Plan; key: string } | null>(null);
+  const planRef = useRef<HTMLDivElement>(null);
+
+  const chosen = usable.find((p) => p.id === provider);
+  const body = {
+    templateSlug,
+    provider,
+    ...(flavor ? { flavor } : {}),
+    ...(Object.keys(flavorByRole).length ? { flavorByRole } : {}),
+    parameters: parameterValues(schema, params),
+    ...(unitGroupName.trim() ? { unitGroupName: unitGroupName.trim() } : {}),
+  };
+  const bodyKey = JSON.stringify(body);
+  const planIsCurrent = planned !== null && planned.key === bodyKey;
+  const blockedByPlan = planIsCurrent && !planned.plan.canSubmit;
+
+  // A server field error shows under its field when the form has one, else in the form's alert.
+  const fieldKeys = new Set(['unitGroupName', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.map((r) => `flavorByRole.${r}`)]);
+
+  function onApiError(e: unknown) {
+    if (!(e instanceof ApiError)) {
+      setErrors({});
+      setAlert({ title: t('buildForm.failed'), lines: [String(e)] });
+      return;
+    }
+    const found: Errors = {};
+    const lines: string[] = [];
+    for (const [key, message] of Object.entries(e.fields)) {
+      if (fieldKeys.has(key)) found[key] = message;
+      else lines.push(message);
+    }
+    const quota = e.code === 'QUOTA_EXCEEDED' || (e.status === 409 && 'nodes' in e.fields);
+    if (e.code !== 'INVALID_INPUT' && !lines.includes(e.message)) lines.unshift(e.message);
+    if (Object.keys(found).some((k) => k.startsWith('flavorByRole.'))) setAdvancedOpen(true);
+    setErrors(found);
+    setAlert({ title: e.code === 'INVALID_INPUT' ? t('form.error') : quota ? t('buildForm.quotaExceeded') : t('buildForm.failed'), lines });
+  }
+
+  const preview = useMutation({
+    mutationFn: (request: typeof body) => api.post<{ plan: Plan }>('/api/v1/builds/plan', request),
+    onSuccess: ({ plan }, request) => {
+      setPlanned({ plan, key: JSON.stringify(request) });
+      requestAnimationFrame(() => planRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+    },
+    onError: onApiError,
+  });
   const submit = useMutation({
-    mutationFn: (body: object) => api.post<{ buildId: string }>('/api/v1/builds', body),
+    mutationFn: (request: typeof body) => api.post<{ buildId: string }>('/api/v1/builds', request),
     onSuccess: ({ buildId }) => router.push(`/builds/${buildId}`),
-    onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
+    onError: onApiError,
   });
 
-  // Same rules as the server, so most mistakes are caught before a round trip.
-  function validate(): typeof errors {
-    const found: typeof errors = {};
-    if (!values.unitGroupName.trim()) found.unitGroupName = t('form.required');
-    else if (!NAME.test(values.unitGroupName.trim())) found.unitGroupName = t('form.nameFormat');
-    const n = Number(values.nodes);
-    if (!Number.isInteger(n) || n < 1 || n > 10) found.nodes = t('form.nodesRange');
+  // The server's rules, so most mistakes are caught before a round trip. A preview needs no name.
+  function validate(forSubmit: boolean): Errors {
+    const found: Errors = {};
+    const name = unitGroupName.trim();
+    if (!name) {
+      if (forSubmit) found.unitGroupName = t('form.required');
+    } else if (!NAME.test(name)) found.unitGroupName = t('form.nameFormat');
+    else if (name.length > 63) found.unitGroupName = say('param.maxLength', { max: 63 });
+    for (const [n, p] of Object.entries(schema.properties)) {
+      const problem = checkParameter(p, params[n] ?? '', schema.required.includes(n), say);
+      if (problem) found[`parameters.${n}`] = problem;
+    }
     return found;
   }
 
-  function onSubmit(e: React.FormEvent) {
-    e.preventDefault();
-    const found = validate();
+  function run(forSubmit: boolean) {
+    const found = validate(forSubmit);
     setErrors(found);
-    if (Object.keys(found).length) return;
-    submit.mutate({ templateSlug, unitGroupName: values.unitGroupName.trim(), provider: values.provider, flavor: values.flavor, nodes: Number(values.nodes) });
+    if (Object.keys(found).length) {
+      setAlert({ title: t('form.error'), lines: [] });
+      return;
+    }
+    setAlert(null);
+    (forSubmit ? submit : preview).mutate(body);
   }
 
-  const set = (k: keyof Fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    const next = { ...values, [k]: e.target.value };
-    if (k === 'provider') next.flavor = providers.find((p) => p.id === e.target.value)?.flavors[0]?.name ?? '';
-    setValues(next);
-  };
-  const fieldError = (k: keyof Fields) =>
-    errors[k] && (
-      <p id={`${k}-error`} role="alert" className="mt-1 text-sm text-rose-700">
-        {errors[k]}
-      </p>
-    );
-  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+  function chooseProvider(id: string) {
+    setProvider(id);
+    const flavors = usable.find((p) => p.id === id)?.flavors.map((f) => f.name) ?? [];
+    if (!flavors.includes(flavor)) setFlavor('');
+    setFlavorByRole((prev) => Object.fromEntries(Object.entries(prev).filter(([, f]) => flavors.includes(f))));
+  }
+
+  // What "the template's default" means here: one flavor if every unit agrees on this provider.
+  const defaults = [...new Set(definition.units.map((u) => u.providers[provider]?.flavor ?? u.flavor))];
+  const defaultLabel = defaults.length === 1 ? say('buildForm.flavorDefault', { flavor: defaults[0]! }) : t('buildForm.flavorDefaultMixed');
+  const error = (key: string) => errors[key];
+  const pending = preview.isPending || submit.isPending;
 
   return (
-    <form onSubmit={onSubmit} noValidate className="h-fit rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label={t('form.title')}>
-      <h2 className="text-lg font-semibold">{t('form.title')}</h2>
-      {errors.form && (
-        <p role="alert" className="mt-3 rounded bg-rose-50 p-2 text-sm text-rose-800">
-          {t('form.error')}
+    <div className="space-y-6">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(true);
+        }}
+        noValidate
+        className="h-fit rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+        aria-label={t('form.title')}
+      >
+        <h2 className="text-lg font-semibold">{t('form.title')}</h2>
+        {alert && (
+          <div role="alert" className="mt-3 rounded bg-rose-50 p-2 text-sm text-rose-800">
+            <p>{alert.title}</p>
+            {alert.lines.length > 0 && (
+              <ul className="mt-1 list-disc pl-5">
+                {alert.lines.map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        {usable.length === 0 && (
+          <div className="mt-3 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="no-provider">
+            <p>{t('buildForm.unavailable')}</p>
+            <p className="mt-1">{say('buildForm.unavailable.runsOn', { providers: runsOn.join(', ') })}</p>
+          </div>
+        )}
+
+        <label className="mt-4 block text-sm font-medium" htmlFor="unitGroupName">
+          {t('form.unitGroupName')}
+          <span aria-hidden="true" className="ml-0.5 text-rose-600">
+            *
+          </span>
+        </label>
+        <input
+          id="unitGroupName"
+          className={inputClass}
+          value={unitGroupName}
+          onChange={(e) => setUnitGroupName(e.target.value)}
+          aria-invalid={!!error('unitGroupName')}
+          aria-required
+          aria-describedby="unitGroupName-help"
+          autoComplete="off"
+        />
+        <p id="unitGroupName-help" className="mt-1 text-xs text-slate-500">
+          {t('form.unitGroupName.help')}
         </p>
+        <FieldError id="unitGroupName" message={error('unitGroupName')} />
+
+        <label className="mt-4 block text-sm font-medium" htmlFor="provider">
+          {t('form.provider')}
+        </label>
+        <select id="provider" className={inputClass} value={provider} onChange={(e) => chooseProvider(e.target.value)} disabled={usable.length === 0} aria-invalid={!!error('provider')}>
+          {usable.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label[locale]}
+            </option>
+          ))}
+        </select>
+        <FieldError id="provider" message={error('provider')} />
+
+        <label className="mt-4 block text-sm font-medium" htmlFor="flavor">
+          {t('form.flavor')}
+        </label>
+        <select id="flavor" className={inputClass} value={flavor} onChange={(e) => setFlavor(e.target.value)} disabled={!chosen} aria-invalid={!!error('flavor')}>
+          <option value="">{defaultLabel}</option>
+          {chosen?.flavors.map((f) => (
+            <option key={f.name} value={f.name}>
+              {f.name} — {f.label[locale]}
+            </option>
+          ))}
+        </select>
+        <FieldError id="flavor" message={error('flavor')} />
+
+        <details className="mt-4 rounded border border-slate-200 px-3 py-2" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
+          <summary className="cursor-pointer text-sm font-medium">{t('buildForm.advanced')}</summary>
+          <p className="mt-1 text-xs text-slate-500">{t('buildForm.advanced.lead')}</p>
+          {roles.map((role) => {
+            const key = `flavorByRole.${role}`;
+            return (
+              <div key={role} className="mt-3">
+                <label className="block text-sm" htmlFor={`flavor-${role}`}>
+                  {say('buildForm.roleFlavor', { role })}
+                </label>
+                <select
+                  id={`flavor-${role}`}
+                  className={inputClass}
+                  value={flavorByRole[role] ?? ''}
+                  disabled={!chosen}
+                  aria-invalid={!!error(key)}
+                  onChange={(e) => {
+                    const next = { ...flavorByRole, [role]: e.target.value };
+                    if (!e.target.value) delete next[role];
+                    setFlavorByRole(next);
+                  }}
+                >
+                  <option value="">{t('buildForm.roleFlavorDefault')}</option>
+                  {chosen?.flavors.map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {f.name} — {f.label[locale]}
+                    </option>
+                  ))}
+                </select>
+                <FieldError id={`flavor-${role}`} message={error(key)} />
+              </div>
+            );
+          })}
+        </details>
+
+        {Object.keys(schema.properties).length > 0 && (
+          <fieldset className="mt-6 border-t border-slate-200 pt-2" data-testid="parameter-fields">
+            <legend className="pr-2 text-sm font-semibold text-slate-700">{t('buildForm.parameters')}</legend>
+            {Object.entries(schema.properties).map(([name, p]) => (
+              <ParameterField
+                key={name}
+                name={name}
+                schema={p}
+                required={schema.required.includes(name)}
+                value={params[name] ?? ''}
+                error={error(`parameters.${name}`)}
+                onChange={(v) => setParams((prev) => ({ ...prev, [name]: v }))}
+              />
+            ))}
+          </fieldset>
+        )}
+
+        <div className="mt-6 flex flex-col gap-2">
+          <button
+            type="button"
+            onClick={() => run(false)}
+            disabled={pending || usable.length === 0}
+            className="w-full rounded border border-indigo-600 px-4 py-2 font-semibold text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
+          >
+            {preview.isPending ? t('buildForm.previewing') : t('buildForm.preview')}
+          </button>
+          <button
+            type="submit"
+            disabled={pending || usable.length === 0 || blockedByPlan}
+            aria-describedby={blockedByPlan ? 'submit-blocked' : undefined}
+            className="w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50"
+          >
+            {submit.isPending ? t('form.submitting') : t('form.submit')}
+          </button>
+          {blockedByPlan ? (
+            <p id="submit-blocked" className="text-xs text-rose-700">
+              {t('buildForm.cannotSubmit')}
+            </p>
+          ) : (
+            <p className="text-xs text-slate-500">{t('buildForm.previewHelp')}</p>
+          )}
+        </div>
+      </form>
+      {planned && (
+        <div ref={planRef} className="scroll-mt-4">
+          <PlanPreview plan={planned.plan} stale={!planIsCurrent} providers={providers} />
+        </div>
       )}
-      <label className="mt-4 block text-sm font-medium" htmlFor="unitGroupName">
-        {t('form.unitGroupName')}
-      </label>
-      <input id="unitGroupName" className={input} value={values.unitGroupName} onChange={set('unitGroupName')} aria-invalid={!!errors.unitGroupName} aria-describedby="unitGroupName-help" />
-      <p id="unitGroupName-help" className="mt-1 text-xs text-slate-500">
-        {t('form.unitGroupName.help')}
-      </p>
-      {fieldError('unitGroupName')}
-      <label className="mt-4 block text-sm font-medium" htmlFor="provider">
-        {t('form.provider')}
-      </label>
-      <select id="provider" className={input} value={values.provider} onChange={set('provider')}>
-        {providers.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.label[locale]}
-          </option>
-        ))}
-      </select>
-      {fieldError('provider')}
-      <label className="mt-4 block text-sm font-medium" htmlFor="flavor">
-        {t('form.flavor')}
-      </label>
-      <select id="flavor" className={input} value={values.flavor} onChange={set('flavor')}>
-        {provider?.flavors.map((f) => (
-          <option key={f.name} value={f.name}>
-            {f.name} — {f.label[locale]}
-          </option>
-        ))}
-      </select>
-      {fieldError('flavor')}
-      <label className="mt-4 block text-sm font-medium" htmlFor="nodes">
-        {t('form.nodes')}
-      </label>
-      <input id="nodes" type="number" min={1} max={10} className={input} value={values.nodes} onChange={set('nodes')} aria-invalid={!!errors.nodes} />
-      <p className="mt-1 text-xs text-slate-500">{t('form.nodes.help')}</p>
-      {fieldError('nodes')}
-      <button type="submit" disabled={submit.isPending} className="mt-6 w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50">
-        {submit.isPending ? t('form.submitting') : t('form.submit')}
-      </button>
-    </form>
+    </div>
   );
 }

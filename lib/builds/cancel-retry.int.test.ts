@@ -20,7 +20,7 @@ afterAll(async () => {
   await closeDb();
 });
 
-const input = (nodesWanted: number) => ({ templateSlug: 'web-hello', unitGroupName: uniqueName('steer'), provider: 'local', flavor: 'small', nodes: nodesWanted });
+const input = (nodesWanted: number) => ({ templateSlug: 'web-hello', unitGroupName: uniqueName('steer'), provider: 'local', flavor: 'small', parameters: { nodes: nodesWanted } });
 const buildRow = async (id: string) => (await db().query.builds.findFirst({ where: eq(builds.id, id) }))!;
 const stepsOf = (id: string) => db().select().from(buildSteps).where(eq(buildSteps.buildId, id)).orderBy(buildSteps.position);
 

@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TemplateDefinition } from '@/lib/catalog/definition';
 import { templateDir } from '@/lib/catalog/template-files';
+import { renderLocalRun } from '@/lib/templates/render';
 import type { Database } from '@/lib/db/client';
 import { applications, nodes, units, type Node, type Unit } from '@/lib/db/schema';
 import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/agent-client';
@@ -10,15 +10,17 @@ import type { NodeSpec } from '@/lib/providers/types';
 import { eachLimited } from '@/lib/each-limited';
 import { releaseNode } from '@/lib/nodes/release-node';
 import { appendBuildLog } from './log';
-import type { BuildStepKey } from './steps';
 import { BuildCancelledError, StepError, isRetryable } from './step-error';
+import { groupRuntime, type TemplateRuntime } from './template-runtime';
 
 export interface StepContext {
   db: Database;
   buildId: string;
   unitGroupId: string;
-  definition: TemplateDefinition;
-  stepKey: BuildStepKey;
+  runtime: TemplateRuntime;
+  stepKey: string;
+  /** For start-applications: the applications to start (empty = all of each unit's role). */
+  applications: string[];
   /** True once someone cancelled the build; long steps check it between nodes. */
   cancelRequested: () => Promise<boolean>;
 }
@@ -90,25 +92,25 @@ async function createNodes(c: StepContext): Promise<void> {
   if (failures.length) throw failSummary('nodes could not be created', failures, rows.length);
 }
 
-function localCommand(c: StepContext, command: string[]): string[] {
-  return command.map((part) => part.replaceAll('{{node}}', process.execPath).replaceAll('{{templateDir}}', templateDir(c.definition.slug)));
-}
-
-/** Starts the template's applications on every node of the role they belong to. */
+/** Starts the step's applications on every node of the role they belong to. */
 async function startApplications(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
-  const work = rows.flatMap((r) => c.definition.applications.filter((a) => a.role === r.unit.role).map((app) => ({ r, app })));
+  const { definition, values, secrets } = c.runtime;
+  const group = await groupRuntime(c.db, c.unitGroupId, secrets);
+  const wanted = (name: string) => !c.applications.length || c.applications.includes(name);
+  const work = rows.flatMap((r) => definition.applications.filter((a) => a.role === r.unit.role && wanted(a.name)).map((app) => ({ r, app })));
   const failures = await eachLimited(work, 4, async ({ r, app }) => {
     try {
-      if (!app.local) throw new StepError(`application "${app.name}" has no way to run on the ${r.unit.provider} provider`, false);
+      if (r.unit.provider !== 'local' || !app.local) throw new StepError(`application "${app.name}" has no way to run on the ${r.unit.provider} provider yet`, false);
       if (!r.node.agentUrl || !r.node.ipAddress) throw new StepError(`node ${label(r)} has no agent address`, false);
-      await putApplication(r.node.agentUrl, app.name, { command: localCommand(c, app.local.command), port: app.port, healthPath: app.healthPath, env: app.env });
-      const url = `http://${r.node.ipAddress}:${app.port}/`;
+      const run = await renderLocalRun(definition, app, values, group, { name: r.node.name, ip: r.node.ipAddress, no: r.node.nodeNo }, { templateDir: templateDir(definition.slug), nodejs: process.execPath });
+      await putApplication(r.node.agentUrl, app.name, run);
+      const url = run.port ? `http://${r.node.ipAddress}:${run.port}/` : null;
       await c.db
         .insert(applications)
-        .values({ nodeId: r.node.id, name: app.name, image: app.image, port: app.port, url, state: 'STARTING' })
+        .values({ nodeId: r.node.id, name: app.name, image: app.image, port: run.port ?? null, url, state: 'STARTING' })
         .onConflictDoUpdate({ target: [applications.nodeId, applications.name], set: { state: 'STARTING', url, stateReason: null, updatedAt: sql`now()` } });
-      await appendBuildLog(c.db, c.buildId, `application ${app.name} started on ${label(r)} (${url})`, { stepKey: c.stepKey });
+      await appendBuildLog(c.db, c.buildId, `application ${app.name} started on ${label(r)}${url ? ` (${url})` : ''}`, { stepKey: c.stepKey });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: `${app.name}: ${reason}` });
@@ -125,12 +127,14 @@ const READY_TIMEOUT_MS = Number(process.env.OCS_READY_TIMEOUT_MS ?? 60_000);
 async function waitReady(c: StepContext): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let pending = await liveNodes(c);
+  // What each node must run: the applications started on it so far.
+  const started = pending.length ? await c.db.select().from(applications).where(inArray(applications.nodeId, pending.map((r) => r.node.id))) : [];
   const problems = new Map<string, { state: 'HOST_ERROR' | 'CONTAINER_ERROR'; reason: string }>();
   while (pending.length) {
     if (await c.cancelRequested()) throw new BuildCancelledError();
     const stillPending: NodeRow[] = [];
     for (const r of pending) {
-      const expected = c.definition.applications.filter((a) => a.role === r.unit.role);
+      const expected = started.filter((a) => a.nodeId === r.node.id);
       try {
         const health = await agentHealth(r.node.agentUrl ?? '');
         const notReady = expected.filter((a) => {
@@ -185,7 +189,8 @@ async function removeNodes(c: StepContext): Promise<void> {
   if (failures.length) throw failSummary('nodes could not be removed', failures, rows.length);
 }
 
-export const STEP_RUNNERS: Record<BuildStepKey, (c: StepContext) => Promise<void>> = {
+/** Step runners by action (a template names its steps; the action says what each does). */
+export const STEP_RUNNERS: Record<string, (c: StepContext) => Promise<void>> = {
   'remove-nodes': removeNodes,
   'create-nodes': createNodes,
   'start-applications': startApplications,

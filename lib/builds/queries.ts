@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build, type BuildLog, type BuildStep } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 
-export type BuildSummary = Build & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
+export type BuildSummary = Omit<Build, 'secrets'> & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
 
 function summarySelect(db: Database) {
   return db
@@ -26,8 +26,11 @@ function summarySelect(db: Database) {
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
 
 function toSummary(r: SummaryRow): BuildSummary {
+  // Secret parameters and generated credentials never leave the server.
+  const { secrets: _secrets, ...build } = r.build;
   return {
-    ...r.build,
+    ...build,
+    outputs: build.outputs.map((o) => (o.kind === 'secret' ? { ...o, values: [] } : o)),
     templateSlug: r.templateSlug,
     templateTitle: r.definition.title,
     templateVersion: r.templateVersion,
@@ -59,5 +62,19 @@ export async function getBuildDetail(db: Database, actor: Actor, buildId: string
     .where(and(eq(buildLogs.buildId, buildId), gt(buildLogs.id, afterLogId)))
     .orderBy(asc(buildLogs.id))
     .limit(1000);
-  return { ...toSummary(row), steps, logs };
+  return { ...toSummary(row), outputs: await revealOnce(db, actor, row.build), steps, logs };
+}
+
+/**
+ * Secret outputs (generated credentials) go to the build's creator once, in the first answer
+ * after the build has them; everyone else, and every later answer, gets none of their values.
+ */
+async function revealOnce(db: Database, actor: Actor, build: Build): Promise<Build['outputs']> {
+  const hasSecrets = build.outputs.some((o) => o.kind === 'secret');
+  const reveal =
+    hasSecrets &&
+    actor.userId === build.createdBy &&
+    !build.secretsRevealedAt &&
+    (await db.update(builds).set({ secretsRevealedAt: sql`now()` }).where(and(eq(builds.id, build.id), isNull(builds.secretsRevealedAt))).returning({ id: builds.id })).length > 0;
+  return build.outputs.map((o) => (o.kind === 'secret' && !reveal ? { ...o, values: [] } : o));
 }

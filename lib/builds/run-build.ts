@@ -1,13 +1,14 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, buildSteps, nodes, templateVersions, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
+import { builds, buildSteps, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
+import { renderOutputs } from '@/lib/templates/render';
 import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 import { appendBuildLog } from './log';
 import { STEP_RUNNERS } from './provision-steps';
 import { markBuildCancelled, markBuildFailed } from './state';
 import { finishCancelledBuild } from './cancel-build';
-import { BuildCancelledError, BuildFailedError, isRetryable } from './step-error';
-import type { BuildStepKey } from './steps';
+import { BuildCancelledError, BuildFailedError, StepError, isRetryable } from './step-error';
+import { groupRuntime, loadTemplateRuntime } from './template-runtime';
 
 export interface Attempt {
   /** 1-based attempt number of the queue job running this build. */
@@ -31,7 +32,7 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
     const build = (await db.query.builds.findFirst({ where: eq(builds.id, buildId) }))!;
     if (TERMINAL.has(build.status)) return;
     const unitGroupId = first.unitGroupId!;
-    const version = (await db.query.templateVersions.findFirst({ where: eq(templateVersions.id, build.templateVersionId) }))!;
+    const runtime = await loadTemplateRuntime(db, unitGroupId, build.templateVersionId);
     await db
       .update(builds)
       .set({ status: 'RUNNING', startedAt: sql`coalesce(${builds.startedAt}, now())`, updatedAt: sql`now()` })
@@ -54,7 +55,9 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         .where(eq(buildSteps.id, step.id));
       await appendBuildLog(db, buildId, `step ${step.key} started${step.attempts ? ` (attempt ${step.attempts + 1})` : ''}`, { stepKey: step.key });
       try {
-        await STEP_RUNNERS[step.key as BuildStepKey]({ db, buildId, unitGroupId, definition: version.definition, stepKey: step.key as BuildStepKey, cancelRequested });
+        const run = STEP_RUNNERS[step.action];
+        if (!run) throw new StepError(`step ${step.key} has an unknown action "${step.action}"`, false);
+        await run({ db, buildId, unitGroupId, runtime, stepKey: step.key, applications: step.applications, cancelRequested });
       } catch (e) {
         if (e instanceof BuildCancelledError) return finishCancelledBuild(db, buildId);
         const reason = e instanceof Error ? e.message : String(e);
@@ -70,7 +73,7 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       await appendBuildLog(db, buildId, `step ${step.key} finished in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`, { stepKey: step.key });
     }
 
-    const outputs = await collectOutputs(db, unitGroupId);
+    const outputs: BuildOutput[] = await renderOutputs(runtime.definition, runtime.values, await groupRuntime(db, unitGroupId, runtime.secrets));
     await db.transaction(async (tx) => {
       await tx.update(builds).set({ status: 'SUCCEEDED', outputs, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
       await tx.update(units).set({ state: 'RUNNING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
@@ -81,25 +84,6 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
     });
     await appendBuildLog(db, buildId, 'build succeeded');
   });
-}
-
-/** Where to reach what the build made: one URL per application per node. */
-async function collectOutputs(db: Database, unitGroupId: string): Promise<BuildOutput[]> {
-  const rows = await db
-    .select({ app: applications.name, url: applications.url, unit: units.name, nodeNo: nodes.nodeNo })
-    .from(applications)
-    .innerJoin(nodes, eq(applications.nodeId, nodes.id))
-    .innerJoin(units, eq(nodes.unitId, units.id))
-    .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
-    .orderBy(asc(units.name), asc(nodes.nodeNo));
-  return rows
-    .filter((r) => r.url)
-    .map((r) => ({
-      key: `${r.app}@${r.unit}-${r.nodeNo}`,
-      label: { ja: `${r.unit}-${r.nodeNo} の ${r.app}`, en: `${r.app} on ${r.unit}-${r.nodeNo}` },
-      kind: 'url' as const,
-      value: r.url!,
-    }));
 }
 
 export { BuildFailedError };

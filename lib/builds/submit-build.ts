@@ -2,36 +2,40 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
-import { getCatalogEntryOrThrow } from '@/lib/catalog/queries';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs/queue';
-import { findProvider, getSpec, providerCatalog } from '@/lib/providers/catalog';
 import { reserveNodes } from '@/lib/organizations/quota';
+import { isSecret } from '@/lib/templates/parameters';
+import { generateSecrets } from '@/lib/templates/render';
+import { resolveValues } from '@/lib/templates/values';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
-import { BUILD_STEPS } from './steps';
+import { planOrThrow, templateForBuild } from './plan-build';
 import { markBuildFailed } from './state';
 import { ZSubmitBuildInput } from './validation';
 
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Records a build with its unit group, units, nodes and steps — exactly what the worker will
- * create — then queues it. Returns at once; the worker does the provisioning.
+ * Plans the build and records exactly what the plan shows — unit group, units, nodes and the
+ * template's steps — counting its nodes against the quota in the same transaction, then queues
+ * it. Returns at once; the worker does the provisioning.
  */
 export async function submitBuild(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string; unitGroupId: string }> {
   const input = parseOrThrow(ZSubmitBuildInput, rawInput);
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
-  const template = await getCatalogEntryOrThrow(db, input.templateSlug).catch((e) => {
-    throw e instanceof AppError && e.code === 'NOT_FOUND' ? invalidInput({ templateSlug: `no template "${input.templateSlug}" in the catalog` }) : e;
-  });
-  const provider = findProvider(input.provider);
-  if (!provider) throw invalidInput({ provider: `unknown provider "${input.provider}"; choose one of ${providerCatalog().map((p) => p.id).join(', ')}` });
-  const flavor = provider.flavors.find((f) => f.name === input.flavor);
-  if (!flavor) throw invalidInput({ flavor: `provider "${input.provider}" has no flavor "${input.flavor}"` });
+  const template = await templateForBuild(db, input.templateSlug);
+  const plan = await planOrThrow(template, input);
+  // Quota is decided below under the organization's lock; anything else that blocks the plan blocks the build.
+  const blocking = plan.problems.filter((p) => p.kind !== 'quota');
+  if (blocking.length) throw invalidInput({ provider: blocking.map((p) => p.message).join('; ') });
+  const resolved = await resolveValues(template.definition, input.parameters ?? {});
+  if (!resolved.ok) throw invalidInput(resolved.errors);
+  const schema = template.definition.parameters;
+  const secretParameters = Object.fromEntries(Object.entries(resolved.parameters).filter(([name]) => isSecret(schema.properties[name])));
 
   const ids = await db
     .transaction(async (tx) => {
@@ -40,45 +44,46 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
         .from(unitGroups)
         .where(and(eq(unitGroups.organizationId, organizationId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
       if (clash.length) throw nameTaken(input.unitGroupName);
-      const requested = template.definition.units.reduce((n, u) => n + (u.nodes === 'fromParameters' ? input.nodes : u.nodes), 0);
-      await reserveNodes(tx, organizationId, provider.id, requested);
+      for (const { provider, nodes: count } of plan.totals.byProvider) await reserveNodes(tx, organizationId, provider, count);
       const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId }).returning();
       const [build] = await tx
         .insert(builds)
-        .values({ organizationId, templateVersionId: template.versionId, createdBy: actor.userId, unitGroupId: unitGroup!.id, parameters: input })
+        .values({
+          organizationId,
+          templateVersionId: template.versionId,
+          createdBy: actor.userId,
+          unitGroupId: unitGroup!.id,
+          parameters: plan.parameters,
+          secrets: { parameters: secretParameters, generated: generateSecrets(template.definition) },
+        })
         .returning();
-      for (const u of template.definition.units) {
-        const spec = {
-          ...getSpec(provider.id, flavor.name),
-          numNodes: u.nodes === 'fromParameters' ? input.nodes : u.nodes,
-          image: u.image,
-          tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
-        };
-        const numNodes = spec.numNodes;
+      for (const u of plan.units) {
         const [unit] = await tx
           .insert(units)
           .values({
             unitGroupId: unitGroup!.id,
             name: u.name,
             role: u.role,
-            provider: spec.provider,
-            flavor: spec.flavor,
-            numNodes,
-            image: spec.image,
-            instanceType: spec.instanceType ?? null,
-            volumeSize: spec.volumeSize ?? null,
-            ipAddresses: spec.ipAddresses,
-            tags: spec.tags,
+            provider: u.provider,
+            flavor: u.flavor,
+            numNodes: u.numNodes,
+            image: u.image,
+            instanceType: u.instanceType,
+            volumeSize: u.volumeSize,
+            tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
           })
           .returning();
-        await tx.insert(nodes).values(
-          Array.from({ length: numNodes }, (_, i) => {
-            const id = randomUUID();
-            return { id, unitId: unit!.id, unitGroupId: unitGroup!.id, nodeNo: i + 1, name: `ocs-${id}` };
-          }),
-        );
+        if (u.numNodes > 0)
+          await tx.insert(nodes).values(
+            Array.from({ length: u.numNodes }, (_, i) => {
+              const id = randomUUID();
+              return { id, unitId: unit!.id, unitGroupId: unitGroup!.id, nodeNo: i + 1, name: `ocs-${id}` };
+            }),
+          );
       }
-      await tx.insert(buildSteps).values(BUILD_STEPS.map((key, position) => ({ buildId: build!.id, key, position })));
+      await tx
+        .insert(buildSteps)
+        .values(plan.steps.map((s, position) => ({ buildId: build!.id, key: s.key, action: s.action, title: s.title, applications: s.applications, position })));
       return { buildId: build!.id, unitGroupId: unitGroup!.id };
     })
     .catch((e: unknown) => {
@@ -87,6 +92,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
       throw e;
     });
 
+  const summary = plan.units.map((u) => `${u.name} ×${u.numNodes} (${u.provider}/${u.flavor})`).join(', ');
   await recordAudit(db, {
     actor,
     organizationId,
@@ -95,9 +101,9 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
     targetId: ids.buildId,
     ipAddress: meta.ip,
     outcome: 'success',
-    details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, provider: input.provider, flavor: input.flavor, nodes: input.nodes },
+    details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, units: summary, parameters: plan.parameters },
   });
-  await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${input.nodes} node(s), ${input.provider}/${input.flavor}`);
+  await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${summary}`);
   try {
     await enqueue('build.run', { buildId: ids.buildId });
   } catch (e) {

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
-import type { TemplateDefinition } from './definition';
+import type { TemplateDefinition } from '@/lib/templates/format';
 
 /** Puts a template version into the catalog; publishing the same version again changes nothing. */
-export async function publishTemplateVersion(db: Database, definition: TemplateDefinition): Promise<void> {
+export async function publishTemplateVersion(db: Database, definition: TemplateDefinition, readme: string | null = null): Promise<void> {
   await db.transaction(async (tx) => {
     const [template] = await tx
       .insert(templates)
@@ -13,7 +13,7 @@ export async function publishTemplateVersion(db: Database, definition: TemplateD
       .returning();
     await tx
       .insert(templateVersions)
-      .values({ templateId: template!.id, version: definition.version, definition })
+      .values({ templateId: template!.id, version: definition.version, definition, readme })
       .onConflictDoNothing();
   });
 }

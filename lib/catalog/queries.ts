@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import type { TemplateDefinition } from './definition';
+import type { TemplateDefinition } from '@/lib/templates/format';
 
 export interface CatalogEntry {
   slug: string;
@@ -38,4 +38,24 @@ export async function getCatalogEntryOrThrow(db: Database, slug: string): Promis
   const entry = (await listCatalog(db)).find((e) => e.slug === slug);
   if (!entry) throw new AppError('NOT_FOUND', `No template "${slug}" in the catalog`);
   return entry;
+}
+
+export interface TemplateDetail extends CatalogEntry {
+  readme: string | null;
+  versions: { version: string; createdAt: Date }[];
+}
+
+/** A template's newest version with its README and the list of its versions. */
+export async function getTemplateDetail(db: Database, slug: string): Promise<TemplateDetail> {
+  const entry = await getCatalogEntryOrThrow(db, slug);
+  const rows = await db
+    .select({ id: templateVersions.id, version: templateVersions.version, createdAt: templateVersions.createdAt, readme: templateVersions.readme })
+    .from(templateVersions)
+    .innerJoin(templates, eq(templateVersions.templateId, templates.id))
+    .where(eq(templates.slug, slug));
+  return {
+    ...entry,
+    readme: rows.find((r) => r.id === entry.versionId)?.readme ?? null,
+    versions: rows.sort(newestFirst).map(({ version, createdAt }) => ({ version, createdAt })),
+  };
 }

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { readShippedTemplates } from '@/lib/catalog/template-files';
+import { templateDir } from '@/lib/catalog/template-files';
+import { loadShippedTemplates } from '@/lib/templates/load';
 import { publishTemplateVersion } from '@/lib/catalog/publish';
 import type { Database } from './client';
 import { institutions, memberships, organizations, users } from './schema';
@@ -32,5 +35,8 @@ export async function seedDemo(db: Database): Promise<void> {
 
 /** Publishes every template under templates/ (new versions only). */
 export async function syncShippedTemplates(db: Database): Promise<void> {
-  for (const definition of await readShippedTemplates()) await publishTemplateVersion(db, definition);
+  for (const definition of await loadShippedTemplates()) {
+    const readme = await readFile(path.join(templateDir(definition.slug), 'README.md'), 'utf8').catch(() => null);
+    await publishTemplateVersion(db, definition, readme);
+  }
 }

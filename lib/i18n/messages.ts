@@ -1,5 +1,6 @@
 // UI text in Japanese (first) and English. Each area keeps its text in its own file
 // ({ ja, en } with the same keys); they are merged here.
+import { catalogMessages } from './catalog-messages';
 import { coreMessages } from './core-messages';
 import { organizationMessages } from './organization-messages';
 import { samlMessages } from './saml-messages';
@@ -8,8 +9,8 @@ import { serviceApplicationsMessages } from './service-applications-messages';
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja };
-const en = { ...coreMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

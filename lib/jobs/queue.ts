@@ -6,10 +6,11 @@ import { JOB_ATTEMPTS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, jobId, type JobNam
 const cache = globalThis as unknown as { __ocsQueue?: Queue; __ocsQueueRedis?: Redis };
 
 function queue(): Queue {
-  // The producer fails fast when Redis is down instead of queueing commands offline.
+  // Commands wait while the connection is first made (many requests may arrive at once), but
+  // fail after one reconnection attempt when Redis is down, instead of hanging the request.
   cache.__ocsQueue ??= new Queue(QUEUE_NAME, {
     prefix: env().OCS_QUEUE_PREFIX,
-    connection: (cache.__ocsQueueRedis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })),
+    connection: (cache.__ocsQueueRedis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1 })),
     defaultJobOptions: {
       attempts: JOB_ATTEMPTS,
       backoff: { type: 'exponential', delay: 2000 },

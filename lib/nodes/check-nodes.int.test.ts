@@ -32,7 +32,7 @@ async function checkUntil(state: string) {
 
 beforeAll(async () => {
   const actor = await seededLabAdmin();
-  const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('watched'), provider: 'local', flavor: 'small', nodes: 1 });
+  const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('watched'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } });
   unitGroupId = ids.unitGroupId;
   await runBuild(db(), ids.buildId);
 });

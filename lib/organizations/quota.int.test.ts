@@ -21,7 +21,7 @@ afterAll(async () => {
   await closeDb();
 });
 
-const build = (nodesWanted: number) => ({ templateSlug: 'web-hello', unitGroupName: uniqueName('q'), provider: 'local', flavor: 'small', nodes: nodesWanted });
+const build = (nodesWanted: number) => ({ templateSlug: 'web-hello', unitGroupName: uniqueName('q'), provider: 'local', flavor: 'small', parameters: { nodes: nodesWanted } });
 
 describe('node quotas', () => {
   it('lets 50 concurrent one-node submissions against a quota of 10 create exactly 10 nodes', async () => {

@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readShippedTemplates } from '@/lib/catalog/template-files';
 import { formatTemplateError, loadShippedTemplates, loadTemplate, parseTemplateText, TEMPLATE_FILE } from './load';
 
 const SHIPPED = ['cloud-burst', 'container', 'coursewarehub', 'moodle', 'openhpc', 'tljh', 'web-hello'];
@@ -79,11 +78,6 @@ describe('shipped templates', () => {
       expect(english, slug).toBeGreaterThan(0);
       expect(readme.slice(0, english), slug).toMatch(/[\u3040-\u30ff]/);
     }
-  });
-
-  it('leave the current loader working: it still reads web-hello and skips new-format-only folders', async () => {
-    const old = await readShippedTemplates();
-    expect(old.map((d) => d.slug)).toEqual(['web-hello']);
   });
 });
 

@@ -35,7 +35,7 @@ async function makeOrganization(label: string): Promise<Org> {
   const [org] = await db().insert(organizations).values({ institutionId: institution!.id, name: uniqueName(label), kind: 'lab', maxNodes: 50 }).returning();
   const members = {} as Record<MemberRole, Actor>;
   for (const role of ['owner', 'admin', 'user', 'viewer'] as const) members[role] = await newMember(org!.id, role);
-  const { unitGroupId } = await submitBuild(db(), members.owner, { templateSlug: 'web-hello', unitGroupName: uniqueName('ug'), provider: 'local', flavor: 'small', nodes: 1 });
+  const { unitGroupId } = await submitBuild(db(), members.owner, { templateSlug: 'web-hello', unitGroupName: uniqueName('ug'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } });
   unitGroups.push(unitGroupId);
   return { org: org!, members, unitGroupId };
 }
@@ -112,7 +112,7 @@ describe('API tokens', () => {
     expect((await listUnitGroups(db(), actor)).map((g) => g.id)).toContain(a.unitGroupId);
     expect((await getUnitGroupDetail(db(), actor, a.unitGroupId)).id).toBe(a.unitGroupId);
     expect((await listAuditEvents(db(), actor, { organizationId: a.org.id })).events.length).toBeGreaterThan(0);
-    const build = await failure(submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('ro'), provider: 'local', flavor: 'small', nodes: 1 }));
+    const build = await failure(submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('ro'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } }));
     expect(build.code).toBe('FORBIDDEN');
     expect((await failure(requestUnitGroupDeletion(db(), actor, a.unitGroupId))).code).toBe('FORBIDDEN');
     expect((await failure(issueToken(db(), actor, a.org.id, { userId: actor.userId, note: 'x', role: 'fullaccess' }))).code).toBe('FORBIDDEN');

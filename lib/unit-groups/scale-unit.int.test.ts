@@ -24,7 +24,7 @@ const liveNodes = (unitGroupId: string) =>
 describe('scaling a unit', () => {
   it('adds nodes within the quota, refuses past it, and removes the highest-numbered nodes', async () => {
     const { actor } = await organizationWithMember({ maxNodes: 3 });
-    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('scale'), provider: 'local', flavor: 'small', nodes: 1 });
+    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('scale'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } });
     created.push(unitGroupId);
     await runBuild(db(), buildId);
     const [unit] = await db().select().from(units).where(eq(units.unitGroupId, unitGroupId));

@@ -63,7 +63,7 @@ export async function requestUnitScale(db: Database, actor: Actor, unitId: strin
       .insert(builds)
       .values({ kind: 'scale', organizationId: group.organizationId, templateVersionId: origin!.templateVersionId, createdBy: actor.userId, unitGroupId: group.id, parameters: { unit: unit.name, from: live.length, to: numNodes } })
       .returning();
-    await tx.insert(buildSteps).values(SCALE_STEPS.map((key, position) => ({ buildId: build!.id, key, position })));
+    await tx.insert(buildSteps).values(SCALE_STEPS.map((key, position) => ({ buildId: build!.id, key, action: key, position })));
     return build!.id;
   });
 

@@ -1,33 +1,35 @@
-import Link from 'next/link';
+import { CatalogBrowser } from '@/components/catalog/catalog-browser';
+import { templateProviders, type CatalogCard } from '@/components/catalog/types';
 import { listCatalog } from '@/lib/catalog/queries';
 import { db } from '@/lib/db/client';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
+import { providerCatalog } from '@/lib/providers/catalog';
+import { knownProviders } from '@/lib/templates/cloud-flavors';
 
 export default async function CatalogPage() {
   const locale = await currentLocale();
-  const t = (k: Parameters<typeof translate>[1]) => translate(locale, k);
   const entries = await listCatalog(db());
+  // Providers named by templates (with labels) and those this installation can build on.
+  const known = knownProviders();
+  const buildable = new Set(providerCatalog().map((p) => p.id));
+  const cards: CatalogCard[] = entries.map((e) => ({
+    slug: e.slug,
+    category: e.category,
+    version: e.version,
+    title: e.definition.title,
+    summary: e.definition.summary,
+    providers: templateProviders(e.definition).map((id) => ({
+      id,
+      label: known.find((p) => p.id === id)?.label ?? { ja: id, en: id },
+      available: buildable.has(id),
+    })),
+  }));
   return (
     <>
-      <h1 className="text-2xl font-bold">{t('catalog.title')}</h1>
-      <p className="mt-1 text-slate-600">{t('catalog.lead')}</p>
-      <ul className="mt-6 grid gap-4 md:grid-cols-2">
-        {entries.map((e) => (
-          <li key={e.slug} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" data-testid={`template-${e.slug}`}>
-            <div className="flex items-baseline justify-between gap-2">
-              <h2 className="text-lg font-semibold">{e.definition.title[locale]}</h2>
-              <span className="text-xs text-slate-500">
-                {e.category} · v{e.version}
-              </span>
-            </div>
-            <p className="mt-2 text-sm text-slate-600">{e.definition.summary[locale]}</p>
-            <Link href={`/catalog/${e.slug}`} className="mt-4 inline-block rounded bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-700">
-              {t('catalog.open')}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <h1 className="text-2xl font-bold">{translate(locale, 'catalog.title')}</h1>
+      <p className="mt-1 text-slate-600">{translate(locale, 'catalog.lead')}</p>
+      <CatalogBrowser cards={cards} />
     </>
   );
 }

@@ -8,6 +8,7 @@ import * as auditEventsRoute from '@/app/api/v1/audit-events/route';
 import * as buildRoute from '@/app/api/v1/builds/[id]/route';
 import * as buildCancelRoute from '@/app/api/v1/builds/[id]/cancel/route';
 import * as buildRetryRoute from '@/app/api/v1/builds/[id]/retry/route';
+import * as buildPlanRoute from '@/app/api/v1/builds/plan/route';
 import * as buildsRoute from '@/app/api/v1/builds/route';
 import * as memberRoute from '@/app/api/v1/organizations/[id]/members/[userId]/route';
 import * as membersRoute from '@/app/api/v1/organizations/[id]/members/route';
@@ -20,6 +21,7 @@ import * as applicationDecisionRoute from '@/app/api/v1/service-applications/[id
 import * as applicationRoute from '@/app/api/v1/service-applications/[id]/route';
 import * as applicationSubmitRoute from '@/app/api/v1/service-applications/[id]/submit/route';
 import * as applicationsRoute from '@/app/api/v1/service-applications/route';
+import * as templateRoute from '@/app/api/v1/templates/[slug]/route';
 import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
@@ -88,7 +90,7 @@ async function organization(label: string): Promise<Fixture> {
     tokens[role] = {} as Record<Kind, string>;
     for (const kind of KINDS) tokens[role][kind] = (await token({ id: org!.id, members }, members[role].userId, kind)).secret;
   }
-  const build = (name: string) => submitBuild(db(), members.owner, { templateSlug: 'web-hello', unitGroupName: uniqueName(name), provider: 'local', flavor: 'small', nodes: 1 });
+  const build = (name: string) => submitBuild(db(), members.owner, { templateSlug: 'web-hello', unitGroupName: uniqueName(name), provider: 'local', flavor: 'small', parameters: { nodes: 1 } });
   const { buildId, unitGroupId } = await build('matrix');
   const finished = await build('matrix-done');
   await db().update(builds).set({ status: 'SUCCEEDED' }).where(eq(builds.id, finished.buildId));
@@ -141,6 +143,15 @@ const ids = (list: unknown) => (list as { id: string }[]).map((x) => x.id);
 const ROUTES: Route[] = [
   { name: 'GET /templates', need: 'read', ok: 200, call: (s) => send(templatesRoute.GET, 'GET', '/templates', {}, s), ownOnly: () => {} },
   { name: 'GET /providers', need: 'read', ok: 200, call: (s) => send(providersRoute.GET, 'GET', '/providers', {}, s), ownOnly: () => {} },
+  { name: 'GET /templates/:slug', need: 'read', ok: 200, call: (s) => send(templateRoute.GET, 'GET', '/templates/web-hello', { slug: 'web-hello' }, s), ownOnly: () => {} },
+  {
+    // The plan shows the caller's own organization's quota; a token has no other one to try.
+    name: 'POST /builds/plan',
+    need: 'build',
+    ok: 200,
+    call: (s) => send(buildPlanRoute.POST, 'POST', '/builds/plan', {}, s, { templateSlug: 'web-hello', provider: 'local', flavor: 'small', parameters: { nodes: 1 } }),
+    ownOnly: () => {},
+  },
   {
     name: 'GET /organizations',
     need: 'read',
@@ -173,7 +184,7 @@ const ROUTES: Route[] = [
     name: 'POST /builds',
     need: 'build',
     ok: 202,
-    call: (s) => send(buildsRoute.POST, 'POST', '/builds', {}, s, { templateSlug: 'web-hello', unitGroupName: uniqueName('m'), provider: 'local', flavor: 'small', nodes: 1 }),
+    call: (s) => send(buildsRoute.POST, 'POST', '/builds', {}, s, { templateSlug: 'web-hello', unitGroupName: uniqueName('m'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } }),
     ownOnly: () => {},
   },
   {

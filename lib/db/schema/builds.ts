@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from './tenancy';
 import { templateVersions } from './templates';
@@ -11,7 +12,9 @@ export const buildKind = pgEnum('build_kind', ['create', 'scale']);
 /** On cancel: keep what the build made, or tear its unit group down. */
 export const cancelMode = pgEnum('build_cancel_mode', ['keep', 'teardown']);
 
-export type BuildOutput = { key: string; label: { ja: string; en: string }; kind: 'url' | 'text'; value: string };
+export type BuildOutput = { key: string; label: { ja: string; en: string }; kind: 'url' | 'text' | 'secret'; values: string[] };
+/** Secret parameters and generated credentials: workers need them, the API never returns them. */
+export type BuildSecrets = { parameters: Record<string, unknown>; generated: Record<string, string> };
 
 export const builds = pgTable('builds', {
   id: uuid().primaryKey().defaultRandom(),
@@ -29,6 +32,9 @@ export const builds = pgTable('builds', {
   status: buildStatus().notNull().default('QUEUED'),
   parameters: jsonb().$type<Record<string, unknown>>().notNull(),
   outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
+  secrets: jsonb().$type<BuildSecrets>().notNull().default({ parameters: {}, generated: {} }),
+  /** Secret outputs are shown to the build's creator once; this records when. */
+  secretsRevealedAt: timestamp({ withTimezone: true }),
   error: text(),
   /** Set when someone cancels a running build; the worker stops at the next node or step. */
   cancelRequestedAt: timestamp({ withTimezone: true }),
@@ -49,6 +55,11 @@ export const buildSteps = pgTable(
       .references(() => builds.id, { onDelete: 'cascade' }),
     position: integer().notNull(),
     key: text().notNull(),
+    /** What the step does (create-nodes, start-applications, wait-ready, remove-nodes). */
+    action: text().notNull(),
+    title: jsonb().$type<{ ja: string; en: string }>(),
+    /** For start-applications: the applications it starts (empty = every one of the unit's role). */
+    applications: text().array().notNull().default(sql`'{}'::text[]`),
     status: stepStatus().notNull().default('PENDING'),
     attempts: integer().notNull().default(0),
     error: text(),

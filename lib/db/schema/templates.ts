@@ -1,5 +1,5 @@
 import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { TemplateDefinition } from '@/lib/catalog/definition';
+import type { TemplateDefinition } from '@/lib/templates/format';
 
 export const templates = pgTable('templates', {
   id: uuid().primaryKey().defaultRandom(),
@@ -19,6 +19,8 @@ export const templateVersions = pgTable(
       .references(() => templates.id, { onDelete: 'cascade' }),
     version: text().notNull(),
     definition: jsonb().$type<TemplateDefinition>().notNull(),
+    /** The template's README (markdown, Japanese then English), as published with this version. */
+    readme: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('template_versions_template_version').on(t.templateId, t.version)],

@@ -1,7 +1,7 @@
 // Integration test of the local provider: real agent processes on real loopback addresses.
 // Uses its own state folder and subnet (127.79.0.0/16) so it never meets the dev portal's nodes.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -90,10 +90,13 @@ function connectError(host: string, port: number): Promise<string | null> {
   });
 }
 
+/** 'ESRCH' once the process is gone. A killed agent is this test process's child, so until Node
+ * reaps it, it lingers as a zombie (state Z): dead, and counted as gone. */
 function signalZeroCode(pid: number): string | null {
   try {
     process.kill(pid, 0);
-    return null;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? 'ESRCH' : null;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code ?? 'unknown';
   }

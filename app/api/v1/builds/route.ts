@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 // GET /api/v1/builds – builds the caller may see, newest first
 export const GET = withActor(async ({ actor }) => NextResponse.json({ builds: await listBuilds(db(), actor) }));
 
-// POST /api/v1/builds – submit a build { templateSlug, unitGroupName, provider, flavor, nodes } → 202
+// POST /api/v1/builds – submit a build { templateSlug, unitGroupName, provider, flavor?, flavorByRole?, parameters } → 202
 export const POST = withActor(
   async ({ req, actor, meta }) => {
     const ids = await submitBuild(db(), actor, await jsonBody(req), meta);

@@ -8,5 +8,7 @@ export const dynamic = 'force-dynamic';
 // GET /api/v1/templates – the catalog, newest version of each template
 export const GET = withActor(async () => {
   const entries = await listCatalog(db());
-  return NextResponse.json({ templates: entries.map((e) => ({ slug: e.slug, category: e.category, version: e.version, versionId: e.versionId, title: e.definition.title, summary: e.definition.summary, units: e.definition.units, applications: e.definition.applications })) });
+  return NextResponse.json({
+    templates: entries.map((e) => ({ slug: e.slug, category: e.category, version: e.version, versionId: e.versionId, title: e.definition.title, summary: e.definition.summary })),
+  });
 });

@@ -1,0 +1,48 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { Database } from '@/lib/db/client';
+import { builds, nodes, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import type { TemplateDefinition } from '@/lib/templates/format';
+import type { GroupRuntime } from '@/lib/templates/render';
+import { resolveValues } from '@/lib/templates/values';
+
+/** What a build's steps render templates with: the definition and the unit group's values. */
+export interface TemplateRuntime {
+  definition: TemplateDefinition;
+  /** Parameters (secret ones included) and derived values. */
+  values: Record<string, unknown>;
+  /** Credentials generated for the unit group when it was created. */
+  secrets: Record<string, string>;
+}
+
+/** Values come from the build that created the unit group: a scale build renders new nodes alike. */
+export async function loadTemplateRuntime(db: Database, unitGroupId: string, templateVersionId: string): Promise<TemplateRuntime> {
+  const version = await db.query.templateVersions.findFirst({ where: eq(templateVersions.id, templateVersionId) });
+  const [origin] = await db
+    .select()
+    .from(builds)
+    .where(and(eq(builds.unitGroupId, unitGroupId), eq(builds.kind, 'create')))
+    .orderBy(asc(builds.createdAt))
+    .limit(1);
+  if (!version || !origin) throw new Error(`unit group ${unitGroupId} has no creating build or template version`);
+  const resolved = await resolveValues(version.definition, { ...origin.parameters, ...origin.secrets.parameters });
+  if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
+  return { definition: version.definition, values: resolved.values, secrets: origin.secrets.generated };
+}
+
+/** The unit group as template expressions see it: units with their nodes' names and addresses. */
+export async function groupRuntime(db: Database, unitGroupId: string, secrets: Record<string, string>): Promise<GroupRuntime> {
+  const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
+  const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId));
+  const nodeRows = await db
+    .select()
+    .from(nodes)
+    .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
+    .orderBy(asc(nodes.nodeNo));
+  return {
+    unitGroup: group?.name ?? '',
+    secrets,
+    units: Object.fromEntries(
+      unitRows.map((u) => [u.name, { role: u.role, nodes: nodeRows.filter((n) => n.unitId === u.id).map((n) => ({ name: n.name, ip: n.ipAddress ?? '', no: n.nodeNo })) }]),
+    ),
+  };
+}
