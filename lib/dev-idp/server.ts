@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import Provider, { errors, type Interaction, type InteractionResults, type KoaContext } from 'oidc-provider';
 
 import { DEMO_ACCOUNTS, type DemoAccount } from './accounts';
+import { devIdpPage, escapeHtml } from './html-page';
 
 export type DevIdpClient = {
   clientId: string;
@@ -239,26 +240,5 @@ function loginPage(uid: string, state: { username?: string; error?: string } = {
 }
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="ja">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(title)}</title>
-  <style>
-    body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1f2937}
-    form{display:grid;gap:.5rem}input,button{font:inherit;padding:.5rem}
-    button{margin-top:.5rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px;cursor:pointer}
-    .error,[role=alert]{color:#b91c1c;font-weight:600}section{margin-top:2rem;font-size:.9rem}
-  </style>
-</head>
-<body>
-  <h1>${escapeHtml(title)}</h1>
-  ${body}
-</body>
-</html>`;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return devIdpPage(title, body, '#1d4ed8');
 }

@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import * as xmllint from '@authenio/samlify-node-xmllint';
 import { Constants, IdentityProvider, ServiceProvider, setSchemaValidator } from 'samlify';
 import { GAKUNIN_ATTRIBUTES, type GakuninAttributeName } from './assertion';
-import { autoPostPage, escapeXml, loginPage, page } from './dev-idp-pages';
+import { escapeHtml } from '@/lib/dev-idp/html-page';
+import { autoPostPage, loginPage, page } from './dev-idp-pages';
 
 export interface DemoSamlAccount {
   username: string;
@@ -176,7 +177,7 @@ export async function startDevSamlIdp(opts: DevSamlIdpOptions): Promise<DevSamlI
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (e instanceof BadRequest) return send(res, 400, page('エラー / Error', `<p role="alert">${escapeXml(e.message)}</p>`));
+      if (e instanceof BadRequest) return send(res, 400, page('エラー / Error', `<p role="alert">${escapeHtml(e.message)}</p>`));
       console.error('[dev SAML IdP]', e);
       send(res, 500, page('エラー / Error', '<p role="alert">Internal error</p>'));
     });
@@ -222,11 +223,11 @@ function loginResponseXml(p: { entityId: string; spEntityId: string; acsUrl: str
         p.attributeNames === 'uri'
           ? `Name="${oid}" FriendlyName="${friendly[0]}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"`
           : `Name="${friendly[0]}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"`;
-      const vals = values[name].map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`).join('');
+      const vals = values[name].map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeHtml(v)}</saml:AttributeValue>`).join('');
       return `<saml:Attribute ${naming}>${vals}</saml:Attribute>`;
     })
     .join('');
-  const x = escapeXml;
+  const x = escapeHtml;
   const context =
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${issued}" Destination="${x(p.acsUrl)}" InResponseTo="${x(p.requestId)}">` +
     `<saml:Issuer>${x(p.entityId)}</saml:Issuer>` +
