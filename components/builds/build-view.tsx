@@ -46,7 +46,9 @@ export function BuildView({ buildId }: { buildId: string }) {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
-          {t(`build.kind.${b.kind}` as MessageKey)}: {b.templateTitle[locale]} <span className="text-base text-slate-500">v{b.templateVersion}</span>
+          {t(`build.kind.${b.kind}` as MessageKey)}: {b.templateTitle[locale]} <span className="text-base text-slate-500" title={b.templateVersionId} data-template-version-id={b.templateVersionId}>
+            {b.templateSlug} v{b.templateVersion}
+          </span>
         </h1>
         <StateBadge state={b.status} />
         <span className="text-sm text-slate-500">{duration(b.startedAt, b.finishedAt)}</span>
@@ -73,7 +75,7 @@ export function BuildView({ buildId }: { buildId: string }) {
               <details>
                 <summary className="flex cursor-pointer items-center gap-3">
                   <StateBadge state={s.status} />
-                  <span>{t(`step.${s.key}` as MessageKey)}</span>
+                  <span>{s.title?.[locale] ?? t(`step.${s.key}` as MessageKey)}</span>
                   <span className="ml-auto text-sm text-slate-500">{duration(s.startedAt, s.finishedAt)}</span>
                 </summary>
                 {s.error && <p className="mt-2 text-sm text-rose-700">{s.error}</p>}
