@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The error's other details, e.g. a template's `errors` with line and column. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -19,8 +21,8 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (res.status === 401 && typeof window !== 'undefined') window.location.href = '/signin';
-    const err = (data as { error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } } }).error;
-    throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? res.statusText, err?.details?.fields ?? {});
+    const err = (data as { error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } & Record<string, unknown> } }).error;
+    throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? res.statusText, err?.details?.fields ?? {}, err?.details ?? {});
   }
   return data as T;
 }

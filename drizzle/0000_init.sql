@@ -145,6 +145,8 @@ CREATE TABLE "template_versions" (
 	"version" text NOT NULL,
 	"definition" jsonb NOT NULL,
 	"readme" text,
+	"source" text,
+	"created_by" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -152,9 +154,11 @@ CREATE TABLE "templates" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"slug" text NOT NULL,
 	"category" text NOT NULL,
+	"organization_id" uuid,
+	"source_slug" text,
+	"copied_from_version_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "templates_slug_unique" UNIQUE("slug")
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "build_logs" (
@@ -279,6 +283,9 @@ ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_actor_user_id_users_id_f
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "login_tickets" ADD CONSTRAINT "login_tickets_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "template_versions" ADD CONSTRAINT "template_versions_template_id_templates_id_fk" FOREIGN KEY ("template_id") REFERENCES "public"."templates"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "template_versions" ADD CONSTRAINT "template_versions_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "templates" ADD CONSTRAINT "templates_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "templates" ADD CONSTRAINT "templates_copied_from_version_id_template_versions_id_fk" FOREIGN KEY ("copied_from_version_id") REFERENCES "public"."template_versions"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "build_logs" ADD CONSTRAINT "build_logs_build_id_builds_id_fk" FOREIGN KEY ("build_id") REFERENCES "public"."builds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "build_steps" ADD CONSTRAINT "build_steps_build_id_builds_id_fk" FOREIGN KEY ("build_id") REFERENCES "public"."builds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "builds" ADD CONSTRAINT "builds_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -297,6 +304,8 @@ CREATE UNIQUE INDEX "users_idp_identity" ON "users" USING btree ("idp_issuer","i
 CREATE INDEX "audit_events_organization_at" ON "audit_events" USING btree ("organization_id","at");--> statement-breakpoint
 CREATE INDEX "audit_events_at" ON "audit_events" USING btree ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "template_versions_template_version" ON "template_versions" USING btree ("template_id","version");--> statement-breakpoint
+CREATE UNIQUE INDEX "templates_shared_slug" ON "templates" USING btree ("slug") WHERE "templates"."organization_id" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "templates_organization_slug" ON "templates" USING btree ("organization_id","slug") WHERE "templates"."organization_id" is not null;--> statement-breakpoint
 CREATE INDEX "build_logs_build_id" ON "build_logs" USING btree ("build_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "build_steps_build_key" ON "build_steps" USING btree ("build_id","key");--> statement-breakpoint
 CREATE UNIQUE INDEX "applications_node_name" ON "applications" USING btree ("node_id","name");--> statement-breakpoint

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { useLocale, useT } from '../i18n';
 import { categoryLabel } from './category';
+import { OwnBadge } from './own-badge';
 import { useSay } from './say';
 import type { CatalogCard } from './types';
 
@@ -74,6 +75,11 @@ export function CatalogBrowser({ cards }: { cards: CatalogCard[] }) {
                     <span className="rounded bg-slate-100 px-1.5 py-0.5">{categoryLabel(c.category, t)}</span> · v{c.version}
                   </span>
                 </div>
+                {c.own && (
+                  <p className="mt-1">
+                    <OwnBadge />
+                  </p>
+                )}
                 <p className="mt-2 text-sm text-slate-600">{c.summary[locale]}</p>
                 <p className="mt-3 flex flex-wrap items-center gap-1 text-xs" data-testid="template-providers">
                   <span className="text-slate-500">{t('catalog.runsOn')}:</span>

@@ -6,9 +6,11 @@ import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import { BuildForm } from './build-form';
 import { categoryLabel } from './category';
+import { CopyTemplate } from './copy-template';
+import { OwnBadge } from './own-badge';
 import { useSay } from './say';
 import { Applications, ParametersTable, ReferenceSection, StepsAndOutputs, Topology, Versions } from './template-reference';
-import { templateProviders, type ProviderOption, type TemplateDetail } from './types';
+import { templateProviders, type ProviderOption, type TemplateDetail, type TemplateRights } from './types';
 
 // README elements styled here, so the renderer stays plain: the README's ## sit under our h2.
 const README_STYLE =
@@ -31,7 +33,7 @@ export function TemplateView({ slug }: { slug: string }) {
   const locale = useLocale();
   const template = useQuery({
     queryKey: ['templates', slug],
-    queryFn: () => api.get<{ template: TemplateDetail }>(`/api/v1/templates/${encodeURIComponent(slug)}`),
+    queryFn: () => api.get<{ template: TemplateDetail; rights: TemplateRights }>(`/api/v1/templates/${encodeURIComponent(slug)}`),
   });
   const providers = useQuery({ queryKey: ['providers'], queryFn: () => api.get<{ providers: ProviderOption[] }>('/api/v1/providers') });
 
@@ -53,6 +55,7 @@ export function TemplateView({ slug }: { slug: string }) {
   }
   if (!template.data || (!providers.data && !providers.error)) return <p>{t('common.loading')}</p>;
   const detail = template.data.template;
+  const rights = template.data.rights;
   const d = detail.definition;
   const available = providers.data?.providers ?? [];
   const runsOn = templateProviders(d);
@@ -64,7 +67,15 @@ export function TemplateView({ slug }: { slug: string }) {
         <p className="text-sm text-slate-500">
           {t('catalog.category')}: {categoryLabel(detail.category, t)} · {t('catalog.version')} {detail.version}
         </p>
-        <h1 className="text-2xl font-bold">{d.title[locale]}</h1>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-bold">{d.title[locale]}</h1>
+          {detail.organizationId && <OwnBadge />}
+          {rights.edit && (
+            <Link href={`/catalog/${encodeURIComponent(detail.slug)}/edit`} className="rounded border border-slate-300 px-3 py-1 text-sm font-semibold text-slate-700 hover:bg-slate-50">
+              {t('templateEditor.edit')}
+            </Link>
+          )}
+        </div>
         <p className="mt-2 text-slate-700">{d.summary[locale]}</p>
         <p className="mt-2 flex flex-wrap items-center gap-1 text-xs">
           <span className="text-slate-500">{t('catalog.runsOn')}:</span>
@@ -105,6 +116,11 @@ export function TemplateView({ slug }: { slug: string }) {
         </div>
         <div className="min-w-0 lg:mt-8">
           <BuildForm templateSlug={detail.slug} definition={d} providers={available} />
+          {rights.copyTo.length > 0 && (
+            <div className="mt-6">
+              <CopyTemplate slug={detail.slug} organizations={rights.copyTo} />
+            </div>
+          )}
         </div>
       </div>
     </div>

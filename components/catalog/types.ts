@@ -15,10 +15,21 @@ export interface TemplateDetail {
   category: string;
   version: string;
   versionId: string;
+  /** Null: the shared catalog; set: the caller's organization's own template (a copy). */
+  organizationId: string | null;
+  /** The shipped template a copy was made from (whose local programs it runs). */
+  sourceSlug: string | null;
   definition: TemplateDefinition;
   /** The template's README.md (Markdown), if it has one. */
   readme: string | null;
   versions: { version: string; createdAt: string }[];
+}
+
+/** GET /api/v1/templates/:slug's `rights`: what the caller may do with the template. */
+export interface TemplateRights {
+  edit: boolean;
+  /** Organizations the caller may copy it into. */
+  copyTo: { id: string; name: string }[];
 }
 
 /** One card of the catalog page. */
@@ -28,6 +39,8 @@ export interface CatalogCard {
   version: string;
   title: Localized;
   summary: Localized;
+  /** An organization's own template, not the shared catalog's. */
+  own: boolean;
   /** Providers every unit of the template can run on; available: this installation builds there. */
   providers: { id: string; label: Localized; available: boolean }[];
 }

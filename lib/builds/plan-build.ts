@@ -7,8 +7,9 @@ import { planBuild, type Plan, type QuotaUsage } from '@/lib/templates/plan';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { ZPlanBuildInput } from './validation';
 
-export async function templateForBuild(db: Database, slug: string): Promise<CatalogEntry> {
-  return getCatalogEntryOrThrow(db, slug).catch((e) => {
+/** The template a build of the organization means: its own copy of that slug, else the shared one. */
+export async function templateForBuild(db: Database, slug: string, actor?: Actor, organizationId?: string): Promise<CatalogEntry> {
+  return getCatalogEntryOrThrow(db, slug, actor, organizationId).catch((e) => {
     throw e instanceof AppError && e.code === 'NOT_FOUND' ? invalidInput({ templateSlug: `no template "${slug}" in the catalog` }) : e;
   });
 }
@@ -25,6 +26,6 @@ export async function previewBuild(db: Database, actor: Actor, rawInput: unknown
   const input = parseOrThrow(ZPlanBuildInput, rawInput);
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
-  const template = await templateForBuild(db, input.templateSlug);
+  const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
   return planOrThrow(template, input, await quotaUsage(db, organizationId));
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { templateDir } from '@/lib/catalog/template-files';
 import { renderLocalRun } from '@/lib/templates/render';
 import type { Database } from '@/lib/db/client';
 import { applications, nodes, units, type Node, type Unit } from '@/lib/db/schema';
@@ -103,7 +102,7 @@ async function startApplications(c: StepContext): Promise<void> {
     try {
       if (r.unit.provider !== 'local' || !app.local) throw new StepError(`application "${app.name}" has no way to run on the ${r.unit.provider} provider yet`, false);
       if (!r.node.agentUrl || !r.node.ipAddress) throw new StepError(`node ${label(r)} has no agent address`, false);
-      const run = await renderLocalRun(definition, app, values, group, { name: r.node.name, ip: r.node.ipAddress, no: r.node.nodeNo }, { templateDir: templateDir(definition.slug), nodejs: process.execPath });
+      const run = await renderLocalRun(definition, app, values, group, { name: r.node.name, ip: r.node.ipAddress, no: r.node.nodeNo }, { templateDir: c.runtime.templateDir, nodejs: process.execPath });
       await putApplication(r.node.agentUrl, app.name, run);
       const url = run.port ? `http://${r.node.ipAddress}:${run.port}/` : null;
       await c.db

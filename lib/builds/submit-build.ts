@@ -27,7 +27,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
   const input = parseOrThrow(ZSubmitBuildInput, rawInput);
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
-  const template = await templateForBuild(db, input.templateSlug);
+  const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
   const plan = await planOrThrow(template, input);
   // Quota is decided below under the organization's lock; anything else that blocks the plan blocks the build.
   const blocking = plan.problems.filter((p) => p.kind !== 'quota');

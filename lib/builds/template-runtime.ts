@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { builds, nodes, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { templateDir } from '@/lib/catalog/template-files';
+import { builds, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
 import type { TemplateDefinition } from '@/lib/templates/format';
 import type { GroupRuntime } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
@@ -12,11 +13,17 @@ export interface TemplateRuntime {
   values: Record<string, unknown>;
   /** Credentials generated for the unit group when it was created. */
   secrets: Record<string, string>;
+  /** The folder holding the template's local programs: an organization's copy runs its original's. */
+  templateDir: string;
 }
 
 /** Values come from the build that created the unit group: a scale build renders new nodes alike. */
 export async function loadTemplateRuntime(db: Database, unitGroupId: string, templateVersionId: string): Promise<TemplateRuntime> {
-  const version = await db.query.templateVersions.findFirst({ where: eq(templateVersions.id, templateVersionId) });
+  const [version] = await db
+    .select({ definition: templateVersions.definition, slug: templates.slug, sourceSlug: templates.sourceSlug })
+    .from(templateVersions)
+    .innerJoin(templates, eq(templateVersions.templateId, templates.id))
+    .where(eq(templateVersions.id, templateVersionId));
   const [origin] = await db
     .select()
     .from(builds)
@@ -26,7 +33,7 @@ export async function loadTemplateRuntime(db: Database, unitGroupId: string, tem
   if (!version || !origin) throw new Error(`unit group ${unitGroupId} has no creating build or template version`);
   const resolved = await resolveValues(version.definition, { ...origin.parameters, ...origin.secrets.parameters });
   if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
-  return { definition: version.definition, values: resolved.values, secrets: origin.secrets.generated };
+  return { definition: version.definition, values: resolved.values, secrets: origin.secrets.generated, templateDir: templateDir(version.sourceSlug ?? version.slug) };
 }
 
 /** The unit group as template expressions see it: units with their nodes' names and addresses. */

@@ -1,43 +1,90 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { TemplateDefinition } from '@/lib/templates/format';
+import { compareVersions } from './versions';
 
 export interface CatalogEntry {
+  templateId: string;
   slug: string;
   category: string;
   versionId: string;
   version: string;
   definition: TemplateDefinition;
+  /** Null: the shared NII catalog; set: that organization's own template. */
+  organizationId: string | null;
+  /** The shipped folder whose local programs it runs (a copy's original); null: its own slug. */
+  sourceSlug: string | null;
 }
 
-function newestFirst(a: { version: string }, b: { version: string }): number {
-  const pa = a.version.split('.').map(Number);
-  const pb = b.version.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pb[i] ?? 0) - (pa[i] ?? 0);
-  return 0;
+const newestFirst = (a: { version: string }, b: { version: string }) => compareVersions(b.version, a.version);
+
+/**
+ * Organizations whose own templates the actor sees: its memberships, or a token's one organization.
+ * Not every tenant for staff: the catalog is what one may build from, and staff build in their own.
+ */
+function catalogOrganizations(actor?: Actor): string[] {
+  if (!actor) return [];
+  return actor.token ? [actor.token.organizationId] : actor.memberships.map((m) => m.organizationId);
 }
 
-/** Each template with its newest version. */
-export async function listCatalog(db: Database): Promise<CatalogEntry[]> {
+/** Each template with its newest version: the shared catalog and the actor's organizations' own (none without an actor). */
+export async function listCatalog(db: Database, actor?: Actor): Promise<CatalogEntry[]> {
+  const own = catalogOrganizations(actor);
   const rows = await db
-    .select({ slug: templates.slug, category: templates.category, versionId: templateVersions.id, version: templateVersions.version, definition: templateVersions.definition })
+    .select({
+      templateId: templates.id,
+      slug: templates.slug,
+      category: templates.category,
+      organizationId: templates.organizationId,
+      sourceSlug: templates.sourceSlug,
+      versionId: templateVersions.id,
+      version: templateVersions.version,
+      definition: templateVersions.definition,
+    })
     .from(templates)
     .innerJoin(templateVersions, eq(templateVersions.templateId, templates.id))
-    .orderBy(templates.slug, desc(templateVersions.createdAt));
+    .where(own.length ? or(isNull(templates.organizationId), inArray(templates.organizationId, own)) : isNull(templates.organizationId))
+    .orderBy(templates.slug);
   const newest = new Map<string, CatalogEntry>();
   for (const row of rows) {
-    const seen = newest.get(row.slug);
-    if (!seen || newestFirst(row, seen) < 0) newest.set(row.slug, row);
+    const seen = newest.get(row.templateId);
+    if (!seen || newestFirst(row, seen) < 0) newest.set(row.templateId, row);
   }
   return [...newest.values()];
 }
 
-export async function getCatalogEntryOrThrow(db: Database, slug: string): Promise<CatalogEntry> {
-  const entry = (await listCatalog(db)).find((e) => e.slug === slug);
+/**
+ * The template the actor means by a slug: the given organization's own, else the shared one,
+ * else one of the actor's organizations'. Another organization's template is "not found".
+ */
+export async function getCatalogEntryOrThrow(db: Database, slug: string, actor?: Actor, organizationId?: string): Promise<CatalogEntry> {
+  const candidates = (await listCatalog(db, actor)).filter((e) => e.slug === slug);
+  const entry =
+    (organizationId ? candidates.find((e) => e.organizationId === organizationId) : undefined) ??
+    candidates.find((e) => e.organizationId === null) ??
+    (organizationId ? undefined : candidates[0]);
   if (!entry) throw new AppError('NOT_FOUND', `No template "${slug}" in the catalog`);
   return entry;
+}
+
+export interface TemplateVersionRow {
+  id: string;
+  version: string;
+  createdAt: Date;
+  readme: string | null;
+  source: string | null;
+}
+
+/** Every version of a template, newest first. */
+export async function templateVersionsOf(db: Database, templateId: string): Promise<TemplateVersionRow[]> {
+  const rows = await db
+    .select({ id: templateVersions.id, version: templateVersions.version, createdAt: templateVersions.createdAt, readme: templateVersions.readme, source: templateVersions.source })
+    .from(templateVersions)
+    .where(eq(templateVersions.templateId, templateId));
+  return rows.sort(newestFirst);
 }
 
 export interface TemplateDetail extends CatalogEntry {
@@ -46,16 +93,22 @@ export interface TemplateDetail extends CatalogEntry {
 }
 
 /** A template's newest version with its README and the list of its versions. */
-export async function getTemplateDetail(db: Database, slug: string): Promise<TemplateDetail> {
-  const entry = await getCatalogEntryOrThrow(db, slug);
-  const rows = await db
-    .select({ id: templateVersions.id, version: templateVersions.version, createdAt: templateVersions.createdAt, readme: templateVersions.readme })
-    .from(templateVersions)
-    .innerJoin(templates, eq(templateVersions.templateId, templates.id))
-    .where(eq(templates.slug, slug));
+export async function getTemplateDetail(db: Database, slug: string, actor?: Actor): Promise<TemplateDetail> {
+  const entry = await getCatalogEntryOrThrow(db, slug, actor);
+  const rows = await templateVersionsOf(db, entry.templateId);
   return {
     ...entry,
     readme: rows.find((r) => r.id === entry.versionId)?.readme ?? null,
-    versions: rows.sort(newestFirst).map(({ version, createdAt }) => ({ version, createdAt })),
+    versions: rows.map(({ version, createdAt }) => ({ version, createdAt })),
   };
+}
+
+/** Whether a slug is taken by a shared template or by the organization's own (null: by any organization's). */
+export async function slugTaken(db: Database, slug: string, organizationId: string | null): Promise<boolean> {
+  const rows = await db
+    .select({ id: templates.id })
+    .from(templates)
+    .where(and(eq(templates.slug, slug), organizationId ? or(isNull(templates.organizationId), eq(templates.organizationId, organizationId)) : undefined))
+    .limit(1);
+  return rows.length > 0;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { templateDir } from '@/lib/catalog/template-files';
-import { loadShippedTemplates } from '@/lib/templates/load';
+import { loadShippedTemplates, templateFile } from '@/lib/templates/load';
 import { publishTemplateVersion } from '@/lib/catalog/publish';
 import type { Database } from './client';
 import { institutions, memberships, organizations, users } from './schema';
@@ -37,6 +37,6 @@ export async function seedDemo(db: Database): Promise<void> {
 export async function syncShippedTemplates(db: Database): Promise<void> {
   for (const definition of await loadShippedTemplates()) {
     const readme = await readFile(path.join(templateDir(definition.slug), 'README.md'), 'utf8').catch(() => null);
-    await publishTemplateVersion(db, definition, readme);
+    await publishTemplateVersion(db, definition, readme, await readFile(templateFile(definition.slug), 'utf8'));
   }
 }

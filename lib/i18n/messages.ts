@@ -5,12 +5,13 @@ import { coreMessages } from './core-messages';
 import { organizationMessages } from './organization-messages';
 import { samlMessages } from './saml-messages';
 import { serviceApplicationsMessages } from './service-applications-messages';
+import { templateEditorMessages } from './template-editor-messages';
 
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

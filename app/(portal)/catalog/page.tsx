@@ -1,5 +1,6 @@
 import { CatalogBrowser } from '@/components/catalog/catalog-browser';
 import { templateProviders, type CatalogCard } from '@/components/catalog/types';
+import { currentActor } from '@/lib/auth/session';
 import { listCatalog } from '@/lib/catalog/queries';
 import { db } from '@/lib/db/client';
 import { currentLocale } from '@/lib/i18n/locale';
@@ -9,7 +10,8 @@ import { knownProviders } from '@/lib/templates/cloud-flavors';
 
 export default async function CatalogPage() {
   const locale = await currentLocale();
-  const entries = await listCatalog(db());
+  // The shared catalog and the reader's organizations' own templates.
+  const entries = await listCatalog(db(), (await currentActor()) ?? undefined);
   // Providers named by templates (with labels) and those this installation can build on.
   const known = knownProviders();
   const buildable = new Set(providerCatalog().map((p) => p.id));
@@ -19,6 +21,7 @@ export default async function CatalogPage() {
     version: e.version,
     title: e.definition.title,
     summary: e.definition.summary,
+    own: e.organizationId !== null,
     providers: templateProviders(e.definition).map((id) => ({
       id,
       label: known.find((p) => p.id === id)?.label ?? { ja: id, en: id },

@@ -21,7 +21,10 @@ import * as applicationDecisionRoute from '@/app/api/v1/service-applications/[id
 import * as applicationRoute from '@/app/api/v1/service-applications/[id]/route';
 import * as applicationSubmitRoute from '@/app/api/v1/service-applications/[id]/submit/route';
 import * as applicationsRoute from '@/app/api/v1/service-applications/route';
+import * as templateCopyRoute from '@/app/api/v1/templates/[slug]/copy/route';
 import * as templateRoute from '@/app/api/v1/templates/[slug]/route';
+import * as templateSourceRoute from '@/app/api/v1/templates/[slug]/source/route';
+import * as templateVersionsRoute from '@/app/api/v1/templates/[slug]/versions/route';
 import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
@@ -29,6 +32,7 @@ import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
+import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
 import { apiTokens, auditEvents, builds, institutions, memberships, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
@@ -55,6 +59,8 @@ interface Fixture {
   finishedBuildId: string;
   /** Each member's own service application, already submitted (so changing it is a 409, not a change). */
   applications: Record<MemberRole, string>;
+  /** The organization's own copy of web-hello. */
+  templateSlug: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -113,7 +119,8 @@ async function organization(label: string): Promise<Fixture> {
       .returning();
     applications[role] = application!.id;
   }
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications };
+  const { slug: templateSlug } = await copyTemplate(db(), members.owner, { slug: 'web-hello', organizationId: org!.id, newSlug: uniqueName(`${label}-web`) });
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members and tokens admin+, audit owner.
@@ -141,9 +148,46 @@ interface Route {
 const ids = (list: unknown) => (list as { id: string }[]).map((x) => x.id);
 
 const ROUTES: Route[] = [
-  { name: 'GET /templates', need: 'read', ok: 200, call: (s) => send(templatesRoute.GET, 'GET', '/templates', {}, s), ownOnly: () => {} },
+  {
+    name: 'GET /templates',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(templatesRoute.GET, 'GET', '/templates', {}, s),
+    ownOnly: (body, own, other) => {
+      const slugs = (body.templates as { slug: string }[]).map((t) => t.slug);
+      expect(slugs).toEqual(expect.arrayContaining(['web-hello', own.templateSlug]));
+      expect(slugs).not.toContain(other.templateSlug);
+    },
+  },
   { name: 'GET /providers', need: 'read', ok: 200, call: (s) => send(providersRoute.GET, 'GET', '/providers', {}, s), ownOnly: () => {} },
   { name: 'GET /templates/:slug', need: 'read', ok: 200, call: (s) => send(templateRoute.GET, 'GET', '/templates/web-hello', { slug: 'web-hello' }, s), ownOnly: () => {} },
+  {
+    name: 'GET /templates/:slug/source',
+    need: 'read',
+    ok: 200,
+    call: (s, t) => send(templateSourceRoute.GET, 'GET', `/templates/${t.templateSlug}/source`, { slug: t.templateSlug }, s),
+  },
+  {
+    name: 'POST /templates/:slug/copy',
+    need: 'build',
+    ok: 201,
+    call: (s, t) => send(templateCopyRoute.POST, 'POST', '/templates/web-hello/copy', { slug: 'web-hello' }, s, { newSlug: uniqueName('copy'), organizationId: t.id }),
+  },
+  {
+    // Broken YAML: allowed callers get as far as the errors in it.
+    name: 'POST /templates/:slug/versions',
+    need: 'build',
+    ok: 400,
+    call: (s, t) => send(templateVersionsRoute.POST, 'POST', `/templates/${t.templateSlug}/versions`, { slug: t.templateSlug }, s, { yaml: 'slug: [' }),
+  },
+  {
+    // Publishing to the shared catalog is for NII staff in the browser, never a token.
+    name: 'POST /templates',
+    need: 'staff',
+    ok: 201,
+    call: (s) => send(templatesRoute.POST, 'POST', '/templates', {}, s, { yaml: 'slug: x' }),
+    ownOnly: () => {},
+  },
   {
     // The plan shows the caller's own organization's quota; a token has no other one to try.
     name: 'POST /builds/plan',
