@@ -4,6 +4,7 @@ import { renderLocalRun } from '@/lib/templates/render';
 import type { Database } from '@/lib/db/client';
 import { applications, nodes, units, type Node, type Unit } from '@/lib/db/schema';
 import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/agent-client';
+import { getSpec } from '@/lib/providers/catalog';
 import { getProvider } from '@/lib/providers/registry';
 import type { NodeSpec } from '@/lib/providers/types';
 import { eachLimited } from '@/lib/each-limited';
@@ -41,10 +42,10 @@ async function setNode(db: Database, nodeId: string, values: Partial<typeof node
   await db.update(nodes).set({ ...values, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
 }
 
+/** The unit's spec as the VCP SDK built it: get_spec(provider, flavor), then the unit's own values. */
 function specOf(unit: Unit): NodeSpec {
   return {
-    provider: unit.provider,
-    flavor: unit.flavor,
+    ...getSpec(unit.provider, unit.flavor),
     numNodes: unit.numNodes,
     image: unit.image,
     instanceType: unit.instanceType ?? undefined,

@@ -1,5 +1,4 @@
-// The ordered steps of a build. Keys are stored per build and are stable; titles are in lib/i18n.
-export const BUILD_STEPS = ['create-nodes', 'start-applications', 'wait-ready'] as const;
-/** Changing a unit's node count: release the nodes marked for removal, then bring up the new ones. */
+// The steps of a build that changes a unit's node count (a template's own build has the steps
+// its template lists). Keys are stored per build; titles are in lib/i18n.
+/** Release the nodes marked for removal, then bring up the new ones. */
 export const SCALE_STEPS = ['remove-nodes', 'create-nodes', 'start-applications', 'wait-ready'] as const;
-export type BuildStepKey = (typeof SCALE_STEPS)[number];
