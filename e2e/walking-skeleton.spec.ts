@@ -33,7 +33,8 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await expect(page.getByRole('heading', { name: 'テンプレートカタログ' })).toBeVisible();
 
   await page.getByTestId('template-web-hello').getByRole('link', { name: '開く' }).click();
-  await expect(page.getByRole('heading', { name: 'シンプル Web アプリケーション' })).toBeVisible();
+  await expect(page).toHaveURL(/\/catalog\/web-hello$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'シンプル Web アプリケーション', exact: true })).toBeVisible();
 
   // A mistake is caught in the form and nothing is submitted.
   await page.getByLabel('ユニットグループ名').fill('class 2026!');
