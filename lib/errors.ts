@@ -34,6 +34,23 @@ export class AppError extends Error {
   }
 }
 
+/** The PostgreSQL error code of a failed query (drizzle wraps the driver's error as its cause). */
+export function pgErrorCode(e: unknown): string | undefined {
+  const err = e as { code?: string; cause?: { code?: string } };
+  return err?.code ?? err?.cause?.code;
+}
+
+/**
+ * A failure's message, safe to show and store: a failed query's message carries its SQL
+ * parameters (which may hold secrets), so only the database's own reason is kept.
+ */
+export function safeErrorMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  if (e.name === 'DrizzleQueryError' && cause instanceof Error) return cause.message;
+  return e.message;
+}
+
 export function invalidInput(fields: FieldErrors): AppError {
   const names = Object.keys(fields);
   return new AppError('INVALID_INPUT', `Invalid ${names.join(', ')}: ${names.map((n) => fields[n]).join('; ')}`, { fields });

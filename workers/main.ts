@@ -1,6 +1,8 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeDb } from '@/lib/db/client';
+import { markBuildFailed } from '@/lib/builds/state';
+import { closeDb, db } from '@/lib/db/client';
+import { safeErrorMessage } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { QUEUE_NAME } from '@/lib/jobs/definitions';
 import { closeQueue, scheduleNodeChecks } from '@/lib/jobs/queue';
@@ -26,7 +28,12 @@ await scheduleNodeChecks();
 const quiet = (name: string | undefined) => name === 'nodes.check';
 worker.on('active', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
 worker.on('completed', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} done`));
-worker.on('failed', (job, err) => console.error(`[worker ${process.pid}] ${job?.name} ${job?.id} failed: ${err.message}`));
+worker.on('failed', (job, err) => {
+  console.error(`[worker ${process.pid}] ${job?.name} ${job?.id} failed: ${safeErrorMessage(err)}`);
+  // BullMQ fails a job that stalled too often without running it again: end its build visibly.
+  if (job?.name === 'build.run' && job.attemptsMade >= (job.opts.attempts ?? 1))
+    void markBuildFailed(db(), (job.data as { buildId: string }).buildId, `the job failed for good: ${safeErrorMessage(err)}`).catch(() => {});
+});
 worker.on('error', (err) => console.error(`[worker ${process.pid}] ${err.message}`));
 
 async function shutdown(signal: string) {

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
 import { db } from '@/lib/db/client';
+import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
 import { checkNodes } from '@/lib/nodes/check-nodes';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
@@ -24,7 +25,8 @@ export async function processJob(job: Job): Promise<void> {
       } catch (e) {
         if (e instanceof BuildFailedError) throw new UnrecoverableError(e.message);
         // The last attempt failed outside a step (database down, …): the build must not stay RUNNING.
-        if (attempt.number >= attempt.max) await markBuildFailed(db(), buildId, `worker error: ${(e as Error).message}`).catch(() => {});
+        if (attempt.number >= attempt.max)
+          await markBuildFailed(db(), buildId, `worker error: ${safeErrorMessage(e)}`).catch((err) => console.error(`[worker] could not mark build ${buildId} FAILED: ${safeErrorMessage(err)}`));
         throw e;
       }
       return;

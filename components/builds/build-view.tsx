@@ -28,6 +28,8 @@ export function BuildView({ buildId }: { buildId: string }) {
     queryKey: queryKeys.build(buildId),
     queryFn: () => api.get<{ build: BuildJson }>(`/api/v1/builds/${buildId}?afterLogId=${lastLogId.current}`),
     refetchInterval: (q) => (q.state.data && TERMINAL.includes(q.state.data.build.status) ? false : 1000),
+    // A secret output comes once; refetching on focus would replace it with nothing.
+    refetchOnWindowFocus: false,
   });
   useEffect(() => {
     const fresh = data?.build.logs.filter((l) => l.id > lastLogId.current) ?? [];

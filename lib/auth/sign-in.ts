@@ -24,6 +24,8 @@ export async function upsertSignedInUser(db: Database, claims: IdentityClaims): 
   if (!claims.email) throw new AppError('FORBIDDEN', 'The identity provider did not send an e-mail address');
   const email = claims.email.toLowerCase();
   const byEmail = await db.query.users.findFirst({ where: eq(users.email, email) });
+  // An e-mail already tied to another OIDC identity is not taken over by a second one.
+  if (byEmail?.idpSubject) throw new AppError('FORBIDDEN', 'This e-mail address already belongs to an account that signs in with another identity');
   if (byEmail) {
     await db
       .update(users)

@@ -81,6 +81,18 @@ describe('a build on the local provider', () => {
     expect(await db().select({ id: builds.id }).from(builds)).toHaveLength(before.length);
   });
 
+  it('answers two simultaneous submissions of one name with one build and one field error', async () => {
+    const name = uniqueName('race');
+    const both = await Promise.allSettled([0, 1].map(() => submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: name, provider: 'local', flavor: 'small', parameters: { nodes: 1 } })));
+    const ok = both.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ buildId: string; unitGroupId: string }>[];
+    const refused = both.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(ok).toHaveLength(1);
+    created.push(ok[0]!.value.unitGroupId);
+    expect(refused).toHaveLength(1);
+    expect((refused[0]!.reason as AppError).code).toBe('INVALID_INPUT');
+    expect((refused[0]!.reason as AppError).details?.fields?.unitGroupName).toMatch(/already used/);
+  });
+
   it('refuses a second unit group with the same name', async () => {
     const name = uniqueName('dup');
     const first = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: name, provider: 'local', flavor: 'small', parameters: { nodes: 1 } });

@@ -1,9 +1,9 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { builds, buildSteps, unitGroups } from '@/lib/db/schema';
+import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs/queue';
 import { withUnitGroupLockIfFree } from '@/lib/unit-groups/lock';
@@ -51,6 +51,19 @@ export async function finishCancelledBuild(db: Database, buildId: string): Promi
       .update(buildSteps)
       .set({ status: 'SKIPPED', finishedAt: sql`now()` })
       .where(and(eq(buildSteps.buildId, buildId), ne(buildSteps.status, 'SUCCEEDED')));
+    // A cancelled scale-in removes nothing: the nodes it had marked stay in service (and in the quota).
+    if (build.kind === 'scale' && build.unitGroupId) {
+      await tx
+        .update(nodes)
+        .set({ state: 'RUNNING', updatedAt: sql`now()` })
+        .where(and(eq(nodes.unitGroupId, build.unitGroupId), eq(nodes.state, 'DELETING'), isNull(nodes.deletedAt)));
+      const counts = await tx
+        .select({ unitId: nodes.unitId, live: sql<number>`count(*)::int` })
+        .from(nodes)
+        .where(and(eq(nodes.unitGroupId, build.unitGroupId), isNull(nodes.deletedAt)))
+        .groupBy(nodes.unitId);
+      for (const c of counts) await tx.update(units).set({ numNodes: c.live, updatedAt: sql`now()` }).where(eq(units.id, c.unitId));
+    }
     if (build.unitGroupId)
       await tx
         .update(unitGroups)

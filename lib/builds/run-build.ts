@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
+import { safeErrorMessage } from '@/lib/errors';
 import { renderOutputs } from '@/lib/templates/render';
 import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 import { appendBuildLog } from './log';
@@ -60,7 +61,7 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         await run({ db, buildId, unitGroupId, runtime, stepKey: step.key, applications: step.applications, cancelRequested });
       } catch (e) {
         if (e instanceof BuildCancelledError) return finishCancelledBuild(db, buildId);
-        const reason = e instanceof Error ? e.message : String(e);
+        const reason = safeErrorMessage(e);
         if (isRetryable(e) && attempt.number < attempt.max) {
           await db.update(buildSteps).set({ status: 'PENDING', error: reason }).where(eq(buildSteps.id, step.id));
           await appendBuildLog(db, buildId, `step ${step.key} failed, will retry: ${reason}`, { stepKey: step.key, level: 'warn' });
@@ -73,7 +74,9 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       await appendBuildLog(db, buildId, `step ${step.key} finished in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`, { stepKey: step.key });
     }
 
-    const outputs: BuildOutput[] = await renderOutputs(runtime.definition, runtime.values, await groupRuntime(db, unitGroupId, runtime.secrets));
+    const rendered: BuildOutput[] = await renderOutputs(runtime.definition, runtime.values, await groupRuntime(db, unitGroupId, runtime.secrets));
+    // Generated credentials belong to the build that made the unit group; a later change shows none again.
+    const outputs = build.kind === 'create' ? rendered : rendered.filter((o) => o.kind !== 'secret');
     await db.transaction(async (tx) => {
       await tx.update(builds).set({ status: 'SUCCEEDED', outputs, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
       await tx.update(units).set({ state: 'RUNNING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));

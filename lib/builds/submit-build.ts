@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
-import { AppError, invalidInput } from '@/lib/errors';
+import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
 import { enqueue } from '@/lib/jobs/queue';
 import { reserveNodes } from '@/lib/organizations/quota';
 import { isSecret } from '@/lib/templates/parameters';
@@ -88,7 +88,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
     })
     .catch((e: unknown) => {
       // Two submissions racing for one name: the unique index decides.
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw nameTaken(input.unitGroupName);
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) throw nameTaken(input.unitGroupName);
       throw e;
     });
 

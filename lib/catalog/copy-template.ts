@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
-import { invalidInput } from '@/lib/errors';
+import { invalidInput, pgErrorCode } from '@/lib/errors';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { getCatalogEntryOrThrow, slugTaken, templateVersionsOf } from './queries';
 import { sourceText } from './template-source';
@@ -67,7 +67,7 @@ export async function copyTemplate(db: Database, actor: Actor, rawInput: unknown
     })
     .catch((e: unknown) => {
       // Two copies racing for one slug: the unique index decides.
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw invalidInput({ newSlug: `"${input.newSlug}" is already used by your organization` });
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) throw invalidInput({ newSlug: `"${input.newSlug}" is already used by your organization` });
       throw e;
     });
 

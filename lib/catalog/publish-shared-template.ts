@@ -1,6 +1,7 @@
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
+import { pgErrorCode } from '@/lib/errors';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { slugTaken } from './queries';
@@ -28,7 +29,7 @@ export async function publishSharedTemplate(db: Database, actor: Actor, rawInput
       return { templateId: template!.id, versionId: version!.id };
     })
     .catch((e: unknown) => {
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw taken();
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) throw taken();
       throw e;
     });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
+import { pgErrorCode } from '@/lib/errors';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { getCatalogEntryOrThrow, templateVersionsOf, type CatalogEntry } from './queries';
@@ -47,7 +48,7 @@ export async function saveTemplateVersion(db: Database, actor: Actor, rawInput: 
     })
     .catch((e: unknown) => {
       // Two saves racing for one version number: the unique index decides.
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw older();
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) throw older();
       throw e;
     });
 

@@ -3,7 +3,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { AppError, HTTP_STATUS } from '@/lib/errors';
+import { AppError, HTTP_STATUS, safeErrorMessage } from '@/lib/errors';
 import { authenticateToken } from '@/lib/tokens/authenticate';
 
 export function errorResponse(e: unknown): NextResponse {
@@ -11,7 +11,7 @@ export function errorResponse(e: unknown): NextResponse {
     return NextResponse.json({ error: { code: e.code, message: e.message, details: e.details ?? {} } }, { status: HTTP_STATUS[e.code] });
   }
   const ref = crypto.randomUUID();
-  console.error(`[api ${ref}]`, e);
+  console.error(`[api ${ref}] ${e instanceof Error ? `${e.name}: ${safeErrorMessage(e)}\n${e.stack?.split('\n').slice(1).join('\n') ?? ''}` : String(e)}`);
   return NextResponse.json({ error: { code: 'INTERNAL', message: `Something went wrong on our side (reference ${ref}).`, details: {} } }, { status: 500 });
 }
 
@@ -68,7 +68,7 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
           targetId: params?.[options.auditTargetParam ?? 'id'] ?? null,
           ipAddress: meta.ip,
           outcome: denied ? 'denied' : 'failure',
-          details: { code, message: e instanceof Error ? e.message : String(e) },
+          details: { code, message: safeErrorMessage(e) },
         }).catch((err) => console.error('[audit] could not record', err));
       }
       return errorResponse(e);

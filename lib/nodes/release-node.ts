@@ -7,7 +7,8 @@ import { getProvider } from '@/lib/providers/registry';
 export async function releaseNode(db: Database, node: Node, providerId: string): Promise<void> {
   const provider = getProvider(providerId);
   const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
-  const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : [])]);
+  // The deterministic name too: a node whose creation died before it was tagged or recorded (deleting is idempotent).
+  const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : []), ...(providerId === 'local' ? [node.name] : [])]);
   for (const id of ids) await provider.deleteNode(id);
   await db.update(nodes).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
 }

@@ -70,7 +70,8 @@ async function envOf(env: Record<string, string> | string[], context: Record<str
   return Object.fromEntries(
     entries.map((entry) => {
       const eq = entry.indexOf('=');
-      if (eq < 1) throw new ExpressionError(field, `${JSON.stringify(entry)} is not of the form NAME=value`);
+      // Name the entry by position, not by its rendered text, which may hold a secret.
+      if (eq < 1) throw new ExpressionError(field, `entry ${entries.indexOf(entry) + 1} is not of the form NAME=value`);
       return [entry.slice(0, eq), entry.slice(eq + 1)];
     }),
   );

@@ -1,9 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requestBuildCancel } from '@/lib/builds/cancel-build';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
-import { builds, nodes, units } from '@/lib/db/schema';
+import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { closeQueue } from '@/lib/jobs/queue';
 import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
@@ -48,6 +49,13 @@ describe('scaling a unit', () => {
     const bad = (await requestUnitScale(db(), actor, unit!.id, { numNodes: 0 }).catch((e) => e)) as AppError;
     expect(bad.code).toBe('INVALID_INPUT');
     expect(bad.details?.fields?.numNodes).toBeDefined();
+
+    // A scale-in cancelled before it ran removes nothing: its nodes stay in service and in the count.
+    const cancelled = await requestUnitScale(db(), actor, unit!.id, { numNodes: 1 });
+    await requestBuildCancel(db(), actor, cancelled.buildId, { mode: 'keep' });
+    expect((await liveNodes(unitGroupId)).map((n) => n.state)).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+    expect((await db().query.units.findFirst({ where: eq(units.id, unit!.id) }))?.numNodes).toBe(3);
+    await db().update(unitGroups).set({ state: 'RUNNING', stateReason: null }).where(eq(unitGroups.id, unitGroupId));
 
     const shrink = await requestUnitScale(db(), actor, unit!.id, { numNodes: 1 });
     await runBuild(db(), shrink.buildId);

@@ -37,6 +37,10 @@ export async function requestUnitScale(db: Database, actor: Actor, unitId: strin
     throw new AppError('CONFLICT', `The unit group is ${group.state}; wait until it is RUNNING before changing its node count`);
 
   const buildId = await db.transaction(async (tx) => {
+    // One change at a time per unit group: a second request waits here and then sees APPLYING.
+    const [locked] = await tx.select({ state: unitGroups.state }).from(unitGroups).where(eq(unitGroups.id, group.id)).for('update');
+    if (locked?.state !== 'RUNNING' && locked?.state !== 'ERROR')
+      throw new AppError('CONFLICT', `The unit group is ${locked?.state}; wait until it is RUNNING before changing its node count`);
     const live = await tx
       .select()
       .from(nodes)
