@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { useSay } from './say';
+import { TemplateLoadError } from './template-load-error';
 
 // The YAML editor of a template: 検証して保存 posts a new version; the server's errors are listed
 // with their line, column and field, and a click on one (or the line gutter) goes to that line.
@@ -34,17 +35,7 @@ export function TemplateEditor({ slug }: { slug: string }) {
       {t('templateEditor.backToTemplate')}
     </Link>
   );
-  if (source.error) {
-    const missing = source.error instanceof ApiError && source.error.status === 404;
-    return (
-      <div>
-        {back}
-        <p role="alert" className="mt-4 text-slate-700">
-          {missing ? say('template.notFound', { slug }) : t('template.loadError')}
-        </p>
-      </div>
-    );
-  }
+  if (source.error) return <TemplateLoadError slug={slug} error={source.error} back={back} />;
   if (!source.data) return <p>{t('common.loading')}</p>;
   return (
     <div>

@@ -2,13 +2,13 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { parseMarkdown, renderBlocks } from '@/lib/catalog/markdown';
-import { ApiError, api } from '../api';
+import { api } from '../api';
 import { useLocale, useT } from '../i18n';
 import { BuildForm } from './build-form';
 import { categoryLabel } from './category';
 import { CopyTemplate } from './copy-template';
 import { OwnBadge } from './own-badge';
-import { useSay } from './say';
+import { TemplateLoadError } from './template-load-error';
 import { Applications, ParametersTable, ReferenceSection, StepsAndOutputs, Topology, Versions } from './template-reference';
 import { templateProviders, type ProviderOption, type TemplateDetail, type TemplateRights } from './types';
 
@@ -29,7 +29,6 @@ function Readme({ source }: { source: string }) {
 
 export function TemplateView({ slug }: { slug: string }) {
   const t = useT();
-  const say = useSay();
   const locale = useLocale();
   const template = useQuery({
     queryKey: ['templates', slug],
@@ -42,17 +41,7 @@ export function TemplateView({ slug }: { slug: string }) {
       {t('template.back')}
     </Link>
   );
-  if (template.error) {
-    const missing = template.error instanceof ApiError && template.error.status === 404;
-    return (
-      <div>
-        {back}
-        <p role="alert" className="mt-4 text-slate-700">
-          {missing ? say('template.notFound', { slug }) : t('template.loadError')}
-        </p>
-      </div>
-    );
-  }
+  if (template.error) return <TemplateLoadError slug={slug} error={template.error} back={back} />;
   if (!template.data || (!providers.data && !providers.error)) return <p>{t('common.loading')}</p>;
   const detail = template.data.template;
   const rights = template.data.rights;

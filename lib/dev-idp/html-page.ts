@@ -25,3 +25,21 @@ export function devIdpPage(title: string, body: string, accent: string): string 
 </body>
 </html>`;
 }
+
+/** The sign-in form both development IdPs show, with their demo accounts listed under it. */
+export function devLoginForm(opts: { action: string; username?: string; error?: string; accounts: { username: string; password: string; who: string }[] }): string {
+  const list = opts.accounts.map((a) => `<li><code>${escapeHtml(a.username)}</code> / <code>${escapeHtml(a.password)}</code> — ${escapeHtml(a.who)}</li>`).join('');
+  return `${opts.error ? `<p role="alert" class="error">${escapeHtml(opts.error)}</p>` : ''}
+    <form method="post" action="${escapeHtml(opts.action)}" autocomplete="off">
+      <label for="username">ユーザー名 / Username</label>
+      <input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(opts.username ?? '')}">
+      <label for="password">パスワード / Password</label>
+      <input id="password" name="password" type="password" autocomplete="current-password" required>
+      <button type="submit">サインイン / Sign in</button>
+    </form>
+    <section>
+      <h2>デモアカウント / Demo accounts</h2>
+      <p>開発用 IdP です。本番では使用しないでください / Development IdP only, never use in production.</p>
+      <ul>${list}</ul>
+    </section>`;
+}

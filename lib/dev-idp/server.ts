@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import Provider, { errors, type Interaction, type InteractionResults, type KoaContext } from 'oidc-provider';
 
 import { DEMO_ACCOUNTS, type DemoAccount } from './accounts';
-import { devIdpPage, escapeHtml } from './html-page';
+import { devIdpPage, devLoginForm, escapeHtml } from './html-page';
 
 export type DevIdpClient = {
   clientId: string;
@@ -216,26 +216,9 @@ async function readBody(ctx: KoaContext): Promise<string> {
 }
 
 function loginPage(uid: string, state: { username?: string; error?: string } = {}): string {
-  const accounts = DEMO_ACCOUNTS.map(
-    (a) =>
-      `<li><code>${escapeHtml(a.username)}</code> / <code>${escapeHtml(a.password)}</code> — ` +
-      `${escapeHtml(a.jaName)} (${escapeHtml(a.name)}, ${escapeHtml(a.email)})</li>`,
-  ).join('');
   return page(
     'OCS 開発用サインイン / OCS Development Sign-in',
-    `${state.error ? `<p role="alert" class="error">${escapeHtml(state.error)}</p>` : ''}
-    <form method="post" action="/interaction/${escapeHtml(uid)}" autocomplete="off">
-      <label for="username">ユーザー名 / Username</label>
-      <input id="username" name="username" autocomplete="username" required autofocus value="${escapeHtml(state.username ?? '')}">
-      <label for="password">パスワード / Password</label>
-      <input id="password" name="password" type="password" autocomplete="current-password" required>
-      <button type="submit">サインイン / Sign in</button>
-    </form>
-    <section>
-      <h2>デモアカウント / Demo accounts</h2>
-      <p>開発用 IdP です。本番では使用しないでください / Development IdP only, never use in production.</p>
-      <ul>${accounts}</ul>
-    </section>`,
+    devLoginForm({ action: `/interaction/${uid}`, ...state, accounts: DEMO_ACCOUNTS.map((a) => ({ ...a, who: `${a.jaName} (${a.name}, ${a.email})` })) }),
   );
 }
 
