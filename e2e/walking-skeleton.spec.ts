@@ -41,7 +41,7 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await page.getByLabel('ノード数').fill('11');
   await page.getByRole('button', { name: '構築を開始' }).click();
   await expect(page.getByText('英数字・「-」・「_」のみ使えます（先頭は英数字）')).toBeVisible();
-  await expect(page.getByText('1〜10 の整数を入力してください')).toBeVisible();
+  await expect(page.getByText('ノード数: <= 10でなければいけない')).toBeVisible();
   await expect(page).toHaveURL(/\/catalog\/web-hello/);
 
   const name = `e2e-${Date.now().toString(36)}`;

@@ -7,7 +7,7 @@ import type { Plan } from '@/lib/templates/plan';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import { FieldError, inputClass, ParameterField } from './parameter-field';
-import { checkParameter, initialValues, parameterValues, type FormValue } from './parameter-input';
+import { initialValues, parameterProblems, parameterValues, type FormValue } from './parameter-input';
 import { PlanPreview } from './plan-preview';
 import { useSay } from './say';
 import { templateProviders, type ProviderOption } from './types';
@@ -100,10 +100,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
       if (forSubmit) found.unitGroupName = t('form.required');
     } else if (!NAME.test(name)) found.unitGroupName = t('form.nameFormat');
     else if (name.length > 63) found.unitGroupName = say('param.maxLength', { max: 63 });
-    for (const [n, p] of Object.entries(schema.properties)) {
-      const problem = checkParameter(p, params[n] ?? '', schema.required.includes(n), say);
-      if (problem) found[`parameters.${n}`] = problem;
-    }
+    for (const [n, problem] of Object.entries(parameterProblems(schema, params, locale))) found[`parameters.${n}`] = problem;
     return found;
   }
 

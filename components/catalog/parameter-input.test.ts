@@ -2,28 +2,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MESSAGES } from '@/lib/i18n/messages';
 import { validateParameters } from '@/lib/templates/parameters';
 import { ZTemplateDefinition, type ParametersSchema } from '@/lib/templates/format';
-import { checkParameter, initialValues, parameterValues, type FormValue } from './parameter-input';
-import { fill, type Say } from './say';
-
-const ja: Say = (key, vars) => fill(MESSAGES.ja[key], vars);
-const en: Say = (key, vars) => fill(MESSAGES.en[key], vars);
+import { initialValues, parameterProblems, parameterValues } from './parameter-input';
 
 async function parametersOf(slug: string): Promise<ParametersSchema> {
   const text = await readFile(path.join(import.meta.dirname, '../../templates', slug, 'ocs-template.yaml'), 'utf8');
   return ZTemplateDefinition.parse(parse(text)).parameters;
-}
-
-/** Every field's problem, keyed by parameter, as the form would show them. */
-function problems(schema: ParametersSchema, values: Record<string, FormValue>, say: Say = ja): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, p] of Object.entries(schema.properties)) {
-    const problem = checkParameter(p, values[name] ?? '', schema.required.includes(name), say);
-    if (problem) out[name] = problem;
-  }
-  return out;
 }
 
 describe('build form parameters', () => {
@@ -31,33 +16,56 @@ describe('build form parameters', () => {
     const schema = await parametersOf('tljh');
     const values = initialValues(schema);
     expect(values).toEqual({ students: '10', studentNames: '', classPassword: '', adminUser: 'teacher' });
-    expect(problems(schema, values)).toEqual({ classPassword: '必須です' });
 
     const filled = { ...values, studentNames: 'alice\n\n bob \n', classPassword: ' secret pass ' };
-    expect(problems(schema, filled)).toEqual({});
+    expect(parameterProblems(schema, filled, 'ja')).toEqual({});
     const sent = parameterValues(schema, filled);
     // Secrets are sent exactly as typed; lists one entry per line.
     expect(sent).toEqual({ students: 10, studentNames: ['alice', 'bob'], classPassword: ' secret pass ', adminUser: 'teacher' });
     expect(validateParameters(schema, sent)).toEqual({ ok: true, values: sent });
   });
 
-  it('words number limits as the walking-skeleton test expects, in both languages', async () => {
+  it('names the field of a number out of range, in Japanese and English', async () => {
     const schema = await parametersOf('web-hello');
-    expect(problems(schema, { nodes: '11' })).toEqual({ nodes: '1〜10 の整数を入力してください' });
-    expect(problems(schema, { nodes: '1.5' }, en)).toEqual({ nodes: 'Enter a whole number from 1 to 10' });
-    expect(problems(schema, { nodes: '' })).toEqual({});
+    expect(parameterProblems(schema, { nodes: '11' }, 'ja')).toEqual({ nodes: 'ノード数: <= 10でなければいけない' });
+    expect(parameterProblems(schema, { nodes: '0' }, 'en')).toEqual({ nodes: 'Nodes: must be >= 1' });
+    expect(parameterProblems(schema, { nodes: '1.5' }, 'en')).toEqual({ nodes: 'Nodes: must be integer' });
+    // Left empty, the template's default applies, as on the server.
+    expect(parameterProblems(schema, { nodes: '' }, 'ja')).toEqual({});
     expect(parameterValues(schema, { nodes: '' })).toEqual({});
   });
 
-  it('checks patterns with the example, list entries by line, repeats and lengths', async () => {
-    const tljh = await parametersOf('tljh');
-    expect(problems(tljh, { ...initialValues(tljh), classPassword: 'short', adminUser: 'Teacher', studentNames: 'alice\nBob\nalice' })).toEqual({
-      classPassword: '8 文字以上で入力してください',
-      adminUser: '形式が正しくありません（例: teacher）',
-      studentNames: '2 行目: 形式が正しくありません（例: alice）',
+  it('names the field of a missing required parameter, in Japanese and English', async () => {
+    const schema = await parametersOf('tljh');
+    const values = initialValues(schema);
+    expect(parameterProblems(schema, values, 'ja')).toEqual({ classPassword: 'クラスパスワードを入力してください' });
+    expect(parameterProblems(schema, values, 'en')).toEqual({ classPassword: 'Class password is required' });
+    // The server refuses the same values.
+    expect(validateParameters(schema, parameterValues(schema, values))).toEqual({ ok: false, errors: { classPassword: 'is required' } });
+  });
+
+  it('names the field (and the line of a list) of a bad pattern, with the template example, in Japanese and English', async () => {
+    const schema = await parametersOf('tljh');
+    const values = { ...initialValues(schema), classPassword: 'long enough', adminUser: 'Teacher', studentNames: 'alice\nBob' };
+    expect(parameterProblems(schema, values, 'ja')).toEqual({
+      adminUser: '管理者アカウント名: "^[a-z][a-z0-9_-]{0,31}$"のパターンと一致しなければいけない（例: teacher）',
+      studentNames: '学生のアカウント名 (任意) 2 行目: "^[a-z][a-z0-9_-]{0,31}$"のパターンと一致しなければいけない（例: alice）',
     });
-    expect(problems(tljh, { ...initialValues(tljh), classPassword: 'long enough', studentNames: 'alice\nbob\nalice' }, en)).toEqual({
-      studentNames: 'Lines 1 and 3 are the same',
+    expect(parameterProblems(schema, values, 'en')).toEqual({
+      adminUser: 'Admin account: must match pattern "^[a-z][a-z0-9_-]{0,31}$" (for example teacher)',
+      studentNames: 'Student account names (optional), line 2: must match pattern "^[a-z][a-z0-9_-]{0,31}$" (for example alice)',
+    });
+  });
+
+  it('words lengths and repeats as ajv does, field first', async () => {
+    const schema = await parametersOf('tljh');
+    const values = { ...initialValues(schema), classPassword: 'short', studentNames: 'alice\nbob\nalice' };
+    const ja = parameterProblems(schema, values, 'ja');
+    expect(ja.classPassword).toBe('クラスパスワードは8文字以下であってはいけない');
+    expect(ja.studentNames).toMatch(/^学生のアカウント名 \(任意\): 重複するアイテムがあってはいけない/);
+    expect(parameterProblems(schema, values, 'en')).toEqual({
+      classPassword: 'Class password: must NOT have fewer than 8 characters',
+      studentNames: 'Student account names (optional): must NOT have duplicate items (items ## 2 and 0 are identical)',
     });
   });
 
@@ -67,6 +75,7 @@ describe('build form parameters', () => {
     const moodle = await parametersOf('moodle');
     const values = { ...initialValues(moodle), adminEmail: 'a@example.ac.jp' };
     expect(parameterValues(moodle, values)).toEqual({ moodleVersion: '4.5', siteName: 'Moodle', adminUser: 'admin', adminEmail: 'a@example.ac.jp' });
+    expect(parameterProblems(moodle, values, 'en')).toEqual({});
     expect(validateParameters(moodle, parameterValues(moodle, values)).ok).toBe(true);
   });
 });

@@ -1,10 +1,13 @@
-import type { MessageKey } from '@/lib/i18n/messages';
+import type { ErrorObject } from 'ajv';
+import localizeJa from 'ajv-i18n/localize/ja';
+import type { Locale } from '@/lib/i18n/messages';
 import type { ParameterSchema, ParametersSchema } from '@/lib/templates/format';
-import type { Say } from './say';
+import { parametersValidator } from '@/lib/templates/parameter-ajv';
+import { isSecret } from '@/lib/templates/parameters';
 
 // The build form's side of a template's JSON Schema parameters: what each field starts with, the
-// JSON value it sends, and the same checks the server makes (lib/templates/parameters.ts), in the
-// reader's language, so most mistakes are caught before a round trip.
+// JSON value it sends, and the server's own ajv check of those values (lib/templates/parameter-ajv.ts),
+// with ajv's messages in the reader's language, so most mistakes are caught before a round trip.
 
 /** Form state of one parameter: text (a list is one entry per line), or a checkbox. */
 export type FormValue = string | boolean;
@@ -32,12 +35,8 @@ export function entriesOf(text: string): string[] {
     .filter(Boolean);
 }
 
-function isSecret(p: ParameterSchema): boolean {
-  return p.type === 'string' && p['x-secret'] === true;
-}
-
 /** What the form sends for a parameter; undefined leaves it to the template's default. */
-export function jsonValue(p: ParameterSchema, value: FormValue): unknown {
+function jsonValue(p: ParameterSchema, value: FormValue): unknown {
   if (typeof value === 'boolean') return value;
   const text = isSecret(p) ? value : value.trim();
   if (text === '') return undefined;
@@ -63,84 +62,67 @@ export function parameterValues(schema: ParametersSchema, values: Record<string,
   return out;
 }
 
-const NUMBER_MESSAGES = {
-  integer: { range: 'param.intRange', min: 'param.intMin', max: 'param.intMax', any: 'param.int' },
-  number: { range: 'param.numRange', min: 'param.numMin', max: 'param.numMax', any: 'param.num' },
-} as const satisfies Record<string, Record<string, MessageKey>>;
+/** How a field's label (and a list's line) and ajv's message for it read together. */
+const PHRASES: Record<Locale, { field: (label: string, line: number | undefined, message: string) => string; example: (example: string) => string; required: (label: string) => string }> = {
+  ja: {
+    // ajv words a missing field by its property name ("必要なプロパティ…"); a form says it by its label.
+    required: (label) => `${label}を入力してください`,
+    // ajv-i18n's Japanese messages are predicates, several starting with the particle は: 「パスワードは8文字以下であってはいけない」.
+    field: (label, line, message) => {
+      const subject = line === undefined ? label : `${label} ${line} 行目`;
+      return message.startsWith('は') ? `${subject}${message}` : `${subject}: ${message}`;
+    },
+    example: (example) => `（例: ${example}）`,
+  },
+  en: {
+    required: (label) => `${label} is required`,
+    field: (label, line, message) => `${line === undefined ? label : `${label}, line ${line}`}: ${message}`,
+    example: (example) => ` (for example ${example})`,
+  },
+};
 
-function numberProblem(kind: 'integer' | 'number', limits: { minimum?: number; maximum?: number }, text: string, say: Say): string | null {
-  const n = Number(text);
-  const fits = text !== '' && Number.isFinite(n) && (kind === 'number' || Number.isInteger(n)) && (limits.minimum === undefined || n >= limits.minimum) && (limits.maximum === undefined || n <= limits.maximum);
-  if (fits) return null;
-  const m = NUMBER_MESSAGES[kind];
-  const { minimum: min, maximum: max } = limits;
-  if (min !== undefined && max !== undefined) return say(m.range, { min, max });
-  if (min !== undefined) return say(m.min, { min });
-  if (max !== undefined) return say(m.max, { max });
-  return say(m.any);
+/** The parameter an ajv error is about, and the entry of a list (0-based) if it is about one. */
+function fieldOf(error: ErrorObject): { name: string; entry?: number } {
+  const p = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') return { name: String(p.missingProperty) };
+  if (error.keyword === 'additionalProperties') return { name: String(p.additionalProperty) };
+  const [name = '', entry] = error.instancePath.split('/').slice(1);
+  return entry === undefined ? { name } : { name, entry: Number(entry) };
 }
 
-interface TextLimits {
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  enum?: string[];
+/** A pattern's example from the template, which says more than the regular expression does. */
+function exampleFor(p: ParameterSchema | undefined, entry: boolean): string | undefined {
+  const first = p?.examples?.[0];
+  // A list's examples are whole lists: quote the first one's first entry.
+  const example = entry && Array.isArray(first) ? first[0] : first;
+  return typeof example === 'string' || typeof example === 'number' ? String(example) : undefined;
 }
 
-function textProblem(limits: TextLimits, text: string, example: unknown, say: Say): string | null {
-  // JSON Schema counts characters as code points, as ajv does.
-  const length = [...text].length;
-  if (limits.minLength !== undefined && length < limits.minLength) return say('param.minLength', { min: limits.minLength });
-  if (limits.maxLength !== undefined && length > limits.maxLength) return say('param.maxLength', { max: limits.maxLength });
-  if (limits.enum && !limits.enum.includes(text)) return say('param.enum', { values: limits.enum.join(', ') });
-  if (limits.pattern !== undefined && !matches(limits.pattern, text))
-    return typeof example === 'string' ? say('param.patternExample', { example }) : say('param.pattern');
-  return null;
-}
-
-function matches(pattern: string, text: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(text);
-  } catch {
-    // The server has checked the template's patterns; one this browser cannot read is left to it.
-    return true;
-  }
-}
-
-/** The problem with a parameter's field, in the reader's language, or null. */
-export function checkParameter(p: ParameterSchema, value: FormValue, required: boolean, say: Say): string | null {
-  if (typeof value === 'boolean') return null;
-  const text = isSecret(p) ? value : value.trim();
-  if (text === '') return required ? say('form.required') : null;
-  switch (p.type) {
-    case 'integer':
-    case 'number':
-      return numberProblem(p.type, p, text, say);
-    case 'string':
-      return textProblem(p, text, p.examples?.[0], say);
-    case 'boolean':
-      return null;
-    case 'array': {
-      const entries = entriesOf(text);
-      if (p.minItems !== undefined && entries.length < p.minItems) return say('param.minItems', { min: p.minItems });
-      if (p.maxItems !== undefined && entries.length > p.maxItems) return say('param.maxItems', { max: p.maxItems });
-      // A list's examples are whole lists: quote the first one's first entry.
-      const first = p.examples?.[0];
-      const example = Array.isArray(first) ? first[0] : undefined;
-      for (const [i, entry] of entries.entries()) {
-        const problem = p.items.type === 'integer' ? numberProblem('integer', p.items, entry, say) : textProblem(p.items, entry, example, say);
-        if (problem) return say('param.entry', { line: i + 1, problem });
-      }
-      if (p.uniqueItems) {
-        const seen = new Map<string, number>();
-        for (const [i, entry] of entries.entries()) {
-          const key = p.items.type === 'integer' ? String(Number(entry)) : entry;
-          const earlier = seen.get(key);
-          if (earlier !== undefined) return say('param.duplicate', { first: earlier + 1, second: i + 1 });
-          seen.set(key, i);
-        }
-      }
-      return null;
+/**
+ * Each parameter's problem, keyed by its name (none when the server would accept the values): the
+ * server's ajv check of what the form sends, worded by ajv in the reader's language (ajv-i18n's
+ * Japanese, ajv's English) and led by the field's label.
+ */
+export function parameterProblems(schema: ParametersSchema, values: Record<string, FormValue>, locale: Locale): Record<string, string> {
+  const validate = parametersValidator(schema);
+  if (validate(parameterValues(schema, values))) return {};
+  const errors = validate.errors ?? [];
+  if (locale === 'ja') localizeJa(errors);
+  const phrases = PHRASES[locale];
+  const problems: Record<string, string> = {};
+  for (const error of errors) {
+    const { name, entry } = fieldOf(error);
+    // One problem per field, the first ajv names.
+    if (problems[name] !== undefined) continue;
+    const p = schema.properties[name];
+    const label = p?.['x-label'][locale] ?? name;
+    if (error.keyword === 'required') {
+      problems[name] = phrases.required(label);
+      continue;
     }
+    const example = error.keyword === 'pattern' ? exampleFor(p, entry !== undefined) : undefined;
+    const message = `${error.message ?? error.keyword}${example !== undefined ? phrases.example(example) : ''}`;
+    problems[name] = phrases.field(label, entry === undefined ? undefined : entry + 1, message);
   }
+  return problems;
 }

@@ -1,7 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { parseMarkdown, renderBlocks } from '@/lib/catalog/markdown';
 import { api } from '../api';
 import { useLocale, useT } from '../i18n';
 import { BuildForm } from './build-form';
@@ -10,22 +9,8 @@ import { CopyTemplate } from './copy-template';
 import { OwnBadge } from './own-badge';
 import { TemplateLoadError } from './template-load-error';
 import { Applications, ParametersTable, ReferenceSection, StepsAndOutputs, Topology, Versions } from './template-reference';
+import { TemplateReadme } from './template-readme';
 import { templateProviders, type ProviderOption, type TemplateDetail, type TemplateRights } from './types';
-
-// README elements styled here, so the renderer stays plain: the README's ## sit under our h2.
-const README_STYLE =
-  'text-sm leading-relaxed text-slate-800 [&_h3]:mt-5 [&_h3]:text-base [&_h3]:font-semibold [&_h4]:mt-4 [&_h4]:font-semibold [&_h5]:mt-3 [&_h5]:font-semibold [&_p]:mt-2 ' +
-  '[&_ul]:mt-2 [&_ul]:list-disc [&_ul]:pl-6 [&_ol]:mt-2 [&_ol]:list-decimal [&_ol]:pl-6 [&_li]:mt-0.5 [&_li>ul]:mt-0.5 ' +
-  '[&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:text-[0.85em] [&_pre]:mt-2 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-900 [&_pre]:p-3 [&_pre]:text-slate-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0 ' +
-  '[&_table]:mt-2 [&_table]:text-xs [&_th]:border-b [&_th]:border-slate-300 [&_th]:px-2 [&_th]:py-1 [&_th]:text-left [&_td]:border-b [&_td]:border-slate-100 [&_td]:px-2 [&_td]:py-1 ' +
-  '[&_blockquote]:mt-2 [&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600 [&_a]:text-indigo-700 [&_a]:underline [&_hr]:my-4';
-
-function Readme({ source }: { source: string }) {
-  const blocks = parseMarkdown(source);
-  // The page shows the title already; a README's opening "# title" would repeat it.
-  const body = blocks[0]?.type === 'heading' && blocks[0].level === 1 ? blocks.slice(1) : blocks;
-  return <div className={README_STYLE}>{renderBlocks(body, { headingOffset: 1 })}</div>;
-}
 
 export function TemplateView({ slug }: { slug: string }) {
   const t = useT();
@@ -85,7 +70,7 @@ export function TemplateView({ slug }: { slug: string }) {
       <div className="mt-4 grid gap-8 lg:grid-cols-[minmax(0,1fr)_32rem]">
         <div className="min-w-0">
           <ReferenceSection id="readme" title={t('template.readme')}>
-            {detail.readme ? <Readme source={detail.readme} /> : <p className="text-sm text-slate-600">{t('template.noReadme')}</p>}
+            {detail.readme ? <TemplateReadme source={detail.readme} /> : <p className="text-sm text-slate-600">{t('template.noReadme')}</p>}
           </ReferenceSection>
           <ReferenceSection id="parameters" title={t('template.parameters')}>
             <ParametersTable definition={d} />

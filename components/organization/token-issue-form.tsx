@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import type { TokenRole } from '@/lib/db/schema';
 import type { MemberView } from '@/lib/organizations/members';
 import type { TokenView } from '@/lib/tokens/list-tokens';
@@ -11,7 +11,8 @@ import { membersKey } from './members-manager';
 
 export const tokensKey = (organizationId: string) => ['organizations', organizationId, 'tokens'] as const;
 
-type Fields = { userId: string; note: string; role: TokenRole; expiresOn: string };
+/** expiresOn is null until the reader picks a day; until then the form offers a year from today. */
+type Fields = { userId: string; note: string; role: TokenRole; expiresOn: string | null };
 type Errors = Partial<Record<keyof Fields | 'expiresAt' | 'form', string>>;
 
 function localDate(d: Date): string {
@@ -19,10 +20,25 @@ function localDate(d: Date): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
-function yearsFromToday(years: number): string {
-  const d = new Date();
+/** The day `years` after `day` (YYYY-MM-DD, the reader's calendar). */
+function yearsAfter(day: string, years: number): string {
+  const d = new Date(`${day}T00:00`);
   d.setFullYear(d.getFullYear() + years);
   return localDate(d);
+}
+
+const noChanges = () => () => {};
+
+/**
+ * Today in the reader's time zone, or null while the page is rendered on the server (which may be
+ * in another time zone) and during hydration; the browser's value follows right after.
+ */
+function useToday(): string | null {
+  return useSyncExternalStore(
+    noChanges,
+    () => localDate(new Date()),
+    () => null,
+  );
 }
 
 /** Issue form; after issuing it shows the secret once, then forgets it. */
@@ -33,13 +49,11 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
     queryKey: membersKey(organizationId),
     queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members`),
   });
-  const [values, setValues] = useState<Fields>({ userId: '', note: '', role: 'fullaccess', expiresOn: '' });
-  // Dates are the reader's, not the server's: set them once in the browser (the server may be in another time zone).
-  const [bounds, setBounds] = useState<{ min: string; max: string } | null>(null);
-  useEffect(() => {
-    setBounds({ min: localDate(new Date()), max: yearsFromToday(10) });
-    setValues((v) => (v.expiresOn ? v : { ...v, expiresOn: yearsFromToday(1) }));
-  }, []);
+  const [values, setValues] = useState<Fields>({ userId: '', note: '', role: 'fullaccess', expiresOn: null });
+  // Dates are the reader's, not the server's.
+  const today = useToday();
+  const bounds = today ? { min: today, max: yearsAfter(today, 10) } : null;
+  const expiresOn = values.expiresOn ?? (today ? yearsAfter(today, 1) : '');
   const [errors, setErrors] = useState<Errors>({});
   const [secret, setSecret] = useState<string | null>(null);
   const members = data?.members ?? [];
@@ -62,11 +76,11 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
     const found: Errors = {};
     if (!userId) found.userId = t('form.required');
     if (!values.note.trim()) found.note = t('form.required');
-    if (!values.expiresOn) found.expiresAt = t('form.required');
+    if (!expiresOn) found.expiresAt = t('form.required');
     setErrors(found);
     if (Object.keys(found).length) return;
     // Valid through the end of the chosen day, in the reader's time zone.
-    const expiresAt = new Date(`${values.expiresOn}T23:59:59.999`).toISOString();
+    const expiresAt = new Date(`${expiresOn}T23:59:59.999`).toISOString();
     issue.mutate({ userId, note: values.note.trim(), role: values.role, expiresAt });
   }
 
@@ -123,7 +137,7 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
           id="token-expires"
           type="date"
           className={input}
-          value={values.expiresOn}
+          value={expiresOn}
           min={bounds?.min}
           max={bounds?.max}
           onChange={set('expiresOn')}

@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import compareSemver from 'semver/functions/compare';
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { TemplateDefinition } from '@/lib/templates/format';
-import { compareVersions } from './versions';
 
 export interface CatalogEntry {
   templateId: string;
@@ -19,7 +19,8 @@ export interface CatalogEntry {
   sourceSlug: string | null;
 }
 
-const newestFirst = (a: { version: string }, b: { version: string }) => compareVersions(b.version, a.version);
+/** Semantic version order: 1.10.0 is newer than 1.9.0, 1.0.0-rc.1 older than 1.0.0, build metadata (+…) does not count. */
+const newestFirst = (a: { version: string }, b: { version: string }) => compareSemver(b.version, a.version);
 
 /**
  * Organizations whose own templates the actor sees: its memberships, or a token's one organization.

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import compareSemver from 'semver/functions/compare';
 import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
@@ -9,7 +10,6 @@ import { parseOrThrow } from '@/lib/zod-fields';
 import { getCatalogEntryOrThrow, templateVersionsOf, type CatalogEntry } from './queries';
 import { authorizeStaff } from './template-rights';
 import { fieldError, parseTemplateOrThrow, templateTextError } from './template-text';
-import { compareVersions } from './versions';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -38,7 +38,7 @@ export async function saveTemplateVersion(db: Database, actor: Actor, rawInput: 
   const versions = await templateVersionsOf(db, entry.templateId);
   const newest = versions[0]!;
   const older = () => templateTextError([fieldError(yaml, 'version', `must be greater than the newest version ${newest.version}`)]);
-  if (compareVersions(definition.version, newest.version) <= 0) throw older();
+  if (compareSemver(definition.version, newest.version) <= 0) throw older();
 
   const [saved] = await db
     .transaction(async (tx) => {

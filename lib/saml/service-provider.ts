@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { Extractor } from 'samlify';
 import { loadActor } from '@/lib/auth/actor';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
-import type { Database } from '@/lib/db/client';
+import { db as portalDb, type Database } from '@/lib/db/client';
 import { samlReplays } from '@/lib/db/schema';
 import { readAssertion } from './assertion';
 import { requireSamlConfig, type SamlConfig, type SamlIdp } from './config';
@@ -128,6 +128,11 @@ export async function consumeResponse(db: Database, input: ConsumeInput, config:
     });
     throw e;
   }
+}
+
+/** The ACS route's call: consumeResponse on the portal's database (no withActor there, nobody is signed in yet). */
+export function signInWithSamlResponse(input: ConsumeInput, config: SamlConfig = requireSamlConfig()): Promise<SignedIn> {
+  return consumeResponse(portalDb(), input, config);
 }
 
 async function verifyAndSignIn(db: Database, input: ConsumeInput, config: SamlConfig, seen: { idp?: string; eppn?: string }): Promise<SignedIn> {

@@ -48,7 +48,7 @@ function compile(source: string): jsonata.Expression {
       expr = jsonata(source, LIMITS as jsonata.JsonataOptions);
     } catch (e) {
       const err = e as { message?: string; position?: number };
-      throw new Error(`cannot be parsed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`);
+      throw new Error(`cannot be parsed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`, { cause: e });
     }
     const ast = expr.ast() as unknown as Ast;
     const denied = functionsCalled(ast).find((f) => DENIED_FUNCTIONS.has(f));

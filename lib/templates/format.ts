@@ -1,3 +1,4 @@
+import validSemver from 'semver/functions/valid';
 import { z } from 'zod';
 
 // The reviewable template format: templates/<slug>/ocs-template.yaml. The shape is checked here;
@@ -6,8 +7,9 @@ import { z } from 'zod';
 
 const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const ZSemver = z.string({ error: 'expected a semantic version such as 1.2.0' }).regex(SEMVER, 'expected a semantic version such as 1.2.0');
+/** A semantic version as semver.org writes it: semver's check, without its leniency for a leading "v" or spaces. */
+const isSemver = (text: string) => /^\d\S*$/.test(text) && validSemver(text) !== null;
+const ZSemver = z.string({ error: 'expected a semantic version such as 1.2.0' }).refine(isSemver, 'expected a semantic version such as 1.2.0');
 
 const ZSlug = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'expected lower-case letters, digits and "-", starting with a letter');
 /** Units and roles are named in expressions (units.master), so no "-" in them. */

@@ -1,33 +1,17 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldErrors } from '@/lib/errors';
 import type { ParameterSchema, ParametersSchema } from './format';
+import { createParameterAjv, parametersValidator } from './parameter-ajv';
 
-// A build's template parameters, checked against the template's JSON Schema with ajv. Users see
-// one plain-English message per parameter, never ajv's own output.
+// A build's template parameters, checked against the template's JSON Schema with ajv (the same
+// setup as the build form's, lib/templates/parameter-ajv.ts). Users see one plain-English message
+// per parameter, never ajv's own output.
 
 export type ParameterValues = Record<string, unknown>;
 export type ParameterResult = { ok: true; values: ParameterValues } | { ok: false; errors: FieldErrors };
 
-const ANNOTATIONS = ['x-label', 'x-help', 'x-secret'];
-
-// Input: defaults filled in, unknown parameters refused. Form strings are read in fromForm, not by
-// ajv's coercion, which would also take true for 1.
-const forInput = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-forInput.addVocabulary(ANNOTATIONS);
 // Template checks: values exactly as written (a default of "20" for an integer is a mistake).
-const asWritten = new Ajv({ allErrors: true, strict: true });
-asWritten.addVocabulary(ANNOTATIONS);
-
-const validators = new WeakMap<ParametersSchema, ValidateFunction>();
-
-function validatorOf(schema: ParametersSchema): ValidateFunction {
-  let validate = validators.get(schema);
-  if (!validate) {
-    validate = forInput.compile({ ...schema, additionalProperties: false });
-    validators.set(schema, validate);
-  }
-  return validate;
-}
+const asWritten = createParameterAjv();
 
 /** Problems with one parameter's own schema (bad pattern, default that breaks its limits), or null. */
 export function parameterSchemaProblem(property: ParameterSchema): string | null {
@@ -137,7 +121,7 @@ export function validateParameters(schema: ParametersSchema, input: unknown): Pa
     const v = fromForm(schema.properties[name], value);
     if (v !== undefined) data[name] = v;
   }
-  const validate = validatorOf(schema);
+  const validate = parametersValidator(schema);
   if (!validate(data)) {
     const errors: FieldErrors = {};
     for (const e of validate.errors!) {

@@ -4,8 +4,7 @@ import { ApplicationTable } from '@/components/service-applications/application-
 import { DirectOrganizationForm } from '@/components/service-applications/direct-organization-form';
 import { asJson, type ApplicationJson } from '@/components/service-applications/types';
 import type { Actor } from '@/lib/auth/actor';
-import { currentActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate, type MessageKey } from '@/lib/i18n/messages';
 import { directCreationStatus } from '@/lib/service-applications/direct-organization';
@@ -33,13 +32,13 @@ function MembershipsNote({ actor, t, more }: { actor: Actor; t: (k: MessageKey) 
 
 /** Service edition: my applications and a new one. Portable edition: create the institution's organization. */
 export default async function ApplyPage() {
-  const actor = await currentActor();
+  const { actor, db } = await pageContext();
   if (!actor) notFound();
   const locale = await currentLocale();
   const t = (k: MessageKey) => translate(locale, k);
 
   if (edition() === 'portable') {
-    const status = await directCreationStatus(db(), actor);
+    const status = await directCreationStatus(db, actor);
     return (
       <>
         <h1 className="text-2xl font-bold">{t('portable.title')}</h1>
@@ -65,8 +64,8 @@ export default async function ApplyPage() {
     );
   }
 
-  const applications = asJson<ApplicationJson[]>(await listApplications(db(), actor, { mine: true }));
-  const { domain } = await institutionScopeFor(db(), actor.email);
+  const applications = asJson<ApplicationJson[]>(await listApplications(db, actor, { mine: true }));
+  const { domain } = await institutionScopeFor(db, actor.email);
   return (
     <>
       <h1 className="text-2xl font-bold">{t('apply.title')}</h1>

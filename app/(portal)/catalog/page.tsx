@@ -1,8 +1,7 @@
 import { CatalogBrowser } from '@/components/catalog/catalog-browser';
 import { templateProviders, type CatalogCard } from '@/components/catalog/types';
-import { currentActor } from '@/lib/auth/session';
 import { listCatalog } from '@/lib/catalog/queries';
-import { db } from '@/lib/db/client';
+import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 import { providerCatalog } from '@/lib/providers/catalog';
@@ -10,8 +9,9 @@ import { knownProviders } from '@/lib/templates/cloud-flavors';
 
 export default async function CatalogPage() {
   const locale = await currentLocale();
+  const { actor, db } = await pageContext();
   // The shared catalog and the reader's organizations' own templates.
-  const entries = await listCatalog(db(), (await currentActor()) ?? undefined);
+  const entries = await listCatalog(db, actor ?? undefined);
   // Providers named by templates (with labels) and those this installation can build on.
   const known = knownProviders();
   const buildable = new Set(providerCatalog().map((p) => p.id));

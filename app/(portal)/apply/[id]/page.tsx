@@ -2,10 +2,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApplicationView } from '@/components/service-applications/application-view';
 import { asJson, type ApplicationDetailJson } from '@/components/service-applications/types';
-import { currentActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { idOrNotFound } from '@/lib/http/ids';
+import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 import { getApplication } from '@/lib/service-applications/queries';
@@ -16,10 +15,10 @@ export const dynamic = 'force-dynamic';
 /** One of my applications: details (editable while allowed), submit, and the thread with NII. */
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const actor = await currentActor();
+  const { actor, db } = await pageContext();
   if (!actor) notFound();
   const locale = await currentLocale();
-  const detail = await getApplication(db(), actor, idOrNotFound(id, 'application')).catch((e: unknown) => {
+  const detail = await getApplication(db, actor, idOrNotFound(id, 'application')).catch((e: unknown) => {
     if (e instanceof AppError && e.code === 'NOT_FOUND') notFound();
     throw e;
   });

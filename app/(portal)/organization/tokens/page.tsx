@@ -1,17 +1,16 @@
 import { redirect } from 'next/navigation';
 import { TokensManager } from '@/components/organization/tokens-manager';
-import { currentActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 import { listOrganizations } from '@/lib/organizations/list-organizations';
 
 export default async function TokensPage() {
-  const actor = await currentActor();
+  const { actor, db } = await pageContext();
   if (!actor) redirect('/signin');
   const locale = await currentLocale();
   // The issue form lists the members, so both rights are needed (owners and admins have both).
-  const organizations = (await listOrganizations(db(), actor)).filter((o) => o.permissions.includes('manageTokens') && o.permissions.includes('manageMembers'));
+  const organizations = (await listOrganizations(db, actor)).filter((o) => o.permissions.includes('manageTokens') && o.permissions.includes('manageMembers'));
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">{translate(locale, 'nav.tokens')}</h1>

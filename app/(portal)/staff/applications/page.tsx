@@ -1,8 +1,7 @@
 import { notFound } from 'next/navigation';
 import { ApplicationTable } from '@/components/service-applications/application-table';
 import { asJson, type ApplicationJson } from '@/components/service-applications/types';
-import { currentActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 import { listApplications } from '@/lib/service-applications/queries';
@@ -11,10 +10,10 @@ export const dynamic = 'force-dynamic';
 
 /** NII staff's review queue: every application, those awaiting review first. */
 export default async function ReviewQueuePage() {
-  const actor = await currentActor();
+  const { actor, db } = await pageContext();
   if (!actor?.isStaff) notFound();
   const locale = await currentLocale();
-  const applications = asJson<ApplicationJson[]>(await listApplications(db(), actor));
+  const applications = asJson<ApplicationJson[]>(await listApplications(db, actor));
   return (
     <>
       <h1 className="text-2xl font-bold">{translate(locale, 'review.title')}</h1>

@@ -1,11 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { db } from '@/lib/db/client';
 import { requestMeta } from '@/lib/http/route';
 import { samlConfig } from '@/lib/saml/config';
 import { LOGIN_TICKET_COOKIE, loginTicketCookieOptions } from '@/lib/saml/login-ticket';
 import { openPendingLogin, PENDING_LOGIN_COOKIE, pendingLoginCookieOptions } from '@/lib/saml/pending-login';
 import { refusalPage, SamlRefusal } from '@/lib/saml/refusal';
-import { consumeResponse } from '@/lib/saml/service-provider';
+import { signInWithSamlResponse } from '@/lib/saml/service-provider';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +18,7 @@ export async function POST(req: NextRequest): Promise<Response> {
   const pending = openPendingLogin(req.cookies.get(PENDING_LOGIN_COOKIE)?.value, config.cookieSecret);
   let res: NextResponse;
   try {
-    const { ticket, callbackUrl } = await consumeResponse(db(), { samlResponse: typeof samlResponse === 'string' ? samlResponse : '', pending, meta: requestMeta(req) }, config);
+    const { ticket, callbackUrl } = await signInWithSamlResponse({ samlResponse: typeof samlResponse === 'string' ? samlResponse : '', pending, meta: requestMeta(req) }, config);
     const next = new URL('/signin/saml/complete', config.portalUrl);
     next.searchParams.set('callbackUrl', callbackUrl);
     res = NextResponse.redirect(next, 303);
