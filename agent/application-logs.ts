@@ -17,7 +17,7 @@ export function agentLine(message: string): string {
 
 export function appendLogLine(file: string, message: string, log: (message: string) => void): void {
   try {
-    const fd = openSync(file, 'a');
+    const fd = openSync(file, 'a', 0o600);
     try {
       writeSync(fd, agentLine(message));
     } finally {

@@ -70,7 +70,7 @@ export class ApplicationManager {
       throw err;
     }
     const saved = z.record(z.string(), applicationDefinitionSchema).parse(JSON.parse(raw));
-    await mkdir(path.join(this.stateDir, 'apps'), { recursive: true });
+    await this.makeLogFolder();
     for (const [name, definition] of Object.entries(saved)) {
       const app = this.register(name, definition);
       this.log(`restoring application ${name}`);
@@ -101,7 +101,7 @@ export class ApplicationManager {
       if (existing) await this.stop(existing);
       const app = this.register(name, definition);
       await this.persist();
-      await mkdir(path.join(this.stateDir, 'apps'), { recursive: true });
+      await this.makeLogFolder();
       this.log(`starting application ${name}`);
       this.start(app);
       return this.status(app);
@@ -165,7 +165,7 @@ export class ApplicationManager {
 
     let child: ChildProcess;
     try {
-      const logFd = openSync(this.logPath(app.name), 'a');
+      const logFd = openSync(this.logPath(app.name), 'a', 0o600);
       try {
         writeSync(logFd, agentLine(`starting: ${argv.join(' ')}`));
         child = spawn(argv[0], argv.slice(1), {
@@ -279,12 +279,20 @@ export class ApplicationManager {
     return app.probing;
   }
 
-  /** Writes apps.json; writes are chained because PUTs of different applications run concurrently. */
+  // Applications may print what they were given: their logs are the node user's alone.
+  private async makeLogFolder(): Promise<void> {
+    await mkdir(path.join(this.stateDir, 'apps'), { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Writes apps.json, readable by the node's user alone: it holds the applications' environment,
+   * secrets among it. Writes are chained because PUTs of different applications run concurrently.
+   */
   private persist(): Promise<void> {
     const write = async () => {
       const definitions = Object.fromEntries([...this.apps.values()].map((app) => [app.name, app.definition]));
       const tmp = `${this.definitionsPath}.tmp`;
-      await writeFile(tmp, JSON.stringify(definitions, null, 2));
+      await writeFile(tmp, JSON.stringify(definitions, null, 2), { mode: 0o600 });
       await rename(tmp, this.definitionsPath);
     };
     const next = this.persisting.catch(() => undefined).then(write);

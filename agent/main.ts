@@ -1,7 +1,7 @@
 // The node agent (OCS "base container"): one per node, bound to the node's own address.
 // Usage: node --import tsx agent/main.ts --state-dir <dir>
 // <dir>/node.json gives the node's identity; applications and their logs live under <dir> too.
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,8 +30,11 @@ async function main(): Promise<void> {
   if (!stateDir) throw new Error('missing --state-dir <dir>');
   const nodeFile = path.join(stateDir, 'node.json');
   const node = nodeFileSchema.parse(JSON.parse(await readFile(nodeFile, 'utf8')));
+  // The folder holds the applications' environment (secrets among it): the node's user's alone,
+  // also when an older provider made it.
+  await chmod(stateDir, 0o700);
 
-  await writeFile(path.join(stateDir, 'agent.pid'), `${process.pid}\n`);
+  await writeFile(path.join(stateDir, 'agent.pid'), `${process.pid}\n`, { mode: 0o600 });
   const startedAt = new Date();
   const apps = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log);
   const server = createAgentServer({ node, startedAt, apps }, log);

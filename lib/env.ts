@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { secretKeyProblem } from '@/lib/secrets/cipher';
+
+const KEY_HINT = 'give 32 random bytes in base64 or base64url (openssl rand -base64 32)';
+
+// Names the variable and what is wrong with it, never the key itself.
+function keyCheck(variable: string) {
+  return (key: string, ctx: z.RefinementCtx) => {
+    const problem = secretKeyProblem(key);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${variable} ${problem}; ${KEY_HINT}` });
+  };
+}
 
 // The one place that reads process.env. Read lazily: the launcher and the test setup set the
 // service URLs before anything connects.
@@ -8,8 +19,21 @@ const ZEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long a worker's hold on a job lasts without renewal; a killed worker's job is taken over after it. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Connections a process's pool may open; unit group locks use connections of their own. */
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** How often the reconciler queues again what PostgreSQL says is unfinished (after Redis lost it). */
+  OCS_RECONCILE_MS: z.coerce.number().int().min(200).default(15_000),
   /** Redis key prefix of the queues, so several installs (or test runs) can share one Redis. */
   OCS_QUEUE_PREFIX: z.string().min(1).default('ocs'),
+  /** 32 random bytes in base64 or base64url that seal secrets at rest; npm start makes one in its data folder. */
+  OCS_SECRET_KEY: z
+    .string({ error: `OCS_SECRET_KEY is not set (npm start makes one; else ${KEY_HINT})` })
+    .superRefine(keyCheck('OCS_SECRET_KEY')),
+  /** Earlier keys, comma-separated: what they sealed still opens until `npm run secrets:rotate` re-seals it. */
+  OCS_SECRET_KEY_PREVIOUS: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => text.split(',').map((k) => k.trim()).filter(Boolean).forEach((k) => keyCheck('OCS_SECRET_KEY_PREVIOUS')(k, ctx))),
 });
 
 export type Env = z.infer<typeof ZEnv>;

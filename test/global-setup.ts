@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,10 @@ export default async function setup(project: TestProject) {
     REDIS_URL: redisUrl,
     OCS_QUEUE_PREFIX: `ocs-test-${run}`,
     OCS_LOCAL_STATE_DIR: path.join(scratch, 'nodes'),
-    OCS_LOCAL_SUBNET: '127.78.0.0/16',
+    // Two runs at once (say, two checkouts) need loopback ranges of their own.
+    OCS_LOCAL_SUBNET: process.env.OCS_TEST_LOCAL_SUBNET ?? '127.78.0.0/16',
+    // Secrets at rest are encrypted with this run's own key.
+    OCS_SECRET_KEY: randomBytes(32).toString('base64'),
   });
 
   return async () => {

@@ -112,7 +112,8 @@ async function startApplications(c: StepContext): Promise<void> {
         .onConflictDoUpdate({ target: [applications.nodeId, applications.name], set: { state: 'STARTING', url, stateReason: null, updatedAt: sql`now()` } });
       await appendBuildLog(c.db, c.buildId, `application ${app.name} started on ${label(r)}${url ? ` (${url})` : ''}`, { stepKey: c.stepKey });
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      // A template expression's error may quote a value it computed from a secret.
+      const reason = c.runtime.redact(e instanceof Error ? e.message : String(e));
       await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: `${app.name}: ${reason}` });
       await appendBuildLog(c.db, c.buildId, `application ${app.name} could not start on ${label(r)}: ${reason}`, { stepKey: c.stepKey, level: 'error' });
       throw e;
@@ -144,7 +145,8 @@ async function waitReady(c: StepContext): Promise<void> {
         const exited = expected.find((a) => health.applications.find((x) => x.name === a.name)?.state === 'exited');
         if (exited) {
           const tail = await applicationLogTail(r.node.agentUrl!, exited.name, 5);
-          const reason = `${exited.name} exited${tail ? `; last log lines: ${tail.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+          // The application may have printed the secrets it was given.
+          const reason = c.runtime.redact(`${exited.name} exited${tail ? `; last log lines: ${tail.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
           await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: reason });
           await c.db.update(applications).set({ state: 'ERROR', stateReason: reason }).where(and(eq(applications.nodeId, r.node.id), eq(applications.name, exited.name)));
           throw new StepError(`node ${label(r)}: ${reason}`, false);

@@ -3,8 +3,9 @@ import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build, type BuildLog, type BuildStep } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { openSecretOutputs, withoutSecretValues } from '@/lib/secrets/build-secrets';
 
-export type BuildSummary = Omit<Build, 'secrets'> & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
+export type BuildSummary = Omit<Build, 'secrets' | 'secretOutputs'> & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
 
 function summarySelect(db: Database) {
   return db
@@ -26,11 +27,11 @@ function summarySelect(db: Database) {
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
 
 function toSummary(r: SummaryRow): BuildSummary {
-  // Secret parameters and generated credentials never leave the server.
-  const { secrets: _secrets, ...build } = r.build;
+  // Secret parameters, generated credentials and secret outputs leave the server only through revealOnce.
+  const { secrets: _secrets, secretOutputs: _secretOutputs, ...build } = r.build;
   return {
     ...build,
-    outputs: build.outputs.map((o) => (o.kind === 'secret' ? { ...o, values: [] } : o)),
+    outputs: withoutSecretValues(build.outputs),
     templateSlug: r.templateSlug,
     templateTitle: r.definition.title,
     templateVersion: r.templateVersion,
@@ -68,13 +69,22 @@ export async function getBuildDetail(db: Database, actor: Actor, buildId: string
 /**
  * Secret outputs (generated credentials) go to the build's creator once, in the first answer
  * after the build has them; everyone else, and every later answer, gets none of their values.
+ * The reveal destroys them: afterwards neither the API nor the database has them.
  */
 async function revealOnce(db: Database, actor: Actor, build: Build): Promise<Build['outputs']> {
-  const hasSecrets = build.outputs.some((o) => o.kind === 'secret');
-  const reveal =
-    hasSecrets &&
-    actor.userId === build.createdBy &&
-    !build.secretsRevealedAt &&
-    (await db.update(builds).set({ secretsRevealedAt: sql`now()` }).where(and(eq(builds.id, build.id), isNull(builds.secretsRevealedAt))).returning({ id: builds.id })).length > 0;
-  return build.outputs.map((o) => (o.kind === 'secret' && !reveal ? { ...o, values: [] } : o));
+  const hidden = withoutSecretValues(build.outputs);
+  if (!build.outputs.some((o) => o.kind === 'secret') || actor.userId !== build.createdBy || build.secretsRevealedAt) return hidden;
+  const values = await db.transaction(async (tx) => {
+    // One statement takes the values and clears them, so two answers at once cannot both have them.
+    const before = tx.select({ id: builds.id, secretOutputs: builds.secretOutputs, outputs: builds.outputs }).from(builds).where(eq(builds.id, build.id)).for('update').as('before');
+    const [taken] = await tx
+      .update(builds)
+      .set({ secretsRevealedAt: sql`now()`, secretOutputs: null, outputs: hidden })
+      .from(before)
+      .where(and(eq(builds.id, before.id), isNull(builds.secretsRevealedAt)))
+      .returning({ secretOutputs: before.secretOutputs, outputs: before.outputs });
+    // Opened before the commit: when they cannot be opened, they stay rather than vanish unseen.
+    return taken && openSecretOutputs(build.id, taken.secretOutputs, taken.outputs);
+  });
+  return values ? hidden.map((o) => (o.kind === 'secret' ? { ...o, values: values[o.key] ?? [] } : o)) : hidden;
 }

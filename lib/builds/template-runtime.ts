@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templateDir } from '@/lib/catalog/template-files';
 import { builds, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { openBuildSecrets, redactSecrets } from '@/lib/secrets/build-secrets';
 import type { TemplateDefinition } from '@/lib/templates/format';
 import type { GroupRuntime } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
@@ -15,6 +16,8 @@ export interface TemplateRuntime {
   secrets: Record<string, string>;
   /** The folder holding the template's local programs: an organization's copy runs its original's. */
   templateDir: string;
+  /** Masks the secret parameters' and generated credentials' values in text bound for logs and error columns. */
+  redact: (text: string) => string;
 }
 
 /** Values come from the build that created the unit group: a scale build renders new nodes alike. */
@@ -31,9 +34,17 @@ export async function loadTemplateRuntime(db: Database, unitGroupId: string, tem
     .orderBy(asc(builds.createdAt))
     .limit(1);
   if (!version || !origin) throw new Error(`unit group ${unitGroupId} has no creating build or template version`);
-  const resolved = await resolveValues(version.definition, { ...origin.parameters, ...origin.secrets.parameters });
+  const secrets = openBuildSecrets(origin.id, origin.secrets);
+  const resolved = await resolveValues(version.definition, { ...origin.parameters, ...secrets.parameters });
   if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
-  return { definition: version.definition, values: resolved.values, secrets: origin.secrets.generated, templateDir: templateDir(version.sourceSlug ?? version.slug) };
+  const secretTexts = [...Object.values(secrets.generated), ...Object.values(secrets.parameters).filter((v) => typeof v === 'string')];
+  return {
+    definition: version.definition,
+    values: resolved.values,
+    secrets: secrets.generated,
+    templateDir: templateDir(version.sourceSlug ?? version.slug),
+    redact: (text) => redactSecrets(text, secretTexts),
+  };
 }
 
 /** The unit group as template expressions see it: units with their nodes' names and addresses. */

@@ -31,8 +31,12 @@ export const builds = pgTable('builds', {
   kind: buildKind().notNull().default('create'),
   status: buildStatus().notNull().default('QUEUED'),
   parameters: jsonb().$type<Record<string, unknown>>().notNull(),
+  /** Secret outputs are listed here without their values, which are in secretOutputs. */
   outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
-  secrets: jsonb().$type<BuildSecrets>().notNull().default({ parameters: {}, generated: {} }),
+  /** BuildSecrets sealed by lib/secrets (null: none). Rows from before encryption hold plain JSON until reencryptSecrets. */
+  secrets: text(),
+  /** The values of secret outputs (key → values), sealed; set to null by the one reveal to the creator. */
+  secretOutputs: text(),
   /** Secret outputs are shown to the build's creator once; this records when. */
   secretsRevealedAt: timestamp({ withTimezone: true }),
   error: text(),

@@ -71,7 +71,7 @@ function agentEnv(): NodeJS.ProcessEnv {
 /** Starts the node's agent detached from this process; returns its pid (= its process group id). */
 export async function spawnAgent(folder: NodeFolder): Promise<number> {
   const { repoRoot, agentMain, tsxLoader } = agentRuntime();
-  const out = openSync(folder.logFile, 'a');
+  const out = openSync(folder.logFile, 'a', 0o600);
   let child;
   try {
     child = spawn(process.execPath, ['--import', tsxLoader, agentMain, '--state-dir', folder.dir], {

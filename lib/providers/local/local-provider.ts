@@ -1,7 +1,7 @@
 // The `local` provider: every node is a real node-agent process on this machine, bound to its own
 // loopback address (like a VM with its own IP) and keeping its state in its own folder.
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AGENT_PORT } from '../../../agent/protocol';
 import {
@@ -155,7 +155,7 @@ class LocalProvider implements Provider {
   /** First creation: claim an address and write node.json. */
   private async initialise(folder: NodeFolder, req: CreateNodeRequest): Promise<NodeFile> {
     const ip = await this.claimAddress(req);
-    await mkdir(folder.dir, { recursive: true });
+    await folder.create();
     const node: NodeFile = {
       name: req.name,
       ip,

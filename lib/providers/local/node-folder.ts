@@ -1,6 +1,6 @@
 // A local node's state folder: `<stateRoot>/<name>/` holds node.json (identity read by the agent),
 // agent.pid, agent.log, the powered-off marker, and the agent's own apps.json and apps/ logs.
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -43,6 +43,11 @@ export class NodeFolder {
     return path.join(this.dir, 'powered-off');
   }
 
+  /** The folder, the node's user's alone: its agent keeps the applications' environment (secrets among it) here. */
+  async create(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+  }
+
   /** null when the node does not exist (or its creation never got as far as node.json). */
   async readNode(): Promise<NodeFile | null> {
     const raw = await readIfExists(this.nodeFile);
@@ -52,7 +57,7 @@ export class NodeFolder {
   async writeNode(node: NodeFile): Promise<void> {
     // Written whole or not at all: a crash must not leave a half-written identity.
     const tmp = `${this.nodeFile}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(node, null, 2)}\n`);
+    await writeFile(tmp, `${JSON.stringify(node, null, 2)}\n`, { mode: 0o600 });
     await rename(tmp, this.nodeFile);
   }
 
@@ -63,7 +68,7 @@ export class NodeFolder {
   }
 
   async writePid(pid: number): Promise<void> {
-    await writeFile(this.pidFile, `${pid}\n`);
+    await writeFile(this.pidFile, `${pid}\n`, { mode: 0o600 });
   }
 
   async isPoweredOff(): Promise<boolean> {
@@ -71,7 +76,7 @@ export class NodeFolder {
   }
 
   async setPoweredOff(poweredOff: boolean): Promise<void> {
-    if (poweredOff) await writeFile(this.poweredOffMarker, `${new Date().toISOString()}\n`);
+    if (poweredOff) await writeFile(this.poweredOffMarker, `${new Date().toISOString()}\n`, { mode: 0o600 });
     else await rm(this.poweredOffMarker, { force: true });
   }
 
