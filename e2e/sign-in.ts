@@ -1,8 +1,8 @@
 import { expect, type Page } from '@playwright/test';
 
-/** Signs in through the development OIDC IdP, as a person would. */
-export async function signInWithOidc(page: Page, username: string, password: string) {
-  await page.goto('/signin');
+/** Signs in through the development OIDC IdP, as a person would (on `baseUrl` when given: a second portal). */
+export async function signInWithOidc(page: Page, username: string, password: string, baseUrl = '') {
+  await page.goto(`${baseUrl}/signin`);
   await page.getByRole('button', { name: 'OpenID Connect でサインイン' }).click();
   await fillIdpLogin(page, username, password);
   await expect(page).toHaveURL(/\/catalog/);

@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'QUOTA_EXCEEDED'
   | 'PROVIDER_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL';
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
@@ -17,6 +18,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   QUOTA_EXCEEDED: 409,
   PROVIDER_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -2,7 +2,6 @@
 // OIDC identity provider, migrates and seeds, then runs the portal and the worker pool.
 // Ctrl-C stops everything it started. Nodes made by the local provider keep running, as VMs
 // outlive their control plane; delete their unit groups to remove them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,9 +14,10 @@ import { DEMO_SAML_ACCOUNTS, startDevSamlIdp } from '@/lib/saml/dev-idp';
 import { ensureSamlKeyPair } from '@/lib/saml/keys';
 import { startMailCatcher } from '@/lib/mail/catcher';
 import { buildPortalIfStale } from './services/next-build';
-import { startEmbeddedPostgres } from './services/postgres';
+import { PostgresStartError, startEmbeddedPostgres } from './services/postgres';
 import { RedisNotInstalledError, startLocalRedis } from './services/redis';
 import { seedDatabase } from './services/seed';
+import { supervise, type Supervised } from './services/supervisor';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -31,7 +31,7 @@ const port = Number(args.port);
 const dataDir = path.resolve(args['data-dir']!);
 const portalUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
 const stops: (() => Promise<void>)[] = [];
-const children: ChildProcess[] = [];
+const children: Supervised[] = [];
 let stopping = false;
 
 function persistentSecret(file: string): string {
@@ -41,38 +41,18 @@ function persistentSecret(file: string): string {
   return secret;
 }
 
+/** Stops the portal and workers first (they finish what they hold), then the services they use. */
 async function shutdown(code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
   console.log('\nStopping the portal, the workers and the services started here…');
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  );
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
+  await Promise.all(children.map((c) => c.stop()));
+  for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`[launcher] ${e.message}`));
   process.exit(code);
 }
 
-function run(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (line: string) => (line ? `[${name}] ${line}` : line);
-  child.stdout!.on('data', (d: Buffer) => process.stdout.write(d.toString().split('\n').map(prefix).join('\n')));
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d.toString().split('\n').map(prefix).join('\n')));
-  child.once('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping.`);
-      void shutdown(1);
-    }
-  });
-  children.push(child);
-  return child;
+function run(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): void {
+  children.push(supervise(name, command, argv, { cwd: root, env }));
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
@@ -95,7 +75,7 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
 
   if (!env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(env.OCS_PG_PORT ?? 54329), database: 'ocs', persistent: true });
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(env.OCS_PG_PORT ?? 54329), database: 'ocs', persistent: true, supervise: true });
     stops.push(pg.stop);
     env.DATABASE_URL = pg.url;
     console.log(`PostgreSQL (embedded) on ${pg.url}`);
@@ -163,6 +143,8 @@ async function main() {
   }
   env.NEXTAUTH_URL = portalUrl;
   env.NEXTAUTH_SECRET ??= persistentSecret(path.join(dataDir, 'nextauth-secret'));
+  // The key that encrypts secrets at rest (build secrets, secret outputs): made once, like the session secret.
+  env.OCS_SECRET_KEY ??= persistentSecret(path.join(dataDir, 'secret-key'));
   env.OCS_LOCAL_STATE_DIR ??= path.join(dataDir, 'nodes');
 
   const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -188,6 +170,8 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  // Expected failures (a port taken, PostgreSQL that cannot start here) are one line; anything else keeps its stack.
+  const known = e instanceof PostgresStartError || e instanceof RedisNotInstalledError || (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+  console.error(known || !(e instanceof Error) ? `OCS Portal could not start: ${e instanceof Error ? e.message : String(e)}` : e);
   void shutdown(1);
 });

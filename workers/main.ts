@@ -5,13 +5,43 @@ import { closeDb, db } from '@/lib/db/client';
 import { safeErrorMessage } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { QUEUE_NAME } from '@/lib/jobs/definitions';
-import { closeQueue, scheduleNodeChecks } from '@/lib/jobs/queue';
-import { processJob } from './processors';
+import { reconcileQueue } from '@/lib/jobs/reconcile';
+import { closeQueue, scheduleRepeatableJobs } from '@/lib/jobs/queue';
+import { reencryptSecrets } from '@/lib/secrets/reencrypt';
+import { LockLostError } from '@/lib/unit-groups/lock';
+import { logReconciled, processJob } from './processors';
 
 // A provisioning worker process. Start as many as you like, on as many machines as share one
 // Redis and one PostgreSQL; each takes WORKER_CONCURRENCY jobs at a time.
 const config = env();
+const tag = `[worker ${process.pid}]`;
+
+// Whatever escapes every handler leaves the process in an unknown state: log it and exit non-zero,
+// so the supervisor (the launcher, systemd) starts a fresh worker, which resumes the jobs.
+process.on('unhandledRejection', (reason) => {
+  console.error(`${tag} unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  process.exit(70);
+});
+process.on('uncaughtException', (e) => {
+  console.error(`${tag} uncaught exception: ${e.stack ?? e.message}`);
+  process.exit(70);
+});
+
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+let redisDown = false;
+connection.on('error', (e) => {
+  if (!redisDown) console.error(`${tag} Redis unreachable (${e.message}); waiting for it`);
+  redisDown = true;
+});
+connection.on('ready', () => {
+  if (redisDown) {
+    console.log(`${tag} Redis is back`);
+    redisDown = false;
+    // A restarted Redis may have lost everything: put the schedules back and queue lost work now.
+    void recover();
+  }
+});
+
 const worker = new Worker(QUEUE_NAME, processJob, {
   connection,
   prefix: config.OCS_QUEUE_PREFIX,
@@ -22,22 +52,46 @@ const worker = new Worker(QUEUE_NAME, processJob, {
   maxStalledCount: 3,
 });
 
-worker.on('ready', () => console.log(`[worker ${process.pid}] ready: queue ${QUEUE_NAME}, concurrency ${config.WORKER_CONCURRENCY}`));
-await scheduleNodeChecks();
-// Scheduled checks are too frequent to log; builds and deletions are not.
-const quiet = (name: string | undefined) => name === 'nodes.check';
-worker.on('active', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
-worker.on('completed', (job) => !quiet(job.name) && console.log(`[worker ${process.pid}] ${job.name} ${job.id} done`));
+worker.on('ready', () => console.log(`${tag} ready: queue ${QUEUE_NAME}, concurrency ${config.WORKER_CONCURRENCY}`));
+// Scheduled jobs are too frequent to log; builds and deletions are not.
+const quiet = (name: string | undefined) => name === 'nodes.check' || name === 'queue.reconcile';
+worker.on('active', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
+worker.on('completed', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} done`));
 worker.on('failed', (job, err) => {
-  console.error(`[worker ${process.pid}] ${job?.name} ${job?.id} failed: ${safeErrorMessage(err)}`);
+  if (quiet(job?.name)) return;
+  console.error(`${tag} ${job?.name} ${job?.id} failed: ${safeErrorMessage(err)}`);
   // BullMQ fails a job that stalled too often without running it again: end its build visibly.
-  if (job?.name === 'build.run' && job.attemptsMade >= (job.opts.attempts ?? 1))
+  // A lost unit-group lock is not the build's failure: the reconciler queues it again.
+  if (job?.name === 'build.run' && job.attemptsMade >= (job.opts.attempts ?? 1) && !(err instanceof LockLostError))
     void markBuildFailed(db(), (job.data as { buildId: string }).buildId, `the job failed for good: ${safeErrorMessage(err)}`).catch(() => {});
 });
-worker.on('error', (err) => console.error(`[worker ${process.pid}] ${err.message}`));
+worker.on('error', (err) => console.error(`${tag} ${safeErrorMessage(err)}`));
+
+/** Restores the schedules and queues whatever PostgreSQL says is unfinished; harmless to repeat. */
+async function recover(): Promise<void> {
+  try {
+    await scheduleRepeatableJobs();
+    logReconciled(await reconcileQueue(db()));
+  } catch (e) {
+    console.error(`${tag} reconcile failed (will try again): ${safeErrorMessage(e)}`);
+  }
+}
+
+await recover();
+// Secrets stored under an older key (or before encryption) are sealed with the current key.
+await reencryptSecrets(db()).then(
+  ({ resealed, unreadable }) => {
+    if (resealed) console.log(`${tag} re-encrypted the secrets of ${resealed} build(s) with the current key`);
+    for (const u of unreadable) console.error(`${tag} secrets of build ${u.buildId} cannot be read: ${u.reason}`);
+  },
+  (e: unknown) => console.error(`${tag} could not re-encrypt secrets (will try at next start): ${safeErrorMessage(e)}`),
+);
+// Schedules live in Redis; a flush (without a reconnect to notice) loses them, so put them back now and then.
+const keepSchedules = setInterval(() => void scheduleRepeatableJobs().catch(() => {}), Math.max(config.OCS_RECONCILE_MS, 5000));
 
 async function shutdown(signal: string) {
-  console.log(`[worker ${process.pid}] ${signal}: finishing current jobs`);
+  console.log(`${tag} ${signal}: finishing current jobs`);
+  clearInterval(keepSchedules);
   await worker.close();
   await closeQueue();
   await connection.quit().catch(() => {});

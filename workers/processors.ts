@@ -4,8 +4,10 @@ import { markBuildFailed } from '@/lib/builds/state';
 import { db } from '@/lib/db/client';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
+import { reconcileQueue } from '@/lib/jobs/reconcile';
 import { checkNodes } from '@/lib/nodes/check-nodes';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { LockLostError } from '@/lib/unit-groups/lock';
 
 // Job name -> handler. The payload is parsed again here: never trust what came through Redis.
 export async function processJob(job: Job): Promise<void> {
@@ -25,7 +27,8 @@ export async function processJob(job: Job): Promise<void> {
       } catch (e) {
         if (e instanceof BuildFailedError) throw new UnrecoverableError(e.message);
         // The last attempt failed outside a step (database down, …): the build must not stay RUNNING.
-        if (attempt.number >= attempt.max)
+        // A lost lock is no failure of the build: the reconciler queues it again.
+        if (attempt.number >= attempt.max && !(e instanceof LockLostError))
           await markBuildFailed(db(), buildId, `worker error: ${safeErrorMessage(e)}`).catch((err) => console.error(`[worker] could not mark build ${buildId} FAILED: ${safeErrorMessage(err)}`));
         throw e;
       }
@@ -41,5 +44,14 @@ export async function processJob(job: Job): Promise<void> {
       if (changed) console.log(`[worker] node check: ${changed} node(s) changed state`);
       return;
     }
+    case 'queue.reconcile': {
+      logReconciled(await reconcileQueue(db()));
+      return;
+    }
   }
+}
+
+export function logReconciled({ builds, deletions }: { builds: string[]; deletions: string[] }): void {
+  if (builds.length || deletions.length)
+    console.log(`[worker] reconciled: queued again ${builds.length} build(s) ${builds.join(' ')} and ${deletions.length} deletion(s) ${deletions.join(' ')}`.trimEnd());
 }

@@ -5,7 +5,7 @@ import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { enqueue } from '@/lib/jobs/queue';
+import { enqueueAfterCommit } from '@/lib/jobs/queue';
 import { withUnitGroupLockIfFree } from '@/lib/unit-groups/lock';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
@@ -71,5 +71,5 @@ export async function finishCancelledBuild(db: Database, buildId: string): Promi
         .where(and(eq(unitGroups.id, build.unitGroupId), inArray(unitGroups.state, ['APPLYING', 'ERROR', 'RUNNING'])));
   });
   await appendBuildLog(db, buildId, teardown ? 'build cancelled; tearing down its unit group' : 'build cancelled; what it made is kept', { level: 'warn' });
-  if (teardown && build.unitGroupId) await enqueue('unitGroup.delete', { unitGroupId: build.unitGroupId });
+  if (teardown && build.unitGroupId) await enqueueAfterCommit('unitGroup.delete', { unitGroupId: build.unitGroupId });
 }

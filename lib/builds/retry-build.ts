@@ -4,7 +4,7 @@ import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { enqueue } from '@/lib/jobs/queue';
+import { enqueueAfterCommit, QUEUE_DELAYED } from '@/lib/jobs/queue';
 import { appendBuildLog } from './log';
 
 /** Runs a failed build again from its failed step; the steps that succeeded are not repeated. */
@@ -32,5 +32,5 @@ export async function retryBuild(db: Database, actor: Actor, buildId: string, me
   });
   await appendBuildLog(db, buildId, `${actor.email} retried the build from step ${from?.key ?? '(none)'}`);
   await recordAudit(db, { actor, organizationId: build.organizationId, action: 'build.retry', targetType: 'build', targetId: buildId, ipAddress: meta.ip, outcome: 'success', details: { fromStep: from?.key } });
-  await enqueue('build.run', { buildId });
+  if (!(await enqueueAfterCommit('build.run', { buildId }))) await appendBuildLog(db, buildId, QUEUE_DELAYED, { level: 'warn' });
 }

@@ -2,8 +2,9 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
 import { safeErrorMessage } from '@/lib/errors';
+import { sealOutputs } from '@/lib/secrets/build-secrets';
 import { renderOutputs } from '@/lib/templates/render';
-import { withUnitGroupLock } from '@/lib/unit-groups/lock';
+import { LockLostError, withUnitGroupLock } from '@/lib/unit-groups/lock';
 import { appendBuildLog } from './log';
 import { STEP_RUNNERS } from './provision-steps';
 import { markBuildCancelled, markBuildFailed } from './state';
@@ -29,7 +30,7 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
   if (!first || TERMINAL.has(first.status)) return;
   if (!first.unitGroupId) return markBuildCancelled(db, buildId, 'its unit group no longer exists');
 
-  await withUnitGroupLock(first.unitGroupId, async () => {
+  await withUnitGroupLock(first.unitGroupId, async (hold) => {
     const build = (await db.query.builds.findFirst({ where: eq(builds.id, buildId) }))!;
     if (TERMINAL.has(build.status)) return;
     const unitGroupId = first.unitGroupId!;
@@ -40,7 +41,11 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       .where(eq(builds.id, buildId));
 
     const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
-    const cancelRequested = async () => !!(await db.query.builds.findFirst({ where: eq(builds.id, buildId), columns: { cancelRequestedAt: true } }))?.cancelRequestedAt;
+    // Steps ask this between nodes: a build whose lock is gone stops there, as another worker may take over.
+    const cancelRequested = async () => {
+      hold.assertHeld();
+      return !!(await db.query.builds.findFirst({ where: eq(builds.id, buildId), columns: { cancelRequestedAt: true } }))?.cancelRequestedAt;
+    };
     for (const step of steps) {
       if (step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
       if (await cancelRequested()) return finishCancelledBuild(db, buildId);
@@ -61,7 +66,9 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         await run({ db, buildId, unitGroupId, runtime, stepKey: step.key, applications: step.applications, cancelRequested });
       } catch (e) {
         if (e instanceof BuildCancelledError) return finishCancelledBuild(db, buildId);
-        const reason = safeErrorMessage(e);
+        // Without the lock nothing more may be written: the step stays RUNNING and the next run resumes it.
+        if (e instanceof LockLostError) throw e;
+        const reason = runtime.redact(safeErrorMessage(e));
         if (isRetryable(e) && attempt.number < attempt.max) {
           await db.update(buildSteps).set({ status: 'PENDING', error: reason }).where(eq(buildSteps.id, step.id));
           await appendBuildLog(db, buildId, `step ${step.key} failed, will retry: ${reason}`, { stepKey: step.key, level: 'warn' });
@@ -74,11 +81,12 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       await appendBuildLog(db, buildId, `step ${step.key} finished in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`, { stepKey: step.key });
     }
 
+    hold.assertHeld();
     const rendered: BuildOutput[] = await renderOutputs(runtime.definition, runtime.values, await groupRuntime(db, unitGroupId, runtime.secrets));
     // Generated credentials belong to the build that made the unit group; a later change shows none again.
     const outputs = build.kind === 'create' ? rendered : rendered.filter((o) => o.kind !== 'secret');
     await db.transaction(async (tx) => {
-      await tx.update(builds).set({ status: 'SUCCEEDED', outputs, finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
+      await tx.update(builds).set({ status: 'SUCCEEDED', ...sealOutputs(buildId, outputs), finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
       await tx.update(units).set({ state: 'RUNNING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx
         .update(unitGroups)

@@ -5,15 +5,15 @@ import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
-import { enqueue } from '@/lib/jobs/queue';
+import { enqueueAfterCommit, QUEUE_DELAYED } from '@/lib/jobs/queue';
 import { reserveNodes } from '@/lib/organizations/quota';
+import { sealBuildSecrets } from '@/lib/secrets/build-secrets';
 import { isSecret } from '@/lib/templates/parameters';
 import { generateSecrets } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { planOrThrow, templateForBuild } from './plan-build';
-import { markBuildFailed } from './state';
 import { ZSubmitBuildInput } from './validation';
 
 const UNIQUE_VIOLATION = '23505';
@@ -46,15 +46,18 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
       if (clash.length) throw nameTaken(input.unitGroupName);
       for (const { provider, nodes: count } of plan.totals.byProvider) await reserveNodes(tx, organizationId, provider, count);
       const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId }).returning();
+      // The id is chosen here: the sealed secrets are bound to it.
+      const buildId = randomUUID();
       const [build] = await tx
         .insert(builds)
         .values({
+          id: buildId,
           organizationId,
           templateVersionId: template.versionId,
           createdBy: actor.userId,
           unitGroupId: unitGroup!.id,
           parameters: plan.parameters,
-          secrets: { parameters: secretParameters, generated: generateSecrets(template.definition) },
+          secrets: sealBuildSecrets(buildId, { parameters: secretParameters, generated: generateSecrets(template.definition) }),
         })
         .returning();
       for (const u of plan.units) {
@@ -104,12 +107,8 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
     details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, units: summary, parameters: plan.parameters },
   });
   await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${summary}`);
-  try {
-    await enqueue('build.run', { buildId: ids.buildId });
-  } catch (e) {
-    await markBuildFailed(db, ids.buildId, `the job queue could not be reached: ${(e as Error).message}`);
-    throw new AppError('PROVIDER_UNAVAILABLE', 'The build was recorded but could not be queued because Redis is unreachable. It is marked FAILED.');
-  }
+  // The build is recorded: if Redis cannot take it now, the reconciler queues it once Redis is back.
+  if (!(await enqueueAfterCommit('build.run', { buildId: ids.buildId }))) await appendBuildLog(db, ids.buildId, QUEUE_DELAYED, { level: 'warn' });
   return ids;
 }
 

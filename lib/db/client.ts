@@ -9,8 +9,28 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 // One pool per process (kept on globalThis so Next.js dev reloads don't open a new pool each time).
 const cache = globalThis as unknown as { __ocsPool?: pg.Pool; __ocsDb?: Database };
 
+/** A request or job waits this long for a connection, then fails with a clear error instead of hanging. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/** Connection settings shared by the pool and the dedicated (lock) connections. */
+export function connectionConfig(): pg.ClientConfig {
+  return {
+    connectionString: env().DATABASE_URL,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A half-open TCP connection (server host gone) is noticed instead of waited on forever.
+    keepAlive: true,
+    application_name: 'ocs-portal',
+  };
+}
+
 export function pool(): pg.Pool {
-  cache.__ocsPool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 10 });
+  if (!cache.__ocsPool) {
+    const p = new pg.Pool({ ...connectionConfig(), max: env().PG_POOL_MAX, idleTimeoutMillis: 30_000 });
+    // An idle client whose server went away (restart, failover) emits 'error' on the pool; without
+    // a listener that would crash the process. The pool drops the client and makes a new one later.
+    p.on('error', (e) => console.error(`[db] idle connection lost: ${e.message}`));
+    cache.__ocsPool = p;
+  }
   return cache.__ocsPool;
 }
 

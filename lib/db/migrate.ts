@@ -9,6 +9,8 @@ const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Applies the committed drizzle-kit migrations; safe to run on every start. */
 export async function runMigrations(databaseUrl: string): Promise<void> {
   const client = new pg.Client(databaseUrl);
+  // A dropped connection fails the pending query; without a listener it would also crash the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     // Several processes (tests, launcher) may start at once; one migrates, the others wait.

@@ -2,18 +2,25 @@ import { NextResponse } from 'next/server';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Database } from '@/lib/db/client';
 import { AppError, HTTP_STATUS, safeErrorMessage } from '@/lib/errors';
+import { databaseUnavailable, isDatabaseUnavailable } from '@/lib/db/availability';
 import { authenticateToken } from '@/lib/tokens/authenticate';
 
 export function errorResponse(e: unknown): NextResponse {
+  const unavailable = e instanceof AppError ? null : databaseUnavailable(e);
+  if (unavailable) return errorResponse(unavailable);
   if (e instanceof AppError) {
-    return NextResponse.json({ error: { code: e.code, message: e.message, details: e.details ?? {} } }, { status: HTTP_STATUS[e.code] });
+    const headers = e.code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : undefined;
+    return NextResponse.json({ error: { code: e.code, message: e.message, details: e.details ?? {} } }, { status: HTTP_STATUS[e.code], headers });
   }
   const ref = crypto.randomUUID();
   console.error(`[api ${ref}] ${e instanceof Error ? `${e.name}: ${safeErrorMessage(e)}\n${e.stack?.split('\n').slice(1).join('\n') ?? ''}` : String(e)}`);
   return NextResponse.json({ error: { code: 'INTERNAL', message: `Something went wrong on our side (reference ${ref}).`, details: {} } }, { status: 500 });
 }
+
+/** How long a client should wait before calling again while PostgreSQL is away. */
+const RETRY_AFTER_SECONDS = 5;
 
 export function requestMeta(req: Request): RequestMeta {
   const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
@@ -47,7 +54,7 @@ interface Options {
  * Wraps an API handler: resolves the caller, turns failures into JSON errors, and records a
  * refused or failed state-changing call in the audit log (successes are recorded by the domain).
  */
-export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta }) => Promise<Response>, options: Options = {}) {
+export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta; db: Database }) => Promise<Response>, options: Options = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const meta = requestMeta(req);
     let actor: Actor | null = null;
@@ -55,9 +62,10 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
     try {
       params = await ctx.params;
       actor = await resolveActor(req);
-      return await handler({ req, actor, params, meta });
+      return await handler({ req, actor, params, meta, db: db() });
     } catch (e) {
-      if (options.audit) {
+      // With PostgreSQL away the audit record cannot be written either; the 503 says so.
+      if (options.audit && !isDatabaseUnavailable(e)) {
         const code = e instanceof AppError ? e.code : 'INTERNAL';
         const denied = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND';
         await recordAudit(db(), {
@@ -76,9 +84,9 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
   };
 }
 
+/** A refused caller: no part of a token that was refused is kept, it may be a real one mistyped. */
 function tokenLabel(req: Request): string {
-  const secret = req.headers.get('authorization')?.split(/\s+/, 2)[1];
-  return secret ? `token ${secret.slice(0, 12)}…` : 'anonymous';
+  return req.headers.get('authorization') ? 'refused bearer token' : 'anonymous';
 }
 
 /** The request body as JSON, or a 400 that says the body is not JSON. */

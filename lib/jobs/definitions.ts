@@ -9,9 +9,12 @@ export const JOBS = {
   'unitGroup.delete': z.object({ unitGroupId: z.uuid() }),
   /** Scheduled every few seconds: liveness of built nodes. */
   'nodes.check': z.object({}),
+  /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
+  'queue.reconcile': z.object({}),
 } as const;
 
 export const NODE_CHECK_EVERY_MS = 5000;
+export const RECONCILE_JOB_ID = 'queue-reconcile';
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
@@ -25,6 +28,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return `unit-group-delete-${(payload as JobPayload<'unitGroup.delete'>).unitGroupId}`;
     case 'nodes.check':
       return 'nodes-check';
+    case 'queue.reconcile':
+      return RECONCILE_JOB_ID;
     default:
       throw new Error(`no job id rule for ${name satisfies never}`);
   }

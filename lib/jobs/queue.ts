@@ -1,23 +1,39 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '@/lib/env';
-import { JOB_ATTEMPTS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, jobId, type JobName, type JobPayload } from './definitions';
+import { safeErrorMessage } from '@/lib/errors';
+import { JOB_ATTEMPTS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, RECONCILE_JOB_ID, jobId, type JobName, type JobPayload } from './definitions';
 
 const cache = globalThis as unknown as { __ocsQueue?: Queue; __ocsQueueRedis?: Redis };
 
+/** States in which a job will still run (or is running): anything else means the work is not queued. */
+const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+
 function queue(): Queue {
-  // Commands wait while the connection is first made (many requests may arrive at once), but
-  // fail after one reconnection attempt when Redis is down, instead of hanging the request.
-  cache.__ocsQueue ??= new Queue(QUEUE_NAME, {
-    prefix: env().OCS_QUEUE_PREFIX,
-    connection: (cache.__ocsQueueRedis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1 })),
-    defaultJobOptions: {
-      attempts: JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 24 * 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
+  if (!cache.__ocsQueue) {
+    // Commands wait while the connection is first made (many requests may arrive at once), but
+    // fail after one reconnection attempt when Redis is down, instead of hanging the request.
+    const connection = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1 });
+    const q = new Queue(QUEUE_NAME, {
+      prefix: env().OCS_QUEUE_PREFIX,
+      connection,
+      defaultJobOptions: {
+        attempts: JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+    // Redis going away is reported by the failing command; an unheard 'error' event would crash the process.
+    let reported = false;
+    q.on('error', (e) => {
+      if (!reported) console.error(`[queue] Redis unreachable: ${safeErrorMessage(e)}`);
+      reported = true;
+    });
+    connection.on('ready', () => (reported = false));
+    cache.__ocsQueue = q;
+    cache.__ocsQueueRedis = connection;
+  }
   return cache.__ocsQueue;
 }
 
@@ -30,9 +46,36 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
   await queue().add(name, data, { jobId: id });
 }
 
-/** One schedule for the whole pool, however many workers start: BullMQ keeps a single scheduler per id. */
-export async function scheduleNodeChecks(): Promise<void> {
-  await queue().upsertJobScheduler('nodes-check', { every: NODE_CHECK_EVERY_MS }, { name: 'nodes.check', data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } });
+/** The build log line when Redis could not take a recorded build at once. */
+export const QUEUE_DELAYED = 'the job queue is unreachable right now; the build is recorded and will be queued as soon as it is back';
+
+/**
+ * Queues work whose record is already committed. When Redis cannot take it now, the request
+ * still succeeds: the reconciler finds the record and queues it once Redis is back.
+ */
+export async function enqueueAfterCommit<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+  try {
+    await enqueue(name, payload);
+    return true;
+  } catch (e) {
+    console.warn(`[queue] ${jobId(name, payload)} not queued yet (${safeErrorMessage(e)}); the reconciler will queue it`);
+    return false;
+  }
+}
+
+/** Whether the job with this id will still run. */
+export async function isJobLive<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
+  return LIVE_STATES.has(await queue().getJobState(jobId(name, payload)));
+}
+
+/**
+ * The pool's repeatable jobs. BullMQ keeps one scheduler per id however many workers call this,
+ * and calling it again restores them after Redis lost its data.
+ */
+export async function scheduleRepeatableJobs(): Promise<void> {
+  const opts = { attempts: 1, removeOnComplete: true, removeOnFail: 100 };
+  await queue().upsertJobScheduler('nodes-check', { every: NODE_CHECK_EVERY_MS }, { name: 'nodes.check', data: {}, opts });
+  await queue().upsertJobScheduler(RECONCILE_JOB_ID, { every: env().OCS_RECONCILE_MS }, { name: 'queue.reconcile', data: {}, opts });
 }
 
 export async function closeQueue(): Promise<void> {
@@ -40,7 +83,7 @@ export async function closeQueue(): Promise<void> {
   const redis = cache.__ocsQueueRedis;
   cache.__ocsQueue = undefined;
   cache.__ocsQueueRedis = undefined;
-  await q?.close();
+  await q?.close().catch(() => {});
   // BullMQ leaves a connection it was given open; it is ours to close.
   await redis?.quit().catch(() => {});
 }

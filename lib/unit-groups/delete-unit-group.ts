@@ -12,7 +12,7 @@ import { withUnitGroupLock } from './lock';
  * Safe to run again until everything is gone.
  */
 export async function deleteUnitGroup(db: Database, unitGroupId: string): Promise<void> {
-  await withUnitGroupLock(unitGroupId, async () => {
+  await withUnitGroupLock(unitGroupId, async (hold) => {
     const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
     if (!group || group.state === 'DELETED') return;
     if (group.state !== 'DELETING')
@@ -27,11 +27,13 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
       .innerJoin(units, eq(nodes.unitId, units.id))
       .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
     const failures = await eachLimited(rows, 4, async ({ node, provider }) => {
+      hold.assertHeld();
       await db.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
       await releaseNode(db, node, provider);
     });
     // Nodes still held stay DELETING with their records; the job is retried until all are gone.
     if (failures.length) throw new Error(`${failures.length} node(s) could not be deleted yet: ${(failures[0] as Error).message}`);
+    hold.assertHeld();
     await db.transaction(async (tx) => {
       await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));

@@ -4,12 +4,11 @@ import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import { appendBuildLog } from '@/lib/builds/log';
-import { markBuildFailed } from '@/lib/builds/state';
 import { SCALE_STEPS } from '@/lib/builds/steps';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { enqueue } from '@/lib/jobs/queue';
+import { enqueueAfterCommit, QUEUE_DELAYED } from '@/lib/jobs/queue';
 import { reserveNodes } from '@/lib/organizations/quota';
 import { parseOrThrow } from '@/lib/zod-fields';
 
@@ -73,11 +72,6 @@ export async function requestUnitScale(db: Database, actor: Actor, unitId: strin
 
   await recordAudit(db, { actor, organizationId: group.organizationId, action: 'unit.scale', targetType: 'unit', targetId: unitId, ipAddress: meta.ip, outcome: 'success', details: { unitGroup: group.name, unit: unit.name, numNodes, buildId } });
   await appendBuildLog(db, buildId, `${actor.email} changed unit ${unit.name} of ${group.name} to ${numNodes} node(s)`);
-  try {
-    await enqueue('build.run', { buildId });
-  } catch (e) {
-    await markBuildFailed(db, buildId, `the job queue could not be reached: ${(e as Error).message}`);
-    throw new AppError('PROVIDER_UNAVAILABLE', 'The change was recorded but could not be queued because Redis is unreachable. It is marked FAILED.');
-  }
+  if (!(await enqueueAfterCommit('build.run', { buildId }))) await appendBuildLog(db, buildId, QUEUE_DELAYED, { level: 'warn' });
   return { buildId };
 }

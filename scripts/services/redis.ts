@@ -43,7 +43,8 @@ export async function startLocalRedis(opts: { dataDir: string; port: number }): 
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    { stdio: 'ignore' },
+    // Its own process group: Ctrl-C reaches the launcher, which stops Redis after the workers.
+    { stdio: 'ignore', detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(opts.port, 10_000);

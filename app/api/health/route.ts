@@ -3,8 +3,8 @@ import { checkHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/health – PostgreSQL and Redis reachability (no sign-in needed)
+// GET /api/health – PostgreSQL and Redis reachability (no sign-in needed); 503 names what is down
 export async function GET() {
   const health = await checkHealth();
-  return NextResponse.json(health, { status: health.ok ? 200 : 503 });
+  return NextResponse.json(health, { status: health.ok ? 200 : 503, headers: health.ok ? undefined : { 'Retry-After': '5' } });
 }

@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as unknownPathRoute from '@/app/api/v1/[...path]/route';
 import * as auditEventsRoute from '@/app/api/v1/audit-events/route';
 import * as buildRoute from '@/app/api/v1/builds/[id]/route';
 import * as buildCancelRoute from '@/app/api/v1/builds/[id]/cancel/route';
@@ -461,7 +462,8 @@ describe.each(ROUTES)('$name', (route) => {
 
 describe('the matrix', () => {
   it('covers every route handler under /api/v1', async () => {
-    const files = (await readdir(import.meta.dirname, { recursive: true })).filter((f) => f.endsWith('route.ts'));
+    // The catch-all answers 404 to everyone, signed in or not (tested below); it holds no rights.
+    const files = (await readdir(import.meta.dirname, { recursive: true })).filter((f) => f.endsWith('route.ts') && !f.startsWith('[...'));
     const handlers: string[] = [];
     for (const file of files) {
       const path = `/${dirname(file)}`.replace(/\[(\w+)\]/g, ':$1');
@@ -470,6 +472,20 @@ describe('the matrix', () => {
     }
     const tested = new Set(ROUTES.map((r) => r.name.split(/[ ?]/).slice(0, 2).join(' ')));
     expect(handlers.filter((h) => !tested.has(h))).toEqual([]);
+  });
+});
+
+describe('paths no route claims', () => {
+  it('answer a JSON 404 naming the method and path, for every method', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const handler = unknownPathRoute[method];
+      const res = await handler(new Request('http://localhost/api/v1/no-such-thing/42', { method }));
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const body = await res.json();
+      expect(body.error.code).toBe('NOT_FOUND');
+      expect(body.error.message).toContain(`${method} /api/v1/no-such-thing/42`);
+    }
   });
 });
 

@@ -1,5 +1,4 @@
 import { NextResponse } from 'next/server';
-import { db } from '@/lib/db/client';
 import { jsonBody, withActor } from '@/lib/http/route';
 import { createApplication } from '@/lib/service-applications/applications';
 import { listApplications } from '@/lib/service-applications/queries';
@@ -7,10 +6,10 @@ import { listApplications } from '@/lib/service-applications/queries';
 export const dynamic = 'force-dynamic';
 
 // GET /api/v1/service-applications – staff: every application, submitted first; others: their own
-export const GET = withActor(async ({ actor }) => NextResponse.json({ applications: await listApplications(db(), actor) }));
+export const GET = withActor(async ({ actor, db }) => NextResponse.json({ applications: await listApplications(db, actor) }));
 
 // POST /api/v1/service-applications – a new draft application → 201
 export const POST = withActor(
-  async ({ req, actor, meta }) => NextResponse.json({ application: await createApplication(db(), actor, await jsonBody(req), meta) }, { status: 201 }),
+  async ({ req, actor, meta, db }) => NextResponse.json({ application: await createApplication(db, actor, await jsonBody(req), meta) }, { status: 201 }),
   { audit: 'application.create' },
 );

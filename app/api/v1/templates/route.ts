@@ -1,14 +1,13 @@
 import { NextResponse } from 'next/server';
 import { publishSharedTemplate } from '@/lib/catalog/publish-shared-template';
 import { listCatalog } from '@/lib/catalog/queries';
-import { db } from '@/lib/db/client';
 import { jsonBody, withActor } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 // GET /api/v1/templates – the catalog (shared and the caller's organizations' own), newest version of each template
-export const GET = withActor(async ({ actor }) => {
-  const entries = await listCatalog(db(), actor);
+export const GET = withActor(async ({ actor, db }) => {
+  const entries = await listCatalog(db, actor);
   return NextResponse.json({
     templates: entries.map((e) => ({
       slug: e.slug,
@@ -25,8 +24,8 @@ export const GET = withActor(async ({ actor }) => {
 
 // POST /api/v1/templates – NII staff: a new shared template from { yaml } → 201 { slug, version }
 export const POST = withActor(
-  async ({ req, actor, meta }) => {
-    const published = await publishSharedTemplate(db(), actor, await jsonBody(req), meta);
+  async ({ req, actor, meta, db }) => {
+    const published = await publishSharedTemplate(db, actor, await jsonBody(req), meta);
     return NextResponse.json(published, { status: 201 });
   },
   { audit: 'template.publish' },

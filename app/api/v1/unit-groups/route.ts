@@ -1,9 +1,8 @@
 import { NextResponse } from 'next/server';
-import { db } from '@/lib/db/client';
 import { withActor } from '@/lib/http/route';
 import { listUnitGroups } from '@/lib/unit-groups/queries';
 
 export const dynamic = 'force-dynamic';
 
 // GET /api/v1/unit-groups – unit groups the caller may see
-export const GET = withActor(async ({ actor }) => NextResponse.json({ unitGroups: await listUnitGroups(db(), actor) }));
+export const GET = withActor(async ({ actor, db }) => NextResponse.json({ unitGroups: await listUnitGroups(db, actor) }));

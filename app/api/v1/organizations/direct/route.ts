@@ -1,5 +1,4 @@
 import { NextResponse } from 'next/server';
-import { db } from '@/lib/db/client';
 import { jsonBody, withActor } from '@/lib/http/route';
 import { createOrganizationDirectly } from '@/lib/service-applications/direct-organization';
 
@@ -7,6 +6,6 @@ export const dynamic = 'force-dynamic';
 
 // POST /api/v1/organizations/direct – portable edition: create your institution's first organization, as its owner → 201 (404 in the service edition)
 export const POST = withActor(
-  async ({ req, actor, meta }) => NextResponse.json({ organization: await createOrganizationDirectly(db(), actor, await jsonBody(req), meta) }, { status: 201 }),
+  async ({ req, actor, meta, db }) => NextResponse.json({ organization: await createOrganizationDirectly(db, actor, await jsonBody(req), meta) }, { status: 201 }),
   { audit: 'organization.create' },
 );

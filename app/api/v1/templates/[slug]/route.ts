@@ -1,14 +1,13 @@
 import { NextResponse } from 'next/server';
 import { getTemplateDetail } from '@/lib/catalog/queries';
 import { copyTargets, mayEditTemplate } from '@/lib/catalog/template-rights';
-import { db } from '@/lib/db/client';
 import { withActor } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 // GET /api/v1/templates/:slug – the newest version's definition, README, and every version
-export const GET = withActor<{ slug: string }>(async ({ actor, params }) => {
-  const t = await getTemplateDetail(db(), params.slug, actor);
+export const GET = withActor<{ slug: string }>(async ({ actor, params, db }) => {
+  const t = await getTemplateDetail(db, params.slug, actor);
   return NextResponse.json({
     template: {
       slug: t.slug,

@@ -1,5 +1,4 @@
 import { NextResponse } from 'next/server';
-import { db } from '@/lib/db/client';
 import { idOrNotFound } from '@/lib/http/ids';
 import { withActor } from '@/lib/http/route';
 import { revokeToken } from '@/lib/tokens/revoke-token';
@@ -8,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 // DELETE /api/v1/tokens/:id – revoke an API token at once (again: no change)
 export const DELETE = withActor<{ id: string }>(
-  async ({ actor, params, meta }) => NextResponse.json({ token: await revokeToken(db(), actor, idOrNotFound(params.id, 'API token'), meta) }),
+  async ({ actor, params, meta, db }) => NextResponse.json({ token: await revokeToken(db, actor, idOrNotFound(params.id, 'API token'), meta) }),
   { audit: 'token.revoke' },
 );

@@ -1,6 +1,5 @@
 import { NextResponse } from 'next/server';
 import { retryBuild } from '@/lib/builds/retry-build';
-import { db } from '@/lib/db/client';
 import { idOrNotFound } from '@/lib/http/ids';
 import { withActor } from '@/lib/http/route';
 
@@ -8,8 +7,8 @@ export const dynamic = 'force-dynamic';
 
 // POST /api/v1/builds/:id/retry – run a FAILED build again from its failed step → 202
 export const POST = withActor<{ id: string }>(
-  async ({ actor, params, meta }) => {
-    await retryBuild(db(), actor, idOrNotFound(params.id, 'build'), meta);
+  async ({ actor, params, meta, db }) => {
+    await retryBuild(db, actor, idOrNotFound(params.id, 'build'), meta);
     return NextResponse.json({ status: 'QUEUED' }, { status: 202 });
   },
   { audit: 'build.retry' },

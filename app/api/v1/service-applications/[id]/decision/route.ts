@@ -1,5 +1,4 @@
 import { NextResponse } from 'next/server';
-import { db } from '@/lib/db/client';
 import { idOrNotFound } from '@/lib/http/ids';
 import { jsonBody, withActor } from '@/lib/http/route';
 import { decideApplication } from '@/lib/service-applications/decide';
@@ -8,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 // POST /api/v1/service-applications/:id/decision – staff: { decision: approve|reject|request_changes, reason, maxNodes?, maxNodesPerProvider? }
 export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta }) => NextResponse.json(await decideApplication(db(), actor, idOrNotFound(params.id, 'application'), await jsonBody(req), meta)),
+  async ({ req, actor, params, meta, db }) => NextResponse.json(await decideApplication(db, actor, idOrNotFound(params.id, 'application'), await jsonBody(req), meta)),
   { audit: 'application.decide' },
 );

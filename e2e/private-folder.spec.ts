@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startLauncher, waitForStatus, type Launcher } from './launcher';
+
+// `git clone` into a folder only its owner may enter (as root: under /root, or `mktemp -d`), then
+// `npm start`: the embedded PostgreSQL must still start, from binaries and data inside that folder.
+const ports = { portal: 3202, idp: 9430, samlIdp: 9431, smtp: 2555, postgres: 54359, redis: 63829 };
+let folder: string;
+let launcher: Launcher | undefined;
+
+test.afterAll(async () => {
+  await launcher?.interrupt();
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+test('the launcher comes up from a clone in a folder of mode 0700 and stops cleanly', async () => {
+  test.setTimeout(300_000);
+  await mkdir('e2e/output', { recursive: true });
+  folder = await mkdtemp(path.resolve('e2e/output/private-'));
+  await chmod(folder, 0o700);
+  const clone = path.join(folder, 'ocs-portal');
+  await mkdir(clone);
+  // The working tree as a clone has it, plus the installed packages and the portal build (hard links: no copy of 700 MB).
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean);
+  execFileSync('cp', ['--parents', '-a', ...files.filter((f) => !f.startsWith('e2e/output/')), clone]);
+  execFileSync('cp', ['-al', 'node_modules', path.join(clone, 'node_modules')]);
+  execFileSync('cp', ['-a', '.next', path.join(clone, '.next')]);
+
+  launcher = startLauncher(clone, path.join(clone, '.data'), ports, '127.74.0.0/16');
+  await waitForStatus(`http://127.0.0.1:${ports.portal}/api/health`, 200, 240_000);
+  expect(launcher.output()).toContain('OCS Portal is running');
+  // The database files stay the cloning user's, inside the clone.
+  expect((await stat(path.join(clone, '.data', 'postgres', 'PG_VERSION'))).uid).toBe(process.getuid!());
+
+  expect(await launcher.interrupt()).toBe(0);
+  expect(launcher.output()).not.toMatch(/EACCES|\n\s+at .+:\d+:\d+\)?\n/);
+  launcher = undefined;
+});

@@ -1,0 +1,34 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Database } from '@/lib/db/client';
+import { builds, unitGroups } from '@/lib/db/schema';
+import { enqueue, isJobLive } from './queue';
+
+export interface ReconcileResult {
+  /** Builds and deletions that had no live job and were queued again. */
+  builds: string[];
+  deletions: string[];
+}
+
+/**
+ * PostgreSQL is the source of truth and Redis only carries work: every build that is QUEUED or
+ * RUNNING and every unit group that is DELETING must have a live job. Those that lost theirs (Redis
+ * flushed or restarted, an enqueue that failed after its commit) are queued again under their
+ * deterministic ids, so the same work is never queued twice; the unit group lock keeps a job that
+ * is still running somewhere from being run twice at once.
+ */
+export async function reconcileQueue(db: Database): Promise<ReconcileResult> {
+  const result: ReconcileResult = { builds: [], deletions: [] };
+  const openBuilds = await db.select({ id: builds.id }).from(builds).where(inArray(builds.status, ['QUEUED', 'RUNNING']));
+  for (const { id } of openBuilds) {
+    if (await isJobLive('build.run', { buildId: id })) continue;
+    await enqueue('build.run', { buildId: id });
+    result.builds.push(id);
+  }
+  const deleting = await db.select({ id: unitGroups.id }).from(unitGroups).where(eq(unitGroups.state, 'DELETING'));
+  for (const { id } of deleting) {
+    if (await isJobLive('unitGroup.delete', { unitGroupId: id })) continue;
+    await enqueue('unitGroup.delete', { unitGroupId: id });
+    result.deletions.push(id);
+  }
+  return result;
+}
