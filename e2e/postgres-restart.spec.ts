@@ -63,7 +63,7 @@ test('a PostgreSQL restart during a build: 503 while it is away, the build finis
 
   const finished = async (id: string) => {
     await expect
-      .poll(async () => ((await (await page.request.get(`${base}/api/v1/builds/${id}`)).json()) as { status: string }).status, { timeout: 120_000, intervals: [500] })
+      .poll(async () => ((await (await page.request.get(`${base}/api/v1/builds/${id}`)).json()) as { build?: { status: string } }).build?.status, { timeout: 120_000, intervals: [500] })
       .toBe('SUCCEEDED');
   };
   await finished(buildId);

@@ -7,6 +7,7 @@ import { env } from '@/lib/env';
 import { QUEUE_NAME } from '@/lib/jobs/definitions';
 import { reconcileQueue } from '@/lib/jobs/reconcile';
 import { closeQueue, scheduleRepeatableJobs } from '@/lib/jobs/queue';
+import { exitOnUnhandledErrors } from '@/lib/process-guards';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
 import { LockLostError } from '@/lib/unit-groups/lock';
 import { logReconciled, processJob } from './processors';
@@ -16,16 +17,7 @@ import { logReconciled, processJob } from './processors';
 const config = env();
 const tag = `[worker ${process.pid}]`;
 
-// Whatever escapes every handler leaves the process in an unknown state: log it and exit non-zero,
-// so the supervisor (the launcher, systemd) starts a fresh worker, which resumes the jobs.
-process.on('unhandledRejection', (reason) => {
-  console.error(`${tag} unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
-  process.exit(70);
-});
-process.on('uncaughtException', (e) => {
-  console.error(`${tag} uncaught exception: ${e.stack ?? e.message}`);
-  process.exit(70);
-});
+exitOnUnhandledErrors(tag);
 
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 let redisDown = false;
