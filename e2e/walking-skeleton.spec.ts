@@ -101,6 +101,13 @@ test('the API refuses callers without a session and names the field of a bad pay
   const body = await bad.json();
   expect(body.error.code).toBe('INVALID_INPUT');
   expect(body.error.details.fields).toHaveProperty(['parameters.nodes']);
+  // Scripts get JSON, never the portal's HTML: an unknown path is a JSON 404, a missing method a 405.
+  const unknown = await page.request.get('/api/v1/anything-unknown');
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error.code).toBe('NOT_FOUND');
+  const wrongMethod = await page.request.delete('/api/v1/templates');
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()['content-type'] ?? '').not.toContain('text/html');
   const templates = await page.request.get('/api/v1/templates');
   expect(templates.status()).toBe(200);
   expect((await templates.json()).templates.map((t: { slug: string }) => t.slug)).toContain('web-hello');

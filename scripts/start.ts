@@ -82,7 +82,7 @@ async function main() {
   }
   if (!env.REDIS_URL) {
     try {
-      const redis = await startLocalRedis({ dataDir: path.join(dataDir, 'redis'), port: Number(env.OCS_REDIS_PORT ?? 63799) });
+      const redis = await startLocalRedis({ dataDir: path.join(dataDir, 'redis'), port: Number(env.OCS_REDIS_PORT ?? 63799), supervise: true });
       stops.push(redis.stop);
       env.REDIS_URL = redis.url;
       console.log(`Redis (local redis-server) on ${redis.url}`);

@@ -16,7 +16,14 @@ test.afterAll(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-test('the launcher comes up from a clone in a folder of mode 0700 and stops cleanly', async () => {
+/** The pid of the one process whose command line contains `text` (other than `except`), or 0. */
+function pidOf(text: string, except = 0): number {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  const found = lines.map((l) => l.trim().match(/^(\d+)\s+(.*)$/)).filter((m) => m && m[2]!.includes(text) && Number(m[1]) !== except);
+  return found.length === 1 ? Number(found[0]![1]) : 0;
+}
+
+test('the launcher comes up from a clone in a folder of mode 0700, restarts what dies, and stops cleanly', async () => {
   test.setTimeout(300_000);
   folder = await mkdtemp(path.join(os.tmpdir(), 'ocs-private-'));
   await chmod(folder, 0o700);
@@ -42,6 +49,18 @@ test('the launcher comes up from a clone in a folder of mode 0700 and stops clea
   expect(launcher.output()).not.toContain('Building the portal');
   // The database files stay the cloning user's, inside the clone.
   expect((await stat(path.join(clone, '.data', 'postgres', 'PG_VERSION'))).uid).toBe(process.getuid!());
+
+  // A worker that dies is started again, with a log line; so is the launcher's Redis (empty).
+  const workerPid = pidOf(`${clone}/workers/main.ts`);
+  expect(workerPid).toBeGreaterThan(0);
+  process.kill(workerPid, 'SIGKILL');
+  await expect.poll(() => launcher!.output(), { timeout: 30_000 }).toMatch(/worker-1 exited unexpectedly \(SIGKILL\); restarting it/);
+  await expect.poll(() => pidOf(`${clone}/workers/main.ts`, workerPid), { timeout: 30_000 }).toBeGreaterThan(0);
+  const redisPid = pidOf(`redis-server 127.0.0.1:${ports.redis}`);
+  expect(redisPid).toBeGreaterThan(0);
+  process.kill(redisPid, 'SIGKILL');
+  await expect.poll(() => launcher!.output(), { timeout: 30_000 }).toContain('[redis] exited unexpectedly');
+  await waitForStatus(`http://127.0.0.1:${ports.portal}/api/health`, 200, 30_000);
 
   expect(await launcher.interrupt()).toBe(0);
   expect(launcher.output()).not.toMatch(/EACCES|\n\s+at .+:\d+:\d+\)?\n/);
