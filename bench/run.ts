@@ -10,7 +10,7 @@ import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
 import { runMigrations } from '@/lib/db/migrate';
-import { users } from '@/lib/db/schema';
+import { institutions, memberships, organizations, users } from '@/lib/db/schema';
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { closeQueue } from '@/lib/jobs/queue';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
@@ -18,6 +18,7 @@ import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
 import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
+import { benchReconcile } from './reconcile';
 import { summarize, timed } from './stats';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-'));
@@ -42,11 +43,19 @@ async function services() {
   await seedDemo(db());
 }
 
+async function benchOrganizationActor() {
+  const institution = await db().query.institutions.findFirst({ where: eq(institutions.slug, 'demo-univ') });
+  const [org] = await db().insert(organizations).values({ institutionId: institution!.id, name: `bench-${Date.now()}`, kind: 'lab', maxNodes: 5000 }).returning();
+  const [user] = await db().insert(users).values({ email: `bench-${Date.now()}@demo-univ.ac.jp`, name: 'Bench' }).returning();
+  await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: 'owner' });
+  return (await loadActor(db(), user!.id))!;
+}
+
 async function main() {
   await services();
   const user = await db().query.users.findFirst({ where: eq(users.email, DEMO_LAB_ADMIN.email) });
   const actor = (await loadActor(db(), user!.id))!;
-  const results = [];
+  const results: ReturnType<typeof summarize>[] = [];
   const p50s: Record<number, number> = {};
 
   for (const [nodes, rounds] of [[1, 5], [4, 3], [10, 3]] as const) {
@@ -70,9 +79,19 @@ async function main() {
     results.push(b, summarize(`teardown ${nodes} node(s)`, teardown), summarize(`unit group detail query (${nodes} node(s))`, read));
   }
 
+  // The reconciler's pass needs room for 1000 one-node builds: an organization of its own.
+  const reconcile = await benchReconcile(await benchOrganizationActor());
+  results.push(...reconcile.results);
+
   console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
   for (const r of results) console.log(r.name.padEnd(51) + String(r.n).padStart(5) + r.p50.toFixed(1).padStart(10) + r.p95.toFixed(1).padStart(10) + r.max.toFixed(1).padStart(10));
-  const ratios = { 'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!, 'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]! };
+  const p50Of = (name: string) => results.find((r) => r.name === name)!.p50;
+  const ratios = {
+    'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!,
+    'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]!,
+    'reconcile p50, 1000 queued builds / none': p50Of('reconcile pass, 1000 open builds, all queued') / reconcile.baselineP50,
+    'reconcile p50, 1000 builds after a flush / 1000 queued': p50Of('reconcile pass, 1000 open builds, Redis flushed') / p50Of('reconcile pass, 1000 open builds, all queued'),
+  };
   // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
 

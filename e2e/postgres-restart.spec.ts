@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { freePort } from '../scripts/services/free-port';
 import { startEmbeddedPostgres, type RunningPostgres } from '../scripts/services/postgres';
 import { startLocalRedis, type RunningRedis } from '../scripts/services/redis';
+import { stopAgentsUnder } from '../test/stray-agents';
 import { startLauncher, waitForStatus, type Launcher } from './launcher';
 import { signInWithOidc } from './sign-in';
 
@@ -24,7 +25,7 @@ test.beforeAll(async () => {
   pgOptions.port = await freePort();
   postgres = await startEmbeddedPostgres(pgOptions);
   redis = await startLocalRedis({ dataDir: path.join(scratch, 'redis'), port: await freePort() });
-  launcher = startLauncher(process.cwd(), path.join(scratch, 'data'), ports, '127.75.0.0/16', { DATABASE_URL: postgres.url, REDIS_URL: redis.url });
+  launcher = startLauncher(process.cwd(), path.join(scratch, 'data'), ports, '127.73.0.0/16', { DATABASE_URL: postgres.url, REDIS_URL: redis.url });
   await waitForStatus(`http://127.0.0.1:${ports.portal}/api/health`, 200, 240_000);
 });
 
@@ -32,6 +33,7 @@ test.afterAll(async () => {
   await launcher?.interrupt();
   await redis?.stop();
   await postgres?.stop();
+  stopAgentsUnder(scratch);
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -45,6 +47,10 @@ test('a PostgreSQL restart during a build: 503 while it is away, the build finis
   const first = await submit(`pg-restart-${Date.now().toString(36)}`);
   expect(first.status()).toBe(202);
   const { buildId, unitGroupId } = await first.json();
+  // Stop it while the build is running, not before the worker has taken it.
+  await expect
+    .poll(async () => ((await (await page.request.get(`${base}/api/v1/builds/${buildId}`)).json()) as { build?: { status: string } }).build?.status, { timeout: 30_000, intervals: [50] })
+    .toBe('RUNNING');
 
   await postgres.stop();
   // While it is away: health names PostgreSQL, the API answers JSON 503 with Retry-After.

@@ -15,7 +15,7 @@ import { ensureSamlKeyPair } from '@/lib/saml/keys';
 import { startMailCatcher } from '@/lib/mail/catcher';
 import { buildPortalIfStale } from './services/next-build';
 import { PostgresStartError, startEmbeddedPostgres } from './services/postgres';
-import { RedisNotInstalledError, startLocalRedis } from './services/redis';
+import { RedisNotInstalledError, RedisStartError, startLocalRedis } from './services/redis';
 import { seedDatabase } from './services/seed';
 import { supervise, type Supervised } from './services/supervisor';
 
@@ -31,6 +31,8 @@ const port = Number(args.port);
 const dataDir = path.resolve(args['data-dir']!);
 const portalUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
 const stops: (() => Promise<void>)[] = [];
+/** What must not outlive the launcher even when it exits at once (a second Ctrl-C, a crash). */
+const abandons: (() => void)[] = [];
 const children: Supervised[] = [];
 let stopping = false;
 
@@ -43,6 +45,7 @@ function persistentSecret(file: string): string {
 
 /** Stops the portal and workers first (they finish what they hold), then the services they use. */
 async function shutdown(code: number): Promise<never> {
+  // A second Ctrl-C: do not wait (the exit handler tells everything started here to stop).
   if (stopping) process.exit(code);
   stopping = true;
   console.log('\nStopping the portal, the workers and the services started here…');
@@ -52,7 +55,9 @@ async function shutdown(code: number): Promise<never> {
 }
 
 function run(name: string, command: string, argv: string[], env: NodeJS.ProcessEnv): void {
-  children.push(supervise(name, command, argv, { cwd: root, env }));
+  const child = supervise(name, command, argv, { cwd: root, env });
+  children.push(child);
+  abandons.unshift(child.abandon);
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
@@ -71,12 +76,15 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // Children run in process groups of their own, so nothing else stops them when the launcher goes.
+  process.on('exit', () => abandons.forEach((abandon) => abandon()));
   mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env };
 
   if (!env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(env.OCS_PG_PORT ?? 54329), database: 'ocs', persistent: true, supervise: true });
     stops.push(pg.stop);
+    abandons.push(pg.abandon);
     env.DATABASE_URL = pg.url;
     console.log(`PostgreSQL (embedded) on ${pg.url}`);
   }
@@ -84,6 +92,7 @@ async function main() {
     try {
       const redis = await startLocalRedis({ dataDir: path.join(dataDir, 'redis'), port: Number(env.OCS_REDIS_PORT ?? 63799), supervise: true });
       stops.push(redis.stop);
+      abandons.push(redis.abandon);
       env.REDIS_URL = redis.url;
       console.log(`Redis (local redis-server) on ${redis.url}`);
     } catch (e) {
@@ -171,7 +180,7 @@ async function main() {
 
 main().catch((e) => {
   // Expected failures (a port taken, PostgreSQL that cannot start here) are one line; anything else keeps its stack.
-  const known = e instanceof PostgresStartError || e instanceof RedisNotInstalledError || (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+  const known = e instanceof PostgresStartError || e instanceof RedisStartError || (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
   console.error(known || !(e instanceof Error) ? `OCS Portal could not start: ${e instanceof Error ? e.message : String(e)}` : e);
   void shutdown(1);
 });

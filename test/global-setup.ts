@@ -7,12 +7,13 @@ import { runMigrations } from '@/lib/db/migrate';
 import { freePort } from '@/scripts/services/free-port';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
+import { stopAgentsUnder } from './stray-agents';
 
 // Real PostgreSQL and Redis for every test: the ones named by DATABASE_URL / REDIS_URL (in a
 // fresh database and queue prefix, so nothing of yours is touched), else embedded ones started here.
 export default async function setup(project: TestProject) {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ocs-test-'));
-  // The embedded PostgreSQL runs as its own system user when we are root: it must reach its folder.
+  // As root where user namespaces are not allowed, the embedded PostgreSQL runs as the postgres user: it must reach its folder.
   await chmod(scratch, 0o755);
   const stops: (() => Promise<void>)[] = [];
   const run = `${process.pid}_${Date.now().toString(36)}`;
@@ -50,6 +51,9 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
+    // Nodes a failed test could not tear down would outlive the run.
+    const stray = stopAgentsUnder(path.join(scratch, 'nodes'));
+    if (stray) console.warn(`[test] stopped ${stray} node agent(s) a test left running`);
     for (const stop of stops.reverse()) await stop();
     await rm(scratch, { recursive: true, force: true });
   };

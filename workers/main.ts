@@ -1,6 +1,5 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { markBuildFailed } from '@/lib/builds/state';
 import { closeDb, db } from '@/lib/db/client';
 import { safeErrorMessage } from '@/lib/errors';
 import { env } from '@/lib/env';
@@ -9,7 +8,6 @@ import { reconcileQueue } from '@/lib/jobs/reconcile';
 import { closeQueue, scheduleRepeatableJobs } from '@/lib/jobs/queue';
 import { exitOnUnhandledErrors } from '@/lib/process-guards';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
-import { LockLostError } from '@/lib/unit-groups/lock';
 import { logReconciled, processJob } from './processors';
 
 // A provisioning worker process. Start as many as you like, on as many machines as share one
@@ -49,14 +47,10 @@ worker.on('ready', () => console.log(`${tag} ready: queue ${QUEUE_NAME}, concurr
 const quiet = (name: string | undefined) => name === 'nodes.check' || name === 'queue.reconcile';
 worker.on('active', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
 worker.on('completed', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} done`));
-worker.on('failed', (job, err) => {
-  if (quiet(job?.name)) return;
-  console.error(`${tag} ${job?.name} ${job?.id} failed: ${safeErrorMessage(err)}`);
-  // BullMQ fails a job that stalled too often without running it again: end its build visibly.
-  // A lost unit-group lock is not the build's failure: the reconciler queues it again.
-  if (job?.name === 'build.run' && job.attemptsMade >= (job.opts.attempts ?? 1) && !(err instanceof LockLostError))
-    void markBuildFailed(db(), (job.data as { buildId: string }).buildId, `the job failed for good: ${safeErrorMessage(err)}`).catch(() => {});
-});
+// A build's end is decided where it runs (processors.ts, runBuild). A job BullMQ failed because its
+// workers kept dying leaves its build RUNNING: the reconciler queues it again, and runBuild fails
+// a step that was started too often.
+worker.on('failed', (job, err) => !quiet(job?.name) && console.error(`${tag} ${job?.name} ${job?.id} failed: ${safeErrorMessage(err)}`));
 worker.on('error', (err) => console.error(`${tag} ${safeErrorMessage(err)}`));
 
 /** Restores the schedules and queues whatever PostgreSQL says is unfinished; harmless to repeat. */

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
+import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { db } from '@/lib/db/client';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
@@ -26,9 +27,9 @@ export async function processJob(job: Job): Promise<void> {
         await runBuild(db(), buildId, attempt);
       } catch (e) {
         if (e instanceof BuildFailedError) throw new UnrecoverableError(e.message);
-        // The last attempt failed outside a step (database down, …): the build must not stay RUNNING.
-        // A lost lock is no failure of the build: the reconciler queues it again.
-        if (attempt.number >= attempt.max && !(e instanceof LockLostError))
+        // The last attempt failed outside a step: the build must not stay RUNNING. A lost lock or
+        // PostgreSQL away is no failure of the build: the reconciler queues it again later.
+        if (attempt.number >= attempt.max && !(e instanceof LockLostError) && !isDatabaseUnavailable(e))
           await markBuildFailed(db(), buildId, `worker error: ${safeErrorMessage(e)}`).catch((err) => console.error(`[worker] could not mark build ${buildId} FAILED: ${safeErrorMessage(err)}`));
         throw e;
       }

@@ -118,16 +118,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) await killWorker(w);
-  // Tear down what the tests built, through the queue as the portal does, and check nothing is left.
-  startWorker();
-  for (const id of unitGroupIds) await requestUnitGroupDeletion(db(), actor, id).catch(() => {});
-  await until('every unit group to be torn down', async () => (await Promise.all(unitGroupIds.map((id) => localResourcesOf(id)))).every((r) => r.length === 0), 90_000);
-  for (const w of workers) await killWorker(w);
-  await closeQueue();
-  await closeDb();
-  await redis.stop();
-  await rm(scratch, { recursive: true, force: true });
+  try {
+    for (const w of workers) await killWorker(w);
+    // Tear down what the tests built, through the queue as the portal does, and check nothing is left.
+    startWorker();
+    for (const id of unitGroupIds) await requestUnitGroupDeletion(db(), actor, id).catch(() => {});
+    await until('every unit group to be torn down', async () => (await Promise.all(unitGroupIds.map((id) => localResourcesOf(id)))).every((r) => r.length === 0), 90_000);
+  } finally {
+    for (const w of workers) await killWorker(w);
+    await closeQueue();
+    await closeDb();
+    await redis.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
 }, 180_000);
 
 describe('work survives Redis losing its data', () => {

@@ -23,6 +23,8 @@ export interface StepContext {
   applications: string[];
   /** True once someone cancelled the build; long steps check it between nodes. */
   cancelRequested: () => Promise<boolean>;
+  /** Throws LockLostError once the unit group's lock is gone: called before every change, so none is made without it. */
+  assertHeld: () => void;
 }
 
 type NodeRow = { node: Node; unit: Unit };
@@ -72,6 +74,8 @@ async function createNodes(c: StepContext): Promise<void> {
         ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
         tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
       });
+      // Lost meanwhile: the node stays unrecorded; the next run finds it by its name, teardown by its tags.
+      c.assertHeld();
       await setNode(c.db, r.node.id, {
         providerResourceId: resource.resourceId,
         ipAddress: resource.ipAddress,
@@ -82,7 +86,8 @@ async function createNodes(c: StepContext): Promise<void> {
       });
       await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) is up at ${resource.ipAddress} on ${r.unit.provider}/${r.unit.flavor}`, { stepKey: c.stepKey });
     } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
+      c.assertHeld();
+      const reason = c.runtime.redact(e instanceof Error ? e.message : String(e));
       await setNode(c.db, r.node.id, { state: 'HOST_ERROR', stateReason: reason });
       await appendBuildLog(c.db, c.buildId, `node ${label(r)} could not be created: ${reason}`, { stepKey: c.stepKey, level: 'error' });
       throw e;
@@ -104,7 +109,9 @@ async function startApplications(c: StepContext): Promise<void> {
       if (r.unit.provider !== 'local' || !app.local) throw new StepError(`application "${app.name}" has no way to run on the ${r.unit.provider} provider yet`, false);
       if (!r.node.agentUrl || !r.node.ipAddress) throw new StepError(`node ${label(r)} has no agent address`, false);
       const run = await renderLocalRun(definition, app, values, group, { name: r.node.name, ip: r.node.ipAddress, no: r.node.nodeNo }, { templateDir: c.runtime.templateDir, nodejs: process.execPath });
+      c.assertHeld();
       await putApplication(r.node.agentUrl, app.name, run);
+      c.assertHeld();
       const url = run.port ? `http://${r.node.ipAddress}:${run.port}/` : null;
       await c.db
         .insert(applications)
@@ -112,6 +119,7 @@ async function startApplications(c: StepContext): Promise<void> {
         .onConflictDoUpdate({ target: [applications.nodeId, applications.name], set: { state: 'STARTING', url, stateReason: null, updatedAt: sql`now()` } });
       await appendBuildLog(c.db, c.buildId, `application ${app.name} started on ${label(r)}${url ? ` (${url})` : ''}`, { stepKey: c.stepKey });
     } catch (e) {
+      c.assertHeld();
       // A template expression's error may quote a value it computed from a secret.
       const reason = c.runtime.redact(e instanceof Error ? e.message : String(e));
       await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: `${app.name}: ${reason}` });
@@ -119,6 +127,7 @@ async function startApplications(c: StepContext): Promise<void> {
       throw e;
     }
   });
+  c.assertHeld();
   if (failures.length) throw failSummary('applications could not start', failures, work.length);
 }
 
@@ -147,6 +156,7 @@ async function waitReady(c: StepContext): Promise<void> {
           const tail = await applicationLogTail(r.node.agentUrl!, exited.name, 5);
           // The application may have printed the secrets it was given.
           const reason = c.runtime.redact(`${exited.name} exited${tail ? `; last log lines: ${tail.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+          c.assertHeld();
           await setNode(c.db, r.node.id, { state: 'CONTAINER_ERROR', stateReason: reason });
           await c.db.update(applications).set({ state: 'ERROR', stateReason: reason }).where(and(eq(applications.nodeId, r.node.id), eq(applications.name, exited.name)));
           throw new StepError(`node ${label(r)}: ${reason}`, false);
@@ -156,6 +166,7 @@ async function waitReady(c: StepContext): Promise<void> {
           stillPending.push(r);
           continue;
         }
+        c.assertHeld();
         await setNode(c.db, r.node.id, { state: 'RUNNING', stateReason: null, startedAt: new Date(health.startedAt) });
         await c.db.update(applications).set({ state: 'RUNNING', stateReason: null, updatedAt: sql`now()` }).where(eq(applications.nodeId, r.node.id));
         await appendBuildLog(c.db, c.buildId, `node ${label(r)} is RUNNING`, { stepKey: c.stepKey });
@@ -167,6 +178,7 @@ async function waitReady(c: StepContext): Promise<void> {
     }
     pending = stillPending;
     if (pending.length && Date.now() > deadline) {
+      c.assertHeld();
       for (const r of pending) {
         const p = problems.get(r.node.id)!;
         await setNode(c.db, r.node.id, { state: p.state, stateReason: p.reason });
@@ -185,9 +197,11 @@ async function removeNodes(c: StepContext): Promise<void> {
     .innerJoin(units, eq(nodes.unitId, units.id))
     .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt), eq(nodes.state, 'DELETING')));
   const failures = await eachLimited(rows, 4, async (r) => {
+    c.assertHeld();
     await releaseNode(c.db, r.node, r.unit.provider);
     await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.ipAddress ?? 'no address'}) removed`, { stepKey: c.stepKey });
   });
+  c.assertHeld();
   if (failures.length) throw failSummary('nodes could not be removed', failures, rows.length);
 }
 

@@ -4,7 +4,7 @@ import { builds, buildSteps, unitGroups, units, type BuildOutput } from '@/lib/d
 import { safeErrorMessage } from '@/lib/errors';
 import { sealOutputs } from '@/lib/secrets/build-secrets';
 import { renderOutputs } from '@/lib/templates/render';
-import { LockLostError, withUnitGroupLock } from '@/lib/unit-groups/lock';
+import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 import { appendBuildLog } from './log';
 import { STEP_RUNNERS } from './provision-steps';
 import { markBuildCancelled, markBuildFailed } from './state';
@@ -19,6 +19,8 @@ export interface Attempt {
 }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+/** A step started this often without finishing keeps killing its worker (or never gets to run): the build fails. */
+export const MAX_STEP_STARTS = 10;
 
 /**
  * Runs a build's steps in order, skipping the ones already finished, so running it twice or
@@ -54,6 +56,11 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         await markBuildCancelled(db, buildId, 'its unit group is being deleted');
         return;
       }
+      if (step.attempts >= MAX_STEP_STARTS) {
+        const reason = `step ${step.key} was started ${step.attempts} times without finishing (its worker kept stopping)`;
+        await markBuildFailed(db, buildId, reason, step.key);
+        throw new BuildFailedError(reason);
+      }
       const startedAt = Date.now();
       await db
         .update(buildSteps)
@@ -63,16 +70,17 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
       try {
         const run = STEP_RUNNERS[step.action];
         if (!run) throw new StepError(`step ${step.key} has an unknown action "${step.action}"`, false);
-        await run({ db, buildId, unitGroupId, runtime, stepKey: step.key, applications: step.applications, cancelRequested });
+        await run({ db, buildId, unitGroupId, runtime, stepKey: step.key, applications: step.applications, cancelRequested, assertHeld: hold.assertHeld });
       } catch (e) {
+        // Without the lock nothing more may be written, whatever failed: the step stays RUNNING and the next run resumes it.
+        if (hold.signal.aborted) throw hold.signal.reason;
         if (e instanceof BuildCancelledError) return finishCancelledBuild(db, buildId);
-        // Without the lock nothing more may be written: the step stays RUNNING and the next run resumes it.
-        if (e instanceof LockLostError) throw e;
         const reason = runtime.redact(safeErrorMessage(e));
         if (isRetryable(e) && attempt.number < attempt.max) {
           await db.update(buildSteps).set({ status: 'PENDING', error: reason }).where(eq(buildSteps.id, step.id));
           await appendBuildLog(db, buildId, `step ${step.key} failed, will retry: ${reason}`, { stepKey: step.key, level: 'warn' });
-          throw e;
+          // The job's failure (kept in Redis, printed by the worker) carries the masked reason only.
+          throw new StepError(reason, true);
         }
         await markBuildFailed(db, buildId, `step ${step.key} failed: ${reason}`, step.key);
         throw new BuildFailedError(reason);

@@ -5,12 +5,14 @@ import { appendBuildLog } from './log';
 
 /** Ends a build as FAILED and puts its unit group in ERROR, so the failure is visible everywhere. */
 export async function markBuildFailed(db: Database, buildId: string, reason: string, stepKey?: string): Promise<void> {
+  let ended = false;
   await db.transaction(async (tx) => {
     const [build] = await tx
       .update(builds)
       .set({ status: 'FAILED', error: reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(builds.id, buildId), inArray(builds.status, ['QUEUED', 'RUNNING'])))
       .returning();
+    ended = !!build;
     if (stepKey) {
       await tx
         .update(buildSteps)
@@ -28,7 +30,8 @@ export async function markBuildFailed(db: Database, buildId: string, reason: str
         .where(and(eq(units.unitGroupId, build.unitGroupId), eq(units.state, 'BOOTING')));
     }
   });
-  await appendBuildLog(db, buildId, `build failed: ${reason}`, { stepKey, level: 'error' });
+  // Said once: a build that had already ended gets no second line.
+  if (ended) await appendBuildLog(db, buildId, `build failed: ${reason}`, { stepKey, level: 'error' });
 }
 
 /** A build whose unit group is being deleted stops where it is. */

@@ -19,8 +19,8 @@ export function errorResponse(e: unknown): NextResponse {
   return NextResponse.json({ error: { code: 'INTERNAL', message: `Something went wrong on our side (reference ${ref}).`, details: {} } }, { status: 500 });
 }
 
-/** How long a client should wait before calling again while PostgreSQL is away. */
-const RETRY_AFTER_SECONDS = 5;
+/** How long a client should wait before calling again while PostgreSQL (or Redis) is away. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export function requestMeta(req: Request): RequestMeta {
   const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim();

@@ -1,8 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '@/lib/env';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOB_ATTEMPTS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, RECONCILE_JOB_ID, jobId, type JobName, type JobPayload } from './definitions';
+
+/** How long a request waits for Redis to take work it has recorded. */
+const ENQUEUE_WAIT_MS = 3000;
 
 const cache = globalThis as unknown as { __ocsQueue?: Queue; __ocsQueueRedis?: Redis };
 
@@ -55,7 +59,8 @@ export const QUEUE_DELAYED = 'the job queue is unreachable right now; the build 
  */
 export async function enqueueAfterCommit<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
   try {
-    await enqueue(name, payload);
+    // A queue that never reached Redis waits for it without end: the request does not.
+    await Promise.race([enqueue(name, payload), sleep(ENQUEUE_WAIT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error(`Redis did not answer within ${ENQUEUE_WAIT_MS / 1000}s`)))]);
     return true;
   } catch (e) {
     console.warn(`[queue] ${jobId(name, payload)} not queued yet (${safeErrorMessage(e)}); the reconciler will queue it`);
@@ -63,9 +68,12 @@ export async function enqueueAfterCommit<N extends JobName>(name: N, payload: Jo
   }
 }
 
-/** Whether the job with this id will still run. */
-export async function isJobLive<N extends JobName>(name: N, payload: JobPayload<N>): Promise<boolean> {
-  return LIVE_STATES.has(await queue().getJobState(jobId(name, payload)));
+/** Whether the job with this id will still run, and when it last failed for good (if it did). */
+export async function jobStatus<N extends JobName>(name: N, payload: JobPayload<N>): Promise<{ live: boolean; failedAt?: number }> {
+  const job = await queue().getJob(jobId(name, payload));
+  if (!job) return { live: false };
+  const state = await job.getState();
+  return { live: LIVE_STATES.has(state), failedAt: state === 'failed' ? job.finishedOn : undefined };
 }
 
 /**

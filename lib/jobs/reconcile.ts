@@ -1,7 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { builds, unitGroups } from '@/lib/db/schema';
-import { enqueue, isJobLive } from './queue';
+import { enqueue, jobStatus } from './queue';
+
+/** A teardown that failed for good (a node that will not go) is tried again after this long, not at once. */
+export const DELETE_RETRY_AFTER_MS = 60_000;
 
 export interface ReconcileResult {
   /** Builds and deletions that had no live job and were queued again. */
@@ -14,19 +17,21 @@ export interface ReconcileResult {
  * RUNNING and every unit group that is DELETING must have a live job. Those that lost theirs (Redis
  * flushed or restarted, an enqueue that failed after its commit) are queued again under their
  * deterministic ids, so the same work is never queued twice; the unit group lock keeps a job that
- * is still running somewhere from being run twice at once.
+ * is still running somewhere from being run twice at once. A teardown that failed for good is
+ * tried again every minute until its nodes are gone.
  */
 export async function reconcileQueue(db: Database): Promise<ReconcileResult> {
   const result: ReconcileResult = { builds: [], deletions: [] };
   const openBuilds = await db.select({ id: builds.id }).from(builds).where(inArray(builds.status, ['QUEUED', 'RUNNING']));
   for (const { id } of openBuilds) {
-    if (await isJobLive('build.run', { buildId: id })) continue;
+    if ((await jobStatus('build.run', { buildId: id })).live) continue;
     await enqueue('build.run', { buildId: id });
     result.builds.push(id);
   }
   const deleting = await db.select({ id: unitGroups.id }).from(unitGroups).where(eq(unitGroups.state, 'DELETING'));
   for (const { id } of deleting) {
-    if (await isJobLive('unitGroup.delete', { unitGroupId: id })) continue;
+    const { live, failedAt } = await jobStatus('unitGroup.delete', { unitGroupId: id });
+    if (live || (failedAt && Date.now() - failedAt < DELETE_RETRY_AFTER_MS)) continue;
     await enqueue('unitGroup.delete', { unitGroupId: id });
     result.deletions.push(id);
   }

@@ -19,18 +19,21 @@ export function createParameterAjv({ useDefaults = false }: { useDefaults?: bool
 }
 
 let forInput: Ajv | undefined;
-const validators = new WeakMap<ParametersSchema, ValidateFunction>();
+// By the schema's text: each request loads the template anew, and ajv keeps every schema object it
+// compiled, so keying by object would compile (and keep) one more validator per request.
+const validators = new Map<string, ValidateFunction>();
 
 /**
  * The check for a build's parameters: defaults filled in, unknown parameters refused. Form strings
  * must be read into JSON values first (numbers, lists): ajv's own coercion would also take true for 1.
  */
 export function parametersValidator(schema: ParametersSchema): ValidateFunction {
-  let validate = validators.get(schema);
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
   if (!validate) {
     forInput ??= createParameterAjv({ useDefaults: true });
     validate = forInput.compile({ ...schema, additionalProperties: false });
-    validators.set(schema, validate);
+    validators.set(key, validate);
   }
   return validate;
 }

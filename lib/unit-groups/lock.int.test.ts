@@ -11,9 +11,11 @@ import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fix
 import { deleteUnitGroup } from './delete-unit-group';
 import { LockLostError, withUnitGroupLock, withUnitGroupLockIfFree } from './lock';
 
-/** Ends every server connection that holds an advisory lock, as a failover or an admin would. */
+/** Ends this test database's connections that hold an advisory lock, as a failover or an admin would. */
 async function dropLockConnections(): Promise<number> {
-  const { rows } = await pool().query<{ ok: boolean }>("select pg_terminate_backend(pid) as ok from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()");
+  const { rows } = await pool().query<{ ok: boolean }>(
+    "select pg_terminate_backend(pid) as ok from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database())",
+  );
   return rows.length;
 }
 

