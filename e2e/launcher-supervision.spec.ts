@@ -59,8 +59,14 @@ test('the launcher comes up from a clone in a folder of mode 0700, restarts what
   const redisPid = pidOf(`redis-server 127.0.0.1:${ports.redis}`);
   expect(redisPid).toBeGreaterThan(0);
   process.kill(redisPid, 'SIGKILL');
-  await expect.poll(() => launcher!.output(), { timeout: 30_000 }).toContain('[redis] exited unexpectedly');
+  await expect.poll(() => launcher!.output(), { timeout: 30_000 }).toMatch(/redis exited unexpectedly \(SIGKILL\); restarting it/);
   await waitForStatus(`http://127.0.0.1:${ports.portal}/api/health`, 200, 30_000);
+  // And its PostgreSQL, after a crash (SIGKILL leaves its backends to notice and go first).
+  const postgresPid = pidOf(`-D ${clone}/.data/postgres`);
+  expect(postgresPid).toBeGreaterThan(0);
+  process.kill(postgresPid, 'SIGKILL');
+  await expect.poll(() => launcher!.output(), { timeout: 30_000 }).toMatch(/postgres exited unexpectedly \(SIGKILL\); restarting it/);
+  await waitForStatus(`http://127.0.0.1:${ports.portal}/api/health`, 200, 60_000);
 
   expect(await launcher.interrupt()).toBe(0);
   expect(launcher.output()).not.toMatch(/EACCES|\n\s+at .+:\d+:\d+\)?\n/);
