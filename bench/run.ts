@@ -1,6 +1,7 @@
 // npm run bench: how fast the local provider builds and tears down unit groups, and how fast
 // the unit group page's query answers, as percentiles and ratios. Uses DATABASE_URL / REDIS_URL
 // when set, else embedded services started for the run.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,7 @@ async function services() {
     process.env.REDIS_URL = redis.url;
   }
   process.env.OCS_QUEUE_PREFIX = `ocs-bench-${process.pid}`;
+  process.env.OCS_SECRET_KEY ??= randomBytes(32).toString('base64');
   process.env.OCS_LOCAL_STATE_DIR = path.join(scratch, 'nodes');
   process.env.OCS_LOCAL_SUBNET = '127.75.0.0/16';
   await runMigrations(process.env.DATABASE_URL);

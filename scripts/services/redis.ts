@@ -55,11 +55,20 @@ export async function startLocalRedis(opts: { dataDir: string; port: number; sup
 
   let started = false;
   let exited = false;
+  // Its chatter stays here; the last lines are shown when it stops on its own.
+  let log = '';
   const server = supervise(
     'redis',
     'redis-server',
     ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dataDir, '--pidfile', pidFile, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
-    { restart: () => started && !!opts.supervise, onExit: () => (exited = !started) },
+    {
+      output: (text) => (log = (log + text).slice(-2000)),
+      onExit: () => {
+        exited = !started;
+        console.error(`[redis] ${log.trim().split('\n').slice(-2).join(' ')}`);
+      },
+      restart: () => started && !!opts.supervise,
+    },
   );
   for (const deadline = Date.now() + 10_000; !(await portOpen(opts.port)); await sleep(100)) {
     if (exited || Date.now() > deadline) {
