@@ -5,7 +5,7 @@ import { applicationDefinitionSchema, applicationNamePattern } from './applicati
 import { readLogTail } from './application-logs';
 import type { ApplicationManager, NodeIdentity } from './applications';
 import { renderMetrics } from './metrics';
-import type { AgentHealth } from './protocol';
+import { AGENT_VERSION, type AgentHealth } from './protocol';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_LOG_LINES = 100;
@@ -46,6 +46,7 @@ async function route(context: AgentContext, req: http.IncomingMessage, res: http
     allow(method, 'GET');
     const health: AgentHealth = {
       status: 'ok',
+      version: AGENT_VERSION,
       nodeName: context.node.name,
       ip: context.node.ip,
       startedAt: context.startedAt.toISOString(),

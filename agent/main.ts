@@ -1,5 +1,6 @@
 // The node agent (OCS "base container"): one per node, bound to the node's own address.
-// Usage: node --import tsx agent/main.ts --state-dir <dir>
+// Usage: node ocs-agent-<version>.mjs --state-dir <dir>   (the bundle: lib/agent-bundle.ts)
+//    or: node --import tsx agent/main.ts --state-dir <dir>   (from the sources)
 // <dir>/node.json gives the node's identity; applications and their logs live under <dir> too.
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type http from 'node:http';
@@ -8,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ApplicationManager } from './applications';
 import { createAgentServer } from './http-api';
-import { AGENT_PORT } from './protocol';
+import { AGENT_PORT, AGENT_VERSION } from './protocol';
 
 const PROBE_INTERVAL_MS = 1000;
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   }
 
   await listen(server, node.ip, node.port);
-  log(`node ${node.name} listening on http://${node.ip}:${node.port}`);
+  log(`agent ${AGENT_VERSION}: node ${node.name} listening on http://${node.ip}:${node.port}`);
   await apps.restore();
   probeTimer = setInterval(() => void apps.probeAll(), PROBE_INTERVAL_MS);
 }

@@ -35,8 +35,13 @@ export interface ApplicationStatus {
   restarts: number;
 }
 
+/** Set in the bundle (lib/agent-bundle.ts); "dev" when run from the sources. */
+export const AGENT_VERSION = process.env.OCS_AGENT_VERSION ?? 'dev';
+
 export interface AgentHealth {
   status: 'ok';
+  /** The agent's version, so the portal knows what runs on each node. */
+  version: string;
   nodeName: string;
   ip: string;
   startedAt: string;

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { agentBundle } from '@/lib/agent-bundle';
 import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
 import type { AgentHealth } from '../../../agent/protocol';
 import { ProviderError } from '../types';
@@ -15,24 +15,16 @@ import type { NodeFolder } from './node-folder';
 const STOP_GRACE_MS = 5000;
 const KILL_WAIT_MS = 2000;
 const POLL_MS = 100;
-const AGENT_MAIN = path.join('agent', 'main.ts');
+/** The bundled agent's file name (lib/agent-bundle.ts). */
+const AGENT_FILE = /^ocs-agent-.+\.mjs$/;
 
 /** Variables a node inherits from the portal. Everything else (database URLs, secrets) stays out of nodes. */
 const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR'];
 const INHERITED_ENV_PATTERN = /^(LC_[A-Z]+|(HTTP|HTTPS|NO)_PROXY|(http|https|no)_proxy)$/;
 
-interface AgentRuntime {
-  repoRoot: string;
-  agentMain: string;
-  /** file: URL of tsx's loader, for `node --import`. */
-  tsxLoader: string;
-}
-
-let runtime: AgentRuntime | undefined;
-
 /**
- * The repository holding agent/main.ts. Looked up from this file first, then from the working
- * directory, in case a bundler moved this module away from the sources.
+ * The repository (the default home of local nodes' folders): found by its package.json and agent/
+ * above this file or, should a bundler have moved this module, above the working directory.
  */
 export function findRepoRoot(): string {
   const starts = [process.cwd()];
@@ -43,21 +35,11 @@ export function findRepoRoot(): string {
   }
   for (const start of starts) {
     for (let dir = start; ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, AGENT_MAIN)) && existsSync(path.join(dir, 'package.json'))) return dir;
+      if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
       if (path.dirname(dir) === dir) break;
     }
   }
-  throw new ProviderError('local', 'agent_missing', `cannot find ${AGENT_MAIN} above ${starts.join(' or ')}`, false);
-}
-
-function agentRuntime(): AgentRuntime {
-  if (!runtime) {
-    const repoRoot = findRepoRoot();
-    // The same module `node --import tsx` loads, resolved from the repository's node_modules.
-    const tsxPath = createRequire(path.join(repoRoot, 'package.json')).resolve('tsx');
-    runtime = { repoRoot, agentMain: path.join(repoRoot, AGENT_MAIN), tsxLoader: pathToFileURL(tsxPath).href };
-  }
-  return runtime;
+  throw new ProviderError('local', 'agent_missing', `cannot find agent/main.ts above ${starts.join(' or ')}`, false);
 }
 
 function agentEnv(): NodeJS.ProcessEnv {
@@ -70,12 +52,13 @@ function agentEnv(): NodeJS.ProcessEnv {
 
 /** Starts the node's agent detached from this process; returns its pid (= its process group id). */
 export async function spawnAgent(folder: NodeFolder): Promise<number> {
-  const { repoRoot, agentMain, tsxLoader } = agentRuntime();
+  // The bundled agent, run by plain node from the node's own folder, as on any other host.
+  const bundle = await agentBundle();
   const out = openSync(folder.logFile, 'a', 0o600);
   let child;
   try {
-    child = spawn(process.execPath, ['--import', tsxLoader, agentMain, '--state-dir', folder.dir], {
-      cwd: repoRoot,
+    child = spawn(process.execPath, [bundle.file, '--state-dir', folder.dir], {
+      cwd: folder.dir,
       detached: true,
       stdio: ['ignore', out, out],
       env: agentEnv(),
@@ -99,7 +82,7 @@ export function isAgentOf(pid: number, stateDir: string): boolean {
   if (!isAlive(pid)) return false;
   const argv = readCommandLine(pid) ?? [];
   const dirArg = argv.indexOf('--state-dir');
-  return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => arg.endsWith(AGENT_MAIN));
+  return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => AGENT_FILE.test(path.basename(arg)));
 }
 
 /** Live processes of a process group. */

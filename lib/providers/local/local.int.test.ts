@@ -118,7 +118,7 @@ function agentProcesses(name: string): number[] {
     .filter((p) => p.state !== 'Z')
     .filter((p) => {
       const argv = readCommandLine(p.pid) ?? [];
-      return argv.some((a) => a.endsWith('agent/main.ts')) && argv[argv.indexOf('--state-dir') + 1] === stateDir(name);
+      return argv.includes('--state-dir') && argv[argv.indexOf('--state-dir') + 1] === stateDir(name);
     })
     .map((p) => p.pid);
 }

@@ -1,0 +1,76 @@
+// The node agent as a product of its own: agent/ bundled by esbuild into one file that plain
+// `node` (20+) runs on a host with nothing of this repository. Its version is the package version
+// and a hash of what went into it, so a changed agent is a new file and a new version.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export interface AgentBundle {
+  /** e.g. 0.1.0+3f2a9c1e04b7 */
+  version: string;
+  file: string;
+  /** Hex SHA-256 of the file, for an installer to check what it downloaded. */
+  sha256: string;
+}
+
+const cache = globalThis as unknown as { __ocsAgentBundle?: Promise<AgentBundle> };
+
+/** The repository whose agent/ is bundled: looked up from the working directory (the portal, workers and tests run there). */
+function repoRoot(): string {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find agent/main.ts above ${process.cwd()}`);
+  }
+}
+
+/** The agent's version: what changes the bundle (its sources, the bundler, zod) changes the hash. */
+function agentVersion(root: string): string {
+  const require = createRequire(path.join(root, 'package.json'));
+  const hash = createHash('sha256');
+  for (const file of readdirSync(path.join(root, 'agent')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
+    hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
+  }
+  for (const pkg of ['esbuild', 'zod']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  return `${version}+${hash.digest('hex').slice(0, 12)}`;
+}
+
+async function build(): Promise<AgentBundle> {
+  const root = repoRoot();
+  const version = agentVersion(root);
+  const dir = process.env.OCS_AGENT_BUNDLE_DIR ?? path.join(root, 'node_modules', '.cache', 'ocs-agent');
+  const file = path.join(dir, `ocs-agent-${version}.mjs`);
+  if (!existsSync(file)) {
+    await mkdir(dir, { recursive: true });
+    // Built aside and renamed into place: processes building at once never see half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    const { build: esbuild } = await import('esbuild');
+    await esbuild({
+      entryPoints: [path.join(root, 'agent', 'main.ts')],
+      outfile: partial,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      define: { 'process.env.OCS_AGENT_VERSION': JSON.stringify(version) },
+      banner: { js: `// OCS node agent ${version}: node ocs-agent.mjs --state-dir <dir>` },
+      logLevel: 'error',
+    });
+    await rename(partial, file).catch(async (e: unknown) => {
+      await rm(partial, { force: true });
+      if (!existsSync(file)) throw e;
+    });
+  }
+  return { version, file, sha256: createHash('sha256').update(await readFile(file)).digest('hex') };
+}
+
+/** The bundled agent of this portal, built on first use (once per process, and once per version on disk). */
+export function agentBundle(): Promise<AgentBundle> {
+  cache.__ocsAgentBundle ??= build().catch((e: unknown) => {
+    cache.__ocsAgentBundle = undefined;
+    throw e;
+  });
+  return cache.__ocsAgentBundle;
+}
