@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { applicationDefinitionSchema } from './application-definition';
@@ -16,6 +17,9 @@ const MAX_RESTARTS = 3;
 const FIRST_RESTART_DELAY_MS = 500;
 const STOP_GRACE_MS = 3000;
 const PROBE_TIMEOUT_MS = 1000;
+/** While an application starts, it is probed this often, for at most this long. */
+const STARTUP_PROBE_EVERY_MS = 100;
+const STARTUP_PROBE_WINDOW_MS = 30_000;
 
 export interface NodeIdentity {
   name: string;
@@ -207,6 +211,7 @@ export class ApplicationManager {
     // Without a health path, a process that started is as "running" as we can tell.
     child.once('spawn', () => {
       if (!definition.healthPath && app.child === child) app.state = 'running';
+      else void this.probeUntilUp(app, child);
     });
     child.once('exit', (code, signal) => onGone(code, `exited with ${signal ? `signal ${signal}` : `code ${code}`}`));
     // 'error' without a pid means the process never started (e.g. command not found).
@@ -262,6 +267,17 @@ export class ApplicationManager {
     await app.exited;
     clearTimeout(killTimer);
     app.stopping = false;
+  }
+
+  /**
+   * A starting application is probed often, so it counts as up (and its node as ready) as soon
+   * as it answers, not at the next regular probe; after that the regular probes take over.
+   */
+  private async probeUntilUp(app: ManagedApplication, child: ChildProcess): Promise<void> {
+    for (const deadline = Date.now() + STARTUP_PROBE_WINDOW_MS; app.child === child && app.state === 'starting' && Date.now() < deadline; ) {
+      await this.probe(app);
+      if (app.state === 'starting') await sleep(STARTUP_PROBE_EVERY_MS);
+    }
   }
 
   private probe(app: ManagedApplication): Promise<void> {

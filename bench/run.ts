@@ -19,6 +19,7 @@ import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
 import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
+import { benchDirect } from './direct';
 import { benchReconcile } from './reconcile';
 import { summarize, timed } from './stats';
 
@@ -81,6 +82,10 @@ async function main() {
     results.push(b, summarize(`teardown ${nodes} node(s)`, teardown), summarize(`unit group detail query (${nodes} node(s))`, read));
   }
 
+  // The floor under builds: the same nodes started directly, in this same run.
+  const direct = { 1: await benchDirect(1, 5), 10: await benchDirect(10, 3) };
+  results.push(direct[1], direct[10]);
+
   // The reconciler's pass needs room for 1000 one-node builds: an organization of its own.
   const reconcile = await benchReconcile(await benchOrganizationActor());
   results.push(...reconcile.results);
@@ -91,6 +96,8 @@ async function main() {
   const ratios = {
     'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!,
     'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]!,
+    'build p50 / direct start p50, 1 node': p50s[1]! / direct[1].p50,
+    'build p50 / direct start p50, 10 nodes': p50s[10]! / direct[10].p50,
     'reconcile p50, 1000 queued builds / none': p50Of('reconcile pass, 1000 open builds, all queued') / reconcile.baselineP50,
     'reconcile p50, 1000 builds after a flush / 1000 queued': p50Of('reconcile pass, 1000 open builds, Redis flushed') / p50Of('reconcile pass, 1000 open builds, all queued'),
   };

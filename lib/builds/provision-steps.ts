@@ -185,7 +185,7 @@ async function waitReady(c: StepContext): Promise<void> {
       }
       throw new StepError(`${pending.length} node(s) not ready after ${READY_TIMEOUT_MS / 1000}s: ${pending.map((r) => `${label(r)}: ${problems.get(r.node.id)!.reason}`).join('; ')}`, false);
     }
-    if (pending.length) await sleep(300);
+    if (pending.length) await sleep(100);
   }
 }
 
