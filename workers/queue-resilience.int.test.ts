@@ -168,9 +168,9 @@ describe('worker chaos', () => {
 
     let kills = 0;
     const deadline = Date.now() + 150_000;
-    // Kill a random worker every 0.5–2 s while builds are unfinished, always starting a replacement.
+    // Kill a random worker every 0.2–1 s while builds are unfinished, always starting a replacement.
     while (kills < 8 && !(await allFinished(ids)())) {
-      await sleep(500 + Math.random() * 1500);
+      await sleep(200 + Math.random() * 800);
       const victims = [...workers];
       const victim = victims[Math.floor(Math.random() * victims.length)];
       if (victim) {
