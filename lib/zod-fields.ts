@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidInput, type AppError, type FieldErrors } from '@/lib/errors';
 
 /** Turns a zod failure into one message per input field (the first problem of each). */
@@ -20,3 +20,11 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
 function invalidInputFrom(error: z.ZodError): AppError {
   return invalidInput(fieldErrorsOf(error));
 }
+
+/** A name people give a resource (a unit group, a host): unique in its organization, usable in DNS labels and paths. */
+export const ZResourceName = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'may use letters, digits, "-" and "_", starting with a letter or digit');

@@ -2,13 +2,13 @@
 // worker's environment (DATABASE_URL, REDIS_URL), the new key as OCS_SECRET_KEY and the old ones
 // as OCS_SECRET_KEY_PREVIOUS; once it reports nothing unreadable, the old keys can go.
 import { closeDb, db } from '@/lib/db/client';
-import { reencryptSecrets } from '@/lib/secrets/reencrypt';
+import { reencryptSecrets, unreadableRecord } from '@/lib/secrets/reencrypt';
 
 async function main(): Promise<number> {
   const { resealed, unreadable } = await reencryptSecrets(db());
-  console.log(`Re-sealed the secrets of ${resealed} build(s) with OCS_SECRET_KEY.`);
-  for (const { buildId, reason } of unreadable) console.error(`build ${buildId}: ${reason}`);
-  if (unreadable.length) console.error(`${unreadable.length} build(s) could not be opened: add the key that sealed them to OCS_SECRET_KEY_PREVIOUS and run again.`);
+  console.log(`Re-sealed ${resealed} stored secret(s) (builds, organization SSH keys) with OCS_SECRET_KEY.`);
+  for (const u of unreadable) console.error(`${unreadableRecord(u)}: ${u.reason}`);
+  if (unreadable.length) console.error(`${unreadable.length} record(s) could not be opened: add the key that sealed them to OCS_SECRET_KEY_PREVIOUS and run again.`);
   return unreadable.length ? 1 : 0;
 }
 

@@ -7,7 +7,7 @@ import { QUEUE_NAME } from '@/lib/jobs/definitions';
 import { reconcileQueue } from '@/lib/jobs/reconcile';
 import { closeQueue, scheduleRepeatableJobs } from '@/lib/jobs/queue';
 import { exitOnUnhandledErrors } from '@/lib/process-guards';
-import { reencryptSecrets } from '@/lib/secrets/reencrypt';
+import { reencryptSecrets, unreadableRecord } from '@/lib/secrets/reencrypt';
 import { logReconciled, processJob } from './processors';
 
 // A provisioning worker process. Start as many as you like, on as many machines as share one
@@ -67,8 +67,8 @@ await recover();
 // Secrets stored under an older key (or before encryption) are sealed with the current key.
 await reencryptSecrets(db()).then(
   ({ resealed, unreadable }) => {
-    if (resealed) console.log(`${tag} re-encrypted the secrets of ${resealed} build(s) with the current key`);
-    for (const u of unreadable) console.error(`${tag} secrets of build ${u.buildId} cannot be read: ${u.reason}`);
+    if (resealed) console.log(`${tag} re-encrypted ${resealed} stored secret(s) (builds, organization SSH keys) with the current key`);
+    for (const u of unreadable) console.error(`${tag} secrets of ${unreadableRecord(u)} cannot be read: ${u.reason}`);
   },
   (e: unknown) => console.error(`${tag} could not re-encrypt secrets (will try at next start): ${safeErrorMessage(e)}`),
 );

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { ZPlanInput } from '@/lib/templates/plan';
+import { ZResourceName } from '@/lib/zod-fields';
 
-export const ZUnitGroupName = z
-  .string({ error: 'is required' })
-  .trim()
-  .min(1, 'is required')
-  .max(63, 'must be at most 63 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'may use letters, digits, "-" and "_", starting with a letter or digit');
+export const ZUnitGroupName = ZResourceName;
 
 /** Plan preview: the build form's fields without the unit group name. */
 export const ZPlanBuildInput = ZPlanInput.extend({

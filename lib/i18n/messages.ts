@@ -2,6 +2,7 @@
 // ({ ja, en } with the same keys); they are merged here.
 import { catalogMessages } from './catalog-messages';
 import { coreMessages } from './core-messages';
+import { hostsMessages } from './hosts-messages';
 import { organizationMessages } from './organization-messages';
 import { samlMessages } from './saml-messages';
 import { serviceApplicationsMessages } from './service-applications-messages';
@@ -10,8 +11,8 @@ import { templateEditorMessages } from './template-editor-messages';
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

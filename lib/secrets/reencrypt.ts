@@ -1,34 +1,46 @@
 import { and, asc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { builds } from '@/lib/db/schema';
+import { builds, organizationSshKeys } from '@/lib/db/schema';
 import { currentKeyPrefix, needsReencryption, SecretDecryptError, type SecretKeyRing } from './cipher';
 import { keyRing, openBuildSecrets, openSecretOutputs, sealBuildSecrets, sealSecretOutputs, withoutSecretValues } from './build-secrets';
+import { openSshPrivateKey, sealSshPrivateKey } from './ssh-keys';
 
 const BATCH = 200;
 
 export interface ReencryptResult {
-  /** Builds whose secrets were sealed anew with OCS_SECRET_KEY. */
+  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, and organizations' SSH keys. */
   resealed: number;
-  /** Builds whose secrets no key of the ring opens; left as they are. */
-  unreadable: { buildId: string; reason: string }[];
+  /** Records no key of the ring opens, left as they are: a build (`buildId`) or an organization's SSH key (`organizationId`). */
+  unreadable: { buildId?: string; organizationId?: string; reason: string }[];
+}
+
+/** What an unreadable record is, for the log: "build <id>" or "the SSH key of organization <id>". */
+export function unreadableRecord(u: ReencryptResult['unreadable'][number]): string {
+  return u.buildId ? `build ${u.buildId}` : `the SSH key of organization ${u.organizationId}`;
 }
 
 /**
  * Seals with OCS_SECRET_KEY every stored secret it does not seal yet: envelopes of a previous key
  * (after a rotation) and rows from before encryption (plain JSON secrets, secret output values in
- * outputs; those already revealed lose their values, as a reveal now destroys them). Once it
- * reports no unreadable builds, the previous keys can be dropped. Safe to run again, and while
- * the portal and workers run.
+ * outputs; those already revealed lose their values, as a reveal now destroys them), then the
+ * organizations' SSH private keys. Once it reports nothing unreadable, the previous keys can be
+ * dropped. Safe to run again, and while the portal and workers run.
  */
 export async function reencryptSecrets(db: Database): Promise<ReencryptResult> {
   const ring = keyRing();
+  const result: ReencryptResult = { resealed: 0, unreadable: [] };
+  await resealBuilds(db, ring, result);
+  await resealSshKeys(db, ring, result);
+  return result;
+}
+
+async function resealBuilds(db: Database, ring: SecretKeyRing, result: ReencryptResult): Promise<void> {
   const prefix = currentKeyPrefix(ring);
   const stale = or(
     and(isNotNull(builds.secrets), sql`not starts_with(${builds.secrets}, ${prefix})`),
     and(isNotNull(builds.secretOutputs), sql`not starts_with(${builds.secretOutputs}, ${prefix})`),
     sql`jsonb_path_exists(${builds.outputs}, '$[*] ? (@.kind == "secret" && @.values.size() > 0)')`,
   );
-  const result: ReencryptResult = { resealed: 0, unreadable: [] };
   // By id, so an unreadable build is reported once rather than selected again forever.
   let after: string | undefined;
   for (;;) {
@@ -46,8 +58,38 @@ export async function reencryptSecrets(db: Database): Promise<ReencryptResult> {
         result.unreadable.push({ buildId: id, reason: e.message });
       }
     }
-    if (batch.length < BATCH) return result;
+    if (batch.length < BATCH) return;
     after = batch.at(-1)!.id;
+  }
+}
+
+async function resealSshKeys(db: Database, ring: SecretKeyRing, result: ReencryptResult): Promise<void> {
+  const stale = sql`not starts_with(${organizationSshKeys.privateKey}, ${currentKeyPrefix(ring)})`;
+  let after: string | undefined;
+  for (;;) {
+    const batch = await db
+      .select({ organizationId: organizationSshKeys.organizationId, privateKey: organizationSshKeys.privateKey })
+      .from(organizationSshKeys)
+      .where(and(stale, after ? gt(organizationSshKeys.organizationId, after) : undefined))
+      .orderBy(asc(organizationSshKeys.organizationId))
+      .limit(BATCH);
+    for (const { organizationId, privateKey } of batch) {
+      try {
+        const resealed = sealSshPrivateKey(organizationId, openSshPrivateKey(organizationId, privateKey, ring), ring);
+        // Only over what was read: two runs at once re-seal (and count) a key once.
+        const written = await db
+          .update(organizationSshKeys)
+          .set({ privateKey: resealed })
+          .where(and(eq(organizationSshKeys.organizationId, organizationId), eq(organizationSshKeys.privateKey, privateKey)))
+          .returning({ organizationId: organizationSshKeys.organizationId });
+        result.resealed += written.length;
+      } catch (e) {
+        if (!(e instanceof SecretDecryptError)) throw e;
+        result.unreadable.push({ organizationId, reason: e.message });
+      }
+    }
+    if (batch.length < BATCH) return;
+    after = batch.at(-1)!.organizationId;
   }
 }
 

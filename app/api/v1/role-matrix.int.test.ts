@@ -11,8 +11,13 @@ import * as buildCancelRoute from '@/app/api/v1/builds/[id]/cancel/route';
 import * as buildRetryRoute from '@/app/api/v1/builds/[id]/retry/route';
 import * as buildPlanRoute from '@/app/api/v1/builds/plan/route';
 import * as buildsRoute from '@/app/api/v1/builds/route';
+import * as hostActivateRoute from '@/app/api/v1/hosts/[id]/activate/route';
+import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
+import * as hostRoute from '@/app/api/v1/hosts/[id]/route';
+import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
 import * as memberRoute from '@/app/api/v1/organizations/[id]/members/[userId]/route';
 import * as membersRoute from '@/app/api/v1/organizations/[id]/members/route';
+import * as orgSshPublicKeyRoute from '@/app/api/v1/organizations/[id]/ssh-public-key/route';
 import * as orgTokensRoute from '@/app/api/v1/organizations/[id]/tokens/route';
 import * as directOrganizationRoute from '@/app/api/v1/organizations/direct/route';
 import * as organizationsRoute from '@/app/api/v1/organizations/route';
@@ -35,8 +40,9 @@ import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
-import { apiTokens, auditEvents, builds, institutions, memberships, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { apiTokens, auditEvents, builds, institutions, memberships, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
+import { registerHost } from '@/lib/hosts/manage-hosts';
 import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { revokeToken } from '@/lib/tokens/revoke-token';
@@ -62,6 +68,8 @@ interface Fixture {
   applications: Record<MemberRole, string>;
   /** The organization's own copy of web-hello. */
   templateSlug: string;
+  /** A registered server that PATCH, drain and activate act on. */
+  hostId: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -85,6 +93,10 @@ async function member(organizationId: string, role: MemberRole): Promise<Actor> 
 async function token(org: Fixture | { id: string; members: Record<MemberRole, Actor> }, userId: string, role: Kind): Promise<{ id: string; secret: string }> {
   const { token, secret } = await issueToken(db(), org.members.owner, org.id, { userId, note: `matrix ${role}`, role });
   return { id: token.id, secret };
+}
+
+function newHost(organizationId: string, owner: Actor) {
+  return registerHost(db(), owner, organizationId, { name: uniqueName('server'), address: '192.0.2.10', sshUser: 'ocs', capacity: 4 });
 }
 
 async function organization(label: string): Promise<Fixture> {
@@ -121,16 +133,17 @@ async function organization(label: string): Promise<Fixture> {
     applications[role] = application!.id;
   }
   const { slug: templateSlug } = await copyTemplate(db(), members.owner, { slug: 'web-hello', organizationId: org!.id, newSlug: uniqueName(`${label}-web`) });
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug };
+  const host = await newHost(org!.id, members.owner);
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id };
 }
 
-// What each route needs, as the issue states it: reads viewer+, builds user+, members and tokens admin+, audit owner.
+// What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
 // Service applications belong to their applicant, whatever their role ("apply"); deciding them is for NII staff
 // in the browser, never a token ("staff").
 type Need = 'read' | 'build' | 'manage' | 'audit' | 'apply' | 'staff';
 const RANK: Record<MemberRole, number> = { viewer: 0, user: 1, admin: 2, owner: 3 };
 const NEEDED_RANK: Record<Need, number> = { read: 0, apply: 0, build: 1, manage: 2, audit: 3, staff: 4 };
-/** A readonly token may do only what changes nothing. Listing members and tokens needs the manage rights, which a readonly token lacks. */
+/** A readonly token may do only what changes nothing. Listing members and tokens needs the manage rights, which a readonly token lacks; hosts and the SSH public key are for every reader. */
 const READONLY_MAY: Need[] = ['read', 'audit'];
 
 interface Route {
@@ -303,6 +316,33 @@ const ROUTES: Route[] = [
       const { id } = await token(t, t.subject.userId, 'readonly');
       return send(tokenRoute.DELETE, 'DELETE', `/tokens/${id}`, { id }, s);
     },
+  },
+  { name: 'GET /organizations/:id/hosts', need: 'read', ok: 200, call: (s, t) => send(orgHostsRoute.GET, 'GET', `/organizations/${t.id}/hosts`, { id: t.id }, s) },
+  {
+    name: 'POST /organizations/:id/hosts',
+    need: 'manage',
+    ok: 201,
+    call: (s, t) =>
+      send(orgHostsRoute.POST, 'POST', `/organizations/${t.id}/hosts`, { id: t.id }, s, { name: uniqueName('server'), address: 'gpu01.example.ac.jp', sshUser: 'ocs', capacity: 2 }),
+  },
+  { name: 'GET /hosts/:id', need: 'read', ok: 200, call: (s, t) => send(hostRoute.GET, 'GET', `/hosts/${t.hostId}`, { id: t.hostId }, s) },
+  { name: 'PATCH /hosts/:id', need: 'manage', ok: 200, call: (s, t) => send(hostRoute.PATCH, 'PATCH', `/hosts/${t.hostId}`, { id: t.hostId }, s, { capacity: 6 }) },
+  {
+    name: 'DELETE /hosts/:id',
+    need: 'manage',
+    ok: 204,
+    call: async (s, t) => {
+      const { id } = await newHost(t.id, t.members.owner);
+      return send(hostRoute.DELETE, 'DELETE', `/hosts/${id}`, { id }, s);
+    },
+  },
+  { name: 'POST /hosts/:id/drain', need: 'manage', ok: 200, call: (s, t) => send(hostDrainRoute.POST, 'POST', `/hosts/${t.hostId}/drain`, { id: t.hostId }, s) },
+  { name: 'POST /hosts/:id/activate', need: 'manage', ok: 200, call: (s, t) => send(hostActivateRoute.POST, 'POST', `/hosts/${t.hostId}/activate`, { id: t.hostId }, s) },
+  {
+    name: 'GET /organizations/:id/ssh-public-key',
+    need: 'read',
+    ok: 200,
+    call: (s, t) => send(orgSshPublicKeyRoute.GET, 'GET', `/organizations/${t.id}/ssh-public-key`, { id: t.id }, s),
   },
   {
     name: 'GET /audit-events?organizationId',
@@ -504,6 +544,23 @@ describe('what the matrix leaves behind', () => {
     expect(entry!.actorLabel).toContain(secret.slice(0, 12));
     const everything = JSON.stringify(await db().select().from(auditEvents));
     for (const role of ROLES) for (const kind of KINDS) expect(everything).not.toContain(a.tokens[role][kind]);
+  });
+
+  it('shows the SSH public key and never the private key, and records refused host changes', async () => {
+    const res = await send(orgSshPublicKeyRoute.GET, 'GET', `/organizations/${a.id}/ssh-public-key`, { id: a.id }, a.tokens.viewer.readonly);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const body = JSON.parse(text) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['fingerprint', 'publicKey']);
+    expect(body.publicKey).toMatch(new RegExp(`^ssh-ed25519 AAAA\\S+ ocs-portal:${a.id}$`));
+    const stored = await db().query.organizationSshKeys.findFirst({ where: eq(organizationSshKeys.organizationId, a.id) });
+    expect(text).not.toContain(stored!.privateKey);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+
+    const refusedDrain = await send(hostDrainRoute.POST, 'POST', `/hosts/${a.hostId}/drain`, { id: a.hostId }, a.tokens.admin.readonly);
+    expect(refusedDrain.status).toBe(403);
+    const [entry] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'host.drain'), eq(auditEvents.outcome, 'denied'))).orderBy(desc(auditEvents.id)).limit(1);
+    expect(entry).toMatchObject({ organizationId: a.id, targetId: a.hostId, actorUserId: a.members.admin.userId });
   });
 
   it('issues a usable secret once and never lists it', async () => {

@@ -4,3 +4,4 @@ export * from './access';
 export * from './templates';
 export * from './builds';
 export * from './unit-groups';
+export * from './hosts';

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+// CommonJS: Node's own ESM loader (workers, scripts under tsx) sees only its default export.
+import ssh2 from 'ssh2';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
+import { authorize, type Actor } from '@/lib/auth/actor';
+import type { Database } from '@/lib/db/client';
+import { organizationSshKeys, type OrganizationSshKey } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { openSshPrivateKey, sealSshPrivateKey } from '@/lib/secrets/ssh-keys';
+
+// The portal signs in to an organization's hosts with the organization's own key pair, made on
+// first request; admins add its public key to each host's ~/.ssh/authorized_keys.
+
+export interface SshPublicKeyView {
+  /** One OpenSSH line, for authorized_keys. */
+  publicKey: string;
+  /** As `ssh-keygen -lf` prints it: SHA256:<base64 without padding>. */
+  fingerprint: string;
+}
+
+/** OpenSSH's SHA256 fingerprint of a public key line: the hash of the key blob (its base64 field). */
+export function sshFingerprint(publicKeyLine: string): string {
+  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+function storedKeyPair(db: Database, organizationId: string): Promise<OrganizationSshKey | undefined> {
+  return db.query.organizationSshKeys.findFirst({ where: eq(organizationSshKeys.organizationId, organizationId) });
+}
+
+/** The organization's key pair, made now if it has none; `created` when this call made it. */
+async function keyPairOf(db: Database, organizationId: string): Promise<{ keys: OrganizationSshKey; created: boolean }> {
+  const existing = await storedKeyPair(db, organizationId);
+  if (existing) return { keys: existing, created: false };
+  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `ocs-portal:${organizationId}` });
+  // First requests at once: one insert wins, and every caller reads the winner's pair.
+  const inserted = await db
+    .insert(organizationSshKeys)
+    .values({ organizationId, publicKey: pair.public, privateKey: sealSshPrivateKey(organizationId, pair.private) })
+    .onConflictDoNothing()
+    .returning({ organizationId: organizationSshKeys.organizationId });
+  return { keys: (await storedKeyPair(db, organizationId))!, created: inserted.length > 0 };
+}
+
+/** The organization's SSH public key and its fingerprint (never the private key); the pair is made on the first call. */
+export async function organizationSshPublicKey(db: Database, actor: Actor, organizationId: string, meta: RequestMeta = { ip: null }): Promise<SshPublicKeyView> {
+  authorize(actor, 'read', organizationId, 'organization');
+  const { keys, created } = await keyPairOf(db, organizationId);
+  const fingerprint = sshFingerprint(keys.publicKey);
+  if (created) {
+    await recordAudit(db, {
+      actor,
+      organizationId,
+      action: 'sshKey.create',
+      targetType: 'organization',
+      targetId: organizationId,
+      ipAddress: meta.ip,
+      outcome: 'success',
+      details: { fingerprint },
+    });
+  }
+  return { publicKey: keys.publicKey, fingerprint };
+}
+
+/** The organization's OpenSSH private key, opened, for connecting to its hosts. Never hand it to a caller. */
+export async function openOrganizationPrivateKey(db: Database, organizationId: string): Promise<string> {
+  const keys = await storedKeyPair(db, organizationId);
+  // Without a key pair no host can have its public key in authorized_keys yet.
+  if (!keys) throw new AppError('CONFLICT', "This organization has no SSH key yet: show its public key (the Servers page, or GET /api/v1/organizations/:id/ssh-public-key) and add it to each server's authorized_keys");
+  return openSshPrivateKey(organizationId, keys.privateKey);
+}
