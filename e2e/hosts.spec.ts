@@ -3,7 +3,7 @@ import { signInWithOidc } from './sign-in';
 
 // A lab admin registers the lab's own servers: the portal's public key to install, a form that
 // names a wrong field, the servers table, and draining and removing a server.
-test('a lab admin sees the SSH public key, registers a server, drains and removes it', async ({ page }) => {
+test('a lab admin sees the SSH public key, registers a server, tests the connection, drains and removes it', async ({ page }) => {
   await signInWithOidc(page, 'labadmin', 'labadmin');
   await page.getByRole('link', { name: 'サーバー' }).click();
   await expect(page).toHaveURL(/\/organization\/hosts/);
@@ -12,7 +12,8 @@ test('a lab admin sees the SSH public key, registers a server, drains and remove
 
   const name = `lab-server-${Date.now().toString(36)}`;
   await page.getByLabel('名前').fill(name);
-  await page.getByLabel('アドレス').fill('192.0.2.10');
+  // A loopback address of the test's own where nothing listens: the connection test fails at once, sending nothing off this machine.
+  await page.getByLabel('アドレス').fill('127.79.6.2');
   await page.getByLabel('SSH ポート').fill('70000');
   await page.getByLabel('SSH ユーザー').fill('ocs');
   await page.getByLabel('最大ノード数').fill('4');
@@ -25,16 +26,21 @@ test('a lab admin sees the SSH public key, registers a server, drains and remove
   await page.getByLabel('SSH ポート').fill('2222');
   await page.getByRole('button', { name: 'サーバーを登録' }).click();
   const row = page.locator(`[data-testid="host-row"][data-host-name="${name}"]`);
-  await expect(row).toContainText('192.0.2.10:2222');
+  await expect(row).toContainText('127.79.6.2:2222');
   await expect(row.getByTestId('host-state')).toHaveAttribute('data-state', 'active');
   await expect(row.getByTestId('host-fingerprint')).toContainText('初回接続時に記録');
+
+  await row.getByRole('button', { name: '接続テスト' }).click();
+  await expect(row.getByTestId('host-check')).toHaveAttribute('data-ok', 'false');
+  await expect(row.getByTestId('host-check')).toContainText('cannot be reached');
+  await expect(row.getByTestId('host-state')).toHaveAttribute('data-state', 'unreachable');
 
   await row.getByRole('button', { name: '受け入れ停止' }).click();
   await page.getByRole('dialog').getByRole('button', { name: '受け入れ停止' }).click();
   await expect(row.getByTestId('host-state')).toHaveAttribute('data-state', 'draining');
+  await page.screenshot({ path: 'e2e/output/hosts.png', fullPage: true });
 
   await row.getByRole('button', { name: '削除' }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除' }).click();
   await expect(row).toHaveCount(0);
-  await page.screenshot({ path: 'e2e/output/hosts.png', fullPage: true });
 });

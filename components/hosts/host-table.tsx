@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { HostState } from '@/lib/db/schema';
+import type { HostCheck } from '@/lib/hosts/check-host';
 import type { HostView } from '@/lib/hosts/queries';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
@@ -44,6 +45,12 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
       void client.invalidateQueries({ queryKey: hostsKey(organizationId) });
     },
   });
+  // 接続テスト: no confirmation, it changes nothing on the server; its answer shows under the state.
+  const check = useMutation({
+    mutationFn: (host: Host) => api.post<{ host: Host; check: Json<HostCheck> }>(`/api/v1/hosts/${host.id}/check`, {}),
+    onSuccess: () => void client.invalidateQueries({ queryKey: hostsKey(organizationId) }),
+  });
+  const checked = check.data && check.variables ? { hostId: check.variables.id, ...check.data.check } : null;
   const ask = (host: Host, action: Action) => {
     act.reset();
     setPending({ host, action });
@@ -84,12 +91,26 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
                   >
                     {t(`hosts.state.${host.state}`)}
                   </span>
+                  {checked?.hostId === host.id && checked.ok ? (
+                    <p data-testid="host-check" data-ok="true" className="mt-1 text-xs text-emerald-800">
+                      {t('hosts.check.ok')} {checked.system}
+                    </p>
+                  ) : (
+                    host.stateReason && (
+                      <p data-testid="host-check" data-ok="false" className="mt-1 max-w-xs text-xs break-words text-rose-700">
+                        {host.stateReason}
+                      </p>
+                    )
+                  )}
                 </td>
                 <td className="p-2" data-testid="host-fingerprint">
                   {host.hostKeyFingerprint ? <code className="font-mono text-xs break-all">{host.hostKeyFingerprint}</code> : <span className="text-slate-500">{t('hosts.hostKey.pending')}</span>}
                 </td>
                 {manage && (
                   <td className="space-x-1 p-2 text-right">
+                    <button onClick={() => check.mutate(host)} disabled={check.isPending} className={`${button} border-indigo-300 text-indigo-800 hover:bg-indigo-50 disabled:opacity-50`}>
+                      {check.isPending && check.variables?.id === host.id ? t('hosts.checking') : t('hosts.check')}
+                    </button>
                     {host.state === 'draining' ? null : (
                       <button onClick={() => ask(host, 'drain')} className={`${button} border-amber-300 text-amber-800 hover:bg-amber-50`}>
                         {t('hosts.drain')}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 // CommonJS: Node's own ESM loader (workers, scripts under tsx) sees only its default export.
 import ssh2 from 'ssh2';
@@ -8,6 +7,7 @@ import type { Database } from '@/lib/db/client';
 import { organizationSshKeys, type OrganizationSshKey } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { openSshPrivateKey, sealSshPrivateKey } from '@/lib/secrets/ssh-keys';
+import { blobFingerprint } from './ssh-session';
 
 // The portal signs in to an organization's hosts with the organization's own key pair, made on
 // first request; admins add its public key to each host's ~/.ssh/authorized_keys.
@@ -21,8 +21,7 @@ export interface SshPublicKeyView {
 
 /** OpenSSH's SHA256 fingerprint of a public key line: the hash of the key blob (its base64 field). */
 export function sshFingerprint(publicKeyLine: string): string {
-  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64');
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return blobFingerprint(Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64'));
 }
 
 function storedKeyPair(db: Database, organizationId: string): Promise<OrganizationSshKey | undefined> {

@@ -12,6 +12,7 @@ import * as buildRetryRoute from '@/app/api/v1/builds/[id]/retry/route';
 import * as buildPlanRoute from '@/app/api/v1/builds/plan/route';
 import * as buildsRoute from '@/app/api/v1/builds/route';
 import * as hostActivateRoute from '@/app/api/v1/hosts/[id]/activate/route';
+import * as hostCheckRoute from '@/app/api/v1/hosts/[id]/check/route';
 import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
 import * as hostRoute from '@/app/api/v1/hosts/[id]/route';
 import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
@@ -43,6 +44,7 @@ import { closeDb, db } from '@/lib/db/client';
 import { apiTokens, auditEvents, builds, institutions, memberships, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
+import { freePort } from '@/scripts/services/free-port';
 import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { revokeToken } from '@/lib/tokens/revoke-token';
@@ -70,6 +72,8 @@ interface Fixture {
   templateSlug: string;
   /** A registered server that PATCH, drain and activate act on. */
   hostId: string;
+  /** A server on this machine's loopback at a port nothing listens on: a connection test fails at once, sending nothing anywhere else. */
+  closedHostId: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -134,7 +138,8 @@ async function organization(label: string): Promise<Fixture> {
   }
   const { slug: templateSlug } = await copyTemplate(db(), members.owner, { slug: 'web-hello', organizationId: org!.id, newSlug: uniqueName(`${label}-web`) });
   const host = await newHost(org!.id, members.owner);
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id };
+  const closedHost = await registerHost(db(), members.owner, org!.id, { name: uniqueName('closed'), address: '127.0.0.1', sshPort: await freePort(), sshUser: 'ocs', capacity: 1 });
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -337,6 +342,7 @@ const ROUTES: Route[] = [
     },
   },
   { name: 'POST /hosts/:id/drain', need: 'manage', ok: 200, call: (s, t) => send(hostDrainRoute.POST, 'POST', `/hosts/${t.hostId}/drain`, { id: t.hostId }, s) },
+  { name: 'POST /hosts/:id/check', need: 'manage', ok: 200, call: (s, t) => send(hostCheckRoute.POST, 'POST', `/hosts/${t.closedHostId}/check`, { id: t.closedHostId }, s) },
   { name: 'POST /hosts/:id/activate', need: 'manage', ok: 200, call: (s, t) => send(hostActivateRoute.POST, 'POST', `/hosts/${t.hostId}/activate`, { id: t.hostId }, s) },
   {
     name: 'GET /organizations/:id/ssh-public-key',
