@@ -11,7 +11,7 @@ const ENQUEUE_WAIT_MS = 3000;
 const cache = globalThis as unknown as { __ocsQueue?: Queue; __ocsQueueRedis?: Redis };
 
 /** States in which a job will still run (or is running): anything else means the work is not queued. */
-const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'] as const;
 
 function queue(): Queue {
   if (!cache.__ocsQueue) {
@@ -68,12 +68,17 @@ export async function enqueueAfterCommit<N extends JobName>(name: N, payload: Jo
   }
 }
 
+/** The ids of every job that will still run (or runs now), read in one pass over the queue's lists. */
+export async function liveJobIds(): Promise<Set<string>> {
+  return new Set(await queue().getRanges([...LIVE_STATES], 0, -1));
+}
+
 /** Whether the job with this id will still run, and when it last failed for good (if it did). */
 export async function jobStatus<N extends JobName>(name: N, payload: JobPayload<N>): Promise<{ live: boolean; failedAt?: number }> {
   const job = await queue().getJob(jobId(name, payload));
   if (!job) return { live: false };
   const state = await job.getState();
-  return { live: LIVE_STATES.has(state), failedAt: state === 'failed' ? job.finishedOn : undefined };
+  return { live: (LIVE_STATES as readonly string[]).includes(state), failedAt: state === 'failed' ? job.finishedOn : undefined };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { builds, unitGroups } from '@/lib/db/schema';
-import { enqueue, jobStatus } from './queue';
+import { jobId } from './definitions';
+import { enqueue, jobStatus, liveJobIds } from './queue';
 
 /** A teardown that failed for good (a node that will not go) is tried again after this long, not at once. */
 export const DELETE_RETRY_AFTER_MS = 60_000;
@@ -23,15 +24,19 @@ export interface ReconcileResult {
 export async function reconcileQueue(db: Database): Promise<ReconcileResult> {
   const result: ReconcileResult = { builds: [], deletions: [] };
   const openBuilds = await db.select({ id: builds.id }).from(builds).where(inArray(builds.status, ['QUEUED', 'RUNNING']));
+  // One read of the queue instead of one per record. A job moving between lists while it is read
+  // may be missed; queueing it again under its id is then a no-op.
+  const live = await liveJobIds();
   for (const { id } of openBuilds) {
-    if ((await jobStatus('build.run', { buildId: id })).live) continue;
+    if (live.has(jobId('build.run', { buildId: id }))) continue;
     await enqueue('build.run', { buildId: id });
     result.builds.push(id);
   }
   const deleting = await db.select({ id: unitGroups.id }).from(unitGroups).where(eq(unitGroups.state, 'DELETING'));
   for (const { id } of deleting) {
-    const { live, failedAt } = await jobStatus('unitGroup.delete', { unitGroupId: id });
-    if (live || (failedAt && Date.now() - failedAt < DELETE_RETRY_AFTER_MS)) continue;
+    if (live.has(jobId('unitGroup.delete', { unitGroupId: id }))) continue;
+    const { failedAt } = await jobStatus('unitGroup.delete', { unitGroupId: id });
+    if (failedAt && Date.now() - failedAt < DELETE_RETRY_AFTER_MS) continue;
     await enqueue('unitGroup.delete', { unitGroupId: id });
     result.deletions.push(id);
   }
