@@ -17,6 +17,8 @@ const KILL_WAIT_MS = 2000;
 const POLL_MS = 100;
 /** The bundled agent's file name (lib/agent-bundle.ts). */
 const AGENT_FILE = /^ocs-agent-.+\.mjs$/;
+/** How nodes made before the bundle run their agent: they are still ours to stop and delete. */
+const SOURCE_AGENT = path.join('agent', 'main.ts');
 
 /** Variables a node inherits from the portal. Everything else (database URLs, secrets) stays out of nodes. */
 const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR'];
@@ -82,7 +84,7 @@ export function isAgentOf(pid: number, stateDir: string): boolean {
   if (!isAlive(pid)) return false;
   const argv = readCommandLine(pid) ?? [];
   const dirArg = argv.indexOf('--state-dir');
-  return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => AGENT_FILE.test(path.basename(arg)));
+  return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => AGENT_FILE.test(path.basename(arg)) || arg.endsWith(SOURCE_AGENT));
 }
 
 /** Live processes of a process group. */
