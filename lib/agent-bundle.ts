@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface AgentBundle {
   /** e.g. 0.1.0+3f2a9c1e04b7 */
@@ -17,12 +18,24 @@ export interface AgentBundle {
 
 const cache = globalThis as unknown as { __ocsAgentBundle?: Promise<AgentBundle> };
 
-/** The repository whose agent/ is bundled: looked up from the working directory (the portal, workers and tests run there). */
+/**
+ * The repository whose agent/ is bundled: above the working directory (the portal, workers and
+ * tests run there) or above this file (a launcher started from elsewhere).
+ */
 function repoRoot(): string {
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find agent/main.ts above ${process.cwd()}`);
+  const starts = [process.cwd()];
+  try {
+    starts.push(path.dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    // In the portal's server bundle this module has no file: URL of its own.
   }
+  for (const start of starts) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  throw new Error(`cannot find agent/main.ts above ${starts.join(' or ')}`);
 }
 
 /** The agent's version: what changes the bundle (its sources, the bundler, zod) changes the hash. */

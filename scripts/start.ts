@@ -7,6 +7,7 @@ import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { agentBundle } from '@/lib/agent-bundle';
 import { DEMO_ACCOUNTS } from '@/lib/dev-idp/accounts';
 import { startDevIdp } from '@/lib/dev-idp/server';
 import { runMigrations } from '@/lib/db/migrate';
@@ -155,6 +156,8 @@ async function main() {
   // The key that encrypts secrets at rest (build secrets, secret outputs): made once, like the session secret.
   env.OCS_SECRET_KEY ??= persistentSecret(path.join(dataDir, 'secret-key'));
   env.OCS_LOCAL_STATE_DIR ??= path.join(dataDir, 'nodes');
+  // Built now, once per version, so the first node does not wait for it (and a problem shows here).
+  console.log(`Node agent ${(await agentBundle()).version}`);
 
   const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   if (args.dev) run('portal', process.execPath, [next, 'dev', '-p', String(port)], env);
