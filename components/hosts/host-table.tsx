@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../organization/confirm-dialog';
 export const hostsKey = (organizationId: string) => ['organizations', organizationId, 'hosts'] as const;
 
 type Host = Json<HostView>;
-type Action = 'drain' | 'activate' | 'remove';
+type Action = 'drain' | 'activate' | 'remove' | 'unpin';
 
 const STATE_TONE: Record<HostState, string> = {
   active: 'bg-emerald-100 text-emerald-800 ring-emerald-300',
@@ -27,7 +27,10 @@ function endpoint(host: Host): string {
 }
 
 function request(action: Action, id: string): Promise<unknown> {
-  return action === 'remove' ? api.delete(`/api/v1/hosts/${id}`) : api.post(`/api/v1/hosts/${id}/${action}`, {});
+  if (action === 'remove') return api.delete(`/api/v1/hosts/${id}`);
+  // After an admin has checked a server whose key changed: its next contact pins the key it shows then.
+  if (action === 'unpin') return api.patch(`/api/v1/hosts/${id}`, { hostKeyFingerprint: null });
+  return api.post(`/api/v1/hosts/${id}/${action}`, {});
 }
 
 export function HostTable({ organizationId, manage }: { organizationId: string; manage: boolean }) {
@@ -119,6 +122,11 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
                     {host.state === 'active' ? null : (
                       <button onClick={() => ask(host, 'activate')} className={`${button} border-emerald-300 text-emerald-800 hover:bg-emerald-50`}>
                         {t('hosts.activate')}
+                      </button>
+                    )}
+                    {host.hostKeyFingerprint && (
+                      <button onClick={() => ask(host, 'unpin')} className={`${button} border-slate-300 text-slate-700 hover:bg-slate-50`}>
+                        {t('hosts.unpin')}
                       </button>
                     )}
                     <button onClick={() => ask(host, 'remove')} className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}>
