@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findRepoRoot } from './repo-root';
 
 export interface AgentBundle {
   /** e.g. 0.1.0+3f2a9c1e04b7 */
@@ -17,26 +17,6 @@ export interface AgentBundle {
 }
 
 const cache = globalThis as unknown as { __ocsAgentBundle?: Promise<AgentBundle> };
-
-/**
- * The repository whose agent/ is bundled: above the working directory (the portal, workers and
- * tests run there) or above this file (a launcher started from elsewhere).
- */
-function repoRoot(): string {
-  const starts = [process.cwd()];
-  try {
-    starts.push(path.dirname(fileURLToPath(import.meta.url)));
-  } catch {
-    // In the portal's server bundle this module has no file: URL of its own.
-  }
-  for (const start of starts) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error(`cannot find agent/main.ts above ${starts.join(' or ')}`);
-}
 
 /** The agent's version: what changes the bundle (its sources, the bundler, zod) changes the hash. */
 function agentVersion(root: string): string {
@@ -51,7 +31,7 @@ function agentVersion(root: string): string {
 }
 
 async function build(): Promise<AgentBundle> {
-  const root = repoRoot();
+  const root = findRepoRoot();
   const version = agentVersion(root);
   const dir = process.env.OCS_AGENT_BUNDLE_DIR ?? path.join(root, 'node_modules', '.cache', 'ocs-agent');
   const file = path.join(dir, `ocs-agent-${version}.mjs`);

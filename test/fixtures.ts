@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
 import { institutions, memberships, organizations, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
+import { AppError } from '@/lib/errors';
 import { localProvider } from '@/lib/providers/local';
 
 /** The demo lab admin, after seeding the demo institution and the shipped templates. */
@@ -32,4 +35,25 @@ export async function organizationWithMember(opts: { role?: MemberRole; maxNodes
   const [user] = await db().insert(users).values({ email: `${uniqueName('member')}@demo-univ.ac.jp`, name: 'Test Member' }).returning();
   await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: opts.role ?? 'owner' });
   return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
+}
+
+/** Polls `probe` every `everyMs` until it returns something truthy (that value), or fails after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** The AppError `promise` rejects with (the test fails if it resolves or rejects with anything else). */
+export async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }

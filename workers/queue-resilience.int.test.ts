@@ -15,7 +15,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { requestUnitGroupDeletion } from '@/lib/unit-groups/request-deletion';
 import { freePort } from '@/scripts/services/free-port';
 import { startLocalRedis, type RunningRedis } from '@/scripts/services/redis';
-import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { localResourcesOf, organizationWithMember, uniqueName, until } from '@/test/fixtures';
 
 // Redis only carries work; PostgreSQL is the source of truth. These tests kill workers at random,
 // flush Redis and kill node agents, and check that every build still ends as it should. They run
@@ -54,15 +54,6 @@ async function killWorker(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 async function submit(prefix: string, nodeCount: number): Promise<string> {
   const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName(prefix), provider: 'local', flavor: 'small', parameters: { nodes: nodeCount } });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
@@ -9,7 +8,7 @@ import { closeDb, db } from '@/lib/db/client';
 import { builds, buildSteps, nodes } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { requestUnitGroupDeletion } from '@/lib/unit-groups/request-deletion';
-import { localResourcesOf, seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { localResourcesOf, seededLabAdmin, uniqueName, until } from '@/test/fixtures';
 
 const root = path.resolve(import.meta.dirname, '..');
 // A queue of its own: builds other test files submitted without running must not reach this worker.
@@ -30,15 +29,6 @@ function startWorker(): ChildProcess {
   return child;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 beforeAll(async () => {
   actor = await seededLabAdmin();
@@ -58,7 +48,7 @@ describe('the worker pool', () => {
     await until('the worker to start creating nodes', async () => {
       const [step] = await db().select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(buildSteps.position).limit(1);
       return step?.status === 'RUNNING';
-    });
+    }, 60_000, 20);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
@@ -85,6 +75,6 @@ describe('the worker pool', () => {
     await until('the records to say DELETED', async () => {
       const g = await db().query.unitGroups.findFirst({ where: (t, { eq: e }) => e(t.id, unitGroupId) });
       return g?.state === 'DELETED';
-    });
+    }, 60_000, 20);
   });
 });

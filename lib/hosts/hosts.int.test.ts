@@ -6,10 +6,9 @@ import { loadActor, type Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
 import { auditEvents, hosts, institutions, memberships, organizationSshKeys, organizations, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
-import { AppError } from '@/lib/errors';
 import { SecretDecryptError } from '@/lib/secrets/cipher';
 import { openSshPrivateKey } from '@/lib/secrets/ssh-keys';
-import { seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { failure, seededLabAdmin, uniqueName } from '@/test/fixtures';
 import { activateHost, drainHost, registerHost, removeHost, updateHost } from './manage-hosts';
 import { getHost, listHosts } from './queries';
 import { openOrganizationPrivateKey, organizationSshPublicKey } from './ssh-key';
@@ -32,14 +31,6 @@ async function makeOrganization(label: string): Promise<Org> {
   return { id: org!.id, members };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** The field a 400 names (and only that one). */
 async function badField(promise: Promise<unknown>): Promise<string[]> {

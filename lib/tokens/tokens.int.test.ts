@@ -15,7 +15,7 @@ import { addMember, changeMemberRole, listMembers, removeMember } from '@/lib/or
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { requestUnitGroupDeletion } from '@/lib/unit-groups/request-deletion';
 import { getUnitGroupDetail, listUnitGroups } from '@/lib/unit-groups/queries';
-import { seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { failure, seededLabAdmin, uniqueName } from '@/test/fixtures';
 import { authenticateToken } from './authenticate';
 import { issueToken } from './issue-token';
 import { listTokens } from './list-tokens';
@@ -47,14 +47,6 @@ async function newMember(organizationId: string, role: MemberRole): Promise<Acto
   return (await loadActor(db(), user!.id))!;
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 async function issued(org: Org, member: MemberRole, role: 'fullaccess' | 'readonly' = 'fullaccess') {
   return issueToken(db(), org.members.owner, org.org.id, { userId: org.members[member].userId, note: `${member} ${role}`, role });

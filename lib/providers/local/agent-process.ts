@@ -1,10 +1,9 @@
 // Starting, finding and stopping the agent process of a local node. The agent runs detached in
 // its own process group; its applications stay in that group, so the group is the whole node.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { agentBundle } from '@/lib/agent-bundle';
 import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
 import type { AgentHealth } from '../../../agent/protocol';
@@ -23,26 +22,6 @@ const SOURCE_AGENT = path.join('agent', 'main.ts');
 /** Variables a node inherits from the portal. Everything else (database URLs, secrets) stays out of nodes. */
 const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR'];
 const INHERITED_ENV_PATTERN = /^(LC_[A-Z]+|(HTTP|HTTPS|NO)_PROXY|(http|https|no)_proxy)$/;
-
-/**
- * The repository (the default home of local nodes' folders): found by its package.json and agent/
- * above this file or, should a bundler have moved this module, above the working directory.
- */
-export function findRepoRoot(): string {
-  const starts = [process.cwd()];
-  try {
-    starts.unshift(path.dirname(fileURLToPath(import.meta.url)));
-  } catch {
-    // import.meta.url is not a file: URL (bundled); the working directory is all we have.
-  }
-  for (const start of starts) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, 'agent', 'main.ts')) && existsSync(path.join(dir, 'package.json'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new ProviderError('local', 'agent_missing', `cannot find agent/main.ts above ${starts.join(' or ')}`, false);
-}
 
 function agentEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(

@@ -12,7 +12,8 @@ import {
   type Provider,
   type ResourceState,
 } from '../types';
-import { fetchHealth, findRepoRoot, isAgentOf, spawnAgent, stopNodeProcesses, waitForAgent } from './agent-process';
+import { findRepoRoot } from '@/lib/repo-root';
+import { fetchHealth, isAgentOf, spawnAgent, stopNodeProcesses, waitForAgent } from './agent-process';
 import { IpClaims, canBind, isLoopback, parseSubnet } from './ip-allocation';
 import { NodeFolder, nodeNamePattern, type NodeFile } from './node-folder';
 import { NodeLocks } from './node-lock';
