@@ -12,6 +12,13 @@ test('a lab admin sees the SSH public key, registers a server, tests the connect
   await expect(page.getByTestId('ssh-public-key')).toContainText(/^ssh-ed25519 AAAA\S+ ocs-portal:/);
   await expect(page.getByTestId('ssh-key-fingerprint')).toContainText(/SHA256:[A-Za-z0-9+/]{43}/);
 
+  // An empty form names every missing field at once, and a bad one beside them.
+  await page.getByLabel('SSH ポート').fill('70000');
+  await page.getByRole('button', { name: 'サーバーを登録' }).click();
+  for (const id of ['name', 'address', 'sshUser', 'capacity']) await expect(page.locator(`#host-${id}[aria-invalid="true"]`)).toBeVisible();
+  await expect(page.locator('#host-sshPort[aria-invalid="true"]')).toBeVisible();
+  await expect(page.getByText('必須です')).toHaveCount(4);
+
   const name = `lab-server-${Date.now().toString(36)}`;
   await page.getByLabel('名前').fill(name);
   // A loopback address of the test's own where nothing listens: the connection test fails at once, sending nothing off this machine.

@@ -14,7 +14,7 @@ const EMPTY: Fields = { name: '', address: '', sshPort: '22', sshUser: '', hostK
 const REQUIRED: (keyof Fields)[] = ['name', 'address', 'sshPort', 'sshUser', 'capacity'];
 
 // Numbers go to the API as typed: what is not a whole number in range comes back as that field's 400.
-const asNumber = (text: string) => Number(text.trim());
+const asNumber = (text: string) => (text.trim() ? Number(text.trim()) : undefined);
 
 /** Registers a server; every field's error is the API's, shown under the field. */
 export function HostRegisterForm({ organizationId }: { organizationId: string }) {
@@ -32,21 +32,21 @@ export function HostRegisterForm({ organizationId }: { organizationId: string })
       setValues({ ...EMPTY, sshPort: values.sshPort, sshUser: values.sshUser });
       void client.invalidateQueries({ queryKey: hostsKey(organizationId) });
     },
-    onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
+    // Every field's problem at once: an empty required field in the reader's language, the rest as the API names them.
+    onError: (e) => {
+      const missing = Object.fromEntries(REQUIRED.filter((k) => !values[k].trim()).map((k) => [k, t('form.required')]));
+      setErrors(e instanceof ApiError ? { ...e.fields, ...missing, form: e.message } : { form: String(e) });
+    },
   });
 
   function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setRegistered(null);
-    const found: Errors = {};
-    for (const k of REQUIRED) if (!values[k].trim()) found[k] = t('form.required');
-    setErrors(found);
-    if (Object.keys(found).length) return;
     register.mutate({
-      name: values.name.trim(),
-      address: values.address.trim(),
+      name: values.name.trim() || undefined,
+      address: values.address.trim() || undefined,
       sshPort: asNumber(values.sshPort),
-      sshUser: values.sshUser.trim(),
+      sshUser: values.sshUser.trim() || undefined,
       hostKeyFingerprint: values.hostKeyFingerprint.trim() || null,
       capacity: asNumber(values.capacity),
     });
