@@ -1,5 +1,7 @@
-// Runs the node's applications as child processes of the agent. They are deliberately not
-// detached: they stay in the agent's process group, so stopping the node's group stops them too.
+// Runs a node's process-form applications. Each runs detached, in a process group of its own,
+// with its pid and start time in <stateDir>/apps/<name>.pid: a restarted agent adopts the ones
+// still running instead of restarting them, and the node's owner can stop them without the agent
+// (agent/node-processes.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -7,15 +9,18 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { applicationDefinitionSchema } from './application-definition';
 import { agentLine, appendLogLine, applicationLogPath } from './application-logs';
 import { probeHttp } from './health-probe';
-import { listProcesses, processTree } from './process-tree';
-import type { ApplicationDefinition, ApplicationState, ApplicationStatus } from './protocol';
+import { forgetApplicationPid, readApplicationPid, stopProcessGroup, writeApplicationPid, type RecordedPid } from './node-processes';
+import { isAlive } from './process-tree';
+import { processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
 
-const MAX_RESTARTS = 3;
+type ProcessSpec = z.output<typeof processSpecSchema>;
+
+/** Restarts allowed by the on-failure policy; "always" has no limit but backs off up to a cap. */
+const MAX_FAILURE_RESTARTS = 3;
 const FIRST_RESTART_DELAY_MS = 500;
-const STOP_GRACE_MS = 3000;
+const MAX_RESTART_DELAY_MS = 30_000;
 const PROBE_TIMEOUT_MS = 1000;
 /** While an application starts, it is probed this often, for at most this long. */
 const STARTUP_PROBE_EVERY_MS = 100;
@@ -28,26 +33,28 @@ export interface NodeIdentity {
 
 interface ManagedApplication {
   name: string;
-  definition: ApplicationDefinition;
+  spec: ProcessSpec;
   state: ApplicationState;
+  /** The running process: spawned by this agent (child) or adopted from an earlier one. */
+  process?: RecordedPid;
   child?: ChildProcess;
   startedAt?: Date;
   exitCode?: number | null;
   restarts: number;
   healthy?: boolean;
-  /** Set while the agent itself is stopping the process, so its exit is not treated as a crash. */
+  /** Set while the agent itself stops the process, so its exit is not treated as a crash. */
   stopping: boolean;
   restartTimer?: NodeJS.Timeout;
   /** Resolves once the current process has exited. */
   exited?: Promise<void>;
+  markExited?: (exitCode: number | null, why: string) => void;
   probing?: Promise<void>;
 }
 
 export class ApplicationManager {
   private readonly apps = new Map<string, ManagedApplication>();
-  /** Serialises PUT/DELETE per application so concurrent calls cannot start two processes. */
+  /** Serialises put/remove per application so concurrent calls cannot start two processes. */
   private readonly queues = new Map<string, Promise<unknown>>();
-  private shuttingDown = false;
   private persisting: Promise<void> = Promise.resolve();
 
   constructor(
@@ -60,55 +67,72 @@ export class ApplicationManager {
     return applicationLogPath(this.stateDir, name);
   }
 
-  private get definitionsPath(): string {
+  private get specsPath(): string {
     return path.join(this.stateDir, 'apps.json');
   }
 
-  /** Starts every application persisted by a previous run of the agent (power on). */
+  /** Takes back the applications of a previous run of the agent: adopts the live ones, starts the others. */
   async restore(): Promise<void> {
     let raw: string;
     try {
-      raw = await readFile(this.definitionsPath, 'utf8');
+      raw = await readFile(this.specsPath, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    const saved = z.record(z.string(), applicationDefinitionSchema).parse(JSON.parse(raw));
+    const saved = z.record(z.string(), processSpecSchema).parse(JSON.parse(raw));
     await this.makeLogFolder();
-    for (const [name, definition] of Object.entries(saved)) {
-      const app = this.register(name, definition);
-      this.log(`restoring application ${name}`);
-      this.start(app);
+    for (const [name, spec] of Object.entries(saved)) {
+      const app = this.register(name, spec);
+      const running = await readApplicationPid(this.stateDir, name);
+      if (running) {
+        this.log(`application ${name} still runs (pid ${running.pid}); adopting it`);
+        this.adopt(app, running);
+        // Probed before the first report, so a healthy application is never reported as starting.
+        await this.probe(app);
+      } else {
+        this.log(`restoring application ${name}`);
+        this.start(app);
+      }
     }
   }
 
-  list(): ApplicationStatus[] {
-    return [...this.apps.values()].map((app) => this.status(app));
+  names(): string[] {
+    return [...this.apps.keys()];
   }
 
-  has(name: string): boolean {
-    return this.apps.has(name);
+  reports(): ApplicationReport[] {
+    return [...this.apps.values()].map((app) => ({
+      name: app.name,
+      kind: 'process',
+      state: app.state,
+      ...(app.healthy === undefined ? {} : { healthy: app.healthy }),
+      restarts: app.restarts,
+      ...(app.exitCode === undefined ? {} : { exitCode: app.exitCode }),
+      ...(app.startedAt ? { startedAt: app.startedAt.toISOString() } : {}),
+    }));
   }
 
   /** pid of each running application, for metrics. */
   runningPids(): Map<string, number> {
     const pids = new Map<string, number>();
-    for (const app of this.apps.values()) if (app.child?.pid) pids.set(app.name, app.child.pid);
+    for (const app of this.apps.values()) if (app.process) pids.set(app.name, app.process.pid);
     return pids;
   }
 
-  put(name: string, definition: ApplicationDefinition): Promise<ApplicationStatus> {
+  /** Runs the application as specified; the same spec again leaves a running process alone. */
+  put(name: string, input: z.input<typeof processSpecSchema>): Promise<void> {
+    const spec = processSpecSchema.parse(input);
     return this.serialise(name, async () => {
       const existing = this.apps.get(name);
       const active = existing && (existing.state === 'running' || existing.state === 'starting');
-      if (existing && active && isDeepStrictEqual(existing.definition, definition)) return this.status(existing);
+      if (existing && active && isDeepStrictEqual(existing.spec, spec)) return;
       if (existing) await this.stop(existing);
-      const app = this.register(name, definition);
+      const app = this.register(name, spec);
       await this.persist();
       await this.makeLogFolder();
       this.log(`starting application ${name}`);
       this.start(app);
-      return this.status(app);
     });
   }
 
@@ -123,48 +147,25 @@ export class ApplicationManager {
     });
   }
 
-  /** Stops every application but keeps their definitions, so the next start brings them back. */
-  async shutdown(): Promise<void> {
-    this.shuttingDown = true;
-    await Promise.all([...this.apps.values()].map((app) => this.stop(app)));
-  }
-
-  /** Probes every application that declares a health path; never rejects. */
+  /** Probes every application that has a health path and notices adopted processes that exited; never rejects. */
   async probeAll(): Promise<void> {
+    for (const app of this.apps.values()) {
+      if (app.process && !app.child && !isAlive(app.process.pid)) app.markExited?.(null, 'exited (it was started by an earlier run of the agent, so its exit code is unknown)');
+    }
     await Promise.all([...this.apps.values()].map((app) => this.probe(app)));
   }
 
-  private register(name: string, definition: ApplicationDefinition): ManagedApplication {
-    const app: ManagedApplication = { name, definition, state: 'starting', restarts: 0, stopping: false };
+  private register(name: string, spec: ProcessSpec): ManagedApplication {
+    const app: ManagedApplication = { name, spec, state: 'starting', restarts: 0, stopping: false };
     this.apps.set(name, app);
     return app;
   }
 
-  private status(app: ManagedApplication): ApplicationStatus {
-    return {
-      name: app.name,
-      state: app.state,
-      pid: app.child?.pid,
-      port: app.definition.port,
-      healthy: app.healthy,
-      startedAt: app.startedAt?.toISOString(),
-      exitCode: app.exitCode,
-      restarts: app.restarts,
-    };
-  }
-
   private start(app: ManagedApplication): void {
-    if (this.shuttingDown) {
-      // A PUT that raced with SIGTERM: starting now would outlive the agent.
-      app.state = 'stopped';
-      return;
-    }
-    const { definition } = app;
-    const port = definition.port === undefined ? '' : String(definition.port);
-    const argv = definition.command.map((arg) =>
-      arg.replaceAll('{{nodeIp}}', this.node.ip).replaceAll('{{port}}', port),
-    );
-    const env: NodeJS.ProcessEnv = { ...process.env, ...definition.env, NODE_IP: this.node.ip, NODE_NAME: this.node.name };
+    const { spec } = app;
+    const port = spec.port === undefined ? '' : String(spec.port);
+    const argv = spec.command.map((arg) => arg.replaceAll('{{nodeIp}}', this.node.ip).replaceAll('{{port}}', port));
+    const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, NODE_IP: this.node.ip, NODE_NAME: this.node.name };
     if (port) env.PORT = port;
 
     let child: ChildProcess;
@@ -172,12 +173,8 @@ export class ApplicationManager {
       const logFd = openSync(this.logPath(app.name), 'a', 0o600);
       try {
         writeSync(logFd, agentLine(`starting: ${argv.join(' ')}`));
-        child = spawn(argv[0], argv.slice(1), {
-          // Relative to the node's folder, its "home".
-          cwd: path.resolve(this.stateDir, definition.cwd ?? '.'),
-          env,
-          stdio: ['ignore', logFd, logFd],
-        });
+        // Detached: it outlives a restart of the agent, and its group holds everything it starts.
+        child = spawn(argv[0], argv.slice(1), { cwd: path.resolve(this.stateDir, spec.cwd ?? '.'), env, stdio: ['ignore', logFd, logFd], detached: true });
       } finally {
         // The child holds its own copy of the descriptor.
         closeSync(logFd);
@@ -188,84 +185,93 @@ export class ApplicationManager {
       this.log(`application ${app.name} could not start: ${(err as Error).message}`);
       return;
     }
-
+    child.unref();
     app.child = child;
-    app.state = 'starting';
-    app.healthy = definition.healthPath ? false : undefined;
-    app.startedAt = new Date();
-    app.exitCode = undefined;
-    let markExited!: () => void;
-    app.exited = new Promise((resolve) => (markExited = resolve));
-
-    let gone = false;
-    const onGone = (exitCode: number | null, why: string) => {
-      if (gone) return;
-      gone = true;
-      app.child = undefined;
-      app.exitCode = exitCode;
-      app.healthy = app.definition.healthPath ? false : undefined;
-      appendLogLine(this.logPath(app.name), why, this.log);
-      markExited();
-      this.afterExit(app);
-    };
-    // Without a health path, a process that started is as "running" as we can tell.
+    this.track(app);
     child.once('spawn', () => {
-      if (!definition.healthPath && app.child === child) app.state = 'running';
-      else void this.probeUntilUp(app, child);
+      const recorded = writeApplicationPid(this.stateDir, app.name, child.pid!);
+      if (recorded) app.process = recorded;
+      this.afterSpawn(app);
     });
-    child.once('exit', (code, signal) => onGone(code, `exited with ${signal ? `signal ${signal}` : `code ${code}`}`));
+    child.once('exit', (code, signal) => app.markExited?.(code, `exited with ${signal ? `signal ${signal}` : `code ${code}`}`));
     // 'error' without a pid means the process never started (e.g. command not found).
     child.on('error', (err) => {
-      if (child.pid === undefined) onGone(null, `could not start: ${err.message}`);
+      if (child.pid === undefined) app.markExited?.(null, `could not start: ${err.message}`);
       else this.log(`application ${app.name}: ${err.message}`);
     });
   }
 
+  private adopt(app: ManagedApplication, running: RecordedPid): void {
+    app.process = running;
+    this.track(app);
+    this.afterSpawn(app);
+  }
+
+  /** Fresh per-process bookkeeping; markExited runs once when the process is gone. */
+  private track(app: ManagedApplication): void {
+    app.state = 'starting';
+    app.healthy = app.spec.healthPath ? false : undefined;
+    app.startedAt = new Date();
+    app.exitCode = undefined;
+    let resolveExited!: () => void;
+    app.exited = new Promise((resolve) => (resolveExited = resolve));
+    let gone = false;
+    app.markExited = (exitCode, why) => {
+      if (gone) return;
+      gone = true;
+      app.child = undefined;
+      app.process = undefined;
+      app.exitCode = exitCode;
+      app.healthy = app.spec.healthPath ? false : undefined;
+      forgetApplicationPid(this.stateDir, app.name);
+      appendLogLine(this.logPath(app.name), why, this.log);
+      resolveExited();
+      this.afterExit(app);
+    };
+  }
+
+  /** Without a health path, a process that started is as "running" as we can tell. */
+  private afterSpawn(app: ManagedApplication): void {
+    if (!app.spec.healthPath) app.state = 'running';
+    else void this.probeUntilUp(app, app.process ?? app.child);
+  }
+
   private afterExit(app: ManagedApplication): void {
-    if (app.stopping || this.shuttingDown) {
+    if (app.stopping) {
       app.state = 'stopped';
       return;
     }
-    if (app.restarts >= MAX_RESTARTS) {
+    const { restart } = app.spec;
+    const failed = app.exitCode !== 0;
+    if (restart === 'no' || (restart === 'on-failure' && (!failed || app.restarts >= MAX_FAILURE_RESTARTS))) {
       app.state = 'exited';
-      this.log(`application ${app.name} exited; giving up after ${app.restarts} restarts`);
+      this.log(`application ${app.name} exited; restart policy "${restart}"${restart === 'on-failure' && failed ? ` gave up after ${app.restarts} restarts` : ''}`);
       return;
     }
-    const delay = FIRST_RESTART_DELAY_MS * 2 ** app.restarts;
+    const delay = Math.min(FIRST_RESTART_DELAY_MS * 2 ** app.restarts, MAX_RESTART_DELAY_MS);
     app.restarts += 1;
     // It will run again, so report it as starting rather than a final 'exited'.
     app.state = 'starting';
-    this.log(`application ${app.name} exited unexpectedly; restart ${app.restarts} in ${delay} ms`);
+    this.log(`application ${app.name} exited; restart ${app.restarts} in ${delay} ms`);
     app.restartTimer = setTimeout(() => {
       app.restartTimer = undefined;
-      if (this.apps.get(app.name) === app && !this.shuttingDown) this.start(app);
+      if (this.apps.get(app.name) === app) this.start(app);
     }, delay);
   }
 
-  /** SIGTERM to the application and everything it started, SIGKILL after a grace period. */
+  /** SIGTERM to the application's process group, SIGKILL after a grace period. */
   private async stop(app: ManagedApplication): Promise<void> {
     clearTimeout(app.restartTimer);
     app.restartTimer = undefined;
-    const child = app.child;
-    if (!child?.pid) {
+    if (!app.process) {
       app.state = 'stopped';
       return;
     }
     app.stopping = true;
-    const tree = processTree(child.pid, listProcesses()).map((p) => p.pid);
-    const signalAll = (signal: NodeJS.Signals) => {
-      for (const pid of tree) {
-        try {
-          process.kill(pid, signal);
-        } catch {
-          // Already gone.
-        }
-      }
-    };
-    signalAll('SIGTERM');
-    const killTimer = setTimeout(() => signalAll('SIGKILL'), STOP_GRACE_MS);
+    await stopProcessGroup(app.process);
+    // An adopted process is no child of ours: no exit event tells us it is gone.
+    app.markExited?.(null, 'stopped by the agent');
     await app.exited;
-    clearTimeout(killTimer);
     app.stopping = false;
   }
 
@@ -273,21 +279,22 @@ export class ApplicationManager {
    * A starting application is probed often, so it counts as up (and its node as ready) as soon
    * as it answers, not at the next regular probe; after that the regular probes take over.
    */
-  private async probeUntilUp(app: ManagedApplication, child: ChildProcess): Promise<void> {
-    for (const deadline = Date.now() + STARTUP_PROBE_WINDOW_MS; app.child === child && app.state === 'starting' && Date.now() < deadline; ) {
+  private async probeUntilUp(app: ManagedApplication, which: unknown): Promise<void> {
+    const current = () => app.process ?? app.child;
+    for (const deadline = Date.now() + STARTUP_PROBE_WINDOW_MS; current() === which && app.state === 'starting' && Date.now() < deadline; ) {
       await this.probe(app);
       if (app.state === 'starting') await sleep(STARTUP_PROBE_EVERY_MS);
     }
   }
 
   private probe(app: ManagedApplication): Promise<void> {
-    const { healthPath, port } = app.definition;
-    const child = app.child;
-    if (!healthPath || port === undefined || !child) return Promise.resolve();
+    const { healthPath, port } = app.spec;
+    const probed = app.process;
+    if (!healthPath || port === undefined || !probed) return Promise.resolve();
     app.probing ??= probeHttp(this.node.ip, port, healthPath, PROBE_TIMEOUT_MS)
       .then((healthy) => {
         // The answer is about the process probed, not one started since.
-        if (app.child !== child) return;
+        if (app.process !== probed) return;
         app.healthy = healthy;
         if (healthy && app.state === 'starting') app.state = 'running';
       })
@@ -302,14 +309,14 @@ export class ApplicationManager {
 
   /**
    * Writes apps.json, readable by the node's user alone: it holds the applications' environment,
-   * secrets among it. Writes are chained because PUTs of different applications run concurrently.
+   * secrets among it. Writes are chained because puts of different applications run concurrently.
    */
   private persist(): Promise<void> {
     const write = async () => {
-      const definitions = Object.fromEntries([...this.apps.values()].map((app) => [app.name, app.definition]));
-      const tmp = `${this.definitionsPath}.tmp`;
-      await writeFile(tmp, JSON.stringify(definitions, null, 2), { mode: 0o600 });
-      await rename(tmp, this.definitionsPath);
+      const specs = Object.fromEntries([...this.apps.values()].map((app) => [app.name, app.spec]));
+      const tmp = `${this.specsPath}.tmp`;
+      await writeFile(tmp, JSON.stringify(specs, null, 2), { mode: 0o600 });
+      await rename(tmp, this.specsPath);
     };
     const next = this.persisting.catch(() => undefined).then(write);
     this.persisting = next;

@@ -1,5 +1,6 @@
 // An application's health check, made the way a client inside the node would make it.
 import http from 'node:http';
+import net from 'node:net';
 
 /** True when GET http://ip:port/path answers 2xx or 3xx within the timeout. */
 export function probeHttp(ip: string, port: number, healthPath: string, timeoutMs: number): Promise<boolean> {
@@ -12,5 +13,19 @@ export function probeHttp(ip: string, port: number, healthPath: string, timeoutM
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(false));
+  });
+}
+
+/** True when a TCP connection to ip:port opens within the timeout (a health check without a path). */
+export function probeTcp(ip: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: ip, port, localAddress: ip, timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
   });
 }

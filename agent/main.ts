@@ -1,77 +1,52 @@
-// The node agent (OCS "base container"): one per node, bound to the node's own address.
-// Usage: node ocs-agent-<version>.mjs --state-dir <dir>   (the bundle: lib/agent-bundle.ts)
-//    or: node --import tsx agent/main.ts --state-dir <dir>   (from the sources)
-// <dir>/node.json gives the node's identity; applications and their logs live under <dir> too.
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import type http from 'node:http';
+// The node agent (OCS "base container"): one per node. It dials home to the portal; nothing
+// listens on the node. Commands (the bundle: lib/agent-bundle.ts; from the sources: node --import tsx agent/main.ts):
+//   node ocs-agent.mjs [run] --state-dir <dir>   run the agent (node.json in <dir> says who and where the portal is)
+//   node ocs-agent.mjs stop --state-dir <dir>    stop the agent and the node's applications, keep the folder (power off)
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { Agent } from './agent';
 import { ApplicationManager } from './applications';
-import { createAgentServer } from './http-api';
-import { AGENT_PORT, AGENT_VERSION } from './protocol';
+import { readNodeConfig } from './node-config';
+import { stopAgent, stopNodeApplications } from './node-processes';
+import { AGENT_VERSION } from './protocol';
 
 const PROBE_INTERVAL_MS = 1000;
-
-const nodeFileSchema = z.object({
-  name: z.string().min(1),
-  ip: z.ipv4(),
-  port: z.number().int().min(1).max(65535).default(AGENT_PORT),
-  tags: z.record(z.string(), z.string()).default({}),
-  createdAt: z.string(),
-});
 
 function log(message: string): void {
   console.log(`[${new Date().toISOString()}] ${message}`);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
-  const stateDir = values['state-dir'];
-  if (!stateDir) throw new Error('missing --state-dir <dir>');
-  const nodeFile = path.join(stateDir, 'node.json');
-  const node = nodeFileSchema.parse(JSON.parse(await readFile(nodeFile, 'utf8')));
-  // The folder holds the applications' environment (secrets among it): the node's user's alone,
-  // also when an older provider made it.
+async function run(stateDir: string): Promise<void> {
+  const node = await readNodeConfig(stateDir);
+  // The folder holds the applications' environment (secrets among it): the node's user's alone.
   await chmod(stateDir, 0o700);
+  const pidFile = path.join(stateDir, 'agent.pid');
+  await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
 
-  await writeFile(path.join(stateDir, 'agent.pid'), `${process.pid}\n`, { mode: 0o600 });
-  const startedAt = new Date();
-  const apps = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log);
-  const server = createAgentServer({ node, startedAt, apps }, log);
+  const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log);
+  const agent = new Agent({ stateDir, node, processes, containers: null, log });
+  // Stopping the agent leaves the applications running: a restarted agent adopts them.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => {
+      log(`${signal} received; the applications keep running`);
+      agent.stop();
+      process.exit(0);
+    });
 
-  let shuttingDown = false;
-  let probeTimer: NodeJS.Timeout | undefined;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log(`${signal} received; stopping applications`);
-    clearInterval(probeTimer);
-    await apps.shutdown();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    log('stopped');
-    process.exit(0);
-  };
-  // Registered before anything starts, so a stop during boot still stops the applications.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => void shutdown(signal));
-  }
-
-  await listen(server, node.ip, node.port);
-  log(`agent ${AGENT_VERSION}: node ${node.name} listening on http://${node.ip}:${node.port}`);
-  await apps.restore();
-  probeTimer = setInterval(() => void apps.probeAll(), PROBE_INTERVAL_MS);
+  log(`agent ${AGENT_VERSION}: node ${node.name} (${node.ip}), portal ${node.portalUrl}`);
+  await processes.restore();
+  const probes = setInterval(() => void processes.probeAll().then(() => agent.probeContainers()).then(() => agent.noticeChanges()), PROBE_INTERVAL_MS);
+  await agent.run();
+  clearInterval(probes);
 }
 
-function listen(server: http.Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+/** Power off: the agent first (it would restart what stops), then every application of the node. */
+async function stop(stateDir: string): Promise<void> {
+  await stopAgent(stateDir);
+  await stopNodeApplications(stateDir);
+  log(`node in ${stateDir} stopped`);
 }
 
 /** The last line says what went wrong: the provider shows it as the node's error reason. */
@@ -83,4 +58,10 @@ function fatal(err: unknown): never {
 }
 
 process.on('uncaughtException', fatal);
-main().catch(fatal);
+const { values, positionals } = parseArgs({ options: { 'state-dir': { type: 'string' } }, allowPositionals: true });
+const stateDir = values['state-dir'];
+const command = positionals[0] ?? 'run';
+if (!stateDir) fatal(new Error('missing --state-dir <dir>'));
+if (command === 'run') run(path.resolve(stateDir)).catch(fatal);
+else if (command === 'stop') stop(path.resolve(stateDir)).then(() => process.exit(0), fatal);
+else fatal(new Error(`unknown command "${command}"; use run or stop`));

@@ -14,6 +14,8 @@ export interface ProcessInfo {
   state: string;
   /** CPU seconds used by the process and its reaped children. */
   cpuSeconds: number;
+  /** When it started, in clock ticks since boot: with the pid, it names one process for good. */
+  startTicks: number;
 }
 
 /** null when the process does not exist (or vanished while reading). */
@@ -33,6 +35,7 @@ export function readProcess(pid: number): ProcessInfo | null {
     ppid: Number(fields[1]),
     pgrp: Number(fields[2]),
     cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND,
+    startTicks: Number(fields[19]),
   };
 }
 

@@ -1,50 +1,155 @@
-// The node agent's HTTP API (the counterpart of OCS's base container). The portal and workers
-// talk to every node through this, whatever provider made the node.
+// The contract between the node agent and the portal. The agent dials home: it registers once
+// with a one-time bootstrap token bound to its node, then keeps one long-poll "sync" call open
+// that carries its reports and heartbeats out and brings the node's desired state back.
 //
-//   GET    /health                       -> AgentHealth
-//   GET    /metrics                      -> Prometheus text format (node + per application)
-//   GET    /applications                 -> ApplicationStatus[]
-//   PUT    /applications/:name           body ApplicationDefinition -> ApplicationStatus (idempotent)
-//   DELETE /applications/:name           -> 204 (idempotent)
-//   GET    /applications/:name/logs?tail=N -> text/plain, last N lines of the application's log
-
-export const AGENT_PORT = 9100;
-
-export interface ApplicationDefinition {
-  /** argv; `{{nodeIp}}` and `{{port}}` in any element are replaced by the agent. */
-  command: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  /** TCP port the application listens on, on the node's own IP. */
-  port?: number;
-  /** HTTP path answering 2xx/3xx when the application is healthy. */
-  healthPath?: string;
-}
-
-export type ApplicationState = 'starting' | 'running' | 'exited' | 'stopped';
-
-export interface ApplicationStatus {
-  name: string;
-  state: ApplicationState;
-  pid?: number;
-  port?: number;
-  /** Result of the last health probe (undefined when the application has no healthPath). */
-  healthy?: boolean;
-  startedAt?: string;
-  exitCode?: number | null;
-  restarts: number;
-}
+//   POST /api/agent/v1/register   body RegisterRequest                      -> RegisterResponse
+//   POST /api/agent/v1/sync?wait=S  Authorization: Bearer <credential>, body SyncRequest -> SyncResponse
+//        (answers at once when the desired version differs from the one the agent applied,
+//         else when it changes or after S seconds)
+//   GET  /api/agent/v1/agent.mjs  the agent itself, with X-OCS-Agent-Version and X-OCS-Agent-SHA256
+//
+// Both ends validate every message with these schemas.
+import { z } from 'zod';
 
 /** Set in the bundle (lib/agent-bundle.ts); "dev" when run from the sources. */
 export const AGENT_VERSION = process.env.OCS_AGENT_VERSION ?? 'dev';
 
-export interface AgentHealth {
-  status: 'ok';
-  /** The agent's version, so the portal knows what runs on each node. */
-  version: string;
-  nodeName: string;
-  ip: string;
-  startedAt: string;
-  uptimeSeconds: number;
-  applications: ApplicationStatus[];
-}
+export const AGENT_API_PATH = '/api/agent/v1';
+
+/** Application names become file and container names, so keep them to a safe alphabet. */
+export const applicationNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** What to do when an application exits: as Docker's restart policies. */
+export const restartPolicySchema = z.enum(['always', 'on-failure', 'no']);
+
+/** An application run as a process of the node (a template's `local:` form). */
+export const processSpecSchema = z.strictObject({
+  /** argv; `{{nodeIp}}` and `{{port}}` in any element are replaced by the agent. */
+  command: z.array(z.string()).min(1),
+  /** Relative to the node's folder. */
+  cwd: z.string().min(1).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  /** TCP port the application listens on, on the node's own address. */
+  port: z.number().int().min(1).max(65535).optional(),
+  /** HTTP path answering 2xx/3xx when the application is healthy. */
+  healthPath: z.string().startsWith('/').optional(),
+  restart: restartPolicySchema.default('on-failure'),
+});
+
+/** An application run as a container through the host's Docker Engine API (Docker or Podman). */
+export const containerSpecSchema = z.strictObject({
+  image: z.string().min(1),
+  /** Overrides the image's command when given. */
+  command: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  /** Published on the node's address under the same number. */
+  ports: z.array(z.number().int().min(1).max(65535)).default([]),
+  /** Named volumes (created with the node's labels, so delete finds them) mounted at target. */
+  volumes: z
+    .array(z.strictObject({ source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/), target: z.string().startsWith('/'), readOnly: z.boolean().default(false) }))
+    .default([]),
+  /** Probed on the node's address: an HTTP GET of path, or a TCP connect when there is no path. */
+  health: z.strictObject({ port: z.number().int().min(1).max(65535), path: z.string().startsWith('/').optional() }).optional(),
+  restart: restartPolicySchema.default('always'),
+});
+
+export const desiredApplicationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('process'), process: processSpecSchema }),
+  z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('container'), container: containerSpecSchema }),
+]);
+
+/** What should run on a node. The portal bumps `version` on every change. */
+export const desiredStateSchema = z.strictObject({
+  version: z.number().int().min(0),
+  applications: z.array(desiredApplicationSchema),
+});
+
+export const applicationStateSchema = z.enum(['starting', 'running', 'exited', 'stopped']);
+
+export const applicationReportSchema = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['process', 'container']),
+  state: applicationStateSchema,
+  /** Result of the last health probe; absent when the application has no health check. */
+  healthy: z.boolean().optional(),
+  restarts: z.number().int().min(0),
+  exitCode: z.number().int().nullable().optional(),
+  startedAt: z.string().optional(),
+  /** The last lines of its log, sent while it is not healthy, so the portal can say why. */
+  logTail: z.string().max(4000).optional(),
+  /** Why the agent could not run it at all (e.g. the image cannot be pulled). */
+  problem: z.string().max(1000).optional(),
+});
+
+export const capabilitiesSchema = z.strictObject({
+  processes: z.boolean(),
+  /** A Docker-compatible engine answers on the host. */
+  containers: z.boolean(),
+  /** e.g. "Docker 28.2.2" or "Podman Engine 4.3.1". */
+  containerEngine: z.string().optional(),
+});
+
+export const metricsSnapshotSchema = z.strictObject({
+  at: z.string(),
+  /** Load average over a minute, and the machine's processors, memory and the agent's own use. */
+  load1: z.number(),
+  cpus: z.number().int(),
+  memoryTotalBytes: z.number(),
+  memoryAvailableBytes: z.number(),
+  applications: z.array(z.strictObject({ name: z.string(), cpuSeconds: z.number(), memoryBytes: z.number() })),
+});
+
+export const agentReportSchema = z.strictObject({
+  agentVersion: z.string(),
+  /** When this agent process started. */
+  startedAt: z.string(),
+  hostname: z.string(),
+  /** The desired version the agent has converged to. */
+  appliedVersion: z.number().int().min(0),
+  capabilities: capabilitiesSchema,
+  applications: z.array(applicationReportSchema),
+  metrics: metricsSnapshotSchema.optional(),
+});
+
+export const registerRequestSchema = z.strictObject({
+  token: z.string().min(1),
+  agentVersion: z.string(),
+  hostname: z.string(),
+});
+
+export const registerResponseSchema = z.strictObject({
+  nodeId: z.string(),
+  nodeName: z.string(),
+  /** Presented on every later call; the portal keeps only its hash. */
+  credential: z.string(),
+});
+
+export const syncRequestSchema = z.strictObject({
+  /** Sent when anything in it changed since the last acknowledged sync, and on the first one. */
+  report: agentReportSchema.optional(),
+  /** The version the agent holds, so the portal answers at once when it is behind. */
+  appliedVersion: z.number().int().min(0),
+});
+
+export const syncResponseSchema = z.strictObject({
+  desired: desiredStateSchema,
+  /** How long the agent may wait between syncs; the portal declares it dead after a few of these. */
+  heartbeatSeconds: z.number().positive(),
+  /** The agent version the portal serves; an agent of another version may update itself. */
+  agentVersion: z.string(),
+});
+
+export type RestartPolicy = z.infer<typeof restartPolicySchema>;
+export type ProcessSpec = z.input<typeof processSpecSchema>;
+export type ContainerSpec = z.infer<typeof containerSpecSchema>;
+export type DesiredApplication = z.infer<typeof desiredApplicationSchema>;
+export type DesiredState = z.infer<typeof desiredStateSchema>;
+export type ApplicationState = z.infer<typeof applicationStateSchema>;
+export type ApplicationReport = z.infer<typeof applicationReportSchema>;
+export type Capabilities = z.infer<typeof capabilitiesSchema>;
+export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
+export type AgentReport = z.infer<typeof agentReportSchema>;
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+export type SyncResponse = z.infer<typeof syncResponseSchema>;

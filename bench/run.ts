@@ -19,7 +19,9 @@ import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
 import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
+import { startAgentPortal } from '@/test/agent-portal';
 import { benchDirect } from './direct';
+import { benchHeartbeats } from './heartbeats';
 import { benchReconcile } from './reconcile';
 import { summarize, timed } from './stats';
 
@@ -42,16 +44,20 @@ async function services() {
   process.env.OCS_SECRET_KEY ??= randomBytes(32).toString('base64');
   process.env.OCS_LOCAL_STATE_DIR = path.join(scratch, 'nodes');
   process.env.OCS_LOCAL_SUBNET = '127.75.0.0/16';
+  // The nodes' agents dial home to the portal's real agent endpoints, served in this process.
+  const portal = await startAgentPortal();
+  stops.push(portal.close);
+  process.env.OCS_AGENT_PORTAL_URL = portal.url;
   await runMigrations(process.env.DATABASE_URL);
   await seedDemo(db());
 }
 
-async function benchOrganizationActor() {
+async function benchOrganization() {
   const institution = await db().query.institutions.findFirst({ where: eq(institutions.slug, 'demo-univ') });
   const [org] = await db().insert(organizations).values({ institutionId: institution!.id, name: `bench-${Date.now()}`, kind: 'lab', maxNodes: 5000 }).returning();
   const [user] = await db().insert(users).values({ email: `bench-${Date.now()}@demo-univ.ac.jp`, name: 'Bench' }).returning();
   await db().insert(memberships).values({ organizationId: org!.id, userId: user!.id, role: 'owner' });
-  return (await loadActor(db(), user!.id))!;
+  return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
 }
 
 async function main() {
@@ -83,12 +89,16 @@ async function main() {
   }
 
   // The floor under builds: the same nodes started directly, in this same run.
-  const direct = { 1: await benchDirect(1, 5), 10: await benchDirect(10, 3) };
+  const direct = { 1: await benchDirect(path.join(scratch, 'direct'), 1, 5), 10: await benchDirect(path.join(scratch, 'direct'), 10, 3) };
   results.push(direct[1], direct[10]);
 
   // The reconciler's pass needs room for 1000 one-node builds: an organization of its own.
-  const reconcile = await benchReconcile(await benchOrganizationActor());
+  const reconcile = await benchReconcile((await benchOrganization()).actor);
   results.push(...reconcile.results);
+
+  // 5,000 agents' long polls on one portal process, against the same process idle.
+  const load = await benchOrganization();
+  const heartbeats = await benchHeartbeats(load.organizationId, load.actor.userId, 5000);
 
   console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
   for (const r of results) console.log(r.name.padEnd(51) + String(r.n).padStart(5) + r.p50.toFixed(1).padStart(10) + r.p95.toFixed(1).padStart(10) + r.max.toFixed(1).padStart(10));
@@ -103,10 +113,16 @@ async function main() {
   };
   // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
+  const h = heartbeats;
+  console.log(
+    `\nheartbeats: ${h.agents} agents syncing every ${h.heartbeatSeconds} s (${h.syncsPerSecond.toFixed(0)} syncs/s) on one portal process: ` +
+      `CPU ${h.loaded.cpuPercent.toFixed(1)}% (idle ${h.idle.cpuPercent.toFixed(1)}%), memory ${h.loaded.rssMb.toFixed(0)} MB (idle ${h.idle.rssMb.toFixed(0)} MB, ` +
+      `${(((h.loaded.rssMb - h.idle.rssMb) * 1024) / h.agents).toFixed(1)} KB per agent); missing heartbeat → HOST_ERROR in ${h.missingHeartbeatToHostErrorSeconds.toFixed(1)} s (window ${h.livenessSeconds} s, sweep every 5 s)`,
+  );
 
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats }, null, 2));
   console.log(`\nwritten to ${file}`);
 }
 

@@ -22,9 +22,8 @@ const cache = globalThis as unknown as { __ocsAgentBundle?: Promise<AgentBundle>
 function agentVersion(root: string): string {
   const require = createRequire(path.join(root, 'package.json'));
   const hash = createHash('sha256');
-  for (const file of readdirSync(path.join(root, 'agent')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
-    hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
-  }
+  const sources = (readdirSync(path.join(root, 'agent'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const file of sources) hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
   for (const pkg of ['esbuild', 'zod']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   return `${version}+${hash.digest('hex').slice(0, 12)}`;

@@ -25,6 +25,14 @@ const ZEnv = z.object({
   OCS_RECONCILE_MS: z.coerce.number().int().min(200).default(15_000),
   /** Redis key prefix of the queues, so several installs (or test runs) can share one Redis. */
   OCS_QUEUE_PREFIX: z.string().min(1).default('ocs'),
+  /** The portal's address as nodes' agents reach it (they dial home); defaults to the public URL. */
+  OCS_AGENT_PORTAL_URL: z.url().optional(),
+  /** How long an agent's sync waits for news; it is also the heartbeat interval. */
+  OCS_AGENT_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(15),
+  /** A node whose agent has not synced for this long is HOST_ERROR. */
+  OCS_AGENT_LIVENESS_SECONDS: z.coerce.number().min(1).max(3600).default(45),
+  /** How long a node's one-time bootstrap token stays valid. */
+  OCS_AGENT_BOOTSTRAP_TTL_SECONDS: z.coerce.number().int().min(10).default(3600),
   /** 32 random bytes in base64 or base64url that seal secrets at rest; npm start makes one in its data folder. */
   OCS_SECRET_KEY: z
     .string({ error: `OCS_SECRET_KEY is not set (npm start makes one; else ${KEY_HINT})` })
@@ -37,6 +45,11 @@ const ZEnv = z.object({
 });
 
 export type Env = z.infer<typeof ZEnv>;
+
+/** Where agents dial home: OCS_AGENT_PORTAL_URL, else the portal's public URL. */
+export function agentPortalUrl(): string {
+  return (env().OCS_AGENT_PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+}
 
 export function env(): Env {
   return ZEnv.parse(process.env);

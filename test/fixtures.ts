@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
-import { institutions, memberships, organizations, users, type MemberRole } from '@/lib/db/schema';
+import { institutions, memberships, nodes, organizations, unitGroups, units, users, type MemberRole, type Node } from '@/lib/db/schema';
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { AppError } from '@/lib/errors';
 import { localProvider } from '@/lib/providers/local';
@@ -56,4 +57,15 @@ export async function failure(promise: Promise<unknown>): Promise<AppError> {
   );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
+}
+
+/** Node records (in a RUNNING unit group of a fresh organization) for tests that drive a provider themselves. */
+export async function nodeRecords(count: number, provider = 'local'): Promise<Node[]> {
+  const { organizationId, actor } = await organizationWithMember();
+  const [group] = await db().insert(unitGroups).values({ organizationId, name: uniqueName('nodes'), ownerId: actor.userId, state: 'RUNNING' }).returning();
+  const [unit] = await db().insert(units).values({ unitGroupId: group!.id, name: 'web', role: 'web', state: 'RUNNING', provider, flavor: 'small', numNodes: count, image: 'ocs/base:1.0' }).returning();
+  return db()
+    .insert(nodes)
+    .values(Array.from({ length: count }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${randomUUID()}`, state: 'RUNNING' as const })))
+    .returning();
 }

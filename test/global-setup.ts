@@ -48,6 +48,9 @@ export default async function setup(project: TestProject) {
     OCS_LOCAL_SUBNET: process.env.OCS_TEST_LOCAL_SUBNET ?? '127.78.0.0/16',
     // Secrets at rest are encrypted with this run's own key.
     OCS_SECRET_KEY: randomBytes(32).toString('base64'),
+    // Agents sync every second, so a silent one is noticed in tests within seconds.
+    OCS_AGENT_HEARTBEAT_SECONDS: '1',
+    OCS_AGENT_LIVENESS_SECONDS: '4',
   });
 
   return async () => {

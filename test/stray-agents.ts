@@ -1,14 +1,41 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { readProcess } from '@/agent/process-tree';
+
+function listing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function workingDir(pid: string): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+}
+
+function kill(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
 
 /**
- * Node agents outlive the portal by design (as VMs outlive their control plane). A test that
- * failed before tearing its unit groups down leaves them running; this ends every agent (with its
- * applications: each agent leads its own process group) whose state folder lies under `dir`.
- * Returns how many agents it stopped.
+ * Node agents and their applications outlive the portal by design (as VMs outlive their control
+ * plane). A test that failed before tearing its unit groups down leaves them running; this ends
+ * every agent whose state folder lies under `dir`, every application process group recorded in
+ * those folders (apps/<name>.pid: "<pid> <start time>"), and every process working in one of them
+ * (applications whose folder was deleted under them). Returns how many agents it stopped.
  */
 export function stopAgentsUnder(dir: string): number {
-  const prefix = path.resolve(dir) + path.sep;
+  const root = path.resolve(dir);
   let stopped = 0;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let argv: string[];
@@ -18,12 +45,14 @@ export function stopAgentsUnder(dir: string): number {
       continue; // ended while we looked
     }
     const at = argv.indexOf('--state-dir');
-    if (at < 0 || !argv[at + 1]?.startsWith(prefix)) continue;
-    try {
-      process.kill(-Number(pid), 'SIGKILL');
-      stopped++;
-    } catch {
-      /* already gone */
+    if (at >= 0 && argv[at + 1]?.startsWith(root + path.sep)) {
+      if (kill(Number(pid))) stopped++;
+    } else if (workingDir(pid)?.startsWith(root + path.sep)) kill(readProcess(Number(pid))?.pgrp ?? Number(pid));
+  }
+  for (const node of listing(root)) {
+    for (const file of listing(path.join(root, node, 'apps')).filter((f) => f.endsWith('.pid'))) {
+      const [pid, startTicks] = readFileSync(path.join(root, node, 'apps', file), 'utf8').trim().split(' ').map(Number);
+      if (readProcess(pid)?.startTicks === startTicks) kill(pid);
     }
   }
   return stopped;

@@ -1,12 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import { sweepLiveness } from '@/lib/agent-channel/liveness';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { db } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
 import { reconcileQueue } from '@/lib/jobs/reconcile';
-import { checkNodes } from '@/lib/nodes/check-nodes';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
 
@@ -41,8 +42,8 @@ export async function processJob(job: Job): Promise<void> {
       return;
     }
     case 'nodes.check': {
-      const { changed } = await checkNodes(db());
-      if (changed) console.log(`[worker] node check: ${changed} node(s) changed state`);
+      const silent = await sweepLiveness(db(), env().OCS_AGENT_LIVENESS_SECONDS);
+      if (silent.length) console.log(`[worker] liveness: ${silent.length} node(s) without heartbeat are HOST_ERROR`);
       return;
     }
     case 'queue.reconcile': {

@@ -1,4 +1,5 @@
-import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ afterAll(async () => {
 
 const input = (nodesWanted: number) => ({ templateSlug: 'web-hello', unitGroupName: uniqueName('steer'), provider: 'local', flavor: 'small', parameters: { nodes: nodesWanted } });
 const buildRow = async (id: string) => (await db().query.builds.findFirst({ where: eq(builds.id, id) }))!;
+const agentPidOf = async (node: string) => (await readFile(path.join(process.env.OCS_LOCAL_STATE_DIR!, node, 'agent.pid'), 'utf8')).trim();
 const stepsOf = (id: string) => db().select().from(buildSteps).where(eq(buildSteps.buildId, id)).orderBy(buildSteps.position);
 
 describe('steering builds', () => {
@@ -29,11 +31,10 @@ describe('steering builds', () => {
     const { actor } = await organizationWithMember();
     const { buildId, unitGroupId } = await submitBuild(db(), actor, input(2));
     created.push(unitGroupId);
-    // Node 2 asks for a fixed address that something else already listens on: its creation fails.
-    const busyIp = `127.78.${200 + Math.floor(Math.random() * 50)}.${2 + Math.floor(Math.random() * 200)}`;
-    await db().update(units).set({ ipAddresses: [`${busyIp.split('.').slice(0, 3).join('.')}.1`, busyIp] }).where(eq(units.unitGroupId, unitGroupId));
-    const squatter = http.createServer((_, res) => res.end('taken')).listen(9100, busyIp);
-    await new Promise((r) => squatter.once('listening', r));
+    // Node 2 asks for a fixed address the local provider cannot give (not a loopback one): its creation fails.
+    const subnet = `127.78.${200 + Math.floor(Math.random() * 50)}`;
+    const goodIp = `${subnet}.${2 + Math.floor(Math.random() * 200)}`;
+    await db().update(units).set({ ipAddresses: [`${subnet}.1`, '192.0.2.7'] }).where(eq(units.unitGroupId, unitGroupId));
 
     await expect(runBuild(db(), buildId)).rejects.toBeInstanceOf(BuildFailedError);
     expect((await buildRow(buildId)).status).toBe('FAILED');
@@ -44,8 +45,10 @@ describe('steering builds', () => {
     expect(failedNode?.stateReason).toBeTruthy();
     expect((await db().query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) }))?.state).toBe('ERROR');
     const firstNode = (await localResourcesOf(unitGroupId))[0]!;
+    const firstAgent = await agentPidOf(firstNode.name);
 
-    await new Promise((r) => squatter.close(r));
+    // The admin gives node 2 an address that works, and retries.
+    await db().update(units).set({ ipAddresses: [`${subnet}.1`, goodIp] }).where(eq(units.unitGroupId, unitGroupId));
     await retryBuild(db(), actor, buildId);
     expect((await buildRow(buildId)).status).toBe('QUEUED');
     await runBuild(db(), buildId);
@@ -60,7 +63,7 @@ describe('steering builds', () => {
     expect(resources).toHaveLength(2);
     // The node made before the failure is the same node, not a second one.
     expect(resources.map((r) => r.resourceId)).toContain(firstNode.resourceId);
-    expect(resources.find((r) => r.resourceId === firstNode.resourceId)?.startedAt?.getTime()).toBe(firstNode.startedAt?.getTime());
+    expect(await agentPidOf(firstNode.name)).toBe(firstAgent);
   });
 
   it('cancels a running build and tears down what it had made', async () => {

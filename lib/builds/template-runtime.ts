@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templateDir } from '@/lib/catalog/template-files';
 import { builds, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
-import { openBuildSecrets, redactSecrets } from '@/lib/secrets/build-secrets';
+import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import type { TemplateDefinition } from '@/lib/templates/format';
 import type { GroupRuntime } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
@@ -37,13 +37,13 @@ export async function loadTemplateRuntime(db: Database, unitGroupId: string, tem
   const secrets = openBuildSecrets(origin.id, origin.secrets);
   const resolved = await resolveValues(version.definition, { ...origin.parameters, ...secrets.parameters });
   if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
-  const secretTexts = [...Object.values(secrets.generated), ...Object.values(secrets.parameters).filter((v) => typeof v === 'string')];
+  const texts = secretTexts(secrets);
   return {
     definition: version.definition,
     values: resolved.values,
     secrets: secrets.generated,
     templateDir: templateDir(version.sourceSlug ?? version.slug),
-    redact: (text) => redactSecrets(text, secretTexts),
+    redact: (text) => redactSecrets(text, texts),
   };
 }
 

@@ -84,6 +84,20 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
   };
 }
 
+/**
+ * Wraps a handler whose caller is no person or API token (a node's agent proves itself in the
+ * handler): gives it the database and turns failures into JSON errors.
+ */
+export function withDatabase<P extends Params>(handler: (ctx: { req: Request; params: P; db: Database }) => Promise<Response>) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      return await handler({ req, params: await ctx.params, db: db() });
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}
+
 /** A refused caller: no part of a token that was refused is kept, it may be a real one mistyped. */
 function tokenLabel(req: Request): string {
   return req.headers.get('authorization') ? 'refused bearer token' : 'anonymous';

@@ -10,5 +10,9 @@ export async function releaseNode(db: Database, node: Node, providerId: string):
   // The deterministic name too: a node whose creation died before it was tagged or recorded (deleting is idempotent).
   const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : []), ...(providerId === 'local' ? [node.name] : [])]);
   for (const id of ids) await provider.deleteNode(id);
-  await db.update(nodes).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
+  // Its agent is gone with the machine; its credential goes too.
+  await db
+    .update(nodes)
+    .set({ state: 'DELETED', credentialHash: null, bootstrapTokenHash: null, bootstrapTokenExpiresAt: null, deletedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(nodes.id, node.id));
 }

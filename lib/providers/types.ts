@@ -44,13 +44,16 @@ export interface NodeResource {
   name: string;
   ipAddress: string;
   state: ResourceState;
-  /** Base URL of the node agent on that node, e.g. http://127.77.0.3:9100 */
-  agentUrl: string;
   tags: Record<string, string>;
-  /** When the node (its agent) last started; absent when stopped. */
-  startedAt?: Date;
   /** Why the node is in 'error', in words a person understands. */
   reason?: string;
+}
+
+/** How a node's agent finds the portal and proves who it is the first time (agent/protocol.ts). */
+export interface AgentBootstrap {
+  portalUrl: string;
+  /** One-time, bound to this node; the provider hands it to the agent and nowhere else. */
+  bootstrapToken: string;
 }
 
 export interface CreateNodeRequest {
@@ -61,19 +64,25 @@ export interface CreateNodeRequest {
   ipAddress?: string;
   /** Tags written on the resource so leaks can be found (ocs.install, ocs.unitGroupId, ocs.nodeId, …). */
   tags: Record<string, string>;
+  /** The agent to start on the machine. A node whose agent already registered keeps its credential. */
+  agent: AgentBootstrap;
 }
 
 export interface Provider {
   readonly id: string;
   readonly label: Localized;
   flavors(): Flavor[];
-  /** Create a node, or return the existing one with that name (idempotent). Resolves once the node agent answers. */
+  /**
+   * Create a node, or return the existing one with that name (idempotent), and start its agent.
+   * Resolves once the machine exists and its agent was started; the node is up when the agent
+   * dials home (lib/agent-channel).
+   */
   createNode(req: CreateNodeRequest): Promise<NodeResource>;
   /** null when the provider has no such node. */
   describeNode(resourceId: string): Promise<NodeResource | null>;
   /** Stop the node but keep its disk/state. Idempotent. */
   powerOff(resourceId: string): Promise<void>;
-  /** Start a stopped node again; resolves once its agent answers. Idempotent. */
+  /** Start a stopped node again, with its agent; the agent dials home with the credential it has. Idempotent. */
   powerOn(resourceId: string): Promise<NodeResource>;
   /** Remove the node and everything it holds. Idempotent: a node already gone is not an error. */
   deleteNode(resourceId: string): Promise<void>;

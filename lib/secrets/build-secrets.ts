@@ -40,6 +40,11 @@ export function openBuildSecrets(buildId: string, stored: string | null, ring = 
   return parseJson<BuildSecrets>(decryptSecret(ring, stored, secretsContext(buildId)), `the stored secrets of build ${buildId}`);
 }
 
+/** The texts a build's secrets consist of: what redactSecrets masks. */
+export function secretTexts(secrets: BuildSecrets): string[] {
+  return [...Object.values(secrets.generated), ...Object.values(secrets.parameters).filter((v): v is string => typeof v === 'string')];
+}
+
 /** `text` with every secret value in it masked: for logs and error columns, which applications' output reaches. */
 export function redactSecrets(text: string, secrets: string[]): string {
   // Longest first, so a secret containing another is masked whole.

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { builds, organizationSshKeys } from '@/lib/db/schema';
+import { applications, builds, organizationSshKeys } from '@/lib/db/schema';
+import { openApplicationSpec, sealApplicationSpec } from './application-specs';
 import { currentKeyPrefix, needsReencryption, SecretDecryptError, type SecretKeyRing } from './cipher';
 import { keyRing, openBuildSecrets, openSecretOutputs, sealBuildSecrets, sealSecretOutputs, withoutSecretValues } from './build-secrets';
 import { openSshPrivateKey, sealSshPrivateKey } from './ssh-keys';
@@ -8,15 +9,16 @@ import { openSshPrivateKey, sealSshPrivateKey } from './ssh-keys';
 const BATCH = 200;
 
 export interface ReencryptResult {
-  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, and organizations' SSH keys. */
+  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, organizations' SSH keys, nodes' application specs. */
   resealed: number;
-  /** Records no key of the ring opens, left as they are: a build (`buildId`) or an organization's SSH key (`organizationId`). */
-  unreadable: { buildId?: string; organizationId?: string; reason: string }[];
+  /** Records no key of the ring opens, left as they are: a build (`buildId`), an organization's SSH key (`organizationId`) or an application (`applicationId`). */
+  unreadable: { buildId?: string; organizationId?: string; applicationId?: string; reason: string }[];
 }
 
 /** What an unreadable record is, for the log: "build <id>" or "the SSH key of organization <id>". */
 export function unreadableRecord(u: ReencryptResult['unreadable'][number]): string {
-  return u.buildId ? `build ${u.buildId}` : `the SSH key of organization ${u.organizationId}`;
+  if (u.buildId) return `build ${u.buildId}`;
+  return u.applicationId ? `the desired state of application ${u.applicationId}` : `the SSH key of organization ${u.organizationId}`;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function reencryptSecrets(db: Database): Promise<ReencryptResult> {
   const result: ReencryptResult = { resealed: 0, unreadable: [] };
   await resealBuilds(db, ring, result);
   await resealSshKeys(db, ring, result);
+  await resealApplicationSpecs(db, ring, result);
   return result;
 }
 
@@ -90,6 +93,32 @@ async function resealSshKeys(db: Database, ring: SecretKeyRing, result: Reencryp
     }
     if (batch.length < BATCH) return;
     after = batch.at(-1)!.organizationId;
+  }
+}
+
+async function resealApplicationSpecs(db: Database, ring: SecretKeyRing, result: ReencryptResult): Promise<void> {
+  const stale = and(isNotNull(applications.spec), sql`not starts_with(${applications.spec}, ${currentKeyPrefix(ring)})`);
+  let after: string | undefined;
+  for (;;) {
+    const batch = await db
+      .select({ id: applications.id, nodeId: applications.nodeId, name: applications.name, spec: applications.spec })
+      .from(applications)
+      .where(and(stale, after ? gt(applications.id, after) : undefined))
+      .orderBy(asc(applications.id))
+      .limit(BATCH);
+    for (const { id, nodeId, name, spec } of batch) {
+      try {
+        const resealed = sealApplicationSpec(nodeId, openApplicationSpec(nodeId, name, spec!, ring), ring);
+        // Only over what was read: a worker that changed the spec meanwhile wins.
+        const written = await db.update(applications).set({ spec: resealed }).where(and(eq(applications.id, id), eq(applications.spec, spec!))).returning({ id: applications.id });
+        result.resealed += written.length;
+      } catch (e) {
+        if (!(e instanceof SecretDecryptError)) throw e;
+        result.unreadable.push({ applicationId: id, reason: e.message });
+      }
+    }
+    if (batch.length < BATCH) return;
+    after = batch.at(-1)!.id;
   }
 }
 

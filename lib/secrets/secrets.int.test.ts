@@ -70,7 +70,9 @@ async function expectSecretsOnlyIn(unitGroupId: string, plaintexts: string[], ho
     expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
     expect((await stat(path.join(folder, 'apps'))).mode & 0o777).toBe(0o700);
     const own = files.filter((f) => f.file.startsWith(`${folder}${path.sep}`));
-    expect(own.map((f) => path.relative(folder, f.file)).sort()).toEqual(['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'node.json']);
+    expect(own.map((f) => path.relative(folder, f.file)).sort()).toEqual(expect.arrayContaining(['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'node.json']));
+    // Nothing else: a running application's pid file at most.
+    expect(own.filter((f) => !['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'node.json', 'apps/keeper.pid'].includes(path.relative(folder, f.file)))).toEqual([]);
     for (const f of own) expect(f.mode, f.file).toBe(0o600);
   }
 }

@@ -1,33 +1,37 @@
-// The tljh template for real: JupyterHub (Debian's `jupyterhub` package) on a local node, run by
-// the node agent as a build runs it; a student signs in with the class password and reaches a
-// notebook server; deleting the node leaves no process, listener or file. Nothing is skipped:
-// without jupyterhub installed this fails, saying what to install.
+// The tljh template for real: a build of it on the local provider runs JupyterHub (Debian's
+// `jupyterhub` package) through the node's agent; a student signs in with the class password and
+// reaches a notebook server; deleting the unit group leaves no process, listener or file. Nothing
+// is skipped: without jupyterhub installed this fails, saying what to install.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProcesses } from '@/agent/process-tree';
-import { TEMPLATES_DIR } from '@/lib/catalog/template-files';
-import { agentHealth, applicationLogTail, putApplication } from '@/lib/nodes/agent-client';
-import { createLocalProvider } from '@/lib/providers/local/local-provider';
-import type { NodeResource, Provider } from '@/lib/providers/types';
+import { readLogTail } from '@/agent/application-logs';
+import { listProcesses, readProcess } from '@/agent/process-tree';
+import type { Actor } from '@/lib/auth/actor';
+import { runBuild } from '@/lib/builds/run-build';
+import { submitBuild } from '@/lib/builds/submit-build';
+import { closeDb, db } from '@/lib/db/client';
+import { applications, nodes } from '@/lib/db/schema';
+import { closeQueue } from '@/lib/jobs/queue';
+import { openApplicationSpec } from '@/lib/secrets/application-specs';
 import { findProgramOnPath } from '@/lib/templates/host-programs';
 import { loadTemplate } from '@/lib/templates/load';
-import { localRequirements, renderLocalRun } from '@/lib/templates/render';
+import { localRequirements } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { seededLabAdmin } from '@/test/fixtures';
 
 const run = randomBytes(3).toString('hex');
-const NODE_NAME = `tljh-int-${run}`;
 const CLASS_PASSWORD = `class-${run}-pass`;
 const STUDENT = 'student01';
 const HEALTHY_TIMEOUT_MS = 90_000;
 const SPAWN_TIMEOUT_MS = 45_000;
 
-let stateRoot: string;
-let provider: Provider;
-let node: NodeResource;
+let actor: Actor;
+let unitGroupId: string | undefined;
+let node: { id: string; name: string; ipAddress: string };
 let nodeDir: string;
 let hubUrl: string;
 let notebookPath: string;
@@ -117,7 +121,8 @@ async function waitUntilHealthy() {
     'jupyterhub to be healthy',
     HEALTHY_TIMEOUT_MS,
     async () => {
-      const hub = (await agentHealth(node.agentUrl)).applications.find((a) => a.name === 'jupyterhub');
+      const [row] = await db().select({ report: applications.report }).from(applications).where(and(eq(applications.nodeId, node.id), eq(applications.name, 'jupyterhub')));
+      const hub = row?.report;
       if (hub?.state === 'exited') throw new Error('jupyterhub exited');
       return hub?.state === 'running' && hub.healthy ? hub : undefined;
     },
@@ -126,9 +131,6 @@ async function waitUntilHealthy() {
   expect((await fetch(`${hubUrl}hub/health`)).status).toBe(200);
   return status;
 }
-
-/** The node's processes that must never outlive it (kernels are checked where they must be gone). */
-const hubProcesses = () => nodeProcesses().filter((p) => /jupyterhub|configurable-http-proxy/.test(p));
 
 async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, explain: () => Promise<string>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -145,7 +147,7 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (${String(lastError)})` : ''}\n${await explain()}`);
 }
 
-const hubLog = () => applicationLogTail(node.agentUrl, 'jupyterhub', 60);
+const hubLog = async () => (await readLogTail(path.join(nodeDir, 'apps', 'jupyterhub.log'), 60)) ?? '';
 
 /** "pid: command line" of every process that refers to the node: by command line, working folder or environment. */
 function nodeProcesses(): string[] {
@@ -182,18 +184,18 @@ function listeningPorts(): number[] {
 
 describe('tljh template on a local node', { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    stateRoot = await mkdtemp(path.join(os.tmpdir(), 'ocs-tljh-int-'));
-    provider = createLocalProvider({ stateRoot, subnet: '127.74.0.0/16' });
+    actor = await seededLabAdmin();
   });
 
   afterAll(async () => {
-    await provider.deleteNode(NODE_NAME).catch(() => undefined);
+    if (unitGroupId) await deleteUnitGroup(db(), unitGroupId).catch(() => undefined);
     // Whatever a failed test may have left behind ("pid: command line").
     if (nodeDir) for (const p of nodeProcesses()) process.kill(parseInt(p, 10), 'SIGKILL');
-    await rm(stateRoot, { recursive: true, force: true });
+    await closeQueue();
+    await closeDb();
   }, 30_000);
 
-  it('starts JupyterHub through the node agent, bound to the node address', async () => {
+  it('builds JupyterHub through the node agent, bound to the node address', async () => {
     const loaded = await loadTemplate('tljh');
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
     const def = loaded.definition;
@@ -203,22 +205,21 @@ describe('tljh template on a local node', { timeout: 120_000 }, () => {
     for (const program of await localRequirements(def, app, resolved.values))
       expect(findProgramOnPath(program), `${program} is not on PATH: apt-get install jupyterhub`).not.toBeNull();
 
-    const tags = { 'ocs.install': `tljh-int-${run}` };
-    node = await provider.createNode({ name: NODE_NAME, spec: { provider: 'local', flavor: 'medium', numNodes: 1, image: def.units[0]!.image, tags }, tags });
-    nodeDir = path.join(stateRoot, NODE_NAME);
+    const submitted = await submitBuild(db(), actor, { templateSlug: 'tljh', unitGroupName: `tljh-int-${run}`, provider: 'local', flavor: 'medium', parameters: { students: 2, classPassword: CLASS_PASSWORD } });
+    unitGroupId = submitted.unitGroupId;
+    await runBuild(db(), submitted.buildId);
+    const [row] = await db().select().from(nodes).where(eq(nodes.unitGroupId, unitGroupId));
+    node = { id: row!.id, name: row!.name, ipAddress: row!.ipAddress! };
+    nodeDir = path.join(process.env.OCS_LOCAL_STATE_DIR!, node.name);
     hubUrl = `http://${node.ipAddress}:8000/`;
-    const group = { unitGroup: 'tljh-int', secrets: {}, units: { hub: { role: 'hub', nodes: [{ name: node.name, ip: node.ipAddress, no: 1 }] } } };
-    const localRun = await renderLocalRun(def, app, resolved.values, group, group.units.hub.nodes[0]!, {
-      templateDir: path.join(TEMPLATES_DIR, 'tljh'),
-      nodejs: process.execPath,
-    });
-    expect(localRun.env.STUDENTS).toBe('student01,student02');
-    await putApplication(node.agentUrl, 'jupyterhub', localRun);
+    const [hub] = await db().select({ spec: applications.spec }).from(applications).where(eq(applications.nodeId, node.id));
+    const spec = openApplicationSpec(node.id, 'jupyterhub', hub!.spec!);
+    expect(spec.kind === 'process' && spec.process.env?.STUDENTS).toBe('student01,student02');
 
     const status = await waitUntilHealthy();
     expect(status.restarts).toBe(0);
-    // Proxy, proxy API, hub API and the agent itself: all on the node's own address.
-    expect(listeningPorts()).toEqual(expect.arrayContaining([8000, 8001, 8081, 9100]));
+    // Proxy, proxy API and hub API: all on the node's own address (the agent listens nowhere).
+    expect(listeningPorts()).toEqual([8000, 8001, 8081]);
     for (const file of ['jupyterhub.sqlite', 'jupyterhub_cookie_secret', 'jupyterhub_config.py']) expect(existsSync(path.join(nodeDir, file)), file).toBe(true);
   });
 
@@ -270,24 +271,28 @@ describe('tljh template on a local node', { timeout: 120_000 }, () => {
 
     // Home inside the node's folder; the server on the node's address, next to the hub's ports.
     expect(existsSync(path.join(nodeDir, 'home', STUDENT, notebookPath))).toBe(true);
-    expect(listeningPorts().filter((p) => ![8000, 8001, 8081, 9100].includes(p)).length).toBeGreaterThanOrEqual(1);
+    expect(listeningPorts().filter((p) => ![8000, 8001, 8081].includes(p)).length).toBeGreaterThanOrEqual(1);
     expect(nodeProcesses().some((p) => p.includes('jupyterhub-singleuser'))).toBe(true);
     expect(nodeProcesses().some((p) => p.includes('ipykernel'))).toBe(true);
   });
 
-  it('leaves no hub, proxy or user server when the node\'s process group is killed, and comes back on power-on', async () => {
+  it('leaves no hub, proxy or user server when the hub\'s process group is killed, and the agent brings it back', async () => {
     // JupyterHub would start the proxy and the user servers in sessions of their own; kept in the
-    // node's group, a SIGKILL to the group (no clean-up possible) takes them too.
-    const agentPid = Number(readFileSync(path.join(nodeDir, 'agent.pid'), 'utf8').trim());
-    process.kill(-agentPid, 'SIGKILL');
+    // hub's group, a SIGKILL to the group (no clean-up possible) takes them too.
+    const [hubPid] = readFileSync(path.join(nodeDir, 'apps', 'jupyterhub.pid'), 'utf8').trim().split(' ').map(Number);
+    const before = listProcesses().filter((p) => p.pgrp === hubPid);
+    expect(before.length).toBeGreaterThan(1);
+    process.kill(-hubPid!, 'SIGKILL');
     // Until the last of the group is reaped: a zombie still "exists" for JupyterHub's next start.
-    const group = () => listProcesses().filter((p) => p.pgrp === agentPid);
-    await waitFor('the node\'s process group to be gone', 10_000, async () => (group().length === 0 ? true : undefined), async () => JSON.stringify(group()));
-    expect(hubProcesses()).toEqual([]);
+    const left = () => before.filter((p) => readProcess(p.pid)?.startTicks === p.startTicks && readProcess(p.pid)?.state !== 'Z');
+    await waitFor('the hub\'s process group to be gone', 10_000, async () => (left().length === 0 ? true : undefined), async () => JSON.stringify(left()));
 
-    // The agent restores the application; the launcher first stops what a crash left (kernels).
-    await provider.powerOn(NODE_NAME);
-    await waitUntilHealthy();
+    // The agent restarts the application (its restart policy); the launcher first stops what the crash left (kernels).
+    const status = await waitFor('jupyterhub to be restarted', HEALTHY_TIMEOUT_MS, async () => {
+      const restarted = await waitUntilHealthy();
+      return restarted.restarts >= 1 ? restarted : undefined;
+    }, hubLog);
+    expect(status.restarts).toBe(1);
     expect(nodeProcesses().filter((p) => p.includes('ipykernel'))).toEqual([]);
     const browser = new Browser();
     const { xsrf } = await reachNotebook(browser, STUDENT);
@@ -297,9 +302,10 @@ describe('tljh template on a local node', { timeout: 120_000 }, () => {
     expect(kernel.status, kernel.text).toBe(201);
   });
 
-  it('deleting the node stops the hub, proxy, user servers and kernels and removes its folder', async () => {
+  it('deleting the unit group stops the hub, proxy, user servers and kernels and removes the node\'s folder', async () => {
     for (const program of ['configurable-http-proxy', 'jupyterhub-singleuser', 'ipykernel']) expect(nodeProcesses().some((p) => p.includes(program)), program).toBe(true);
-    await provider.deleteNode(NODE_NAME);
+    await deleteUnitGroup(db(), unitGroupId!);
+    unitGroupId = undefined;
     expect(nodeProcesses()).toEqual([]);
     expect(listeningPorts()).toEqual([]);
     expect(existsSync(nodeDir)).toBe(false);

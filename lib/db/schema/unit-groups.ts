@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ApplicationReport, Capabilities, MetricsSnapshot } from '@/agent/protocol';
 import { organizations, users } from './tenancy';
 
 // State names follow OCS (VC / unit / node state diagrams).
@@ -89,13 +90,32 @@ export const nodes = pgTable(
     stateReason: text(),
     ipAddress: text(),
     providerResourceId: text(),
-    agentUrl: text(),
     /** When the node's agent last started (uptime is measured from here). */
     startedAt: timestamp({ withTimezone: true }),
+    // The agent channel (lib/agent-channel): the agent dials home, first with a one-time bootstrap
+    // token, then with its own credential. Only hashes are kept.
+    bootstrapTokenHash: text(),
+    bootstrapTokenExpiresAt: timestamp({ withTimezone: true }),
+    credentialHash: text(),
+    agentVersion: text(),
+    agentHostname: text(),
+    capabilities: jsonb().$type<Capabilities>(),
+    /** Set when the agent registers and on every sync; liveness is judged from it. */
+    lastHeartbeatAt: timestamp({ withTimezone: true }),
+    /** Bumped on every change of what the node should run; the agent reports the version it applied. */
+    desiredVersion: integer().notNull().default(0),
+    appliedVersion: integer().notNull().default(0),
+    /** The agent's latest metrics snapshot. */
+    metrics: jsonb().$type<MetricsSnapshot>(),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex('nodes_unit_no').on(t.unitId, t.nodeNo)],
+  (t) => [
+    uniqueIndex('nodes_unit_no').on(t.unitId, t.nodeNo),
+    // The liveness sweep reads only live nodes by their last heartbeat.
+    index('nodes_heartbeat').on(t.lastHeartbeatAt).where(sql`deleted_at is null`),
+    uniqueIndex('nodes_bootstrap_token').on(t.bootstrapTokenHash).where(sql`bootstrap_token_hash is not null`),
+  ],
 );
 
 /** OCS application containers: what runs on a node. */
@@ -112,6 +132,14 @@ export const applications = pgTable(
     url: text(),
     state: applicationState().notNull().default('STARTING'),
     stateReason: text(),
+    /**
+     * What the node's agent must run (desired state: an agent/protocol DesiredApplication), sealed
+     * with the secret key since its environment holds the build's secrets (lib/secrets/application-specs).
+     * Null for rows made before the agent channel and for applications being removed.
+     */
+    spec: text(),
+    /** What the agent last reported of it. */
+    report: jsonb().$type<ApplicationReport>(),
     ...timestamps,
   },
   (t) => [uniqueIndex('applications_node_name').on(t.nodeId, t.name)],

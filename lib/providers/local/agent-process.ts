@@ -1,16 +1,14 @@
 // Starting, finding and stopping the agent process of a local node. The agent runs detached in
-// its own process group; its applications stay in that group, so the group is the whole node.
+// its own process group; its applications run in groups of their own (agent/node-processes.ts),
+// so they outlive a restart of the agent.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { agentBundle } from '@/lib/agent-bundle';
 import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
-import type { AgentHealth } from '../../../agent/protocol';
 import { ProviderError } from '../types';
 import type { NodeFolder } from './node-folder';
 
-/** The agent gives its applications 3 s to stop before killing them; allow for that. */
 const STOP_GRACE_MS = 5000;
 const KILL_WAIT_MS = 2000;
 const POLL_MS = 100;
@@ -109,60 +107,6 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
     await sleep(POLL_MS);
   }
   return true;
-}
-
-/** The agent's /health answer, or null when it does not answer (in time). */
-export function fetchHealth(agentUrl: string, timeoutMs: number): Promise<AgentHealth | null> {
-  return new Promise((resolve) => {
-    // agent: false — no pooled keep-alive socket left pointing at an agent that may be stopped.
-    const req = http.get(`${agentUrl}/health`, { agent: false, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', () => resolve(null));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return resolve(null);
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as AgentHealth);
-        } catch {
-          resolve(null);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(null));
-  });
-}
-
-/** Waits until the agent `pid` of this node answers /health as that node. */
-export async function waitForAgent(
-  folder: NodeFolder,
-  agentUrl: string,
-  pid: number,
-  timeoutMs: number,
-): Promise<AgentHealth> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await fetchHealth(agentUrl, 1000);
-    if (health?.nodeName === folder.name) return health;
-    if (!isAgentOf(pid, folder.dir)) {
-      const why = await folder.lastLogLine();
-      throw new ProviderError(
-        'local',
-        'agent_crashed',
-        `the agent of node ${folder.name} exited while starting${why ? ` (${why})` : ''}; see ${folder.logFile}`,
-        false,
-      );
-    }
-    if (Date.now() >= deadline) {
-      throw new ProviderError(
-        'local',
-        'agent_timeout',
-        `the agent of node ${folder.name} did not answer on ${agentUrl} within ${timeoutMs / 1000} s; see ${folder.logFile}`,
-        true,
-      );
-    }
-    await sleep(POLL_MS * 2);
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,12 +3,10 @@
 // A claim is a directory `<claimsDir>/<ip>`: mkdir is atomic, so concurrent portal and worker
 // processes can never hand out the same address twice.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { ProviderError } from '../types';
 
 /** Stop searching after this many addresses turned out to be bound by something else. */
-const MAX_BIND_FAILURES = 16;
 
 export interface Subnet {
   cidr: string;
@@ -56,18 +54,6 @@ function* hostAddresses(subnet: Subnet): Generator<string> {
   }
 }
 
-/** True when nothing listens on ip:port (we could bind it ourselves). */
-export function canBind(ip: string, port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') resolve(false);
-      else reject(new ProviderError('local', 'address_unusable', `cannot bind ${ip}:${port}: ${err.message}`, false));
-    });
-    server.listen({ host: ip, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 export class IpClaims {
   constructor(
     private readonly claimsDir: string,
@@ -88,23 +74,12 @@ export class IpClaims {
     return true;
   }
 
-  /** Claims the first free address of the subnet on which nothing listens on `port`. */
-  async allocate(owner: string, port: number): Promise<string> {
+  /** Claims the first free address of the subnet. */
+  async allocate(owner: string): Promise<string> {
     const taken = new Set(await readdir(this.claimsDir).catch(() => []));
-    let bindFailures = 0;
     for (const ip of hostAddresses(this.subnet)) {
       if (taken.has(ip) || !(await this.claim(ip, owner))) continue;
-      if (await canBind(ip, port)) return ip;
-      await this.release(ip);
-      if (++bindFailures >= MAX_BIND_FAILURES) {
-        throw new ProviderError(
-          'local',
-          'no_free_ip',
-          `${bindFailures} addresses of ${this.subnet.cidr} already have something listening on port ${port}; ` +
-            `is another program bound to 0.0.0.0:${port}?`,
-          false,
-        );
-      }
+      return ip;
     }
     throw new ProviderError('local', 'no_free_ip', `every address of ${this.subnet.cidr} is in use`, false);
   }

@@ -1,11 +1,14 @@
-// The `local` provider: every node is a real node-agent process on this machine, bound to its own
-// loopback address (like a VM with its own IP) and keeping its state in its own folder.
+// The `local` provider: every node is a real node-agent process on this machine with its own
+// loopback address (like a VM with its own IP; its applications listen there) and its own folder.
+// The agent dials home to the portal like on any other machine.
 import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AGENT_PORT } from '../../../agent/protocol';
+import { BOOTSTRAP_TOKEN_FILE, readCredential } from '../../../agent/node-config';
+import { stopNodeApplications } from '../../../agent/node-processes';
 import {
   ProviderError,
+  type AgentBootstrap,
   type CreateNodeRequest,
   type Flavor,
   type NodeResource,
@@ -13,14 +16,12 @@ import {
   type ResourceState,
 } from '../types';
 import { findRepoRoot } from '@/lib/repo-root';
-import { fetchHealth, isAgentOf, spawnAgent, stopNodeProcesses, waitForAgent } from './agent-process';
-import { IpClaims, canBind, isLoopback, parseSubnet } from './ip-allocation';
+import { isAgentOf, spawnAgent, stopNodeProcesses } from './agent-process';
+import { IpClaims, isLoopback, parseSubnet } from './ip-allocation';
 import { NodeFolder, nodeNamePattern, type NodeFile } from './node-folder';
 import { NodeLocks } from './node-lock';
 import { LOCAL_PROVIDER } from './flavors';
 
-const AGENT_START_TIMEOUT_MS = 20_000;
-const DESCRIBE_HEALTH_TIMEOUT_MS = 1500;
 const DEFAULT_SUBNET = '127.77.0.0/16';
 
 export interface LocalProviderOptions {
@@ -28,8 +29,6 @@ export interface LocalProviderOptions {
   stateRoot?: string;
   /** Loopback CIDR node addresses are taken from (default 127.77.0.0/16). */
   subnet?: string;
-  /** Port every agent listens on, on its node's address (default AGENT_PORT). */
-  agentPort?: number;
 }
 
 export function createLocalProvider(options: LocalProviderOptions = {}): Provider {
@@ -51,7 +50,6 @@ class LocalProvider implements Provider {
   readonly id = LOCAL_PROVIDER.id;
   readonly label = LOCAL_PROVIDER.label;
   private readonly stateRoot: string;
-  private readonly agentPort: number;
   private readonly claims: IpClaims;
   /** Serialises create/power/delete per node, across processes too. */
   private readonly locks = new NodeLocks();
@@ -60,7 +58,6 @@ class LocalProvider implements Provider {
 
   constructor(options: LocalProviderOptions) {
     this.stateRoot = path.resolve(options.stateRoot || path.join(findRepoRoot(), '.data', 'nodes'));
-    this.agentPort = options.agentPort ?? AGENT_PORT;
     this.claims = new IpClaims(path.join(this.stateRoot, '.ips'), parseSubnet(options.subnet || DEFAULT_SUBNET));
   }
 
@@ -86,6 +83,7 @@ class LocalProvider implements Provider {
       }
       // Creating is "make sure it exists and runs": a retry after a crash must end with a running node.
       await folder.setPoweredOff(false);
+      await this.writeAgentSettings(folder, node, req.agent);
       return this.ensureRunning(folder, node);
     });
   }
@@ -97,11 +95,8 @@ class LocalProvider implements Provider {
     if (!node) return null;
     if (await folder.isPoweredOff()) return this.resource(node, 'stopped');
     const pid = await folder.readPid();
-    const alive = pid !== null && isAgentOf(pid, folder.dir);
-    const health = alive ? await fetchHealth(this.agentUrl(node), DESCRIBE_HEALTH_TIMEOUT_MS) : null;
-    if (health?.nodeName === node.name) return this.resource(node, 'running', new Date(health.startedAt));
-    // A create or power-on in progress here may not have spawned the agent yet.
-    if (alive || this.starting.has(node.name)) return this.resource(node, 'booting');
+    // Whether the agent got through to the portal is the portal's to say (lib/agent-channel).
+    if ((pid !== null && isAgentOf(pid, folder.dir)) || this.starting.has(node.name)) return this.resource(node, 'running');
     const lastLine = await folder.lastLogLine();
     return {
       ...this.resource(node, 'error'),
@@ -111,8 +106,7 @@ class LocalProvider implements Provider {
 
   powerOff(resourceId: string): Promise<void> {
     return this.withExistingNode(resourceId, async (folder) => {
-      const pid = await folder.readPid();
-      if (pid !== null) await stopNodeProcesses(pid, folder.dir);
+      await this.stopNode(folder);
       // Marked only once everything is gone, so 'stopped' always means stopped.
       await folder.setPoweredOff(true);
     });
@@ -129,8 +123,7 @@ class LocalProvider implements Provider {
     if (!nodeNamePattern.test(resourceId)) return;
     const folder = this.folder(resourceId);
     await this.locks.run(folder.dir, async () => {
-      const pid = await folder.readPid();
-      if (pid !== null) await stopNodeProcesses(pid, folder.dir);
+      await this.stopNode(folder);
       await folder.remove();
       // Also frees a claim left by a creation that crashed before writing node.json.
       for (const ip of await this.claims.ownedBy(resourceId)) await this.claims.release(ip);
@@ -160,7 +153,7 @@ class LocalProvider implements Provider {
     const node: NodeFile = {
       name: req.name,
       ip,
-      port: this.agentPort,
+      portalUrl: req.agent.portalUrl,
       tags: req.tags,
       createdAt: new Date().toISOString(),
     };
@@ -174,7 +167,7 @@ class LocalProvider implements Provider {
     if (!wanted) {
       // A creation that crashed after claiming left this address to us.
       if (previous.length > 0) return previous[0];
-      return this.claims.allocate(req.name, this.agentPort);
+      return this.claims.allocate(req.name);
     }
     if (!isLoopback(wanted)) {
       throw new ProviderError('local', 'invalid_request', `${wanted} is not a loopback address (127.0.0.0/8)`, false);
@@ -182,53 +175,43 @@ class LocalProvider implements Provider {
     if (!(await this.claims.claim(wanted, req.name))) {
       throw new ProviderError('local', 'ip_taken', `address ${wanted} is already used by another node`, false);
     }
-    if (!(await canBind(wanted, this.agentPort))) {
-      await this.claims.release(wanted);
-      throw new ProviderError('local', 'ip_taken', `another program already listens on ${wanted}:${this.agentPort}`, false);
-    }
     for (const ip of previous) if (ip !== wanted) await this.claims.release(ip);
     return wanted;
   }
 
-  /** Starts the agent unless it already runs, and waits until it answers. */
+  /** Where the portal is, and the one-time token unless the agent already holds its credential. */
+  private async writeAgentSettings(folder: NodeFolder, node: NodeFile, agent: AgentBootstrap): Promise<void> {
+    if (node.portalUrl !== agent.portalUrl) await folder.writeNode({ ...node, portalUrl: agent.portalUrl });
+    const tokenFile = path.join(folder.dir, BOOTSTRAP_TOKEN_FILE);
+    if (await readCredential(folder.dir)) await rm(tokenFile, { force: true });
+    else await writeFile(tokenFile, `${agent.bootstrapToken}\n`, { mode: 0o600 });
+  }
+
+  /** Starts the agent unless it already runs. */
   private async ensureRunning(folder: NodeFolder, node: NodeFile): Promise<NodeResource> {
     this.starting.add(node.name);
     try {
-      return await this.startAgent(folder, node);
+      const pid = await folder.readPid();
+      if (pid === null || !isAgentOf(pid, folder.dir)) {
+        // Whatever a crashed agent of an older kind left in its group goes with it.
+        if (pid !== null) await stopNodeProcesses(pid, folder.dir);
+        await spawnAgent(folder);
+      }
+      return this.resource(node, 'running');
     } finally {
       this.starting.delete(node.name);
     }
   }
 
-  private async startAgent(folder: NodeFolder, node: NodeFile): Promise<NodeResource> {
-    const agentUrl = this.agentUrl(node);
-    let pid = await folder.readPid();
-    if (pid === null || !isAgentOf(pid, folder.dir)) {
-      // Applications orphaned by a crashed agent would hold their ports against the new one.
-      if (pid !== null) await stopNodeProcesses(pid, folder.dir);
-      if (!(await canBind(node.ip, node.port))) {
-        throw new ProviderError('local', 'address_in_use', `another program listens on ${node.ip}:${node.port}`, true);
-      }
-      pid = await spawnAgent(folder);
-    }
-    const health = await waitForAgent(folder, agentUrl, pid, AGENT_START_TIMEOUT_MS);
-    return this.resource(node, 'running', new Date(health.startedAt));
+  /** The agent first (it would restart what stops), then the applications it leaves running. */
+  private async stopNode(folder: NodeFolder): Promise<void> {
+    const pid = await folder.readPid();
+    if (pid !== null) await stopNodeProcesses(pid, folder.dir);
+    await stopNodeApplications(folder.dir);
   }
 
-  private resource(node: NodeFile, state: ResourceState, startedAt?: Date): NodeResource {
-    return {
-      resourceId: node.name,
-      name: node.name,
-      ipAddress: node.ip,
-      state,
-      agentUrl: this.agentUrl(node),
-      tags: node.tags,
-      ...(startedAt ? { startedAt } : {}),
-    };
-  }
-
-  private agentUrl(node: NodeFile): string {
-    return `http://${node.ip}:${node.port}`;
+  private resource(node: NodeFile, state: ResourceState): NodeResource {
+    return { resourceId: node.name, name: node.name, ipAddress: node.ip, state, tags: node.tags };
   }
 
   private folder(name: string): NodeFolder {

@@ -1,13 +1,16 @@
 // A local node's state folder: `<stateRoot>/<name>/` holds node.json (identity read by the agent),
-// agent.pid, agent.log, the powered-off marker, and the agent's own apps.json and apps/ logs.
+// agent.pid, agent.log, the powered-off marker, the agent's bootstrap token or credential, and
+// its own apps.json and apps/ (logs and pids).
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
+// What the agent reads (agent/node-config.ts), plus the provider's own createdAt. Folders made
+// before the agent dialled home have no portalUrl; a power on or create writes it.
 const nodeFileSchema = z.object({
   name: z.string(),
   ip: z.string(),
-  port: z.number().int(),
+  portalUrl: z.string().default(''),
   tags: z.record(z.string(), z.string()),
   createdAt: z.string(),
 });

@@ -1,0 +1,206 @@
+// The agent's life: register once, then sync forever. Each sync carries a report when something
+// changed (and metrics now and then) and brings back the node's desired state, which the agent
+// converges to: processes here, containers through the host's Docker API.
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { readLogTail } from './application-logs';
+import type { ApplicationManager } from './applications';
+import { PortalClient, PortalError } from './channel';
+import { probeHttp, probeTcp } from './health-probe';
+import { metricsSnapshot } from './metrics';
+import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
+import { AGENT_VERSION, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
+
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5000;
+const METRICS_EVERY_MS = 60_000;
+const LOG_TAIL_LINES = 5;
+const PROBE_TIMEOUT_MS = 1000;
+
+/** The host's containers of this node (agent/containers.ts), when the host has a Docker-compatible engine. */
+export interface NodeContainers {
+  ensure(name: string, spec: ContainerSpec): Promise<void>;
+  remove(name: string): Promise<void>;
+  list(): Promise<ApplicationReport[]>;
+  logTail(name: string, lines: number): Promise<string>;
+}
+
+export interface AgentOptions {
+  stateDir: string;
+  node: NodeConfig;
+  processes: ApplicationManager;
+  containers: NodeContainers | null;
+  containerEngine?: string;
+  log: (message: string) => void;
+}
+
+export class Agent {
+  private readonly client: PortalClient;
+  private readonly startedAt = new Date();
+  private appliedVersion = 0;
+  /** Why an application of the desired state could not be run at all, by name. */
+  private readonly problems = new Map<string, string>();
+  private readonly containerHealth = new Map<string, boolean>();
+  private containerSpecs = new Map<string, ContainerSpec>();
+  private lastSent: Omit<AgentReport, 'metrics'> | null = null;
+  private metricsDueAt = 0;
+  private pendingSync?: AbortController;
+  private stopped = false;
+
+  constructor(private readonly o: AgentOptions) {
+    this.client = new PortalClient(o.node.portalUrl);
+  }
+
+  private get capabilities(): Capabilities {
+    return { processes: true, containers: this.o.containers !== null, ...(this.o.containerEngine ? { containerEngine: this.o.containerEngine } : {}) };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pendingSync?.abort();
+  }
+
+  /** Called after every probe round: a changed report cuts the waiting sync short so the portal hears at once. */
+  async noticeChanges(): Promise<void> {
+    if (!this.pendingSync || !this.lastSent) return;
+    if (!isDeepStrictEqual(await this.report(), this.lastSent)) this.pendingSync.abort();
+  }
+
+  async probeContainers(): Promise<void> {
+    await Promise.all(
+      [...this.containerSpecs].map(async ([name, spec]) => {
+        if (!spec.health) return;
+        const { port, path } = spec.health;
+        const ip = this.o.node.ip;
+        this.containerHealth.set(name, path ? await probeHttp(ip, port, path, PROBE_TIMEOUT_MS) : await probeTcp(ip, port, PROBE_TIMEOUT_MS));
+      }),
+    );
+  }
+
+  async run(): Promise<void> {
+    let failures = 0;
+    let waitSeconds = 0;
+    while (!this.stopped) {
+      try {
+        const credential = await this.credential();
+        const report = await this.report();
+        const changed = !isDeepStrictEqual(report, this.lastSent);
+        // Metrics ride on every report that is sent anyway, and at least once a minute.
+        const withMetrics = changed || Date.now() >= this.metricsDueAt;
+        const sent = withMetrics ? { ...report, metrics: metricsSnapshot(this.o.processes.runningPids()) } : undefined;
+        this.pendingSync = new AbortController();
+        // A report just sent is answered at once: the portal may have news for it.
+        const res = await this.client.sync(credential.nodeId, credential.credential, { report: sent, appliedVersion: this.appliedVersion }, sent ? 0 : waitSeconds, this.pendingSync.signal);
+        if (sent) this.lastSent = report;
+        if (withMetrics) this.metricsDueAt = Date.now() + METRICS_EVERY_MS;
+        waitSeconds = res.heartbeatSeconds;
+        failures = 0;
+        if (res.desired.version !== this.appliedVersion) await this.converge(res.desired);
+      } catch (err) {
+        if (this.stopped) break;
+        if (this.pendingSync?.signal.aborted) continue; // our own cut: sync again with the news
+        failures += 1;
+        await this.onSyncError(err);
+        await sleep(Math.min(RETRY_MIN_MS * 2 ** failures, RETRY_MAX_MS));
+      } finally {
+        this.pendingSync = undefined;
+      }
+    }
+  }
+
+  private async onSyncError(err: unknown): Promise<void> {
+    if (err instanceof PortalError && err.status === 401) {
+      // The portal no longer knows this credential (the node was created anew): register again.
+      this.o.log(`the portal refused this node's credential (${err.message}); registering again`);
+      await forgetCredential(this.o.stateDir);
+    } else if (err instanceof PortalError && err.status === 404) {
+      this.o.log(`the portal says: ${err.message}`);
+    } else {
+      this.o.log(`cannot reach the portal at ${this.o.node.portalUrl}: ${(err as Error).message}; retrying`);
+    }
+  }
+
+  /** The node's credential; first registers with the bootstrap token, retrying until that works. */
+  private async credential(): Promise<Credential> {
+    for (let attempt = 0; ; attempt++) {
+      const saved = await readCredential(this.o.stateDir);
+      if (saved) return saved;
+      const token = await readBootstrapToken(this.o.stateDir);
+      if (!token) throw new Error('this node has neither a credential nor a bootstrap token; the portal writes one when it creates the node');
+      try {
+        const res = await this.client.register({ token, agentVersion: AGENT_VERSION, hostname: os.hostname() });
+        await saveCredential(this.o.stateDir, { nodeId: res.nodeId, credential: res.credential });
+        this.o.log(`registered with the portal as node ${res.nodeName} (${res.nodeId})`);
+        return { nodeId: res.nodeId, credential: res.credential };
+      } catch (err) {
+        // A refused token may be replaced by the portal (a new creation writes a new one): read it again.
+        if (!(err instanceof PortalError)) throw err;
+        if (attempt === 0) this.o.log(`registration refused: ${err.message}`);
+        await sleep(RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private async converge(desired: DesiredState): Promise<void> {
+    this.o.log(`applying desired state version ${desired.version} (${desired.applications.map((a) => a.name).join(', ') || 'no applications'})`);
+    const wanted = new Set(desired.applications.map((a) => a.name));
+    const containers = this.o.containers;
+    for (const name of this.o.processes.names()) if (!wanted.has(name) || desired.applications.find((a) => a.name === name)?.kind !== 'process') await this.o.processes.remove(name);
+    for (const name of this.containerSpecs.keys()) if (!wanted.has(name) || desired.applications.find((a) => a.name === name)?.kind !== 'container') await containers?.remove(name);
+    this.containerSpecs = new Map();
+    this.problems.clear();
+    await Promise.all(
+      desired.applications.map(async (app) => {
+        try {
+          if (app.kind === 'process') return await this.o.processes.put(app.name, app.process);
+          if (!containers) throw new Error('this host has no Docker-compatible container engine (Docker, or Podman serving the Docker API)');
+          this.containerSpecs.set(app.name, app.container);
+          await containers.ensure(app.name, app.container);
+        } catch (err) {
+          this.problems.set(app.name, (err as Error).message);
+          this.o.log(`application ${app.name}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    this.appliedVersion = desired.version;
+  }
+
+  private async report(): Promise<Omit<AgentReport, 'metrics'>> {
+    const { processes, containers } = this.o;
+    const fromContainers = containers ? (await containers.list()).filter((c) => this.containerSpecs.has(c.name)) : [];
+    const all: ApplicationReport[] = [
+      ...processes.reports(),
+      ...fromContainers.map((c) => {
+        const healthy = this.containerHealth.get(c.name);
+        return { ...c, ...(healthy === undefined ? {} : { healthy }) };
+      }),
+    ];
+    for (const name of this.problems.keys()) if (!all.some((a) => a.name === name)) all.push({ name, kind: 'container', state: 'stopped', restarts: 0 });
+    const applications = await Promise.all(
+      all.map(async (app) => {
+        const problem = this.problems.get(app.name);
+        const troubled = app.state === 'exited' || (app.state === 'running' && app.healthy === false);
+        const logTail = troubled ? await this.logTail(app) : undefined;
+        return { ...app, ...(problem ? { problem: problem.slice(0, 1000) } : {}), ...(logTail ? { logTail: logTail.slice(-4000) } : {}) };
+      }),
+    );
+    return {
+      agentVersion: AGENT_VERSION,
+      startedAt: this.startedAt.toISOString(),
+      hostname: os.hostname(),
+      appliedVersion: this.appliedVersion,
+      capabilities: this.capabilities,
+      applications: applications.sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  private async logTail(app: ApplicationReport): Promise<string | undefined> {
+    try {
+      if (app.kind === 'container') return (await this.o.containers?.logTail(app.name, LOG_TAIL_LINES)) || undefined;
+      return (await readLogTail(this.o.processes.logPath(app.name), LOG_TAIL_LINES)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

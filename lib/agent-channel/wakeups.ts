@@ -1,0 +1,102 @@
+// Wakes the long-polls of agents whose desired state changed. One LISTEN connection per portal
+// process; PostgreSQL delivers the notifications of every worker's commits to every portal
+// process, so any number of portal processes can hold agents' connections.
+import pg from 'pg';
+import { connectionConfig } from '@/lib/db/client';
+import { safeErrorMessage } from '@/lib/errors';
+import { DESIRED_STATE_CHANNEL } from './desired-state';
+
+const RECONNECT_MS = 1000;
+
+export interface Subscription {
+  /** Resolves on a change of the node's desired state, after `ms`, or when `signal` aborts. */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+class DesiredStateWakeups {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private listening?: Promise<void>;
+
+  /** Subscribe before reading the desired state: a change in between then wakes the wait at once. */
+  async subscribe(nodeId: string): Promise<Subscription> {
+    await this.listen();
+    let woken = false;
+    let wake: (() => void) | undefined;
+    const onChange = () => {
+      woken = true;
+      wake?.();
+    };
+    const set = this.waiters.get(nodeId) ?? new Set();
+    set.add(onChange);
+    this.waiters.set(nodeId, set);
+    return {
+      wait: (ms, signal) =>
+        woken
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(done, ms);
+              function done() {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', done);
+                resolve();
+              }
+              wake = done;
+              signal?.addEventListener('abort', done, { once: true });
+            }),
+      close: () => {
+        set.delete(onChange);
+        if (!set.size && this.waiters.get(nodeId) === set) this.waiters.delete(nodeId);
+      },
+    };
+  }
+
+  /** Connects once; while PostgreSQL is away, waits simply time out and the agents sync again. */
+  private listen(): Promise<void> {
+    this.listening ??= this.connect().catch((e: unknown) => {
+      console.error(`[agent-channel] cannot listen for desired-state changes (${safeErrorMessage(e)}); retrying`);
+      this.retryLater();
+    });
+    return this.listening;
+  }
+
+  private retryLater(): void {
+    setTimeout(() => {
+      this.listening = undefined;
+      void this.listen();
+    }, RECONNECT_MS).unref();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...connectionConfig(), application_name: 'ocs-agent-channel' });
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      client.removeAllListeners('notification');
+      client.end().catch(() => {});
+      // Changes made while we were not listening: every waiting agent reads its state again.
+      for (const set of this.waiters.values()) for (const wake of set) wake();
+      this.retryLater();
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    client.on('notification', (msg) => {
+      for (const wake of this.waiters.get(msg.payload ?? '') ?? []) wake();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${DESIRED_STATE_CHANNEL}`);
+    } catch (e) {
+      lost = true; // listen() retries; the error and end events must not retry a second time
+      client.end().catch(() => {});
+      throw e;
+    }
+  }
+}
+
+const cache = globalThis as unknown as { __ocsDesiredStateWakeups?: DesiredStateWakeups };
+
+export function desiredStateWakeups(): DesiredStateWakeups {
+  return (cache.__ocsDesiredStateWakeups ??= new DesiredStateWakeups());
+}

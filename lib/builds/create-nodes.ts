@@ -1,0 +1,93 @@
+// The create-nodes step: each node's machine is created (idempotent on the node's name) with its
+// agent, which then dials home. The step ends when every agent has registered.
+import { and, inArray, isNotNull, sql } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
+import { nodes } from '@/lib/db/schema';
+import { eachLimited } from '@/lib/each-limited';
+import { agentPortalUrl, env } from '@/lib/env';
+import { getProvider } from '@/lib/providers/registry';
+import { appendBuildLog } from './log';
+import { failSummary, label, liveNodes, reasonOf, setNode, specOf, type NodeRow, type StepContext } from './step-context';
+import { BuildCancelledError, StepError } from './step-error';
+
+const POLL_MS = 100;
+/** How often a node still silent is asked of its provider, to fail at once when its agent died. */
+const DESCRIBE_EVERY_MS = 1000;
+export const AGENT_CONNECT_TIMEOUT_MS = Number(process.env.OCS_AGENT_CONNECT_TIMEOUT_MS ?? 60_000);
+
+export async function createNodes(c: StepContext): Promise<void> {
+  const rows = await liveNodes(c);
+  const portalUrl = agentPortalUrl();
+  const created: NodeRow[] = [];
+  const failures = await eachLimited(rows, 4, async (r) => {
+    if (await c.cancelRequested()) return;
+    try {
+      c.assertHeld();
+      const bootstrapToken = await issueBootstrapToken(c.db, r.node.id);
+      const resource = await getProvider(r.unit.provider).createNode({
+        name: r.node.name,
+        spec: specOf(r.unit),
+        ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
+        tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
+        agent: { portalUrl, bootstrapToken },
+      });
+      // Lost meanwhile: the node stays unrecorded; the next run finds it by its name, teardown by its tags.
+      c.assertHeld();
+      await setNode(c.db, r.node.id, {
+        providerResourceId: resource.resourceId,
+        ipAddress: resource.ipAddress,
+        state: r.node.state === 'RUNNING' ? 'RUNNING' : 'BOOTING',
+        stateReason: null,
+      });
+      created.push({ ...r, node: { ...r.node, providerResourceId: resource.resourceId } });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) created at ${resource.ipAddress} on ${r.unit.provider}/${r.unit.flavor}; its agent dials home to ${portalUrl}`, { stepKey: c.stepKey });
+    } catch (e) {
+      c.assertHeld();
+      const reason = reasonOf(c, e);
+      await setNode(c.db, r.node.id, { state: 'HOST_ERROR', stateReason: reason });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} could not be created: ${reason}`, { stepKey: c.stepKey, level: 'error' });
+      throw e;
+    }
+  });
+  if (await c.cancelRequested()) throw new BuildCancelledError();
+  if (failures.length) throw failSummary('nodes could not be created', failures, rows.length);
+  await waitForAgents(c, created, portalUrl);
+}
+
+/** Until every node's agent has registered and is heard from; a provider that sees the agent dead fails it at once. */
+async function waitForAgents(c: StepContext, rows: NodeRow[], portalUrl: string): Promise<void> {
+  const deadline = Date.now() + AGENT_CONNECT_TIMEOUT_MS;
+  const window = env().OCS_AGENT_LIVENESS_SECONDS;
+  let pending = rows;
+  let describedAt = Date.now();
+  while (pending.length) {
+    if (await c.cancelRequested()) throw new BuildCancelledError();
+    const heard = await c.db
+      .select({ id: nodes.id })
+      .from(nodes)
+      .where(and(inArray(nodes.id, pending.map((r) => r.node.id)), isNotNull(nodes.credentialHash), sql`${nodes.lastHeartbeatAt} > now() - make_interval(secs => ${window})`));
+    const connected = new Set(heard.map((h) => h.id));
+    for (const r of pending.filter((p) => connected.has(p.node.id)))
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)}: its agent dialled home`, { stepKey: c.stepKey });
+    pending = pending.filter((r) => !connected.has(r.node.id));
+    if (!pending.length) return;
+    if (Date.now() - describedAt >= DESCRIBE_EVERY_MS) {
+      describedAt = Date.now();
+      for (const r of pending) {
+        const resource = await getProvider(r.unit.provider).describeNode(r.node.providerResourceId ?? r.node.name);
+        if (resource?.state === 'error') await failNode(c, r, resource.reason ?? 'the provider reports the machine in error');
+      }
+    }
+    if (Date.now() > deadline)
+      await failNode(c, pending[0], `its agent did not dial home to ${portalUrl} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
+    await sleep(POLL_MS);
+  }
+}
+
+async function failNode(c: StepContext, r: NodeRow, reason: string, all: NodeRow[] = [r]): Promise<never> {
+  c.assertHeld();
+  for (const n of all) await setNode(c.db, n.node.id, { state: 'HOST_ERROR', stateReason: reason });
+  await appendBuildLog(c.db, c.buildId, `node ${label(r)}: ${reason}`, { stepKey: c.stepKey, level: 'error' });
+  throw new StepError(`${all.length} node(s) not connected: ${label(r)}: ${reason}`, false);
+}

@@ -1,0 +1,62 @@
+// What every build step gets, and the small helpers the steps share.
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Database } from '@/lib/db/client';
+import { nodes, units, type Node, type Unit } from '@/lib/db/schema';
+import { getSpec } from '@/lib/providers/catalog';
+import type { NodeSpec } from '@/lib/providers/types';
+import { StepError, isRetryable } from './step-error';
+import type { TemplateRuntime } from './template-runtime';
+
+export interface StepContext {
+  db: Database;
+  buildId: string;
+  unitGroupId: string;
+  runtime: TemplateRuntime;
+  stepKey: string;
+  /** For start-applications: the applications to start (empty = all of each unit's role). */
+  applications: string[];
+  /** True once someone cancelled the build; long steps check it between nodes. */
+  cancelRequested: () => Promise<boolean>;
+  /** Throws LockLostError once the unit group's lock is gone: called before every change, so none is made without it. */
+  assertHeld: () => void;
+}
+
+export type NodeRow = { node: Node; unit: Unit };
+
+export async function liveNodes(c: StepContext): Promise<NodeRow[]> {
+  return c.db
+    .select({ node: nodes, unit: units })
+    .from(nodes)
+    .innerJoin(units, eq(nodes.unitId, units.id))
+    .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
+    .orderBy(asc(units.name), asc(nodes.nodeNo));
+}
+
+export const label = (r: NodeRow) => `${r.unit.name}-${r.node.nodeNo}`;
+
+export async function setNode(db: Database, nodeId: string, values: Partial<typeof nodes.$inferInsert>): Promise<void> {
+  await db.update(nodes).set({ ...values, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
+}
+
+/** The unit's spec as the VCP SDK built it: get_spec(provider, flavor), then the unit's own values. */
+export function specOf(unit: Unit): NodeSpec {
+  return {
+    ...getSpec(unit.provider, unit.flavor),
+    numNodes: unit.numNodes,
+    image: unit.image,
+    instanceType: unit.instanceType ?? undefined,
+    volumeSize: unit.volumeSize ?? undefined,
+    ipAddresses: unit.ipAddresses,
+    tags: unit.tags,
+  };
+}
+
+export function failSummary(what: string, failures: unknown[], total: number): StepError {
+  const first = failures[0] instanceof Error ? failures[0].message : String(failures[0]);
+  return new StepError(`${failures.length} of ${total} ${what}: ${first}`, failures.every(isRetryable));
+}
+
+/** The reason of an error, with any secret the template computed taken out. */
+export function reasonOf(c: StepContext, e: unknown): string {
+  return c.runtime.redact(e instanceof Error ? e.message : String(e));
+}

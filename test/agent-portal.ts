@@ -1,0 +1,56 @@
+// The portal's agent endpoints (the real route handlers of app/api/agent/v1) served by a plain
+// node:http server, so integration tests' nodes can dial home without a whole Next.js server.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import * as agentFile from '@/app/api/agent/v1/agent.mjs/route';
+import * as sync from '@/app/api/agent/v1/nodes/[nodeId]/sync/route';
+import * as register from '@/app/api/agent/v1/register/route';
+
+export interface AgentPortal {
+  url: string;
+  /** Stops answering (agents see connection errors, as when the portal restarts); open syncs are cut. */
+  close(): Promise<void>;
+}
+
+const SYNC_PATH = /^\/api\/agent\/v1\/nodes\/([^/]+)\/sync$/;
+
+async function route(req: Request): Promise<Response> {
+  const { pathname } = new URL(req.url);
+  if (req.method === 'POST' && pathname === '/api/agent/v1/register') return register.POST(req, { params: Promise.resolve({}) });
+  const syncPath = SYNC_PATH.exec(pathname);
+  if (req.method === 'POST' && syncPath) return sync.POST(req, { params: Promise.resolve({ nodeId: decodeURIComponent(syncPath[1]) }) });
+  if (req.method === 'GET' && pathname === '/api/agent/v1/agent.mjs') return agentFile.GET();
+  return new Response('not found', { status: 404 });
+}
+
+export async function startAgentPortal(options: { host?: string; port?: number } = {}): Promise<AgentPortal> {
+  const host = options.host ?? '127.0.0.1';
+  const server = http.createServer((req, res) => {
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream);
+    const request = new Request(`http://${host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, signal: aborted.signal, duplex: 'half' } as RequestInit);
+    route(request)
+      .then(async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      })
+      .catch((e: unknown) => {
+        res.writeHead(500).end(String(e));
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
