@@ -1,30 +1,25 @@
 // The agent's life: register once, then sync forever. Each sync carries a report when something
 // changed (and metrics now and then) and brings back the node's desired state, which the agent
 // converges to: processes here, containers through the host's Docker API.
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { readLogTail } from './application-logs';
 import type { ApplicationManager } from './applications';
+import type { NodeContainers } from './containers';
 import { PortalClient, PortalError } from './channel';
 import { probeHttp, probeTcp } from './health-probe';
 import { metricsSnapshot } from './metrics';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
-import { AGENT_VERSION, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
+import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
 const METRICS_EVERY_MS = 60_000;
 const LOG_TAIL_LINES = 5;
 const PROBE_TIMEOUT_MS = 1000;
-
-/** The host's containers of this node (agent/containers.ts), when the host has a Docker-compatible engine. */
-export interface NodeContainers {
-  ensure(name: string, spec: ContainerSpec): Promise<void>;
-  remove(name: string): Promise<void>;
-  list(): Promise<ApplicationReport[]>;
-  logTail(name: string, lines: number): Promise<string>;
-}
 
 export interface AgentOptions {
   stateDir: string;
@@ -56,6 +51,24 @@ export class Agent {
     return { processes: true, containers: this.o.containers !== null, ...(this.o.containerEngine ? { containerEngine: this.o.containerEngine } : {}) };
   }
 
+  /** What the previous run of the agent applied: it stands until the portal says otherwise, also while it cannot be reached. */
+  async restore(): Promise<void> {
+    let saved: DesiredState;
+    try {
+      saved = desiredStateSchema.parse(JSON.parse(await readFile(this.desiredFile, 'utf8')));
+    } catch {
+      return;
+    }
+    this.appliedVersion = saved.version;
+    for (const app of saved.applications) if (app.kind === 'container') this.containerSpecs.set(app.name, app.container);
+    // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say.
+    if (this.o.containers) await this.converge(saved);
+  }
+
+  private get desiredFile(): string {
+    return path.join(this.o.stateDir, 'desired.json');
+  }
+
   stop(): void {
     this.stopped = true;
     this.pendingSync?.abort();
@@ -82,6 +95,8 @@ export class Agent {
     let failures = 0;
     let waitSeconds = 0;
     while (!this.stopped) {
+      // Set first: a change noticed while the report is made cuts this very sync short.
+      this.pendingSync = new AbortController();
       try {
         const credential = await this.credential();
         const report = await this.report();
@@ -89,7 +104,6 @@ export class Agent {
         // Metrics ride on every report that is sent anyway, and at least once a minute.
         const withMetrics = changed || Date.now() >= this.metricsDueAt;
         const sent = withMetrics ? { ...report, metrics: metricsSnapshot(this.o.processes.runningPids()) } : undefined;
-        this.pendingSync = new AbortController();
         // A report just sent is answered at once: the portal may have news for it.
         const res = await this.client.sync(credential.nodeId, credential.credential, { report: sent, appliedVersion: this.appliedVersion }, sent ? 0 : waitSeconds, this.pendingSync.signal);
         if (sent) this.lastSent = report;
@@ -164,6 +178,9 @@ export class Agent {
       }),
     );
     this.appliedVersion = desired.version;
+    // The applications' environment is in it (secrets among it): the node user's alone, written whole.
+    await writeFile(`${this.desiredFile}.tmp`, JSON.stringify(desired), { mode: 0o600 });
+    await rename(`${this.desiredFile}.tmp`, this.desiredFile);
   }
 
   private async report(): Promise<Omit<AgentReport, 'metrics'>> {

@@ -61,6 +61,8 @@ export class ApplicationManager {
     private readonly node: NodeIdentity,
     private readonly stateDir: string,
     private readonly log: (message: string) => void,
+    /** Told whenever an application's state or health changes, so the portal hears of it at once. */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   logPath(name: string): string {
@@ -232,11 +234,14 @@ export class ApplicationManager {
 
   /** Without a health path, a process that started is as "running" as we can tell. */
   private afterSpawn(app: ManagedApplication): void {
-    if (!app.spec.healthPath) app.state = 'running';
-    else void this.probeUntilUp(app, app.process ?? app.child);
+    if (!app.spec.healthPath) {
+      app.state = 'running';
+      this.onChange();
+    } else void this.probeUntilUp(app, app.process ?? app.child);
   }
 
   private afterExit(app: ManagedApplication): void {
+    this.onChange();
     if (app.stopping) {
       app.state = 'stopped';
       return;
@@ -295,8 +300,10 @@ export class ApplicationManager {
       .then((healthy) => {
         // The answer is about the process probed, not one started since.
         if (app.process !== probed) return;
+        const before = `${app.state}/${app.healthy}`;
         app.healthy = healthy;
         if (healthy && app.state === 'starting') app.state = 'running';
+        if (`${app.state}/${app.healthy}` !== before) this.onChange();
       })
       .finally(() => (app.probing = undefined));
     return app.probing;

@@ -2,14 +2,16 @@
 // listens on the node. Commands (the bundle: lib/agent-bundle.ts; from the sources: node --import tsx agent/main.ts):
 //   node ocs-agent.mjs [run] --state-dir <dir>   run the agent (node.json in <dir> says who and where the portal is)
 //   node ocs-agent.mjs stop --state-dir <dir>    stop the agent and the node's applications, keep the folder (power off)
+//   node ocs-agent.mjs remove --state-dir <dir>  stop them and remove the node's containers and volumes (delete)
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Agent } from './agent';
 import { ApplicationManager } from './applications';
+import { detectContainerEngine } from './containers';
 import { readNodeConfig } from './node-config';
-import { stopAgent, stopNodeApplications } from './node-processes';
+import { powerOffNode, removeNodeWorkloads } from './node-lifecycle';
 import { AGENT_VERSION } from './protocol';
 
 const PROBE_INTERVAL_MS = 1000;
@@ -25,8 +27,12 @@ async function run(stateDir: string): Promise<void> {
   const pidFile = path.join(stateDir, 'agent.pid');
   await writeFile(pidFile, `${process.pid}\n`, { mode: 0o600 });
 
-  const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log);
-  const agent = new Agent({ stateDir, node, processes, containers: null, log });
+  // The processes tell the agent of changes; the agent is made after them.
+  let agent: Agent | undefined;
+  const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log, () => void agent?.noticeChanges());
+  const engine = await detectContainerEngine();
+  const containers = engine?.forNode({ name: node.name, ip: node.ip, unitGroup: node.tags['ocs.unitGroupId'] }) ?? null;
+  agent = new Agent({ stateDir, node, processes, containers, containerEngine: engine?.description, log });
   // Stopping the agent leaves the applications running: a restarted agent adopts them.
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.on(signal, () => {
@@ -35,18 +41,12 @@ async function run(stateDir: string): Promise<void> {
       process.exit(0);
     });
 
-  log(`agent ${AGENT_VERSION}: node ${node.name} (${node.ip}), portal ${node.portalUrl}`);
+  log(`agent ${AGENT_VERSION}: node ${node.name} (${node.ip}), portal ${node.portalUrl}, ${engine ? `containers on ${engine.description}` : 'no container engine'}`);
   await processes.restore();
+  await agent.restore();
   const probes = setInterval(() => void processes.probeAll().then(() => agent.probeContainers()).then(() => agent.noticeChanges()), PROBE_INTERVAL_MS);
   await agent.run();
   clearInterval(probes);
-}
-
-/** Power off: the agent first (it would restart what stops), then every application of the node. */
-async function stop(stateDir: string): Promise<void> {
-  await stopAgent(stateDir);
-  await stopNodeApplications(stateDir);
-  log(`node in ${stateDir} stopped`);
 }
 
 /** The last line says what went wrong: the provider shows it as the node's error reason. */
@@ -63,5 +63,6 @@ const stateDir = values['state-dir'];
 const command = positionals[0] ?? 'run';
 if (!stateDir) fatal(new Error('missing --state-dir <dir>'));
 if (command === 'run') run(path.resolve(stateDir)).catch(fatal);
-else if (command === 'stop') stop(path.resolve(stateDir)).then(() => process.exit(0), fatal);
-else fatal(new Error(`unknown command "${command}"; use run or stop`));
+else if (command === 'stop') powerOffNode(path.resolve(stateDir)).then(() => process.exit(0), fatal);
+else if (command === 'remove') removeNodeWorkloads(path.resolve(stateDir)).then(() => process.exit(0), fatal);
+else fatal(new Error(`unknown command "${command}"; use run, stop or remove`));

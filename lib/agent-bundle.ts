@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Plugin } from 'esbuild';
 import { findRepoRoot } from './repo-root';
 
 export interface AgentBundle {
@@ -24,10 +25,22 @@ function agentVersion(root: string): string {
   const hash = createHash('sha256');
   const sources = (readdirSync(path.join(root, 'agent'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const file of sources) hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
-  for (const pkg of ['esbuild', 'zod']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
+  for (const pkg of ['esbuild', 'zod', 'dockerode']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
 }
+
+/**
+ * docker-modem can reach engines over SSH (ssh2, with a native addon) and build images over gRPC;
+ * the agent only speaks to the local engine's socket, so those stay out of the bundle.
+ */
+const withoutUnusedTransports: Plugin = {
+  name: 'ocs-agent-without-unused-transports',
+  setup(build) {
+    build.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'ocs-unused' }));
+    build.onLoad({ filter: /.*/, namespace: 'ocs-unused' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
 
 async function build(): Promise<AgentBundle> {
   const root = findRepoRoot();
@@ -47,7 +60,9 @@ async function build(): Promise<AgentBundle> {
       target: 'node20',
       format: 'esm',
       define: { 'process.env.OCS_AGENT_VERSION': JSON.stringify(version) },
-      banner: { js: `// OCS node agent ${version}: node ocs-agent.mjs --state-dir <dir>` },
+      // dockerode is CommonJS that requires Node's built-ins: an ES module bundle needs a require.
+      banner: { js: `// OCS node agent ${version}: node ocs-agent.mjs --state-dir <dir>\nimport { createRequire as __ocsCreateRequire } from 'node:module'; const require = __ocsCreateRequire(import.meta.url);` },
+      plugins: [withoutUnusedTransports],
       logLevel: 'error',
     });
     await rename(partial, file).catch(async (e: unknown) => {

@@ -5,7 +5,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BOOTSTRAP_TOKEN_FILE, readCredential } from '../../../agent/node-config';
-import { stopNodeApplications } from '../../../agent/node-processes';
+import { powerOffNode, removeNodeWorkloads } from '../../../agent/node-lifecycle';
 import {
   ProviderError,
   type AgentBootstrap,
@@ -106,7 +106,7 @@ class LocalProvider implements Provider {
 
   powerOff(resourceId: string): Promise<void> {
     return this.withExistingNode(resourceId, async (folder) => {
-      await this.stopNode(folder);
+      await this.stopNode(folder, { remove: false });
       // Marked only once everything is gone, so 'stopped' always means stopped.
       await folder.setPoweredOff(true);
     });
@@ -123,7 +123,7 @@ class LocalProvider implements Provider {
     if (!nodeNamePattern.test(resourceId)) return;
     const folder = this.folder(resourceId);
     await this.locks.run(folder.dir, async () => {
-      await this.stopNode(folder);
+      await this.stopNode(folder, { remove: true });
       await folder.remove();
       // Also frees a claim left by a creation that crashed before writing node.json.
       for (const ip of await this.claims.ownedBy(resourceId)) await this.claims.release(ip);
@@ -203,11 +203,12 @@ class LocalProvider implements Provider {
     }
   }
 
-  /** The agent first (it would restart what stops), then the applications it leaves running. */
-  private async stopNode(folder: NodeFolder): Promise<void> {
+  /** The agent first (it would restart what stops), then the applications it leaves running, and on delete their containers. */
+  private async stopNode(folder: NodeFolder, { remove }: { remove: boolean }): Promise<void> {
+    // The agent's process group: also what an agent from before detached applications ran.
     const pid = await folder.readPid();
     if (pid !== null) await stopNodeProcesses(pid, folder.dir);
-    await stopNodeApplications(folder.dir);
+    await (remove ? removeNodeWorkloads(folder.dir) : powerOffNode(folder.dir));
   }
 
   private resource(node: NodeFile, state: ResourceState): NodeResource {

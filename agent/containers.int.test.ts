@@ -1,0 +1,205 @@
+// The agent's container runtime against a real engine: a private rootful podman serving the Docker
+// API (test/hosts/podman.ts) with the web-hello image (test/images). Ports are published only on
+// loopback addresses of 127.95.0.0/16, which nothing else here uses.
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '@/test/fixtures';
+import { startPodmanService, type PodmanService } from '@/test/hosts/podman';
+import { HELLO_WEB_IMAGE, helloWebImage, importTestImage } from '@/test/images/hello-web';
+import { detectContainerEngine, specHash, type ContainerEngine, type NodeContainers } from './containers';
+import { containerSpecSchema, type ApplicationReport, type ContainerSpec } from './protocol';
+
+// A /24 of 127.95.0.0/16 of this process's own: two test runs at once publish on different addresses.
+const LOOPBACK = `127.95.${(process.pid % 254) + 1}`;
+const NODE_A = { name: 'web-a', ip: `${LOOPBACK}.2`, unitGroup: 'ug-1' };
+const NODE_B = { name: 'web-b', ip: `${LOOPBACK}.3` };
+const PORT = 8080;
+
+let podman: PodmanService;
+let docker: Dockerode;
+let engine: ContainerEngine;
+// One per node for the whole file, as the agent holds one.
+let a: NodeContainers;
+let b: NodeContainers;
+
+function webSpec(nodeName: string): ContainerSpec {
+  return containerSpecSchema.parse({
+    image: HELLO_WEB_IMAGE,
+    env: { NODE_NAME: nodeName },
+    ports: [PORT],
+    volumes: [{ source: 'data', target: '/data' }],
+    health: { port: PORT, path: '/healthz' },
+  });
+}
+
+async function page(ip: string): Promise<string | null> {
+  try {
+    const res = await fetch(`http://${ip}:${PORT}/`, { signal: AbortSignal.timeout(1000) });
+    return res.ok ? await res.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+function byLabel(label: string) {
+  return { all: true, filters: { label: [label] } };
+}
+
+beforeAll(async () => {
+  const started = Date.now();
+  const image = await helloWebImage();
+  const imageReady = Date.now();
+  podman = await startPodmanService({ dir: await mkdtemp(path.join(os.tmpdir(), 'ocs-podman-')), imageStores: [image.store] });
+  const serviceReady = Date.now();
+  await importTestImage(podman);
+  console.log(`[containers] image ${imageReady - started} ms, podman service ${serviceReady - imageReady} ms, import ${Date.now() - serviceReady} ms`);
+  docker = new Dockerode({ socketPath: podman.socketPath });
+  const detected = await detectContainerEngine({ socketPath: podman.socketPath });
+  if (!detected) throw new Error(`no engine answers on ${podman.socketPath}`);
+  engine = detected;
+  a = engine.forNode(NODE_A);
+  b = engine.forNode(NODE_B);
+});
+
+afterAll(async () => {
+  await podman?.stop();
+});
+
+describe('detectContainerEngine', () => {
+  it('names the engine from its version', () => {
+    expect(engine.description).toMatch(/^Podman Engine \d+\.\d+/);
+  });
+
+  it('finds the engine DOCKER_HOST names', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = podman.env.DOCKER_HOST;
+    try {
+      expect((await detectContainerEngine())?.description).toBe(engine.description);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
+
+  it('is null at once where nothing serves, and soon where something listens but never answers', async () => {
+    let started = Date.now();
+    expect(await detectContainerEngine({ socketPath: path.join(podman.dir, 'nobody.sock') })).toBeNull();
+    expect(Date.now() - started).toBeLessThan(500);
+
+    const silent = net.createServer(() => {});
+    const silentPath = path.join(podman.dir, 'silent.sock');
+    await new Promise<void>((resolve) => silent.listen(silentPath, resolve));
+    try {
+      started = Date.now();
+      expect(await detectContainerEngine({ socketPath: silentPath })).toBeNull();
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
+describe('NodeContainers', () => {
+  it('ensure is idempotent: one labelled container, kept while its spec stays the same, answering on the node address', async () => {
+    const spec = webSpec('node A');
+    await a.ensure('hello', spec);
+    const [first, ...others] = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
+    expect(others).toEqual([]);
+    await a.ensure('hello', spec);
+    const again = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
+    expect(again.map((c) => c.Id)).toEqual([first!.Id]);
+
+    expect(first!.Names).toEqual([`/ocs-${NODE_A.name}-hello`]);
+    expect(first!.Labels).toMatchObject({ 'ocs.node': NODE_A.name, 'ocs.application': 'hello', 'ocs.unit-group': 'ug-1', 'ocs.spec-hash': specHash(spec, NODE_A.ip) });
+    const { Volumes: volumes } = await docker.listVolumes({ filters: { label: [`ocs.node=${NODE_A.name}`] } });
+    expect(volumes.map((v) => [v.Name, v.Labels])).toEqual([[`ocs-${NODE_A.name}-data`, { 'ocs.node': NODE_A.name, 'ocs.application': 'hello', 'ocs.unit-group': 'ug-1' }]]);
+
+    expect(await until('the page on node A', () => page(NODE_A.ip), 15_000)).toContain('node A');
+    const [report] = await a.list();
+    expect(report).toMatchObject({ name: 'hello', kind: 'container', state: 'running', restarts: 0 });
+    expect(report!.healthy).toBeUndefined();
+    expect(Date.parse(report!.startedAt!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('a changed spec replaces the container', async () => {
+    const before = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
+    await a.ensure('hello', webSpec('node A, second edition'));
+    const after = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
+    expect(after).toHaveLength(1);
+    expect(after[0]!.Id).not.toBe(before[0]!.Id);
+    expect(await until('the new page', async () => (await page(NODE_A.ip))?.includes('second edition'), 15_000)).toBe(true);
+  });
+
+  it('ensure starts a kept container that was stopped when its policy is to run always', async () => {
+    const [container] = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
+    await docker.getContainer(container!.Id).stop({ t: 5 });
+    expect((await a.list())[0]).toMatchObject({ state: 'exited' });
+    await a.ensure('hello', webSpec('node A, second edition'));
+    expect((await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`))).map((c) => [c.Id, c.State])).toEqual([[container!.Id, 'running']]);
+  });
+
+  it('a crashing container is restarted as its policy says, and its log tells why', async () => {
+    const crash = (restart: ContainerSpec['restart']) => containerSpecSchema.parse({ image: HELLO_WEB_IMAGE, env: { CRASH: '1', EXIT_CODE: '7' }, restart });
+    const node = engine.forNode({ name: 'crashing', ip: `${LOOPBACK}.4` });
+    await node.ensure('on-failure', crash('on-failure'));
+    await node.ensure('always', crash('always'));
+    await node.ensure('no', crash('no'));
+    try {
+      const reports = await until(
+        'the on-failure container to give up and the always one to keep going',
+        async () => {
+          const all = new Map((await node.list()).map((r): [string, ApplicationReport] => [r.name, r]));
+          return all.get('on-failure')?.state === 'exited' && all.get('always')!.restarts >= 4 && all.get('no')?.state === 'exited' ? all : null;
+        },
+        30_000,
+      );
+      expect(reports.get('on-failure')).toMatchObject({ state: 'exited', restarts: 3, exitCode: 7 });
+      expect(reports.get('no')).toMatchObject({ state: 'exited', restarts: 0, exitCode: 7 });
+      expect(reports.get('always')!.restarts).toBeGreaterThanOrEqual(4);
+
+      // stdout and stderr come through separate pipes: their order within a moment is the engine's.
+      const tail = await node.logTail('no', 5);
+      expect(tail.split('\n').sort()).toEqual(['hello-web on a node: starting', 'hello-web: exiting with code 7 as CRASH=1 asks']);
+      expect((await node.logTail('on-failure', 2)).split('\n')).toHaveLength(2);
+    } finally {
+      await node.removeAll();
+    }
+  });
+
+  it('stopAll keeps the containers stopped and startAll runs them again', async () => {
+    await a.stopAll();
+    expect((await a.list()).map((r) => r.state)).toEqual(['stopped']);
+    expect(await page(NODE_A.ip)).toBeNull();
+    expect(await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`))).toHaveLength(1);
+    await a.startAll();
+    expect((await a.list()).map((r) => r.state)).toEqual(['running']);
+    expect(await until('the page after power on', () => page(NODE_A.ip), 15_000)).toContain('second edition');
+  });
+
+  it("two nodes' containers are independent: removeAll of one leaves the other", async () => {
+    await b.ensure('hello', webSpec('node B'));
+    expect(await until('the page on node B', () => page(NODE_B.ip), 15_000)).toContain('node B');
+    expect((await b.list()).map((r) => r.name)).toEqual(['hello']);
+
+    await a.removeAll();
+    expect(await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`))).toEqual([]);
+    expect((await docker.listVolumes({ filters: { label: [`ocs.node=${NODE_A.name}`] } })).Volumes).toEqual([]);
+    expect(await a.list()).toEqual([]);
+    expect(await page(NODE_B.ip)).toContain('node B');
+    expect((await docker.listVolumes({ filters: { label: [`ocs.node=${NODE_B.name}`] } })).Volumes).toHaveLength(1);
+
+    await b.remove('hello');
+    await b.remove('hello');
+    expect(await b.list()).toEqual([]);
+  });
+
+  it('an image that is neither here nor pullable is a clear error naming it', async () => {
+    const missing = 'ocs/does-not-exist:1.0';
+    await expect(b.ensure('ghost', containerSpecSchema.parse({ image: missing }))).rejects.toThrow(`image ${missing} is not on this host and cannot be pulled`);
+    expect(await b.list()).toEqual([]);
+  });
+});
