@@ -61,7 +61,7 @@ async function nodeFolders(unitGroupId: string): Promise<string[]> {
  * Of all the local provider's files, only `holders` of each node of the unit group hold the secrets
  * (apps.json: the applications' environment), and every file of those nodes is their user's alone.
  */
-async function expectSecretsOnlyIn(unitGroupId: string, plaintexts: string[], holders = ['apps.json']): Promise<void> {
+async function expectSecretsOnlyIn(unitGroupId: string, plaintexts: string[], holders = ['apps.json', 'desired.json']): Promise<void> {
   const files = await stateFiles();
   const folders = await nodeFolders(unitGroupId);
   const expected = folders.flatMap((d) => holders.map((h) => path.join(d, h))).sort();
@@ -70,9 +70,9 @@ async function expectSecretsOnlyIn(unitGroupId: string, plaintexts: string[], ho
     expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
     expect((await stat(path.join(folder, 'apps'))).mode & 0o777).toBe(0o700);
     const own = files.filter((f) => f.file.startsWith(`${folder}${path.sep}`));
-    expect(own.map((f) => path.relative(folder, f.file)).sort()).toEqual(expect.arrayContaining(['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'node.json']));
+    expect(own.map((f) => path.relative(folder, f.file)).sort()).toEqual(expect.arrayContaining(['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'desired.json', 'node.json']));
     // Nothing else: a running application's pid file at most.
-    expect(own.filter((f) => !['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'node.json', 'apps/keeper.pid'].includes(path.relative(folder, f.file)))).toEqual([]);
+    expect(own.filter((f) => !['agent.log', 'agent.pid', 'apps.json', 'apps/keeper.log', 'credential.json', 'desired.json', 'node.json', 'apps/keeper.pid'].includes(path.relative(folder, f.file)))).toEqual([]);
     for (const f of own) expect(f.mode, f.file).toBe(0o600);
   }
 }
@@ -171,6 +171,6 @@ describe('secrets of a build', () => {
     expect(await tablesHolding(dbPassword)).toEqual([]);
     expect(await tablesHolding(secrets.adminPassword!)).toEqual([]);
     // The application's own log keeps what it printed, for its user alone.
-    await expectSecretsOnlyIn(unitGroupId, [dbPassword, secrets.adminPassword!], ['apps.json', 'apps/keeper.log']);
+    await expectSecretsOnlyIn(unitGroupId, [dbPassword, secrets.adminPassword!], ['apps.json', 'apps/keeper.log', 'desired.json']);
   });
 });
