@@ -59,9 +59,10 @@ export async function failure(promise: Promise<unknown>): Promise<AppError> {
   return error as AppError;
 }
 
-/** Node records (in a RUNNING unit group of a fresh organization) for tests that drive a provider themselves. */
-export async function nodeRecords(count: number, provider = 'local'): Promise<Node[]> {
-  const { organizationId, actor } = await organizationWithMember();
+/** Node records (in a RUNNING unit group, of a fresh organization unless one is given) for tests that drive a provider themselves. */
+export async function nodeRecords(count: number, opts: { provider?: string; organization?: { organizationId: string; actor: Actor } } = {}): Promise<Node[]> {
+  const { organizationId, actor } = opts.organization ?? (await organizationWithMember());
+  const provider = opts.provider ?? 'local';
   const [group] = await db().insert(unitGroups).values({ organizationId, name: uniqueName('nodes'), ownerId: actor.userId, state: 'RUNNING' }).returning();
   const [unit] = await db().insert(units).values({ unitGroupId: group!.id, name: 'web', role: 'web', state: 'RUNNING', provider, flavor: 'small', numNodes: count, image: 'ocs/base:1.0' }).returning();
   return db()

@@ -7,10 +7,10 @@ import { useT } from '../i18n';
 import type { Json } from '../json-types';
 import { hostsKey } from './host-table';
 
-type Fields = { name: string; address: string; sshPort: string; sshUser: string; hostKeyFingerprint: string; capacity: string };
+type Fields = { name: string; address: string; sshPort: string; sshUser: string; hostKeyFingerprint: string; capacity: string; agentDir: string };
 type Errors = Partial<Record<keyof Fields | 'form', string>>;
 
-const EMPTY: Fields = { name: '', address: '', sshPort: '22', sshUser: '', hostKeyFingerprint: '', capacity: '' };
+const EMPTY: Fields = { name: '', address: '', sshPort: '22', sshUser: '', hostKeyFingerprint: '', capacity: '', agentDir: '' };
 const REQUIRED: (keyof Fields)[] = ['name', 'address', 'sshPort', 'sshUser', 'capacity'];
 
 // Numbers go to the API as typed: what is not a whole number in range comes back as that field's 400.
@@ -49,6 +49,7 @@ export function HostRegisterForm({ organizationId }: { organizationId: string })
       sshUser: values.sshUser.trim() || undefined,
       hostKeyFingerprint: values.hostKeyFingerprint.trim() || null,
       capacity: asNumber(values.capacity),
+      agentDir: values.agentDir.trim() || undefined,
     });
   }
 
@@ -107,6 +108,7 @@ export function HostRegisterForm({ organizationId }: { organizationId: string })
       {field('sshUser', t('hosts.sshUser'), t('hosts.sshUser.help'))}
       {field('capacity', t('hosts.capacity'), t('hosts.capacity.help'), { inputMode: 'numeric' })}
       {field('hostKeyFingerprint', t('hosts.hostKeyFingerprint'), t('hosts.hostKeyFingerprint.help'), { placeholder: 'SHA256:…' })}
+      {field('agentDir', t('hosts.agentDir'), t('hosts.agentDir.help'), { placeholder: '~/.ocs-portal' })}
       <button type="submit" disabled={register.isPending} className="mt-6 w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50">
         {register.isPending ? t('hosts.registering') : t('hosts.register')}
       </button>

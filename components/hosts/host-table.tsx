@@ -72,7 +72,9 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
               <th className="p-2">{t('hosts.name')}</th>
               <th className="p-2">{t('hosts.address')}</th>
               <th className="p-2">{t('hosts.sshUser')}</th>
-              <th className="p-2">{t('hosts.capacity')}</th>
+              <th className="p-2">
+                {t('hosts.nodes')} / {t('hosts.capacity')}
+              </th>
               <th className="p-2">{t('hosts.state')}</th>
               <th className="p-2">{t('hosts.hostKey')}</th>
               {manage && <th className="p-2" />}
@@ -84,7 +86,9 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
                 <td className="p-2 font-medium">{host.name}</td>
                 <td className="p-2 font-mono text-xs">{endpoint(host)}</td>
                 <td className="p-2 font-mono text-xs">{host.sshUser}</td>
-                <td className="p-2">{host.capacity}</td>
+                <td className="p-2" data-testid="host-usage">
+                  {host.nodes} / {host.capacity}
+                </td>
                 <td className="p-2">
                   <span
                     data-testid="host-state"

@@ -23,7 +23,11 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
   const node = { name: r.node.name, ip: r.node.ipAddress ?? '', no: r.node.nodeNo };
   const containers = r.node.capabilities?.containers ?? false;
   if (app.local && (r.unit.provider === 'local' || !containers)) {
-    const run = await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: process.execPath });
+    // On this machine the template's folder and this Node.js are at hand; a server has its own node and none of the portal's files.
+    const here = r.unit.provider === 'local';
+    const run = await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' });
+    if (!here && run.command.some((arg) => arg.includes(c.runtime.templateDir)))
+      throw new StepError(`application "${app.name}" runs files of its template, which a server cannot get from the portal yet: give node ${label(r)}'s server a container engine (Docker, or Podman serving the Docker API) to run it as ${app.image}`, false);
     return { spec: { name: app.name, kind: 'process', process: { ...run, restart: 'on-failure' } }, port: run.port ?? null };
   }
   if (!containers)

@@ -1,9 +1,9 @@
 // The create-nodes step: each node's machine is created (idempotent on the node's name) with its
 // agent, which then dials home. The step ends when every agent has registered.
-import { and, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
-import { nodes } from '@/lib/db/schema';
+import { nodes, unitGroups } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { agentPortalUrl, env } from '@/lib/env';
 import { getProvider } from '@/lib/providers/registry';
@@ -19,6 +19,7 @@ export const AGENT_CONNECT_TIMEOUT_MS = Number(process.env.OCS_AGENT_CONNECT_TIM
 export async function createNodes(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
   const portalUrl = agentPortalUrl();
+  const [group] = await c.db.select({ organizationId: unitGroups.organizationId }).from(unitGroups).where(eq(unitGroups.id, c.unitGroupId));
   const created: NodeRow[] = [];
   const failures = await eachLimited(rows, 4, async (r) => {
     if (await c.cancelRequested()) return;
@@ -31,6 +32,7 @@ export async function createNodes(c: StepContext): Promise<void> {
         ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
         tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
         agent: { portalUrl, bootstrapToken },
+        owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id },
       });
       // Lost meanwhile: the node stays unrecorded; the next run finds it by its name, teardown by its tags.
       c.assertHeld();

@@ -3,7 +3,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { hosts } from '@/lib/db/schema';
-import { liveHost, hostView, loadHost, type HostView } from './queries';
+import { liveHost, loadHost, viewOf, type HostView } from './queries';
 import { openOrganizationPrivateKey, organizationSshPublicKey } from './ssh-key';
 import { openSshSession, SshSessionError } from './ssh-session';
 
@@ -67,5 +67,5 @@ export async function checkHost(db: Database, actor: Actor, hostId: string, meta
     outcome: check.ok ? 'success' : 'failure',
     details: { address: `${host.address}:${host.sshPort}`, fingerprint: check.fingerprint, pinned: check.ok && !host.hostKeyFingerprint, reason: check.reason },
   });
-  return { host: hostView(updated ?? host), check };
+  return { host: await viewOf(db, updated ?? host), check };
 }

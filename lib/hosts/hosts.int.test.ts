@@ -68,6 +68,8 @@ describe('hosts', () => {
       sshUser: 'ocs',
       hostKeyFingerprint: null,
       capacity: 8,
+      agentDir: '~/.ocs-portal',
+      nodes: 0,
       freeCapacity: 8,
       state: 'active',
       stateReason: null,
@@ -107,6 +109,8 @@ describe('hosts', () => {
       expect(await badField(register({ hostKeyFingerprint })), String(hostKeyFingerprint)).toEqual(['hostKeyFingerprint']);
     }
     for (const capacity of [0, 1001, 2.5, '4', undefined]) expect(await badField(register({ capacity })), String(capacity)).toEqual(['capacity']);
+    for (const agentDir of ['', 'relative/dir', '~user/x', '/srv/../etc', '/srv/ocs/', '/srv/o c s', '/srv/$(id)', 7]) expect(await badField(register({ agentDir })), String(agentDir)).toEqual(['agentDir']);
+    expect(await register({ agentDir: '/srv/ocs-portal' })).toMatchObject({ agentDir: '/srv/ocs-portal' });
     const all = await failure(registerHost(db(), a.members.owner, a.id, {}));
     expect(Object.keys(all.details!.fields!).sort()).toEqual(['address', 'capacity', 'name', 'sshUser']);
     // Valid edges.

@@ -5,7 +5,8 @@ import type { Database } from '@/lib/db/client';
 import { hosts, type HostState } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
 import { parseOrThrow } from '@/lib/zod-fields';
-import { hostView, liveHost, loadHost, type HostView } from './queries';
+import { liveHost, loadHost, viewOf, type HostView } from './queries';
+import { nodesOnHosts } from './placement';
 import { ZRegisterHost, ZUpdateHost } from './validation';
 
 const UNIQUE_VIOLATION = '23505';
@@ -18,7 +19,7 @@ function nameTakenOr(name: string | undefined) {
   };
 }
 
-const EDITABLE = ['name', 'address', 'sshPort', 'sshUser', 'hostKeyFingerprint', 'capacity'] as const;
+const EDITABLE = ['name', 'address', 'sshPort', 'sshUser', 'hostKeyFingerprint', 'capacity', 'agentDir'] as const;
 
 /** Registers one of the organization's own servers; nothing connects to it yet. */
 export async function registerHost(db: Database, actor: Actor, organizationId: string, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<HostView> {
@@ -39,7 +40,7 @@ export async function registerHost(db: Database, actor: Actor, organizationId: s
     outcome: 'success',
     details: Object.fromEntries(EDITABLE.map((k) => [k, input[k]])),
   });
-  return hostView(host!);
+  return viewOf(db, host!);
 }
 
 /** Changes any of name, address, SSH port and user, pinned host key fingerprint and capacity. */
@@ -47,7 +48,7 @@ export async function updateHost(db: Database, actor: Actor, hostId: string, raw
   const host = await loadHost(db, actor, hostId, 'manageHosts');
   const input = parseOrThrow(ZUpdateHost, rawInput);
   const changed = EDITABLE.filter((k) => input[k] !== undefined && input[k] !== host[k]);
-  if (!changed.length) return hostView(host);
+  if (!changed.length) return viewOf(db, host);
   const [updated] = await db
     .update(hosts)
     .set({ ...Object.fromEntries(changed.map((k) => [k, input[k]])), updatedAt: sql`now()` })
@@ -65,7 +66,7 @@ export async function updateHost(db: Database, actor: Actor, hostId: string, raw
     outcome: 'success',
     details: { name: updated.name, changes: Object.fromEntries(changed.map((k) => [k, { from: host[k], to: updated[k] }])) },
   });
-  return hostView(updated);
+  return viewOf(db, updated);
 }
 
 /** Moves a host to `to` from any of `from`; a host already there is left as it is (and nothing is recorded). */
@@ -76,7 +77,7 @@ async function changeState(db: Database, actor: Actor, hostId: string, to: HostS
     .set({ state: to, stateReason: null, updatedAt: sql`now()` })
     .where(and(eq(hosts.id, hostId), inArray(hosts.state, from)))
     .returning();
-  if (!updated) return hostView(await loadHost(db, actor, hostId, 'manageHosts'));
+  if (!updated) return viewOf(db, await loadHost(db, actor, hostId, 'manageHosts'));
   await recordAudit(db, {
     actor,
     organizationId: host.organizationId,
@@ -87,7 +88,7 @@ async function changeState(db: Database, actor: Actor, hostId: string, to: HostS
     outcome: 'success',
     details: { name: host.name, from: host.state, to },
   });
-  return hostView(updated);
+  return viewOf(db, updated);
 }
 
 /** Draining: the host keeps its nodes, and no new node is placed on it. */
@@ -103,7 +104,9 @@ export function activateHost(db: Database, actor: Actor, hostId: string, meta: R
 /** Removes a host from the portal (the row stays for the audit trail); its name is free again. */
 export async function removeHost(db: Database, actor: Actor, hostId: string, meta: RequestMeta = { ip: null }): Promise<void> {
   const host = await loadHost(db, actor, hostId, 'manageHosts');
-  // The node-placement step will refuse removing a host that still has nodes.
+  const placed = (await nodesOnHosts(db, [hostId])).get(hostId) ?? 0;
+  if (placed)
+    throw new AppError('CONFLICT', `Server ${host.name} still runs ${placed} node(s): delete their unit groups (or drain the server and wait until they are gone) before removing it`, { fields: { id: `runs ${placed} node(s)` } });
   const removed = await db
     .update(hosts)
     .set({ state: 'removed', removedAt: sql`now()`, updatedAt: sql`now()` })

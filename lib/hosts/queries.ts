@@ -3,9 +3,12 @@ import { authorize, type Actor, type Permission } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { hosts, type Host } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { nodesOnHosts } from './placement';
 
 /** A host as the API shows it: removed hosts are never shown, so no removedAt. */
 export type HostView = Omit<Host, 'removedAt'> & {
+  /** Live nodes placed on it. */
+  nodes: number;
   /** How many more nodes it can take. */
   freeCapacity: number;
 };
@@ -13,9 +16,18 @@ export type HostView = Omit<Host, 'removedAt'> & {
 /** Hosts that have not been removed. */
 export const liveHost = ne(hosts.state, 'removed');
 
-export function hostView({ removedAt: _removedAt, ...host }: Host): HostView {
-  // No node is placed on a host yet (the placement step comes later): all of it is free.
-  return { ...host, freeCapacity: host.capacity };
+function hostView({ removedAt: _removedAt, ...host }: Host, nodes: number): HostView {
+  return { ...host, nodes, freeCapacity: Math.max(0, host.capacity - nodes) };
+}
+
+/** Hosts as the API shows them, with the nodes placed on each. */
+export async function hostViews(db: Database, rows: Host[]): Promise<HostView[]> {
+  const used = await nodesOnHosts(db, rows.map((h) => h.id));
+  return rows.map((h) => hostView(h, used.get(h.id) ?? 0));
+}
+
+export async function viewOf(db: Database, host: Host): Promise<HostView> {
+  return (await hostViews(db, [host]))[0]!;
 }
 
 /** The organization's hosts by name. */
@@ -26,7 +38,7 @@ export async function listHosts(db: Database, actor: Actor, organizationId: stri
     .from(hosts)
     .where(and(eq(hosts.organizationId, organizationId), liveHost))
     .orderBy(asc(hosts.name));
-  return rows.map(hostView);
+  return hostViews(db, rows);
 }
 
 /** A host the actor may `permission` on; a removed host or another organization's is "not found". */
@@ -38,5 +50,5 @@ export async function loadHost(db: Database, actor: Actor, hostId: string, permi
 }
 
 export async function getHost(db: Database, actor: Actor, hostId: string): Promise<HostView> {
-  return hostView(await loadHost(db, actor, hostId, 'read'));
+  return viewOf(db, await loadHost(db, actor, hostId, 'read'));
 }

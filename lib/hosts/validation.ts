@@ -55,6 +55,14 @@ const ZFingerprint = z.preprocess(
 const CAPACITY = 'must be a whole number from 1 to 1000';
 const ZCapacity = z.number({ error: numberError(CAPACITY) }).int(CAPACITY).min(1, CAPACITY).max(1000, CAPACITY);
 
+// A folder the portal may own: absolute or under the SSH user's home ("~/…"), plain characters, no "..".
+const AGENT_DIR = 'must be an absolute folder or one under the SSH user\'s home ("~/…"), of letters, digits, ".", "_", "-" and "/", without ".."';
+const ZAgentDir = z
+  .string({ error: AGENT_DIR })
+  .trim()
+  .regex(/^(~\/|\/)[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, AGENT_DIR)
+  .refine((dir) => !dir.split('/').includes('..'), AGENT_DIR);
+
 export const ZRegisterHost = z.object({
   name: ZResourceName,
   address: ZAddress,
@@ -62,6 +70,7 @@ export const ZRegisterHost = z.object({
   sshUser: ZSshUser,
   hostKeyFingerprint: ZFingerprint.default(null),
   capacity: ZCapacity,
+  agentDir: ZAgentDir.default('~/.ocs-portal'),
 });
 
 /** Any of the fields; a field left out keeps its value, a null fingerprint unpins it. */
@@ -72,6 +81,7 @@ export const ZUpdateHost = z.object({
   sshUser: ZSshUser.optional(),
   hostKeyFingerprint: ZFingerprint.optional(),
   capacity: ZCapacity.optional(),
+  agentDir: ZAgentDir.optional(),
 });
 
 export type RegisterHostInput = z.infer<typeof ZRegisterHost>;

@@ -7,8 +7,9 @@ import { getProvider } from '@/lib/providers/registry';
 export async function releaseNode(db: Database, node: Node, providerId: string): Promise<void> {
   const provider = getProvider(providerId);
   const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
-  // The deterministic name too: a node whose creation died before it was tagged or recorded (deleting is idempotent).
-  const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : []), ...(providerId === 'local' ? [node.name] : [])]);
+  // The deterministic id too: a node whose creation died before it was tagged or recorded (deleting is idempotent).
+  const deterministic = providerId === 'local' ? node.name : providerId === 'onpremises' && node.hostId ? `${node.hostId}/${node.name}` : null;
+  const ids = new Set([...tagged.map((r) => r.resourceId), ...(node.providerResourceId ? [node.providerResourceId] : []), ...(deterministic ? [deterministic] : [])]);
   for (const id of ids) await provider.deleteNode(id);
   // Its agent is gone with the machine; its credential goes too.
   await db

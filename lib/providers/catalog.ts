@@ -1,4 +1,5 @@
 import { LOCAL_PROVIDER } from './local/flavors';
+import { ONPREMISES_PROVIDER } from './onpremises/flavors';
 import type { NodeSpec, ProviderInfo } from './types';
 
 /** The base image nodes run unless a template names another (OCS's base container). */
@@ -6,7 +7,7 @@ export const DEFAULT_IMAGE = 'ocs/base:1.0';
 
 // Providers a build may target and their flavors. Pages and validation read this; only workers
 // load the drivers (lib/providers/registry.ts), which spawn processes and call clouds.
-const PROVIDERS: ProviderInfo[] = [LOCAL_PROVIDER];
+const PROVIDERS: ProviderInfo[] = [LOCAL_PROVIDER, ONPREMISES_PROVIDER];
 
 export function providerCatalog(): ProviderInfo[] {
   return PROVIDERS;

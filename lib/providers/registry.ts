@@ -1,9 +1,11 @@
 import { localProvider } from './local';
+import { onPremisesProvider } from './onpremises';
 import type { Provider } from './types';
 
 // Provider drivers, for workers. Cloud drivers register here as they land (and in catalog.ts).
 const drivers: Record<string, () => Provider> = {
   local: localProvider,
+  onpremises: onPremisesProvider,
 };
 
 export function getProvider(id: string): Provider {

@@ -23,6 +23,8 @@ export const hosts = pgTable(
     hostKeyFingerprint: text(),
     /** Most nodes this host runs at once. */
     capacity: integer().notNull(),
+    /** Where on the host the portal installs its agent and nodes ("~/" is the SSH user's home). */
+    agentDir: text().notNull().default('~/.ocs-portal'),
     state: hostState().notNull().default('active'),
     stateReason: text(),
     lastContactAt: timestamp({ withTimezone: true }),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ApplicationReport, Capabilities, MetricsSnapshot } from '@/agent/protocol';
+import { hosts } from './hosts';
 import { organizations, users } from './tenancy';
 
 // State names follow OCS (VC / unit / node state diagrams).
@@ -90,6 +91,8 @@ export const nodes = pgTable(
     stateReason: text(),
     ipAddress: text(),
     providerResourceId: text(),
+    /** The lab server an onpremises node is placed on (its capacity counts the node until it is deleted). */
+    hostId: uuid().references(() => hosts.id),
     /** When the node's agent last started (uptime is measured from here). */
     startedAt: timestamp({ withTimezone: true }),
     // The agent channel (lib/agent-channel): the agent dials home, first with a one-time bootstrap
@@ -114,6 +117,8 @@ export const nodes = pgTable(
     uniqueIndex('nodes_unit_no').on(t.unitId, t.nodeNo),
     // The liveness sweep reads only live nodes by their last heartbeat.
     index('nodes_heartbeat').on(t.lastHeartbeatAt).where(sql`deleted_at is null`),
+    // A host's free capacity counts its live nodes.
+    index('nodes_host').on(t.hostId).where(sql`deleted_at is null`),
     uniqueIndex('nodes_bootstrap_token').on(t.bootstrapTokenHash).where(sql`bootstrap_token_hash is not null`),
   ],
 );

@@ -49,6 +49,7 @@ async function create(record: Node): Promise<NodeResource> {
     spec: { provider: 'local', flavor: 'small', numNodes: 1, image: 'base', tags: {} },
     tags: tags(record),
     agent: { portalUrl: process.env.OCS_AGENT_PORTAL_URL!, bootstrapToken: await issueBootstrapToken(db(), record.id) },
+    owner: { organizationId: 'not-used-by-local', unitGroupId: record.unitGroupId, nodeId: record.id },
   });
 }
 
