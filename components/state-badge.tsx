@@ -8,6 +8,7 @@ const TONES: Record<string, string> = {
   QUEUED: 'bg-slate-100 text-slate-700 ring-slate-300',
   PENDING: 'bg-slate-100 text-slate-700 ring-slate-300',
   DELETING: 'bg-amber-100 text-amber-800 ring-amber-300',
+  SHUTTING_DOWN: 'bg-amber-100 text-amber-800 ring-amber-300',
   POWER_OFF: 'bg-slate-200 text-slate-700 ring-slate-300',
   CANCELLED: 'bg-slate-200 text-slate-700 ring-slate-300',
   SKIPPED: 'bg-slate-100 text-slate-500 ring-slate-200',

@@ -7,7 +7,8 @@ import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
-import { reconcileQueue } from '@/lib/jobs/reconcile';
+import { reconcileQueue, type ReconcileResult } from '@/lib/jobs/reconcile';
+import { runNodePower } from '@/lib/nodes/power';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
 
@@ -41,6 +42,11 @@ export async function processJob(job: Job): Promise<void> {
       await deleteUnitGroup(db(), unitGroupId);
       return;
     }
+    case 'node.power': {
+      const { nodeId, action } = JOBS['node.power'].parse(job.data);
+      await runNodePower(db(), nodeId, action);
+      return;
+    }
     case 'nodes.check': {
       const silent = await sweepLiveness(db(), env().OCS_AGENT_LIVENESS_SECONDS);
       if (silent.length) console.log(`[worker] liveness: ${silent.length} node(s) without heartbeat are HOST_ERROR`);
@@ -53,7 +59,7 @@ export async function processJob(job: Job): Promise<void> {
   }
 }
 
-export function logReconciled({ builds, deletions }: { builds: string[]; deletions: string[] }): void {
-  if (builds.length || deletions.length)
-    console.log(`[worker] reconciled: queued again ${builds.length} build(s) ${builds.join(' ')} and ${deletions.length} deletion(s) ${deletions.join(' ')}`.trimEnd());
+export function logReconciled({ builds, deletions, powers }: ReconcileResult): void {
+  if (builds.length || deletions.length || powers.length)
+    console.log(`[worker] reconciled: queued again ${builds.length} build(s) ${builds.join(' ')}, ${deletions.length} deletion(s) ${deletions.join(' ')} and ${powers.length} power change(s) ${powers.join(', ')}`.replace(/ +/g, ' ').trimEnd());
 }

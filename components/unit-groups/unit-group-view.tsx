@@ -9,6 +9,7 @@ import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
 import { formatDuration, useNow } from '../time';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
+import { NodePowerButton } from './node-power-button';
 import { ScaleUnitForm } from './scale-unit-form';
 
 type NodeJson = Json<Node> & { applications: Json<Application>[] };
@@ -71,6 +72,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                 <th className="p-2">{t('node.provider')}</th>
                 <th className="p-2">{t('node.uptime')}</th>
                 <th className="p-2">{t('node.applications')}</th>
+                <th className="p-2">{t('node.power')}</th>
               </tr>
             </thead>
             <tbody>
@@ -98,6 +100,9 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                         <StateBadge state={a.state} />
                       </div>
                     ))}
+                  </td>
+                  <td className="p-2">
+                    <NodePowerButton nodeId={n.id} nodeNo={n.nodeNo} state={n.state} provider={u.provider} unitGroupId={g.id} />
                   </td>
                 </tr>
               ))}

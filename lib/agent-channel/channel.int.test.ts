@@ -14,6 +14,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { localProvider } from '@/lib/providers/local';
 import { freePort } from '@/scripts/services/free-port';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { nodeRecords, seededLabAdmin, uniqueName, until } from '@/test/fixtures';
 import { issueBootstrapToken } from './credentials';
@@ -121,6 +122,12 @@ describe('the agent channel', () => {
       process.kill(agent, 'SIGCONT');
     }
     await until('RUNNING again', async () => (await nodeRow(node)).state === 'RUNNING', 15_000, 100);
+  });
+
+  it('never shows a node\'s credential hash or an application\'s sealed spec through the API', async () => {
+    const detail = JSON.stringify(await getUnitGroupDetail(db(), await seededLabAdmin(), unitGroupId));
+    expect(detail).toContain('"applications"');
+    for (const hidden of ['credentialHash', 'bootstrapTokenHash', 'bootstrapTokenExpiresAt', '"spec"', 'ocsn_', 'ocsb_']) expect(detail).not.toContain(hidden);
   });
 
   it('reconnects on its own after the portal restarts', async () => {

@@ -7,6 +7,8 @@ export const QUEUE_NAME = 'provisioning';
 export const JOBS = {
   'build.run': z.object({ buildId: z.uuid() }),
   'unitGroup.delete': z.object({ unitGroupId: z.uuid() }),
+  /** Power one node off or on (lib/nodes/power.ts). */
+  'node.power': z.object({ nodeId: z.uuid(), action: z.enum(['off', 'on']) }),
   /** Scheduled every few seconds: liveness of built nodes. */
   'nodes.check': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
@@ -26,6 +28,10 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return `build-${(payload as JobPayload<'build.run'>).buildId}`;
     case 'unitGroup.delete':
       return `unit-group-delete-${(payload as JobPayload<'unitGroup.delete'>).unitGroupId}`;
+    case 'node.power': {
+      const { nodeId, action } = payload as JobPayload<'node.power'>;
+      return `node-power-${action}-${nodeId}`;
+    }
     case 'nodes.check':
       return 'nodes-check';
     case 'queue.reconcile':

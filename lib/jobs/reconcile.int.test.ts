@@ -50,7 +50,7 @@ describe('the reconciler', () => {
 
     // Everything has a live job now: a second pass (or another worker's) queues nothing twice.
     const second = await reconcileQueue(db());
-    expect(second).toEqual({ builds: [], deletions: [] });
+    expect(second).toEqual({ builds: [], deletions: [], powers: [] });
     expect(await inspect.getJobCounts('waiting')).toEqual({ waiting: first.builds.length + first.deletions.length });
   });
 });

@@ -1,6 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { builds, unitGroups } from '@/lib/db/schema';
+import { builds, nodes, unitGroups } from '@/lib/db/schema';
 import { jobId } from './definitions';
 import { enqueue, jobStatus, liveJobIds } from './queue';
 
@@ -8,9 +8,10 @@ import { enqueue, jobStatus, liveJobIds } from './queue';
 export const DELETE_RETRY_AFTER_MS = 60_000;
 
 export interface ReconcileResult {
-  /** Builds and deletions that had no live job and were queued again. */
+  /** Builds, deletions and node power changes that had no live job and were queued again. */
   builds: string[];
   deletions: string[];
+  powers: string[];
 }
 
 /**
@@ -22,7 +23,7 @@ export interface ReconcileResult {
  * tried again every minute until its nodes are gone.
  */
 export async function reconcileQueue(db: Database): Promise<ReconcileResult> {
-  const result: ReconcileResult = { builds: [], deletions: [] };
+  const result: ReconcileResult = { builds: [], deletions: [], powers: [] };
   const openBuilds = await db.select({ id: builds.id }).from(builds).where(inArray(builds.status, ['QUEUED', 'RUNNING']));
   // One read of the queue instead of one per record. A job moving between lists while it is read
   // may be missed; queueing it again under its id is then a no-op.
@@ -39,6 +40,18 @@ export async function reconcileQueue(db: Database): Promise<ReconcileResult> {
     if (failedAt && Date.now() - failedAt < DELETE_RETRY_AFTER_MS) continue;
     await enqueue('unitGroup.delete', { unitGroupId: id });
     result.deletions.push(id);
+  }
+  // In a built unit group, SHUTTING_DOWN and BOOTING are a power off or on under way (a build's own BOOTING nodes are in an APPLYING group).
+  const powering = await db
+    .select({ id: nodes.id, state: nodes.state })
+    .from(nodes)
+    .innerJoin(unitGroups, eq(nodes.unitGroupId, unitGroups.id))
+    .where(and(isNull(nodes.deletedAt), inArray(nodes.state, ['SHUTTING_DOWN', 'BOOTING']), inArray(unitGroups.state, ['RUNNING', 'ERROR'])));
+  for (const { id, state } of powering) {
+    const payload = { nodeId: id, action: state === 'SHUTTING_DOWN' ? ('off' as const) : ('on' as const) };
+    if (live.has(jobId('node.power', payload))) continue;
+    await enqueue('node.power', payload);
+    result.powers.push(`${id} ${payload.action}`);
   }
   return result;
 }

@@ -26,7 +26,10 @@ export async function listUnitGroups(db: Database, actor: Actor): Promise<UnitGr
   });
 }
 
-export type NodeDetail = Node & { applications: Application[] };
+/** An application as the API shows it: what runs and how it is, never its sealed spec (it holds secrets). */
+export type ApplicationView = Omit<Application, 'spec'>;
+/** A node as the API shows it: its agent's credential and token hashes stay in the database. */
+export type NodeDetail = Omit<Node, 'bootstrapTokenHash' | 'bootstrapTokenExpiresAt' | 'credentialHash'> & { applications: ApplicationView[] };
 export type UnitDetail = Unit & { nodes: NodeDetail[] };
 export type UnitGroupDetail = UnitGroup & { units: UnitDetail[]; buildId: string | null };
 
@@ -49,7 +52,12 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     buildId: build?.id ?? null,
     units: unitRows.map((u) => ({
       ...u,
-      nodes: nodeRows.filter((n) => n.unitId === u.id).map((n) => ({ ...n, applications: appRows.filter((a) => a.nodeId === n.id) })),
+      nodes: nodeRows
+        .filter((n) => n.unitId === u.id)
+        .map(({ bootstrapTokenHash: _token, bootstrapTokenExpiresAt: _expires, credentialHash: _credential, ...n }) => ({
+          ...n,
+          applications: appRows.filter((a) => a.nodeId === n.id).map(({ spec: _spec, ...a }) => a),
+        })),
     })),
   };
 }

@@ -37,11 +37,12 @@ import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
+import * as nodePowerRoute from '@/app/api/v1/nodes/[id]/power/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
-import { apiTokens, auditEvents, builds, institutions, memberships, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { apiTokens, auditEvents, builds, institutions, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { freePort } from '@/scripts/services/free-port';
@@ -63,6 +64,8 @@ interface Fixture {
   subject: Actor;
   unitGroupId: string;
   unitId: string;
+  /** A node of that unit group, which never ran: power gets past the rights check to "not built". */
+  nodeId: string;
   buildId: string;
   /** A build that already finished: cancel and retry get past the rights check to a 409. */
   finishedBuildId: string;
@@ -118,6 +121,7 @@ async function organization(label: string): Promise<Fixture> {
   const finished = await build('matrix-done');
   await db().update(builds).set({ status: 'SUCCEEDED' }).where(eq(builds.id, finished.buildId));
   const unit = await db().query.units.findFirst({ where: eq(units.unitGroupId, unitGroupId) });
+  const node = await db().query.nodes.findFirst({ where: eq(nodes.unitGroupId, unitGroupId) });
   const applications = {} as Record<MemberRole, string>;
   for (const role of ROLES) {
     const [application] = await db()
@@ -139,7 +143,7 @@ async function organization(label: string): Promise<Fixture> {
   const { slug: templateSlug } = await copyTemplate(db(), members.owner, { slug: 'web-hello', organizationId: org!.id, newSlug: uniqueName(`${label}-web`) });
   const host = await newHost(org!.id, members.owner);
   const closedHost = await registerHost(db(), members.owner, org!.id, { name: uniqueName('closed'), address: '127.0.0.1', sshPort: await freePort(), sshUser: 'ocs', capacity: 1 });
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id };
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -283,6 +287,12 @@ const ROUTES: Route[] = [
     need: 'build',
     ok: 409,
     call: (s, t) => send(unitRoute.PATCH, 'PATCH', `/units/${t.unitId}`, { id: t.unitId }, s, { numNodes: 2 }),
+  },
+  {
+    name: 'POST /nodes/:id/power',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(nodePowerRoute.POST, 'POST', `/nodes/${t.nodeId}/power`, { id: t.nodeId }, s, { action: 'off' }),
   },
   { name: 'GET /organizations/:id/members', need: 'manage', ok: 200, call: (s, t) => send(membersRoute.GET, 'GET', `/organizations/${t.id}/members`, { id: t.id }, s) },
   {
