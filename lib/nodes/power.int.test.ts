@@ -9,7 +9,7 @@ import { auditEvents, nodes, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { reconcileQueue } from '@/lib/jobs/reconcile';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
-import { failure, organizationWithMember, uniqueName, until } from '@/test/fixtures';
+import { failure, organizationWithMember, uniqueName } from '@/test/fixtures';
 import { requestNodePower, runNodePower } from './power';
 
 let actor: Actor;
