@@ -4,7 +4,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { AgentReport } from '@/agent/protocol';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, nodes } from '@/lib/db/schema';
+import { applications, builds, hosts, nodes } from '@/lib/db/schema';
 import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import { safeErrorMessage } from '@/lib/errors';
 import { evaluateNodes } from './node-state';
@@ -34,7 +34,7 @@ async function redacted(db: Database, nodeId: string, report: AgentReport): Prom
 
 export async function recordReport(db: Database, nodeId: string, received: AgentReport): Promise<void> {
   const report = await redacted(db, nodeId, received);
-  await db
+  const [node] = await db
     .update(nodes)
     .set({
       agentVersion: report.agentVersion,
@@ -45,7 +45,14 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
       ...(report.metrics ? { metrics: report.metrics } : {}),
       lastHeartbeatAt: sql`now()`,
     })
-    .where(eq(nodes.id, nodeId));
+    .where(eq(nodes.id, nodeId))
+    .returning({ hostId: nodes.hostId });
+  // What a lab server can run is known best from the agents on it: plans read it (lib/hosts/placement.ts).
+  if (node?.hostId)
+    await db
+      .update(hosts)
+      .set({ containerEngine: report.capabilities.containers ? (report.capabilities.containerEngine ?? 'a Docker-compatible engine') : null })
+      .where(eq(hosts.id, node.hostId));
   for (const app of report.applications)
     await db.update(applications).set({ report: app }).where(and(eq(applications.nodeId, nodeId), eq(applications.name, app.name)));
   // An application the agent no longer runs has no report.

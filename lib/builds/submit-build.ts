@@ -13,6 +13,7 @@ import { generateSecrets } from '@/lib/templates/render';
 import { resolveValues } from '@/lib/templates/values';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
+import { serverCapacity } from '@/lib/hosts/placement';
 import { planOrThrow, templateForBuild } from './plan-build';
 import { ZSubmitBuildInput } from './validation';
 
@@ -28,7 +29,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
   const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
-  const plan = await planOrThrow(template, input);
+  const plan = await planOrThrow(template, input, { servers: await serverCapacity(db, organizationId) });
   // Quota is decided below under the organization's lock; anything else that blocks the plan blocks the build.
   const blocking = plan.problems.filter((p) => p.kind !== 'quota');
   if (blocking.length) throw invalidInput({ provider: blocking.map((p) => p.message).join('; ') });

@@ -45,7 +45,7 @@ describe('the connection test of a lab server', () => {
     expect(host.hostKeyFingerprint).toBeNull();
 
     const first = await checkHost(db(), actor, host.id);
-    expect(first.check).toMatchObject({ ok: true, reason: null, fingerprint: await server.hostKeyFingerprint() });
+    expect(first.check).toMatchObject({ ok: true, reason: null, fingerprint: await server.hostKeyFingerprint(), containerEngine: null });
     expect(first.check.system).toMatch(/^Linux /);
     expect(first.host).toMatchObject({ state: 'active', hostKeyFingerprint: await server.hostKeyFingerprint() });
     expect(first.host.lastContactAt).not.toBeNull();

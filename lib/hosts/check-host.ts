@@ -15,7 +15,12 @@ export interface HostCheck {
   fingerprint: string | null;
   /** `uname -srm` on the server. */
   system: string | null;
+  /** Where the server's Docker-compatible engine listens, when it has one (the agent finds it the same way). */
+  containerEngine: string | null;
 }
+
+// The sockets the node agent tries (agent/containers.ts detectContainerEngine), in its order.
+const ENGINE_PROBE = 'for s in "${DOCKER_HOST#unix://}" /var/run/docker.sock /run/podman/podman.sock; do [ -n "$s" ] && [ -S "$s" ] && echo "$s"; done; true';
 
 /**
  * 接続テスト: signs in to the server over SSH with the organization's key. The first contact pins
@@ -33,13 +38,20 @@ export async function checkHost(db: Database, actor: Actor, hostId: string, meta
     const session = await openSshSession(host, privateKey);
     try {
       const uname = await session.exec('uname -srm');
-      check = { ok: uname.code === 0, reason: uname.code === 0 ? null : `uname failed on the server: ${uname.stderr.trim()}`, fingerprint: session.fingerprint, system: uname.stdout.trim() || null };
+      const engine = await session.exec(ENGINE_PROBE);
+      check = {
+        ok: uname.code === 0,
+        reason: uname.code === 0 ? null : `uname failed on the server: ${uname.stderr.trim()}`,
+        fingerprint: session.fingerprint,
+        system: uname.stdout.trim() || null,
+        containerEngine: engine.stdout.trim() ? `Docker API at ${engine.stdout.trim().split('\n')[0]}` : null,
+      };
     } finally {
       session.close();
     }
   } catch (e) {
     if (!(e instanceof SshSessionError)) throw e;
-    check = { ok: false, reason: e.message, fingerprint: null, system: null };
+    check = { ok: false, reason: e.message, fingerprint: null, system: null, containerEngine: null };
   }
 
   const [updated] = await db
@@ -48,6 +60,7 @@ export async function checkHost(db: Database, actor: Actor, hostId: string, meta
       check.ok
         ? {
             hostKeyFingerprint: check.fingerprint,
+            containerEngine: check.containerEngine,
             lastContactAt: sql`now()`,
             state: sql`case when ${hosts.state} = 'unreachable' then 'active'::host_state else ${hosts.state} end`,
             stateReason: null,

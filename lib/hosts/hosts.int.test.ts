@@ -69,6 +69,7 @@ describe('hosts', () => {
       hostKeyFingerprint: null,
       capacity: 8,
       agentDir: '~/.ocs-portal',
+      containerEngine: null,
       nodes: 0,
       freeCapacity: 8,
       state: 'active',

@@ -4,6 +4,7 @@
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { hosts, nodes, type Host } from '@/lib/db/schema';
+import type { ServerCapacity } from '@/lib/templates/plan';
 
 /** Live nodes placed on each of these hosts. */
 export async function nodesOnHosts(db: Database, hostIds: string[]): Promise<Map<string, number>> {
@@ -14,6 +15,17 @@ export async function nodesOnHosts(db: Database, hostIds: string[]): Promise<Map
     .where(and(inArray(nodes.hostId, hostIds), isNull(nodes.deletedAt)))
     .groupBy(nodes.hostId);
   return new Map(rows.map((r) => [r.hostId!, r.n]));
+}
+
+/** What the organization's servers can take, for planning a build on them. */
+export async function serverCapacity(db: Database, organizationId: string): Promise<ServerCapacity> {
+  const active = await db.select().from(hosts).where(and(eq(hosts.organizationId, organizationId), eq(hosts.state, 'active')));
+  const used = await nodesOnHosts(db, active.map((h) => h.id));
+  return {
+    active: active.length,
+    freeNodes: active.reduce((n, h) => n + Math.max(0, h.capacity - (used.get(h.id) ?? 0)), 0),
+    withContainers: active.filter((h) => h.containerEngine).length,
+  };
 }
 
 /** Why no host could take the node, for the build log. */

@@ -11,7 +11,7 @@ const template = (slug: string): TemplateDefinition => templates.get(slug)!;
 // themselves; the tests further down take each of these away.
 const ENV: PlanEnvironment = {
   findProgram: (name) => `/usr/bin/${name}`,
-  buildableProviders: ['local', 'aws', 'azure', 'sakura'],
+  buildableProviders: ['local', 'onpremises', 'aws', 'azure', 'sakura'],
   quota: { maxNodes: 20, inUse: 3, maxNodesPerProvider: { aws: 10 }, inUseByProvider: { local: 3 } },
 };
 
@@ -133,6 +133,22 @@ describe('problems a plan shows before anything is created', () => {
     const p = await plan('tljh', { provider: 'aws', parameters: { classPassword: 'class-password' } }, { ...ENV, findProgram: () => null });
     expect(p.units[0]!.applications[0]!.requires).toEqual([]);
     expect(p.problems).toEqual([]);
+  });
+
+  it('the lab\'s servers: none, too few places, or no container engine for an application that needs one', async () => {
+    const onServers = (servers: PlanEnvironment['servers'], nodes = 2) => plan('web-hello', { provider: 'onpremises', parameters: { nodes } }, { ...ENV, servers });
+    const none = await onServers({ active: 0, freeNodes: 0, withContainers: 0 });
+    expect(none.problems.map((p) => p.kind)).toEqual(['needs-containers', 'no-servers']);
+    const full = await onServers({ active: 2, freeNodes: 1, withContainers: 2 });
+    expect(full.problems).toEqual([{ kind: 'servers-full', message: "This makes 2 nodes on the organization's servers, which can take 1 more." }]);
+    expect(full.servers).toEqual({ active: 2, freeNodes: 1, withContainers: 2 });
+    // web-hello's local form runs a file of the template, which a server cannot get: it needs containers there.
+    const noEngine = await onServers({ active: 2, freeNodes: 4, withContainers: 0 });
+    expect(noEngine.units[0]!.applications[0]).toMatchObject({ name: 'hello', needsContainers: true });
+    expect(noEngine.problems).toEqual([{ kind: 'needs-containers', message: "hello on unit web runs as a container (ocs/hello-web:1.0), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API)" }]);
+    expect((await onServers({ active: 2, freeNodes: 4, withContainers: 1 })).canSubmit).toBe(true);
+    // Plans for other providers say nothing of servers.
+    expect((await plan('web-hello', { provider: 'local' }, { ...ENV, servers: { active: 0, freeNodes: 0, withContainers: 0 } })).servers).toBeNull();
   });
 
   it('providers this installation cannot build on yet (by default, those without a driver)', async () => {

@@ -47,6 +47,15 @@ export interface PlanEnvironment {
   providers?: TemplateProviderInfo[];
   /** Providers this installation can create nodes on; defaults to the build catalog's. */
   buildableProviders?: string[];
+  /** The organization's servers, for builds on onpremises (lib/hosts/placement.ts serverCapacity). */
+  servers?: ServerCapacity;
+}
+
+export interface ServerCapacity {
+  /** Active servers, the nodes they can still take, and how many have a container engine. */
+  active: number;
+  freeNodes: number;
+  withContainers: number;
 }
 
 export interface PlanApplication {
@@ -56,6 +65,8 @@ export interface PlanApplication {
   health: { port: number; path?: string } | null;
   /** The template says how the local provider runs it. */
   runsOnLocal: boolean;
+  /** On onpremises: it can only run as a container (it has no local: form a server can run). */
+  needsContainers: boolean;
   /** On a local unit: the host programs it needs and whether each is on PATH. */
   requires: { program: string; found: boolean }[];
 }
@@ -85,7 +96,7 @@ export interface QuotaLine {
 }
 
 export interface PlanProblem {
-  kind: 'quota' | 'missing-programs' | 'provider-unavailable';
+  kind: 'quota' | 'missing-programs' | 'provider-unavailable' | 'no-servers' | 'servers-full' | 'needs-containers';
   message: string;
 }
 
@@ -101,6 +112,8 @@ export interface Plan {
   /** The steps that apply, in order; start-applications steps with the applications they start. */
   steps: { key: string; action: string; title: Localized; applications: string[] }[];
   outputs: { key: string; label: Localized; kind: 'url' | 'text' | 'secret'; shownOnce: boolean; preview: string[] }[];
+  /** The organization's servers, when the plan puts nodes on them. */
+  servers: ServerCapacity | null;
   /** Why this plan cannot be submitted as it stands; empty when it can. */
   problems: PlanProblem[];
   canSubmit: boolean;
@@ -178,7 +191,12 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         const missing = requires.filter((r) => !r.found).map((r) => r.program);
         if (missing.length && numNodes > 0)
           problems.push({ kind: 'missing-programs', message: `${app.name} on unit ${unit.name} needs programs that are not on this machine's PATH: ${missing.join(', ')}` });
-        applications.push({ name: app.name, ...(await renderImageAndPorts(def, app, values)), runsOnLocal: app.local !== undefined, requires });
+        const rendered = await renderImageAndPorts(def, app, values);
+        // A server without an engine runs the local: form, unless it runs files of the template (which servers cannot get yet).
+        const needsContainers = providerId === 'onpremises' && (!app.local || app.local.command.some((arg) => arg.includes('templateDir')));
+        if (needsContainers && numNodes > 0 && env.servers && env.servers.withContainers === 0)
+          problems.push({ kind: 'needs-containers', message: `${app.name} on unit ${unit.name} runs as a container (${rendered.image}), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API)` });
+        applications.push({ name: app.name, ...rendered, runsOnLocal: app.local !== undefined, needsContainers, requires });
       }
       units.push({
         name: unit.name,
@@ -237,8 +255,13 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       for (const l of lines.filter((l) => l.exceeds)) problems.push({ kind: 'quota', message: `This would make ${l.after} nodes on ${l.provider}; your organization may have ${l.limit} there (${l.inUse} in use).` });
       quota = { total: totalLine, byProvider: lines, exceeds: totalLine.exceeds || lines.some((l) => l.exceeds) };
     }
-    for (const { provider } of providerTotals)
+    for (const { provider, nodes } of providerTotals) {
+      if (provider === 'onpremises' && env.servers) {
+        if (!env.servers.active) problems.push({ kind: 'no-servers', message: 'The organization has no active server: register its servers on the Servers page first.' });
+        else if (nodes > env.servers.freeNodes) problems.push({ kind: 'servers-full', message: `This makes ${nodes} nodes on the organization's servers, which can take ${env.servers.freeNodes} more.` });
+      }
       if (!buildable.includes(provider)) problems.push({ kind: 'provider-unavailable', message: `This installation cannot create nodes on ${provider} yet; the plan shows what a build there would create.` });
+    }
 
     const unknownPriceUnits = units.filter((u) => u.hourly === 'unknown').map((u) => u.name);
     const hourlyKnown = roundUsd(units.reduce((sum, u) => sum + (typeof u.hourly === 'number' ? u.hourly : 0), 0));
@@ -254,6 +277,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         cost: { currency: 'USD', asOf: prices.as_of, hourly: unknownPriceUnits.length ? 'unknown' : hourlyKnown, hourlyKnown, unknownPriceUnits },
         steps,
         outputs,
+        servers: providerTotals.some((p) => p.provider === 'onpremises') ? (env.servers ?? null) : null,
         problems,
         canSubmit: problems.length === 0,
       },

@@ -23,6 +23,8 @@ export const hosts = pgTable(
     hostKeyFingerprint: text(),
     /** Most nodes this host runs at once. */
     capacity: integer().notNull(),
+    /** The Docker-compatible engine the server has (e.g. "Podman Engine 4.3.1"), as its agents or the connection test last found; null when none. */
+    containerEngine: text(),
     /** Where on the host the portal installs its agent and nodes ("~/" is the SSH user's home). */
     agentDir: text().notNull().default('~/.ocs-portal'),
     state: hostState().notNull().default('active'),

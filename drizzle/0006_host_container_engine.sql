@@ -1,0 +1,1 @@
+ALTER TABLE "hosts" ADD COLUMN "container_engine" text;
