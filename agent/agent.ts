@@ -169,8 +169,10 @@ export class Agent {
         try {
           if (app.kind === 'process') return await this.o.processes.put(app.name, app.process);
           if (!containers) throw new Error('this host has no Docker-compatible container engine (Docker, or Podman serving the Docker API)');
-          this.containerSpecs.set(app.name, app.container);
-          await containers.ensure(app.name, app.container);
+          // As a process gets them: which node it is on, and its address.
+          const spec = { ...app.container, env: { NODE_NAME: this.o.node.name, NODE_IP: this.o.node.ip, ...app.container.env } };
+          this.containerSpecs.set(app.name, spec);
+          await containers.ensure(app.name, spec);
         } catch (err) {
           this.problems.set(app.name, (err as Error).message);
           this.o.log(`application ${app.name}: ${(err as Error).message}`);

@@ -22,12 +22,13 @@ function nodeGroups(): Set<string> {
   return groups;
 }
 
+/** Live processes: a zombie (an application whose agent is gone, not yet reaped by init) is dead already. */
 function processes(): { pid: string; pgid: string; args: string }[] {
-  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' })
     .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => m !== null)
-    .map((m) => ({ pid: m[1]!, pgid: m[2]!, args: m[3]! }));
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null && !m[3]!.startsWith('Z'))
+    .map((m) => ({ pid: m[1]!, pgid: m[2]!, args: m[4]! }));
 }
 
 /** Every process of those nodes: the agents and the applications they run. */

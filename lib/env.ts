@@ -27,6 +27,8 @@ const ZEnv = z.object({
   OCS_QUEUE_PREFIX: z.string().min(1).default('ocs'),
   /** The portal's address as nodes' agents reach it (they dial home); defaults to the public URL. */
   OCS_AGENT_PORTAL_URL: z.url().optional(),
+  /** The portal's address for the agents of local nodes, on this machine (npm start: its loopback address); defaults to OCS_AGENT_PORTAL_URL. */
+  OCS_AGENT_LOCAL_URL: z.url().optional(),
   /** How long an agent's sync waits for news; it is also the heartbeat interval. */
   OCS_AGENT_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(15),
   /** A node whose agent has not synced for this long is HOST_ERROR. */
@@ -46,9 +48,11 @@ const ZEnv = z.object({
 
 export type Env = z.infer<typeof ZEnv>;
 
-/** Where agents dial home: OCS_AGENT_PORTAL_URL, else the portal's public URL. */
-export function agentPortalUrl(): string {
-  return (env().OCS_AGENT_PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+/** Where agents dial home: OCS_AGENT_PORTAL_URL, else the portal's public URL; local nodes' agents at OCS_AGENT_LOCAL_URL when set. */
+export function agentPortalUrl(provider?: string): string {
+  const { OCS_AGENT_PORTAL_URL, OCS_AGENT_LOCAL_URL } = env();
+  const url = (provider === 'local' ? OCS_AGENT_LOCAL_URL : undefined) ?? OCS_AGENT_PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000';
+  return url.replace(/\/+$/, '');
 }
 
 export function env(): Env {

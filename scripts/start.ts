@@ -156,6 +156,8 @@ async function main() {
   // The key that encrypts secrets at rest (build secrets, secret outputs): made once, like the session secret.
   env.OCS_SECRET_KEY ??= persistentSecret(path.join(dataDir, 'secret-key'));
   env.OCS_LOCAL_STATE_DIR ??= path.join(dataDir, 'nodes');
+  // Local nodes are on this machine: they dial home over loopback, whatever the public URL is.
+  env.OCS_AGENT_LOCAL_URL ??= `http://127.0.0.1:${port}`;
   // Built now, once per version, so the first node does not wait for it (and a problem shows here).
   console.log(`Node agent ${(await agentBundle()).version}`);
 

@@ -15,7 +15,8 @@ import { BuildCancelledError, StepError } from './step-error';
 import { groupRuntime } from './template-runtime';
 
 const READY_TIMEOUT_MS = Number(process.env.OCS_READY_TIMEOUT_MS ?? 60_000);
-const POLL_MS = 100;
+// Cheap reads by primary key: polled often, a build keeps up with its agents.
+const POLL_MS = 25;
 
 /** How an application runs on a node: the template's local: form on `local`, else its container where the host has an engine. */
 async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateApplication, group: Awaited<ReturnType<typeof groupRuntime>>): Promise<{ spec: DesiredApplication; port: number | null }> {

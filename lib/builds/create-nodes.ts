@@ -11,18 +11,19 @@ import { appendBuildLog } from './log';
 import { failSummary, label, liveNodes, reasonOf, setNode, specOf, type NodeRow, type StepContext } from './step-context';
 import { BuildCancelledError, StepError } from './step-error';
 
-const POLL_MS = 100;
+// Cheap reads by primary key: polled often, a build keeps up with its agents.
+const POLL_MS = 25;
 /** How often a node still silent is asked of its provider, to fail at once when its agent died. */
 const DESCRIBE_EVERY_MS = 1000;
 export const AGENT_CONNECT_TIMEOUT_MS = Number(process.env.OCS_AGENT_CONNECT_TIMEOUT_MS ?? 60_000);
 
 export async function createNodes(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
-  const portalUrl = agentPortalUrl();
   const [group] = await c.db.select({ organizationId: unitGroups.organizationId }).from(unitGroups).where(eq(unitGroups.id, c.unitGroupId));
   const created: NodeRow[] = [];
   const failures = await eachLimited(rows, 4, async (r) => {
     if (await c.cancelRequested()) return;
+    const portalUrl = agentPortalUrl(r.unit.provider);
     try {
       c.assertHeld();
       const bootstrapToken = await issueBootstrapToken(c.db, r.node.id);
@@ -54,11 +55,11 @@ export async function createNodes(c: StepContext): Promise<void> {
   });
   if (await c.cancelRequested()) throw new BuildCancelledError();
   if (failures.length) throw failSummary('nodes could not be created', failures, rows.length);
-  await waitForAgents(c, created, portalUrl);
+  await waitForAgents(c, created);
 }
 
 /** Until every node's agent has registered and is heard from; a provider that sees the agent dead fails it at once. */
-async function waitForAgents(c: StepContext, rows: NodeRow[], portalUrl: string): Promise<void> {
+async function waitForAgents(c: StepContext, rows: NodeRow[]): Promise<void> {
   const deadline = Date.now() + AGENT_CONNECT_TIMEOUT_MS;
   const window = env().OCS_AGENT_LIVENESS_SECONDS;
   let pending = rows;
@@ -68,7 +69,8 @@ async function waitForAgents(c: StepContext, rows: NodeRow[], portalUrl: string)
     const heard = await c.db
       .select({ id: nodes.id })
       .from(nodes)
-      .where(and(inArray(nodes.id, pending.map((r) => r.node.id)), isNotNull(nodes.credentialHash), sql`${nodes.lastHeartbeatAt} > now() - make_interval(secs => ${window})`));
+      // Registered and reported once: what it can run (containers or not) decides how its applications are handed to it.
+      .where(and(inArray(nodes.id, pending.map((r) => r.node.id)), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities), sql`${nodes.lastHeartbeatAt} > now() - make_interval(secs => ${window})`));
     const connected = new Set(heard.map((h) => h.id));
     for (const r of pending.filter((p) => connected.has(p.node.id)))
       await appendBuildLog(c.db, c.buildId, `node ${label(r)}: its agent dialled home`, { stepKey: c.stepKey });
@@ -82,7 +84,7 @@ async function waitForAgents(c: StepContext, rows: NodeRow[], portalUrl: string)
       }
     }
     if (Date.now() > deadline)
-      await failNode(c, pending[0], `its agent did not dial home to ${portalUrl} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
+      await failNode(c, pending[0]!, `its agent did not dial home to ${agentPortalUrl(pending[0]!.unit.provider)} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
     await sleep(POLL_MS);
   }
 }
