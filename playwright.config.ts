@@ -7,10 +7,14 @@ export const E2E = {
   port: 3100,
   dataDir: path.resolve('e2e/output/data'),
   subnet: '127.76.0.0/16',
+  /** The private /24 of the lab servers e2e tests make (network namespaces); the portal is on its .1. */
+  hostsSubnet: '10.204.9',
 };
 
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
+// Agents on the e2e lab servers dial home to the portal on the servers' bridge.
+env.OCS_AGENT_PORTAL_URL = `http://${E2E.hostsSubnet}.1:${E2E.port}`;
 
 export default defineConfig({
   testDir: 'e2e',

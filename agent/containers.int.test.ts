@@ -1,24 +1,26 @@
-// The agent's container runtime against a real engine: a private rootful podman serving the Docker
-// API (test/hosts/podman.ts) with the web-hello image (test/images). Ports are published only on
-// loopback addresses of 127.95.0.0/16, which nothing else here uses.
-import { mkdtemp } from 'node:fs/promises';
+// The agent's container runtime against a real engine: a namespace host's own Podman serving the
+// Docker API (test/hosts) with the web-hello image (test/images), as root or as an ordinary user
+// (test/hosts/sandbox.sh). The nodes publish their ports on addresses of that host, on a bridge of
+// this test's own (10.202.64.0/24; nothing else is addressed).
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/test/fixtures';
-import { startPodmanService, type PodmanService } from '@/test/hosts/podman';
-import { HELLO_WEB_IMAGE, helloWebImage, importTestImage } from '@/test/images/hello-web';
+import { createHostNetwork, type HostNetwork, type NamespaceHost, type PodmanService } from '@/test/hosts';
+import { HELLO_WEB_IMAGE } from '@/test/images/hello-web';
 import { detectContainerEngine, specHash, type ContainerEngine, type NodeContainers } from './containers';
 import { containerSpecSchema, type ApplicationReport, type ContainerSpec } from './protocol';
 
-// A /24 of 127.95.0.0/16 of this process's own: two test runs at once publish on different addresses.
-const LOOPBACK = `127.95.${(process.pid % 254) + 1}`;
-const NODE_A = { name: 'web-a', ip: `${LOOPBACK}.2`, unitGroup: 'ug-1' };
-const NODE_B = { name: 'web-b', ip: `${LOOPBACK}.3` };
+const SUBNET = '10.202.64';
+// The host's own address and two more of the host's.
+const NODE_A = { name: 'web-a', ip: `${SUBNET}.11`, unitGroup: 'ug-1' };
+const NODE_B = { name: 'web-b', ip: `${SUBNET}.21` };
+const CRASHING_IP = `${SUBNET}.22`;
 const PORT = 8080;
 
+let network: HostNetwork | undefined;
+let host: NamespaceHost;
 let podman: PodmanService;
 let docker: Dockerode;
 let engine: ContainerEngine;
@@ -50,13 +52,15 @@ function byLabel(label: string) {
 }
 
 beforeAll(async () => {
+  network = await createHostNetwork({ name: 'ocsctr', subnet: SUBNET });
+  host = await network.addHost({ authorizedKeys: [] });
+  for (const ip of [NODE_B.ip, CRASHING_IP]) {
+    const added = await host.exec(['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+    if (added.code !== 0) throw new Error(`adding ${ip} to ${host.name}: ${added.stderr}`);
+  }
   const started = Date.now();
-  const image = await helloWebImage();
-  const imageReady = Date.now();
-  podman = await startPodmanService({ dir: await mkdtemp(path.join(os.tmpdir(), 'ocs-podman-')), imageStores: [image.store] });
-  const serviceReady = Date.now();
-  await importTestImage(podman);
-  console.log(`[containers] image ${imageReady - started} ms, podman service ${serviceReady - imageReady} ms, import ${Date.now() - serviceReady} ms`);
+  podman = await host.startContainerEngine();
+  console.log(`[containers] engine and image ${Date.now() - started} ms`);
   docker = new Dockerode({ socketPath: podman.socketPath });
   const detected = await detectContainerEngine({ socketPath: podman.socketPath });
   if (!detected) throw new Error(`no engine answers on ${podman.socketPath}`);
@@ -66,7 +70,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await podman?.stop();
+  await network?.destroy();
 });
 
 describe('detectContainerEngine', () => {
@@ -87,11 +91,11 @@ describe('detectContainerEngine', () => {
 
   it('is null at once where nothing serves, and soon where something listens but never answers', async () => {
     let started = Date.now();
-    expect(await detectContainerEngine({ socketPath: path.join(podman.dir, 'nobody.sock') })).toBeNull();
+    expect(await detectContainerEngine({ socketPath: path.join(host.dir, 'nobody.sock') })).toBeNull();
     expect(Date.now() - started).toBeLessThan(500);
 
     const silent = net.createServer(() => {});
-    const silentPath = path.join(podman.dir, 'silent.sock');
+    const silentPath = path.join(host.dir, 'silent.sock');
     await new Promise<void>((resolve) => silent.listen(silentPath, resolve));
     try {
       started = Date.now();
@@ -144,7 +148,7 @@ describe('NodeContainers', () => {
 
   it('a crashing container is restarted as its policy says, and its log tells why', async () => {
     const crash = (restart: ContainerSpec['restart']) => containerSpecSchema.parse({ image: HELLO_WEB_IMAGE, env: { CRASH: '1', EXIT_CODE: '7' }, restart });
-    const node = engine.forNode({ name: 'crashing', ip: `${LOOPBACK}.4` });
+    const node = engine.forNode({ name: 'crashing', ip: CRASHING_IP });
     await node.ensure('on-failure', crash('on-failure'));
     await node.ensure('always', crash('always'));
     await node.ensure('no', crash('no'));

@@ -1,14 +1,22 @@
-// One namespace host: its folder, its network namespace wired to the bridge, its sshd, and the
-// commands a test runs inside it (as the user running the tests, not over SSH).
+// One namespace host: its folder, its network namespace wired to the bridge, its sshd, the
+// commands a test runs inside it (as the user running the tests, not over SSH), and its own
+// container engine when a test starts one.
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { helloWebImage, importTestImage } from '../images/hello-web';
 import { createNamespace, enterArgs, wireNamespace, type HostNamespace } from './netns';
+import { removePodmanLeftovers, startPodmanService, type PodmanService } from './podman';
 import { Sshd, sshUser } from './sshd';
 import { HOST_ENV, killNetnsProcesses, runIgnoringMissing } from './system';
 
 const SSH_PORT = 22;
+
+/** The folder of a host's container engine, in the host's folder. */
+export function engineDir(hostDir: string): string {
+  return path.join(hostDir, 'podman');
+}
 
 export interface AddHostOptions {
   /** Lines for the host's authorized_keys ('ssh-ed25519 AAAA… comment'). */
@@ -43,6 +51,14 @@ export interface NamespaceHost {
   /** The current host key as `ssh-keygen -lf` prints it: 'SHA256:…'. Changes with replaceHostKey(). */
   readonly hostKeyFingerprint: string;
   /**
+   * DOCKER_HOST in every SSH session into the host: `unix://<dir>/podman/podman.sock`, where
+   * startContainerEngine() serves (before, nothing does: a machine whose Docker is not running).
+   * The machine's own Docker and Podman sockets are hidden inside the host.
+   */
+  readonly dockerHost: string;
+  /** The engine startContainerEngine() started, if it did. */
+  readonly containerEngine: PodmanService | undefined;
+  /**
    * Runs a command inside the host as the user running the tests (root in CI), not over SSH, with
    * `input` (or nothing) on its stdin. Never rejects for a non-zero exit. A background process must
    * redirect its stdout/stderr (`setsid nohup CMD >LOG 2>&1 </dev/null &`), else exec waits for it.
@@ -54,6 +70,13 @@ export interface NamespaceHost {
   stopSshd(): Promise<void>;
   /** Starts sshd again; resolves once it accepts TCP connections. */
   startSshd(): Promise<void>;
+  /**
+   * Starts the host's own container engine, Podman serving the Docker Engine API on the socket
+   * dockerHost names, with the test image (test/images: HELLO_WEB_IMAGE) at hand. It runs inside
+   * the host, so containers' published ports are on the host's address; its storage is in the
+   * host's folder. Resolves once it answers. It goes with the host, every container with it.
+   */
+  startContainerEngine(): Promise<PodmanService>;
 }
 
 export interface HostWiring {
@@ -76,6 +99,7 @@ export class Host implements NamespaceHost {
   readonly #authorizedKeys: string[];
   #ns: HostNamespace | undefined;
   #sshd: Sshd | undefined;
+  #engine: PodmanService | undefined;
 
   constructor(wiring: HostWiring, opts: AddHostOptions) {
     this.name = `${wiring.network}-h${wiring.index}`;
@@ -95,6 +119,14 @@ export class Host implements NamespaceHost {
     return this.#sshd?.fingerprint ?? '';
   }
 
+  get dockerHost(): string {
+    return `unix://${path.join(engineDir(this.dir), 'podman.sock')}`;
+  }
+
+  get containerEngine(): PodmanService | undefined {
+    return this.#engine;
+  }
+
   #live(): { ns: HostNamespace; sshd: Sshd } {
     if (!this.#ns || !this.#sshd) throw new Error(`host ${this.name} is not running`);
     return { ns: this.#ns, sshd: this.#sshd };
@@ -108,7 +140,16 @@ export class Host implements NamespaceHost {
     const ns = await createNamespace(this.dir);
     this.#ns = ns;
     await wireNamespace(ns, { veth: this.#veth, bridge: this.#wiring.bridge, ip: this.ip, gateway: this.#wiring.bridgeAddress });
-    const sshd = new Sshd({ name: this.name, ip: this.ip, port: this.port, user: this.user, dir: this.dir, authorizedKeys: this.#authorizedKeys, ns });
+    const sshd = new Sshd({
+      name: this.name,
+      ip: this.ip,
+      port: this.port,
+      user: this.user,
+      dir: this.dir,
+      authorizedKeys: this.#authorizedKeys,
+      env: { DOCKER_HOST: this.dockerHost },
+      ns,
+    });
     this.#sshd = sshd;
     await sshd.configure();
     await sshd.start();
@@ -139,6 +180,17 @@ export class Host implements NamespaceHost {
     return this.#live().sshd.stop();
   }
 
+  async startContainerEngine(): Promise<PodmanService> {
+    const { ns } = this.#live();
+    if (this.#engine) throw new Error(`host ${this.name} already has a container engine`);
+    const image = await helloWebImage();
+    const enter = ['nsenter', ...enterArgs(ns, this.name, this.dir, { asRoot: true })];
+    this.#engine = await startPodmanService({ dir: engineDir(this.dir), enter, imageStores: [image.store] });
+    // The image's store, shared read-only, holds it already: this only makes sure (an inspect, no copy).
+    await importTestImage(this.#engine);
+    return this.#engine;
+  }
+
   async replaceHostKey(): Promise<void> {
     const { sshd } = this.#live();
     await sshd.stop();
@@ -146,13 +198,18 @@ export class Host implements NamespaceHost {
     await sshd.start();
   }
 
-  /** Every process in the namespace (so the namespace goes too), the veth (both ends), the folder. Safe on a half-made host. */
+  /**
+   * Every process in the namespace (so the namespace goes too, and the container engine with its
+   * containers), the veth (both ends), what the engine left outside, the folder. Safe on a half-made host.
+   */
   async remove(): Promise<void> {
     this.#sshd?.forget();
     this.#sshd = undefined;
+    this.#engine = undefined;
     if (this.#ns) await killNetnsProcesses([this.#ns.inode]);
     this.#ns = undefined;
     await runIgnoringMissing('ip', ['link', 'del', this.#veth]);
+    await removePodmanLeftovers(engineDir(this.dir));
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,9 @@
 //   const net = await createHostNetwork({ name: 'ocsh1', subnet: '10.201.7' }); // bridge ocsh1br, 10.201.7.1/24
 //   const host = await net.addHost({ authorizedKeys: [publicKey] });            // ocsh1-h1 at 10.201.7.11:22
 //   await host.exec(['hostname']);                                              // { code: 0, stdout: 'ocsh1-h1\n', … }
-//   await net.destroy();                                                        // in afterAll
+//   const engine = await host.startContainerEngine();                           // Podman's Docker API in the host, HELLO_WEB_IMAGE at hand
+//   new Dockerode({ socketPath: engine.socketPath });                           // SSH sessions have DOCKER_HOST=unix://<that socket>
+//   await net.destroy();                                                        // in afterAll: engines, containers and all
 //
 // Needs root, or an ordinary user's run inside test/hosts/sandbox.sh (a user + network namespace of
 // their own, where the test, its PostgreSQL and Redis, the portal and the hosts all live; there the
@@ -17,3 +19,4 @@
 // so each host gets its own folder (host.dir). See shared/reference/test-hosts.md for the traps.
 export { createHostNetwork, destroyLeftoverHostNetworks, type HostNetwork, type HostNetworkOptions, type LeftoverCleanup } from './network';
 export type { AddHostOptions, ExecResult, NamespaceHost } from './host';
+export type { PodmanService } from './podman';

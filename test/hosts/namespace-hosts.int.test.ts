@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +7,8 @@ import { promisify } from 'node:util';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostNetwork, destroyLeftoverHostNetworks, type HostNetwork, type NamespaceHost } from './index';
+import { isZombie, pidsIn, processesNaming } from './probes';
+import { sshRun, type SshResult } from './ssh-run';
 
 // The namespace-host helper against real sshd's: two "servers" on a bridge of this test's own
 // (10.201.71.0/24; nothing else is addressed), signed in to over SSH from the test's namespace, one
@@ -34,46 +35,9 @@ afterAll(async () => {
   await network?.destroy();
 });
 
-/** As `ssh-keygen -lf` prints a key's fingerprint. */
-function fingerprint(keyBlob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-}
-
 /** Signs in to the host over SSH, runs one command, and says what the host key looked like. */
-function sshRun(host: NamespaceHost, command: string): Promise<{ stdout: string; code: number | null; hostKey: string }> {
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    let hostKey = '';
-    let stdout = '';
-    client
-      .on('ready', () => {
-        client.exec(command, (error, stream) => {
-          if (error) {
-            client.end();
-            return reject(error);
-          }
-          stream.on('data', (d: Buffer) => (stdout += d));
-          stream.stderr.resume();
-          stream.on('close', (code: number | null) => {
-            client.end();
-            resolve({ stdout, code, hostKey });
-          });
-        });
-      })
-      .on('error', reject)
-      .connect({
-        host: host.ip,
-        port: host.port,
-        username: host.user,
-        privateKey: clientKey.private,
-        readyTimeout: 20_000,
-        hostVerifier: (key: Buffer) => {
-          hostKey = fingerprint(key);
-          return true;
-        },
-      });
-    cleanups.push(() => client.end());
-  });
+function ssh(host: NamespaceHost, command: string): Promise<SshResult> {
+  return sshRun(host, clientKey.private, command);
 }
 
 function tcpAccepts(address: string, port: number): Promise<boolean> {
@@ -108,7 +72,7 @@ describe('namespace hosts', () => {
 
   it('lets an authorized key in over SSH; each host answers with its own hostname and host key', async () => {
     for (const host of hosts) {
-      const result = await sshRun(host, 'hostname');
+      const result = await ssh(host, 'hostname');
       expect(result).toEqual({ stdout: `${host.name}\n`, code: 0, hostKey: host.hostKeyFingerprint });
     }
   });
@@ -150,7 +114,7 @@ describe('namespace hosts', () => {
     expect(host!.hostKeyFingerprint).toMatch(/^SHA256:/);
     expect(host!.hostKeyFingerprint).not.toBe(before);
     expect(other!.hostKeyFingerprint).toBe(otherBefore);
-    const result = await sshRun(host!, 'hostname');
+    const result = await ssh(host!, 'hostname');
     expect(result).toEqual({ stdout: `${host!.name}\n`, code: 0, hostKey: host!.hostKeyFingerprint });
   });
 
@@ -158,15 +122,15 @@ describe('namespace hosts', () => {
     const [, host] = hosts;
     await host!.stopSshd();
     expect(await tcpAccepts(host!.ip, host!.port)).toBe(false);
-    await expect(sshRun(host!, 'true')).rejects.toThrow();
+    await expect(ssh(host!, 'true')).rejects.toThrow();
     await host!.startSshd();
-    expect((await sshRun(host!, 'hostname')).stdout).toBe(`${host!.name}\n`);
+    expect((await ssh(host!, 'hostname')).stdout).toBe(`${host!.name}\n`);
   });
 
   it('removes one host: its processes, namespace, veth and folder go, the others stay', async () => {
     const extra = await network!.addHost({ authorizedKeys: [clientKey.public] });
     expect(extra.name).toBe(`${NAME}-h3`);
-    expect((await sshRun(extra, 'hostname')).stdout).toBe(`${extra.name}\n`);
+    expect((await ssh(extra, 'hostname')).stdout).toBe(`${extra.name}\n`);
     // Something left running on the host, detached the way an installer would.
     await extra.exec(['sh', '-c', 'setsid nohup sleep 600 >/dev/null 2>&1 </dev/null &']);
     const netns = await readlink(extra.netnsPath);
@@ -179,7 +143,7 @@ describe('namespace hosts', () => {
     expect(existsSync(extra.dir)).toBe(false);
     expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !isZombie(pid))).toEqual([]);
     expect(network!.hosts).toEqual(hosts);
-    expect((await sshRun(hosts[0]!, 'hostname')).stdout).toBe(`${hosts[0]!.name}\n`);
+    expect((await ssh(hosts[0]!, 'hostname')).stdout).toBe(`${hosts[0]!.name}\n`);
   });
 
   it('leaves nothing of a host that fails half-made (namespace and veth up, sshd not yet)', async () => {
@@ -219,7 +183,7 @@ describe('leftovers of a crashed run', () => {
     expect(await pidsIn(lostNetns)).toEqual([]);
     expect(lostSshd.filter((pid) => existsSync(`/proc/${pid}`) && !isZombie(pid))).toEqual([]);
     const host = await again.addHost({ authorizedKeys: [clientKey.public] });
-    expect((await sshRun(host, 'hostname')).stdout).toBe(`${CRASHED}-h1\n`);
+    expect((await ssh(host, 'hostname')).stdout).toBe(`${CRASHED}-h1\n`);
 
     // This one crashes too; the prefix clean-up takes it.
     const removed = await destroyLeftoverHostNetworks(CRASHED);
@@ -229,35 +193,6 @@ describe('leftovers of a crashed run', () => {
     await expectNothingLeft(CRASHED, again.dir);
   });
 });
-
-function isZombie(pid: number): boolean {
-  try {
-    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-/** Live processes in a network namespace ('net:[N]'). */
-async function pidsIn(netns: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    if ((await readlink(`/proc/${entry}/ns/net`).catch(() => '')) === netns && !isZombie(Number(entry))) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** Live processes whose command line names a path under the folder (a host's sshd, its namespace holder). */
-async function processesNaming(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    if (cmdline.includes(`${dir}/`) && !isZombie(Number(entry))) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 async function sshdPidsUnder(dir: string): Promise<number[]> {
   const pids: number[] = [];

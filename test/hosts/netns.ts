@@ -2,13 +2,26 @@
 // process, not a bind mount under /run/netns (`ip netns add`): an ordinary user in a user namespace
 // of their own may neither create /run/netns nor run umount(8), and a holder whose command line
 // names the host's folder is found again by the cleanup after a killed run.
+//
+// Not run by root, the holder also makes a user namespace of the host's own, where the user running
+// the tests is root and which owns the host's network namespace: the host's container engine
+// (podman.ts) must be root to run as it does for root, and only root of the namespace that owns
+// the host's network may build the containers' networks and port forwarding there. Everything else
+// (sshd, exec) stays the user running the tests, who as the owner of that user namespace may still
+// wire and configure the host's network.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOST_ENV, kill, netnsOf, ownNetns, run } from './system';
 
-// $1 hostname, $2 hosts file, $3 resolv.conf, then the command.
-const ENTER_HOST = 'hostname "$1" && mount --bind "$2" /etc/hosts && mount --bind "$3" /etc/resolv.conf && shift 3 && exec "$@"';
+// $1 hostname, $2 hosts file, $3 resolv.conf, then the command. The machine's own Docker and
+// Podman sockets are hidden (where there are any), so that the host's only engine is its own
+// (a client falls back to them when DOCKER_HOST names no running engine).
+const ENTER_HOST = [
+  'hostname "$1" && mount --bind "$2" /etc/hosts && mount --bind "$3" /etc/resolv.conf',
+  'for s in /run/docker.sock /var/run/docker.sock /run/podman/podman.sock; do if [ -S "$s" ]; then mount --bind /dev/null "$s" || exit; fi; done',
+  'shift 3 && exec "$@"',
+].join(' && ');
 // $1 address/prefix, $2 gateway.
 const WIRE_HOST = 'ip link set lo up && ip addr add "$1" dev eth0 && ip link set eth0 up && ip route add default via "$2"';
 
@@ -37,7 +50,8 @@ export interface HostNamespace {
  * cleanup of a killed run). Detached and unref'd: it outlives neither destroy() nor that cleanup.
  */
 export async function createNamespace(dir: string): Promise<HostNamespace> {
-  const holder = spawn('unshare', ['--net', '--', 'sh', '-c', 'while sleep 3600; do :; done', 'ocs-host-netns', dir], {
+  const userns = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+  const holder = spawn('unshare', [...userns, '--net', '--', 'sh', '-c', 'while sleep 3600; do :; done', 'ocs-host-netns', dir], {
     detached: true,
     stdio: 'ignore',
     env: HOST_ENV,
@@ -67,10 +81,14 @@ export async function wireNamespace(ns: HostNamespace, opts: { veth: string; bri
 /**
  * nsenter arguments that run a command in the host: its network namespace, and (not `ip netns
  * exec`, which remounts /sys) a UTS and private mount namespace with the host's hostname, /etc/hosts
- * and resolv.conf. Append the command.
+ * and resolv.conf. Append the command. With `asRoot`, not run by root, the command runs as root of
+ * the host's own user namespace (with the credentials of the user running the tests: that user
+ * namespace maps no groups to set).
  */
-export function enterArgs(ns: HostNamespace, hostname: string, dir: string): string[] {
+export function enterArgs(ns: HostNamespace, hostname: string, dir: string, opts: { asRoot?: boolean } = {}): string[] {
+  const userns = opts.asRoot && process.getuid?.() !== 0 ? [`--user=/proc/${ns.pid}/ns/user`, '--preserve-credentials'] : [];
   return [
+    ...userns,
     `--net=/proc/${ns.pid}/ns/net`,
     'unshare',
     '--uts',

@@ -3,8 +3,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Host, type AddHostOptions, type NamespaceHost } from './host';
+import { engineDir, Host, type AddHostOptions, type NamespaceHost } from './host';
 import { listLinks, macFor } from './netns';
+import { removePodmanLeftovers } from './podman';
 import { killNetnsProcesses, listProcesses, missingPrivileges, ownNetns, run, runIgnoringMissing } from './system';
 
 const MAX_HOSTS = 99;
@@ -85,7 +86,11 @@ async function cleanUp(name: string, prefix: boolean): Promise<LeftoverCleanup> 
   // delete the veths now so that a host re-made at once can take the name.
   const links = [...(await listLinks('veth')).filter((n) => vethPattern.test(n)), ...(await listLinks('bridge')).filter((n) => bridgePattern.test(n))];
   for (const link of links) await runIgnoringMissing('ip', ['link', 'del', link]);
-  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  for (const folder of folders) {
+    // A host's container engine went with its namespace, but not what it made outside (its containers' cgroups).
+    for (const hostDir of await readdir(folder).catch(() => [])) await removePodmanLeftovers(engineDir(path.join(folder, hostDir)));
+    await rm(folder, { recursive: true, force: true });
+  }
   return { namespaces: [...found.keys()].sort(), links, folders };
 }
 

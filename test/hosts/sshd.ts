@@ -25,7 +25,17 @@ export class Sshd {
   #fingerprint = '';
 
   constructor(
-    private readonly host: { name: string; ip: string; port: number; user: string; dir: string; authorizedKeys: string[]; ns: HostNamespace },
+    private readonly host: {
+      name: string;
+      ip: string;
+      port: number;
+      user: string;
+      dir: string;
+      authorizedKeys: string[];
+      /** Set in every session (SetEnv): what a program started over SSH finds of the host. */
+      env: Record<string, string>;
+      ns: HostNamespace;
+    },
   ) {}
 
   /** The current host key as `ssh-keygen -lf` prints it: 'SHA256:…'. */
@@ -57,6 +67,7 @@ export class Sshd {
         // The files live under /tmp, not in a home directory.
         'StrictModes no',
         'UseDNS no',
+        ...Object.entries(this.host.env).map(([name, value]) => `SetEnv ${name}=${value}`),
         '',
       ].join('\n'),
     );

@@ -5,12 +5,11 @@
 //
 // Built once per inputs into node_modules/.cache/ocs-test-images/hello-web-<hash>/:
 //   rootfs.tar  the layer, which importTestImage loads into any Docker-API engine (~2 s: 100 MB of Node.js)
-//   storage/    a read-only containers-storage already holding the image: a podman service started
-//               with startPodmanService({ imageStores: [image.store] }) has it at once, copying nothing
+//   storage/    a read-only containers-storage already holding the image: a namespace host's engine
+//               (host.startContainerEngine(), test/hosts) has it at once, copying nothing
 //
-//   const image = await helloWebImage();
-//   const podman = await startPodmanService({ dir, imageStores: [image.store] });
-//   await importTestImage(podman);   // a no-op there; elsewhere (a namespace host's service) the import
+//   const { store } = await helloWebImage();  // an engine started with it as an image store has the image
+//   await importTestImage({ socketPath });    // a no-op there, else the import (host.startContainerEngine() does both)
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -91,8 +90,16 @@ async function build(files: ImageFile[], into: string): Promise<void> {
   }
 }
 
+/** The call under way in this process: a second build at once would share its folder (hosts starting engines together). */
+let pending: Promise<TestImage> | undefined;
+
 /** The image's tarball and store, built when its inputs changed since the last build (older builds are removed then). */
-export async function helloWebImage(): Promise<TestImage> {
+export function helloWebImage(): Promise<TestImage> {
+  pending ??= builtImage().finally(() => (pending = undefined));
+  return pending;
+}
+
+async function builtImage(): Promise<TestImage> {
   const root = findRepoRoot();
   const cache = path.join(root, 'node_modules', '.cache', 'ocs-test-images');
   const files = await imageFiles(root);

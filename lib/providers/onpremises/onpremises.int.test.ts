@@ -87,7 +87,8 @@ describe('onpremises provider', { timeout: 120_000 }, () => {
     const ips = [...resources.values()].map((r) => r.ipAddress).sort();
     expect(ips).toEqual(servers.map((s) => s.ip).sort());
     for (const record of records.slice(0, 2)) {
-      await until('the agent to register', async () => (await db().query.nodes.findFirst({ where: eq(nodeTable.id, record.id) }))?.credentialHash, 30_000, 100);
+      // Registered, then its first report: what it can run.
+      await until('the agent to register and report', async () => (await db().query.nodes.findFirst({ where: eq(nodeTable.id, record.id) }))?.capabilities, 30_000, 100);
       const row = await db().query.nodes.findFirst({ where: eq(nodeTable.id, record.id) });
       // The agent runs on the server's own host name, and says it can run processes.
       expect(row!.agentHostname).toMatch(/^ocsop-h\d$/);
