@@ -22,6 +22,7 @@ import { startLocalRedis } from '@/scripts/services/redis';
 import { startAgentPortal } from '@/test/agent-portal';
 import { benchDirect } from './direct';
 import { benchHeartbeats } from './heartbeats';
+import { benchOnPremises } from './onpremises';
 import { benchReconcile } from './reconcile';
 import { summarize, timed } from './stats';
 
@@ -96,6 +97,11 @@ async function main() {
   const reconcile = await benchReconcile((await benchOrganization()).actor);
   results.push(...reconcile.results);
 
+  // On the lab's own servers (network namespaces: root, or npm run bench inside test/hosts/sandbox.sh).
+  const lab = await benchOrganization();
+  const onPremises = await benchOnPremises(lab.organizationId, lab.actor, 3);
+  results.push(...onPremises);
+
   // 5,000 agents' long polls on one portal process, against the same process idle.
   const load = await benchOrganization();
   const heartbeats = await benchHeartbeats(load.organizationId, load.actor.userId, 5000);
@@ -108,6 +114,7 @@ async function main() {
     'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]!,
     'build p50 / direct start p50, 1 node': p50s[1]! / direct[1].p50,
     'build p50 / direct start p50, 10 nodes': p50s[10]! / direct[10].p50,
+    'onpremises build p50 / by hand over SSH p50, 2 nodes': onPremises[0]!.p50 / onPremises[2]!.p50,
     'reconcile p50, 1000 queued builds / none': p50Of('reconcile pass, 1000 open builds, all queued') / reconcile.baselineP50,
     'reconcile p50, 1000 builds after a flush / 1000 queued': p50Of('reconcile pass, 1000 open builds, Redis flushed') / p50Of('reconcile pass, 1000 open builds, all queued'),
   };
