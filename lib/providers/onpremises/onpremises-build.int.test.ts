@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import { and, eq, isNull } from 'drizzle-orm';
 import Dockerode from 'dockerode';
+import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
-import { runBuild } from '@/lib/builds/run-build';
+import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { previewBuild } from '@/lib/builds/plan-build';
 import { closeDb, db } from '@/lib/db/client';
-import { applications, builds, nodes } from '@/lib/db/schema';
+import { applications, buildLogs, builds, nodes } from '@/lib/db/schema';
 import { checkHost } from '@/lib/hosts/check-host';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
@@ -92,6 +93,22 @@ describe('web-hello on the lab\'s servers', { timeout: 180_000 }, () => {
       expect(containers.map((c) => c.Labels['ocs.node'])).toEqual([node.name]);
     }
     expect(build!.outputs.flatMap((o) => o.values).sort()).toEqual(servers.map((s) => `http://${s.ip}:8080/`).sort());
+  });
+
+  it('fails a build on a server that refuses the portal\'s key, with the server and the reason in the build\'s log, leaving nothing', async () => {
+    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    const refusing = await network.addHost({ authorizedKeys: [stranger.public] });
+    const host = await registerHost(db(), actor, organizationId, { name: 'refuses', address: refusing.ip, sshUser: refusing.user, capacity: 1, agentDir: agentDir(refusing) });
+    const submitted = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('refused'), provider: 'onpremises', organizationId, parameters: { nodes: 1 } });
+    await expect(runBuild(db(), submitted.buildId)).rejects.toBeInstanceOf(BuildFailedError);
+    const [failed] = await db().select().from(builds).where(eq(builds.id, submitted.buildId));
+    expect(failed!.status).toBe('FAILED');
+    const log = (await db().select().from(buildLogs).where(eq(buildLogs.buildId, submitted.buildId))).map((l) => l.message).join('\n');
+    expect(log).toMatch(/node web-1 could not be created: server refuses: .* refused the portal's key: add the organization's public key/);
+    const [node] = await db().select().from(nodes).where(eq(nodes.unitGroupId, submitted.unitGroupId));
+    expect(node).toMatchObject({ state: 'HOST_ERROR', hostId: host.id });
+    expect(existsSync(agentDir(refusing))).toBe(false);
+    await deleteUnitGroup(db(), submitted.unitGroupId);
   });
 
   it('deleting the unit group leaves nothing on the servers: no container, volume, process or file', async () => {
