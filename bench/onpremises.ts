@@ -11,6 +11,7 @@ import { agentBundle } from '@/lib/agent-bundle';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { db } from '@/lib/db/client';
+import { checkHost } from '@/lib/hosts/check-host';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
@@ -91,7 +92,9 @@ export async function benchOnPremises(organizationId: string, actor: Actor, roun
     const servers = [await network.addHost({ authorizedKeys: [publicKey, byHandKey.public] }), await network.addHost({ authorizedKeys: [publicKey, byHandKey.public] })];
     for (const [i, host] of servers.entries()) {
       await host.startContainerEngine();
-      await registerHost(db(), actor, organizationId, { name: `bench-${i + 1}-${Date.now()}`, address: host.ip, sshUser: host.user, capacity: 1, agentDir: path.join(host.dir, 'ocs') });
+      const registered = await registerHost(db(), actor, organizationId, { name: `bench-${i + 1}-${Date.now()}`, address: host.ip, sshUser: host.user, capacity: 1, agentDir: path.join(host.dir, 'ocs') });
+      // As an admin does: the connection test pins the key and finds the container engine.
+      await checkHost(db(), actor, registered.id);
     }
     const build: number[] = [];
     const teardown: number[] = [];

@@ -145,7 +145,7 @@ describe('problems a plan shows before anything is created', () => {
     // web-hello's local form runs a file of the template, which a server cannot get: it needs containers there.
     const noEngine = await onServers({ active: 2, freeNodes: 4, withContainers: 0 });
     expect(noEngine.units[0]!.applications[0]).toMatchObject({ name: 'hello', needsContainers: true });
-    expect(noEngine.problems).toEqual([{ kind: 'needs-containers', message: "hello on unit web runs as a container (ocs/hello-web:1.0), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API)" }]);
+    expect(noEngine.problems).toEqual([{ kind: 'needs-containers', message: "hello on unit web runs as a container (ocs/hello-web:1.0), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API) as far as their connection tests and agents have shown" }]);
     expect((await onServers({ active: 2, freeNodes: 4, withContainers: 1 })).canSubmit).toBe(true);
     // Plans for other providers say nothing of servers.
     expect((await plan('web-hello', { provider: 'local' }, { ...ENV, servers: { active: 0, freeNodes: 0, withContainers: 0 } })).servers).toBeNull();

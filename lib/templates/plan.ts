@@ -195,7 +195,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         // A server without an engine runs the local: form, unless it runs files of the template (which servers cannot get yet).
         const needsContainers = providerId === 'onpremises' && (!app.local || app.local.command.some((arg) => arg.includes('templateDir')));
         if (needsContainers && numNodes > 0 && env.servers && env.servers.withContainers === 0)
-          problems.push({ kind: 'needs-containers', message: `${app.name} on unit ${unit.name} runs as a container (${rendered.image}), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API)` });
+          problems.push({ kind: 'needs-containers', message: `${app.name} on unit ${unit.name} runs as a container (${rendered.image}), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API) as far as their connection tests and agents have shown` });
         applications.push({ name: app.name, ...rendered, runsOnLocal: app.local !== undefined, needsContainers, requires });
       }
       units.push({
