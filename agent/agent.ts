@@ -69,6 +69,13 @@ export class Agent {
     return path.join(this.o.stateDir, 'desired.json');
   }
 
+  /** An engine found after the start (one started later, or slow to answer): reported as soon as it is there. */
+  useContainers(containers: NodeContainers, engine: string): void {
+    this.o.containers = containers;
+    this.o.containerEngine = engine;
+    void this.noticeChanges();
+  }
+
   stop(): void {
     this.stopped = true;
     this.pendingSync?.abort();

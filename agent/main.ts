@@ -15,6 +15,7 @@ import { powerOffNode, removeNodeWorkloads } from './node-lifecycle';
 import { AGENT_VERSION } from './protocol';
 
 const PROBE_INTERVAL_MS = 1000;
+const ENGINE_SEARCH_MS = 10_000;
 
 function log(message: string): void {
   console.log(`[${new Date().toISOString()}] ${message}`);
@@ -31,7 +32,8 @@ async function run(stateDir: string): Promise<void> {
   let agent: Agent | undefined;
   const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log, () => void agent?.noticeChanges());
   const engine = await detectContainerEngine();
-  const containers = engine?.forNode({ name: node.name, ip: node.ip, unitGroup: node.tags['ocs.unitGroupId'] }) ?? null;
+  const forNode = (e: NonNullable<typeof engine>) => e.forNode({ name: node.name, ip: node.ip, unitGroup: node.tags['ocs.unitGroupId'] });
+  const containers = engine ? forNode(engine) : null;
   agent = new Agent({ stateDir, node, processes, containers, containerEngine: engine?.description, log });
   // Stopping the agent leaves the applications running: a restarted agent adopts them.
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
@@ -44,6 +46,17 @@ async function run(stateDir: string): Promise<void> {
   log(`agent ${AGENT_VERSION}: node ${node.name} (${node.ip}), portal ${node.portalUrl}, ${engine ? `containers on ${engine.description}` : 'no container engine'}`);
   await processes.restore();
   await agent.restore();
+  // No engine yet (not installed, not started, or slow to answer): look again now and then.
+  const engineSearch = engine
+    ? undefined
+    : setInterval(() => {
+        void detectContainerEngine().then((found) => {
+          if (!found || !agent || !engineSearch) return;
+          clearInterval(engineSearch);
+          log(`found a container engine: ${found.description}`);
+          agent.useContainers(forNode(found), found.description);
+        });
+      }, ENGINE_SEARCH_MS);
   const probes = setInterval(() => void processes.probeAll().then(() => agent.probeContainers()).then(() => agent.noticeChanges()), PROBE_INTERVAL_MS);
   await agent.run();
   clearInterval(probes);

@@ -3,6 +3,7 @@
 // over SSH, dial home, container healthy) against doing it by hand over SSH in the same run: copy
 // the agent, write its folder with the application it should run, start it, wait for the application.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ssh2 from 'ssh2';
@@ -40,11 +41,15 @@ function exec(client: ssh2.Client, command: string): Promise<void> {
   );
 }
 
+/** Copies a file as `cat > remote` with the file on stdin (the test servers' sshd has no SFTP subsystem). */
 function put(client: ssh2.Client, local: string, remote: string): Promise<void> {
   return new Promise((resolve, reject) =>
-    client.sftp((err, sftp) => {
+    client.exec(`cat > ${remote}`, (err, stream) => {
       if (err) return reject(err);
-      sftp.fastPut(local, remote, (e) => (sftp.end(), e ? reject(e) : resolve()));
+      stream.resume();
+      stream.stderr.resume();
+      stream.once('close', (code: number) => (code === 0 ? resolve() : reject(new Error(`copying ${local}: exit ${code}`))));
+      void readFile(local).then((data) => stream.end(data), reject);
     }),
   );
 }
@@ -64,11 +69,12 @@ async function byHand(host: NamespaceHost): Promise<string> {
     const node = { name: `by-hand-${host.name}`, ip: host.ip, portalUrl: 'http://127.0.0.1:9/' };
     const desired = { version: 1, applications: [{ name: 'hello', kind: 'container', container: { image: 'ocs/hello-web:1.0', ports: [8080], env: {}, volumes: [], health: { port: 8080, path: '/healthz' }, restart: 'always' } }] };
     await exec(client, `printf '%s' '${JSON.stringify(node)}' > ${dir}/node.json && printf '%s' '${JSON.stringify(desired)}' > ${dir}/desired.json`);
-    await exec(client, `cd ${dir} && setsid nohup node agent.mjs --state-dir ${dir} > agent.log 2>&1 < /dev/null &`);
+    await exec(client, `(cd ${dir} && exec setsid nohup node agent.mjs --state-dir ${dir}) > ${dir}/agent.log 2>&1 < /dev/null &`);
   } finally {
     client.end();
   }
-  while (!(await answers(host.ip))) await sleep(20);
+  for (const deadline = Date.now() + 60_000; !(await answers(host.ip)); await sleep(20))
+    if (Date.now() > deadline) throw new Error(`the application on ${host.name} did not answer within 60 s; see ${dir}/agent.log`);
   return dir;
 }
 

@@ -28,11 +28,12 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
     const here = r.unit.provider === 'local';
     const run = await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' });
     if (!here && run.command.some((arg) => arg.includes(c.runtime.templateDir)))
-      throw new StepError(`application "${app.name}" runs files of its template, which a server cannot get from the portal yet: give node ${label(r)}'s server a container engine (Docker, or Podman serving the Docker API) to run it as ${app.image}`, false);
+      throw new StepError(`application "${app.name}" runs files of its template, which a server cannot get from the portal yet: give node ${label(r)}'s server a container engine (Docker, or Podman serving the Docker API) to run it as ${app.image}`, true);
     return { spec: { name: app.name, kind: 'process', process: { ...run, restart: 'on-failure' } }, port: run.port ?? null };
   }
+  // Retried: the agent looks for an engine again now and then (one started late, or slow to answer at first).
   if (!containers)
-    throw new StepError(`application "${app.name}" runs as a container (${app.image}), and node ${label(r)} has no container engine (Docker, or Podman serving the Docker API)`, false);
+    throw new StepError(`application "${app.name}" runs as a container (${app.image}), and node ${label(r)} has no container engine (Docker, or Podman serving the Docker API)`, true);
   const rendered = await renderApplication(definition, app, values, group, node);
   return {
     spec: {

@@ -41,7 +41,8 @@ if ! agent_runs; then
     systemctl daemon-reload
     systemctl enable --now "ocs-agent-$NAME.service" >/dev/null 2>&1
   else
-    cd "$D" && setsid nohup node "$AGENT" --state-dir "$D" >> "$D/agent.log" 2>&1 < /dev/null &
+    # Redirected as a whole: no shell of this session keeps the SSH channel open (sh may be bash, which does not exec the last command).
+    (cd "$D" && exec setsid nohup node "$AGENT" --state-dir "$D") >> "$D/agent.log" 2>&1 < /dev/null &
   fi
 fi
 echo started`;
