@@ -122,7 +122,9 @@ export async function benchOnPremises(organizationId: string, actor: Actor, roun
     return [summarize('onpremises build 2 node(s) on 2 servers: submit → SUCCEEDED', build), summarize('onpremises teardown 2 node(s)', teardown), summarize('by hand over SSH: 2 agents + containers healthy', hand)];
   } finally {
     process.env.OCS_AGENT_PORTAL_URL = process.env.OCS_AGENT_LOCAL_URL;
-    process.env.OCS_AGENT_LOCAL_URL = localUrl;
+    // Assigning undefined would set the text "undefined".
+    if (localUrl === undefined) delete process.env.OCS_AGENT_LOCAL_URL;
+    else process.env.OCS_AGENT_LOCAL_URL = localUrl;
     await portal.close();
     await network.destroy();
   }
