@@ -41,6 +41,12 @@ export class Agent {
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
   private metricsDueAt = 0;
   private pendingSync?: AbortController;
+  /**
+   * Set while the sync under way carries a report. Such a sync is never cut short: the portal may
+   * be recording it already, and the next sync's newer report could then be recorded before it,
+   * leaving the portal with the older state for good (lastSent says the newer one was sent).
+   */
+  private sendingReport = false;
   private stopped = false;
 
   constructor(private readonly o: AgentOptions) {
@@ -83,8 +89,10 @@ export class Agent {
 
   /** Called after every probe round: a changed report cuts the waiting sync short so the portal hears at once. */
   async noticeChanges(): Promise<void> {
-    if (!this.pendingSync || !this.lastSent) return;
-    if (!isDeepStrictEqual(await this.report(), this.lastSent)) this.pendingSync.abort();
+    if (!this.pendingSync || this.sendingReport || !this.lastSent) return;
+    const report = await this.report();
+    // Asked again: the loop may have moved on to a sync that carries a report meanwhile.
+    if (this.pendingSync && !this.sendingReport && !isDeepStrictEqual(report, this.lastSent)) this.pendingSync.abort();
   }
 
   async probeContainers(): Promise<void> {
@@ -112,6 +120,7 @@ export class Agent {
         const withMetrics = changed || Date.now() >= this.metricsDueAt;
         const sent = withMetrics ? { ...report, metrics: metricsSnapshot(this.o.processes.runningPids()) } : undefined;
         // A report just sent is answered at once: the portal may have news for it.
+        this.sendingReport = sent !== undefined;
         const res = await this.client.sync(credential.nodeId, credential.credential, { report: sent, appliedVersion: this.appliedVersion }, sent ? 0 : waitSeconds, this.pendingSync.signal);
         if (sent) this.lastSent = report;
         if (withMetrics) this.metricsDueAt = Date.now() + METRICS_EVERY_MS;
@@ -126,6 +135,7 @@ export class Agent {
         await sleep(Math.min(RETRY_MIN_MS * 2 ** failures, RETRY_MAX_MS));
       } finally {
         this.pendingSync = undefined;
+        this.sendingReport = false;
       }
     }
   }

@@ -241,7 +241,12 @@ export class ApplicationManager {
   }
 
   private afterExit(app: ManagedApplication): void {
+    this.decideAfterExit(app);
+    // Told once the new state is set, so what the portal hears is current.
     this.onChange();
+  }
+
+  private decideAfterExit(app: ManagedApplication): void {
     if (app.stopping) {
       app.state = 'stopped';
       return;

@@ -30,7 +30,7 @@ async function run(stateDir: string): Promise<void> {
 
   // The processes tell the agent of changes; the agent is made after them.
   let agent: Agent | undefined;
-  const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log, () => void agent?.noticeChanges());
+  const processes = new ApplicationManager({ name: node.name, ip: node.ip }, stateDir, log, () => void agent?.noticeChanges().catch((e: unknown) => log(`cannot tell the portal of a change yet: ${(e as Error).message}`)));
   const engine = await detectContainerEngine();
   const forNode = (e: NonNullable<typeof engine>) => e.forNode({ name: node.name, ip: node.ip, unitGroup: node.tags['ocs.unitGroupId'] });
   const containers = engine ? forNode(engine) : null;
@@ -57,7 +57,16 @@ async function run(stateDir: string): Promise<void> {
           agent.useContainers(forNode(found), found.description);
         });
       }, ENGINE_SEARCH_MS);
-  const probes = setInterval(() => void processes.probeAll().then(() => agent.probeContainers()).then(() => agent.noticeChanges()), PROBE_INTERVAL_MS);
+  // A failed probe round (an engine that stopped answering) is logged; the agent goes on.
+  const probes = setInterval(
+    () =>
+      void processes
+        .probeAll()
+        .then(() => agent?.probeContainers())
+        .then(() => agent?.noticeChanges())
+        .catch((e: unknown) => log(`probe round failed: ${(e as Error).message}`)),
+    PROBE_INTERVAL_MS,
+  );
   await agent.run();
   clearInterval(probes);
 }
