@@ -52,7 +52,8 @@ export function forgetApplicationPid(stateDir: string, name: string): void {
   rmSync(pidFile(stateDir, name), { force: true });
 }
 
-function groupMembers(pgid: number): number[] {
+/** Live processes of a process group. */
+export function groupMembers(pgid: number): number[] {
   return listProcesses()
     .filter((p) => p.pgrp === pgid && p.state !== 'Z')
     .map((p) => p.pid);
@@ -74,6 +75,15 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+/** SIGTERM to a process group, SIGKILL after `graceMs`; true once the group is empty. */
+export async function terminateGroup(pgid: number, graceMs = STOP_GRACE_MS): Promise<boolean> {
+  if (!groupMembers(pgid).length) return true;
+  signalGroup(pgid, 'SIGTERM');
+  if (await groupGone(pgid, graceMs)) return true;
+  signalGroup(pgid, 'SIGKILL');
+  return groupGone(pgid, KILL_WAIT_MS);
+}
+
 /**
  * SIGTERM to the application's process group (it leads one: it was started detached), SIGKILL
  * after a grace period. Resolves once the group is empty.
@@ -82,11 +92,7 @@ export async function stopProcessGroup(rec: RecordedPid): Promise<void> {
   // The leader may be gone while what it started lives on in its group; a reused pid leads no group of ours.
   const leader = readProcess(rec.pid);
   if (leader && leader.state !== 'Z' && leader.startTicks !== rec.startTicks) return;
-  if (!groupMembers(rec.pid).length) return;
-  signalGroup(rec.pid, 'SIGTERM');
-  if (await groupGone(rec.pid, STOP_GRACE_MS)) return;
-  signalGroup(rec.pid, 'SIGKILL');
-  if (!(await groupGone(rec.pid, KILL_WAIT_MS))) throw new Error(`processes ${groupMembers(rec.pid).join(', ')} are still alive after SIGKILL`);
+  if (!(await terminateGroup(rec.pid))) throw new Error(`processes ${groupMembers(rec.pid).join(', ')} are still alive after SIGKILL`);
 }
 
 /** Stops every recorded application process of the node, with or without its agent. */

@@ -5,13 +5,12 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { agentBundle } from '@/lib/agent-bundle';
-import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
+import { groupMembers, terminateGroup } from '../../../agent/node-processes';
+import { isAlive, readCommandLine } from '../../../agent/process-tree';
 import { ProviderError } from '../types';
 import type { NodeFolder } from './node-folder';
 
 const STOP_GRACE_MS = 5000;
-const KILL_WAIT_MS = 2000;
-const POLL_MS = 100;
 /** The bundled agent's file name (lib/agent-bundle.ts). */
 const AGENT_FILE = /^ocs-agent-.+\.mjs$/;
 /** How nodes made before the bundle run their agent: they are still ours to stop and delete. */
@@ -64,13 +63,6 @@ export function isAgentOf(pid: number, stateDir: string): boolean {
   return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => AGENT_FILE.test(path.basename(arg)) || arg.endsWith(SOURCE_AGENT));
 }
 
-/** Live processes of a process group. */
-function groupMembers(pgid: number): number[] {
-  return listProcesses()
-    .filter((p) => p.pgrp === pgid && p.state !== 'Z')
-    .map((p) => p.pid);
-}
-
 /**
  * Stops every process of the node whose agent had pid `pgid`: SIGTERM to the group, SIGKILL if
  * anything is left after a grace period. Resolves once none is left.
@@ -79,36 +71,11 @@ export async function stopNodeProcesses(pgid: number, stateDir: string): Promise
   // A live leader that is not our agent means the pid was reused: our group is long gone.
   // (The kernel never reuses a pid while a group with that id still has members.)
   if (isAlive(pgid) && !isAgentOf(pgid, stateDir)) return;
-  if (groupMembers(pgid).length === 0) return;
-  signalGroup(pgid, 'SIGTERM');
-  if (await groupGone(pgid, STOP_GRACE_MS)) return;
-  signalGroup(pgid, 'SIGKILL');
-  if (await groupGone(pgid, KILL_WAIT_MS)) return;
+  if (await terminateGroup(pgid, STOP_GRACE_MS)) return;
   throw new ProviderError(
     'local',
     'stop_failed',
     `processes ${groupMembers(pgid).join(', ')} of ${stateDir} are still alive after SIGKILL`,
     true,
   );
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
-async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (groupMembers(pgid).length > 0) {
-    if (Date.now() >= deadline) return false;
-    await sleep(POLL_MS);
-  }
-  return true;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
