@@ -3,17 +3,17 @@
 // still running instead of restarting them, and the node's owner can stop them without the agent
 // (agent/node-processes.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { agentLine, appendLogLine, applicationLogPath } from './application-logs';
-import { probeHttp } from './health-probe';
+import { probeHttp, probeTcp } from './health-probe';
 import { forgetApplicationPid, readApplicationPid, stopProcessGroup, writeApplicationPid, type RecordedPid } from './node-processes';
 import { isAlive } from './process-tree';
-import { processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
+import { NODE_PLACEHOLDERS, processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
 
 type ProcessSpec = z.output<typeof processSpecSchema>;
 
@@ -25,6 +25,9 @@ const PROBE_TIMEOUT_MS = 1000;
 /** While an application starts, it is probed this often, for at most this long. */
 const STARTUP_PROBE_EVERY_MS = 100;
 const STARTUP_PROBE_WINDOW_MS = 30_000;
+
+/** Probed over HTTP when it has a health path, over TCP when it asks for that; else "running" is all we know. */
+const hasHealthCheck = (spec: ProcessSpec) => spec.port !== undefined && (!!spec.healthPath || !!spec.healthTcp);
 
 export interface NodeIdentity {
   name: string;
@@ -145,6 +148,7 @@ export class ApplicationManager {
       await this.stop(app);
       this.apps.delete(name);
       await this.persist();
+      await Promise.all((app.spec.files ?? []).map((file) => rm(path.join(this.stateDir, file.path), { force: true })));
       this.log(`removed application ${name}`);
     });
   }
@@ -163,15 +167,37 @@ export class ApplicationManager {
     return app;
   }
 
+  /** Fills in what only the node knows: its address, the application's port and the node's folder. */
+  private fill(text: string, port: string): string {
+    return text
+      .replaceAll(NODE_PLACEHOLDERS.nodeIp, this.node.ip)
+      .replaceAll(NODE_PLACEHOLDERS.port, port)
+      .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir));
+  }
+
+  /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */
+  private writeFiles(spec: ProcessSpec, port: string): void {
+    for (const file of spec.files ?? []) {
+      const target = path.join(this.stateDir, file.path);
+      mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      const tmp = `${target}.tmp`;
+      writeFileSync(tmp, this.fill(file.content, port), { mode: file.mode });
+      // The mode given at creation is masked by the umask; the spec's mode is what it asked for.
+      chmodSync(tmp, file.mode);
+      renameSync(tmp, target);
+    }
+  }
+
   private start(app: ManagedApplication): void {
     const { spec } = app;
     const port = spec.port === undefined ? '' : String(spec.port);
-    const argv = spec.command.map((arg) => arg.replaceAll('{{nodeIp}}', this.node.ip).replaceAll('{{port}}', port));
-    const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env, NODE_IP: this.node.ip, NODE_NAME: this.node.name };
+    const argv = spec.command.map((arg) => this.fill(arg, port));
+    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, this.fill(v, port)])), NODE_IP: this.node.ip, NODE_NAME: this.node.name, NODE_DIR: path.resolve(this.stateDir) };
     if (port) env.PORT = port;
 
     let child: ChildProcess;
     try {
+      this.writeFiles(spec, port);
       const logFd = openSync(this.logPath(app.name), 'a', 0o600);
       try {
         writeSync(logFd, agentLine(`starting: ${argv.join(' ')}`));
@@ -185,6 +211,7 @@ export class ApplicationManager {
       app.state = 'exited';
       app.exitCode = null;
       this.log(`application ${app.name} could not start: ${(err as Error).message}`);
+      appendLogLine(this.logPath(app.name), `could not start: ${(err as Error).message}`, this.log);
       return;
     }
     child.unref();
@@ -212,7 +239,7 @@ export class ApplicationManager {
   /** Fresh per-process bookkeeping; markExited runs once when the process is gone. */
   private track(app: ManagedApplication): void {
     app.state = 'starting';
-    app.healthy = app.spec.healthPath ? false : undefined;
+    app.healthy = hasHealthCheck(app.spec) ? false : undefined;
     app.startedAt = new Date();
     app.exitCode = undefined;
     let resolveExited!: () => void;
@@ -224,7 +251,7 @@ export class ApplicationManager {
       app.child = undefined;
       app.process = undefined;
       app.exitCode = exitCode;
-      app.healthy = app.spec.healthPath ? false : undefined;
+      app.healthy = hasHealthCheck(app.spec) ? false : undefined;
       forgetApplicationPid(this.stateDir, app.name);
       appendLogLine(this.logPath(app.name), why, this.log);
       resolveExited();
@@ -234,7 +261,7 @@ export class ApplicationManager {
 
   /** Without a health path, a process that started is as "running" as we can tell. */
   private afterSpawn(app: ManagedApplication): void {
-    if (!app.spec.healthPath) {
+    if (!hasHealthCheck(app.spec)) {
       app.state = 'running';
       this.onChange();
     } else void this.probeUntilUp(app, app.process ?? app.child);
@@ -300,8 +327,8 @@ export class ApplicationManager {
   private probe(app: ManagedApplication): Promise<void> {
     const { healthPath, port } = app.spec;
     const probed = app.process;
-    if (!healthPath || port === undefined || !probed) return Promise.resolve();
-    app.probing ??= probeHttp(this.node.ip, port, healthPath, PROBE_TIMEOUT_MS)
+    if (!hasHealthCheck(app.spec) || port === undefined || !probed) return Promise.resolve();
+    app.probing ??= (healthPath ? probeHttp(this.node.ip, port, healthPath, PROBE_TIMEOUT_MS) : probeTcp(this.node.ip, port, PROBE_TIMEOUT_MS))
       .then((healthy) => {
         // The answer is about the process probed, not one started since.
         if (app.process !== probed) return;

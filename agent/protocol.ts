@@ -22,17 +22,41 @@ export const applicationNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** What to do when an application exits: as Docker's restart policies. */
 export const restartPolicySchema = z.enum(['always', 'on-failure', 'no']);
 
+/** Placeholders the agent fills in, as only the node knows them (e.g. where its folder is). */
+export const NODE_PLACEHOLDERS = { nodeIp: '{{nodeIp}}', port: '{{port}}', nodeDir: '{{nodeDir}}' } as const;
+
+/** A path inside the node's folder: relative, without "." or "..", so a spec cannot write elsewhere. */
+export function isNodeRelativePath(p: string): boolean {
+  return p.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+export const NODE_RELATIVE_PATH_MESSAGE = 'expected a relative path inside the node\'s folder, without ".."';
+
+const nodeRelativePath = z.string().min(1).max(200).refine(isNodeRelativePath, NODE_RELATIVE_PATH_MESSAGE);
+
+/** A file the agent writes before it starts the application (configuration, keys, start scripts). */
+export const applicationFileSchema = z.strictObject({
+  path: nodeRelativePath,
+  /** `{{nodeDir}}`, `{{nodeIp}}` and `{{port}}` in it are replaced by the agent. */
+  content: z.string().max(256 * 1024),
+  mode: z.number().int().min(0).max(0o777).default(0o644),
+});
+
 /** An application run as a process of the node (a template's `local:` form). */
 export const processSpecSchema = z.strictObject({
-  /** argv; `{{nodeIp}}` and `{{port}}` in any element are replaced by the agent. */
+  /** argv; the NODE_PLACEHOLDERS in any element, and in env values, are replaced by the agent. */
   command: z.array(z.string()).min(1),
   /** Relative to the node's folder. */
-  cwd: z.string().min(1).optional(),
+  cwd: nodeRelativePath.optional(),
   env: z.record(z.string(), z.string()).optional(),
+  /** Written, with their folders, before every start; removed with the application. */
+  files: z.array(applicationFileSchema).optional(),
   /** TCP port the application listens on, on the node's own address. */
   port: z.number().int().min(1).max(65535).optional(),
   /** HTTP path answering 2xx/3xx when the application is healthy. */
   healthPath: z.string().startsWith('/').optional(),
+  /** Without a health path: healthy once the port accepts a TCP connection. */
+  healthTcp: z.boolean().optional(),
   restart: restartPolicySchema.default('on-failure'),
 });
 
@@ -141,6 +165,7 @@ export const syncResponseSchema = z.strictObject({
 
 export type RestartPolicy = z.infer<typeof restartPolicySchema>;
 export type ProcessSpec = z.input<typeof processSpecSchema>;
+export type ApplicationFile = z.input<typeof applicationFileSchema>;
 export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 export type DesiredApplication = z.infer<typeof desiredApplicationSchema>;
 export type DesiredState = z.infer<typeof desiredStateSchema>;

@@ -7,7 +7,7 @@ import { putDesiredApplication } from '@/lib/agent-channel/desired-state';
 import { applicationProblem } from '@/lib/agent-channel/node-state';
 import { applications, nodes } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
-import type { TemplateApplication } from '@/lib/templates/format';
+import { runsOn, type TemplateApplication } from '@/lib/templates/format';
 import { renderApplication, renderLocalRun } from '@/lib/templates/render';
 import { appendBuildLog } from './log';
 import { failSummary, label, liveNodes, reasonOf, setNode, type NodeRow, type StepContext } from './step-context';
@@ -50,7 +50,7 @@ export async function startApplications(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
   const group = await groupRuntime(c.db, c.unitGroupId, c.runtime.secrets);
   const wanted = (name: string) => !c.applications.length || c.applications.includes(name);
-  const work = rows.flatMap((r) => c.runtime.definition.applications.filter((a) => a.role === r.unit.role && wanted(a.name)).map((app) => ({ r, app })));
+  const work = rows.flatMap((r) => c.runtime.definition.applications.filter((a) => a.role === r.unit.role && runsOn(a, r.unit.provider) && wanted(a.name)).map((app) => ({ r, app })));
   const failures = await eachLimited(work, 4, async ({ r, app }) => {
     try {
       if (!r.node.ipAddress) throw new StepError(`node ${label(r)} has no address`, false);

@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templateDir } from '@/lib/catalog/template-files';
-import { builds, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { builds, hosts, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { nodeFolder } from '@/lib/providers/onpremises/scripts';
 import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import type { TemplateDefinition } from '@/lib/templates/format';
 import type { GroupRuntime } from '@/lib/templates/render';
@@ -52,15 +53,26 @@ export async function groupRuntime(db: Database, unitGroupId: string, secrets: R
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
   const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId));
   const nodeRows = await db
-    .select()
+    .select({ unitId: nodes.unitId, name: nodes.name, ipAddress: nodes.ipAddress, nodeNo: nodes.nodeNo, hostname: nodes.agentHostname, agentDir: hosts.agentDir })
     .from(nodes)
+    .leftJoin(hosts, eq(nodes.hostId, hosts.id))
     .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
     .orderBy(asc(nodes.nodeNo));
   return {
     unitGroup: group?.name ?? '',
     secrets,
     units: Object.fromEntries(
-      unitRows.map((u) => [u.name, { role: u.role, nodes: nodeRows.filter((n) => n.unitId === u.id).map((n) => ({ name: n.name, ip: n.ipAddress ?? '', no: n.nodeNo })) }]),
+      unitRows.map((u) => {
+        const mine = nodeRows.filter((n) => n.unitId === u.id);
+        const runtime = mine.map((n) => ({
+          name: n.name,
+          ip: n.ipAddress ?? '',
+          no: n.nodeNo,
+          ...(n.hostname ? { hostname: n.hostname } : {}),
+          ...(n.agentDir ? { folder: nodeFolder({ agentDir: n.agentDir, name: n.name }) } : {}),
+        }));
+        return [u.name, { role: u.role, nodes: runtime }];
+      }),
     ),
   };
 }

@@ -1,6 +1,6 @@
 import type { ProviderInfo } from '@/lib/providers/types';
 import { checkExpression, ExpressionError, placeholderExpressions, type NameReference } from './expressions';
-import { GROUP_RUNTIME_NAMES, LOCAL_RUNTIME_NAMES, NODE_RUNTIME_NAMES, RUNTIME_NAMES, type TemplateDefinition } from './format';
+import { GROUP_RUNTIME_NAMES, LOCAL_RUNTIME_NAMES, NODE_RUNTIME_NAMES, RUNTIME_NAMES, runsOn, type TemplateDefinition } from './format';
 import { parameterSchemaProblem } from './parameters';
 
 // What the shape alone cannot say: names refer to things that exist, expressions parse and read
@@ -140,11 +140,16 @@ export function checkDefinition(def: TemplateDefinition, providers: ProviderInfo
       text(v.source, at('volumes', k, 'source'), scopeOf('unitGroup'));
       text(v.target, at('volumes', k, 'target'), valueScope);
     });
+    app.providers?.forEach((id, k) => {
+      if (!providers.some((p) => p.id === id)) issue(at('providers', k), `unknown provider "${id}"; known providers are ${list(providers.map((p) => p.id))}`, true);
+    });
     if (app.local) {
       app.local.command.forEach((c, k) => text(c, at('local', 'command', k), localScope));
       for (const [k, v] of Object.entries(app.local.env)) text(v, at('local', 'env', k), localScope);
       app.local.requires.forEach((r, k) => text(r, at('local', 'requires', k), valueScope));
-    } else {
+      unique(app.local.files, (f) => f.path, (k) => at('local', 'files', k, 'path'), 'file');
+      app.local.files.forEach((f, k) => text(f.content, at('local', 'files', k, 'content'), localScope));
+    } else if (runsOn(app, 'local')) {
       const local = def.units.find((u) => u.role === app.role && Object.hasOwn(u.providers, 'local'));
       if (local) issue(at(), `unit "${local.name}" may run on the local provider, so this application needs a "local" section (or remove local from the unit's providers)`);
     }

@@ -1,5 +1,6 @@
 import validSemver from 'semver/functions/valid';
 import { z } from 'zod';
+import { isNodeRelativePath, NODE_RELATIVE_PATH_MESSAGE } from '@/agent/protocol';
 
 // The reviewable template format: templates/<slug>/ocs-template.yaml. The shape is checked here;
 // cross-references (roles, names in expressions, providers, flavors) in check-definition.ts.
@@ -24,7 +25,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names the portal provides to expressions at build time; parameters may not take them. */
 export const NODE_RUNTIME_NAMES = ['nodeIp', 'nodeName', 'nodeNo'] as const;
 export const GROUP_RUNTIME_NAMES = ['units', 'secrets', 'unitGroup'] as const;
-export const LOCAL_RUNTIME_NAMES = ['templateDir', 'nodejs'] as const;
+export const LOCAL_RUNTIME_NAMES = ['templateDir', 'nodejs', 'nodeDir'] as const;
 export const RUNTIME_NAMES: readonly string[] = [...NODE_RUNTIME_NAMES, ...GROUP_RUNTIME_NAMES, ...LOCAL_RUNTIME_NAMES];
 
 // ── parameters: the JSON Schema subset a build form can render ──────────────────────────────
@@ -160,8 +161,28 @@ export const ZApplication = z.strictObject({
       env: z.record(z.string().regex(ENV_NAME), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
       /** Programs that must be on this machine's PATH. */
       requires: z.array(z.string().min(1)).default([]),
+      /**
+       * Files written into the node's folder before the command starts: configuration, keys and
+       * start scripts, so a server runs it with nothing from the portal but these.
+       */
+      files: z
+        .array(
+          z.strictObject({
+            path: z.string().max(200).refine(isNodeRelativePath, NODE_RELATIVE_PATH_MESSAGE),
+            content: z.string(),
+            /** Octal text, e.g. "0600" for a key. */
+            mode: z
+              .string()
+              .regex(/^0?[0-7]{3}$/, 'expected an octal mode such as "0644"')
+              .transform((m) => parseInt(m, 8))
+              .default(0o644),
+          }),
+        )
+        .default([]),
     })
     .optional(),
+  /** The providers it runs on; without it, every provider its role's units run on (e.g. an NFS server only where the servers share no home). */
+  providers: z.array(z.string().min(1)).min(1).optional(),
 });
 
 // ── steps and outputs ──────────────────────────────────────────────────────────────────────
@@ -214,6 +235,11 @@ export const ZTemplateDefinition = z.strictObject({
 });
 
 export type TemplateDefinition = z.infer<typeof ZTemplateDefinition>;
+
+/** Whether an application runs on a provider's nodes of its role (its `providers`, when listed, name the provider). */
+export function runsOn(app: { providers?: string[] }, providerId: string): boolean {
+  return !app.providers || app.providers.includes(providerId);
+}
 export type ParametersSchema = z.infer<typeof ZParameters>;
 export type ParameterSchema = z.infer<typeof ZParameter>;
 export type TemplateUnit = z.infer<typeof ZUnit>;

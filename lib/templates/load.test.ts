@@ -162,6 +162,23 @@ describe('parseTemplateText', () => {
     ]);
   });
 
+  it('an application limited to some providers needs no local section, and names only known providers', () => {
+    const withoutLocal = VALID.replace(/ {4}local: \{ command.*\n/, '    providers: [aws]\n');
+    expect(parseTemplateText(withoutLocal).ok).toBe(true);
+    expect(errorsOf(withoutLocal.replace('    providers: [aws]\nsteps:', '    providers: [aws, gcp]\nsteps:'))).toEqual([
+      expect.stringMatching(/applications\[0\]\.providers\[1\]: unknown provider "gcp"/),
+    ]);
+  });
+
+  it('names a process file outside the node\'s folder, a bad mode, and a placeholder the file may not read', () => {
+    const withFiles = (file: string) => VALID.replace('local: { command: ["{{ nodejs }}", "{{ templateDir }}/hub.mjs"] }', `local: { command: [sh, "{{ nodeDir }}/run.sh"], files: [${file}] }`);
+    expect(parseTemplateText(withFiles('{ path: run.sh, content: "exec hub --ip {{ nodeIp }} {{ students }}", mode: "0755" }')).ok).toBe(true);
+    expect(errorsOf(withFiles('{ path: ../run.sh, content: x }'))).toEqual([expect.stringMatching(/applications\[0\]\.local\.files\[0\]\.path: expected a relative path inside the node's folder/)]);
+    expect(errorsOf(withFiles('{ path: /etc/run.sh, content: x }'))).toEqual([expect.stringMatching(/files\[0\]\.path: expected a relative path/)]);
+    expect(errorsOf(withFiles('{ path: run.sh, content: x, mode: "rwx" }'))).toEqual([expect.stringMatching(/files\[0\]\.mode: expected an octal mode such as "0644"/)]);
+    expect(errorsOf(withFiles('{ path: run.sh, content: "{{ teachers }}" }'))).toEqual([expect.stringMatching(/applications\[0\]\.local\.files\[0\]\.content: .*teachers/)]);
+  });
+
   it('checks that steps start every application once, after the nodes exist', () => {
     const steps = VALID.replace(
       '  - { key: start, action: start-applications, title: { ja: 起動, en: Start } }',

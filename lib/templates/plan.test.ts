@@ -35,6 +35,7 @@ const CASES: [slug: string, name: string, input: PlanInput][] = [
   ['openhpc', 'aws-cpu', { provider: 'aws' }],
   ['openhpc', 'aws-gpu-4-nodes', { provider: 'aws', parameters: { gpu: true, computeNodes: 4 } }],
   ['openhpc', 'azure-gpu-large-master', { provider: 'azure', flavorByRole: { master: 'large' }, parameters: { gpu: 'on' } }],
+  ['openhpc', 'onpremises-3-compute', { provider: 'onpremises', parameters: { computeNodes: 3, cpusPerNode: 4 } }],
   ['cloud-burst', 'aws-2-nodes', { provider: 'aws', parameters: { headNode: '172.30.2.10', mungeKey: 'a'.repeat(44) } }],
   ['cloud-burst', 'sakura-5-nodes', { provider: 'sakura', flavor: 'large', parameters: { headNode: 'head.example.ac.jp', partition: 'burst', computeNodes: 5, mungeKey: 'a'.repeat(44) } }],
   ['container', 'local-default', { provider: 'local' }],
@@ -147,6 +148,10 @@ describe('problems a plan shows before anything is created', () => {
     expect(noEngine.units[0]!.applications[0]).toMatchObject({ name: 'hello', needsContainers: true });
     expect(noEngine.problems).toEqual([{ kind: 'needs-containers', message: "hello on unit web runs as a container (ocs/hello-web:1.0), and none of the organization's servers has a container engine (Docker, or Podman serving the Docker API) as far as their connection tests and agents have shown" }]);
     expect((await onServers({ active: 2, freeNodes: 4, withContainers: 1 })).canSubmit).toBe(true);
+    // OpenHPC's daemons run as processes from Debian's packages on a server without an engine; the NFS server is not made there.
+    const hpc = await plan('openhpc', { provider: 'onpremises' }, { ...ENV, servers: { active: 3, freeNodes: 3, withContainers: 0 } });
+    expect(hpc.problems).toEqual([]);
+    expect(hpc.units.map((u) => [u.name, u.applications.map((a) => a.name)])).toEqual([['master', ['slurmctld']], ['compute', ['slurmd']]]);
     // Plans for other providers say nothing of servers.
     expect((await plan('web-hello', { provider: 'local' }, { ...ENV, servers: { active: 0, freeNodes: 0, withContainers: 0 } })).servers).toBeNull();
   });
@@ -198,6 +203,6 @@ describe('refused inputs, named by field', () => {
     expect(await errors('web-hello', { provider: 'local', flavor: 'gpu' })).toEqual({ flavor: 'provider "local" has no flavor "gpu"; it has small, medium, large' });
     expect(await errors('openhpc', { provider: 'aws', flavorByRole: { compute: 'huge' } })).toEqual({ 'flavorByRole.compute': 'provider "aws" has no flavor "huge"; it has small, medium, large, gpu' });
     expect(await errors('openhpc', { provider: 'aws', flavorByRole: { worker: 'large' } })).toEqual({ 'flavorByRole.worker': 'this template has no role "worker"; its roles are master, compute' });
-    expect(await errors('openhpc', { provider: 'sakura' })).toEqual({ provider: 'unit "master" of this template cannot run on sakura; it runs on aws, azure' });
+    expect(await errors('openhpc', { provider: 'sakura' })).toEqual({ provider: 'unit "master" of this template cannot run on sakura; it runs on aws, azure, onpremises' });
   });
 });

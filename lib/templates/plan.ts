@@ -4,7 +4,7 @@ import { providerCatalog } from '@/lib/providers/catalog';
 import type { Flavor } from '@/lib/providers/types';
 import { knownProviders, type TemplateProviderInfo } from './cloud-flavors';
 import { evaluateCondition, evaluateNodeCount, ExpressionError } from './expressions';
-import type { Localized, TemplateDefinition, TemplateUnit } from './format';
+import { runsOn, type Localized, type TemplateDefinition, type TemplateUnit } from './format';
 import { findProgramOnPath, type FindProgram } from './host-programs';
 import { maskSecretParameters, type ParameterValues } from './parameters';
 import { hourlyPrice, roundUsd, shippedPriceTable, type HourlyPrice, type PriceTable } from './prices';
@@ -186,7 +186,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       const numNodes = await evaluateNodeCount(unit.nodes, values, `units.${unit.name}.nodes`);
       const perNode = hourlyPrice(prices, providerId, provider.region, flavor);
       const applications: PlanApplication[] = [];
-      for (const app of def.applications.filter((a) => a.role === unit.role)) {
+      for (const app of def.applications.filter((a) => a.role === unit.role && runsOn(a, providerId))) {
         const requires = providerId === 'local' ? (await localRequirements(def, app, values)).map((program) => ({ program, found: findProgram(program) !== null })) : [];
         const missing = requires.filter((r) => !r.found).map((r) => r.program);
         if (missing.length && numNodes > 0)
@@ -215,7 +215,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       });
       group.units[unit.name] = {
         role: unit.role,
-        nodes: Array.from({ length: numNodes }, (_, i) => ({ name: `<${unit.name}-${i + 1}>`, ip: `<${unit.name}-${i + 1} address>`, no: i + 1 })),
+        nodes: Array.from({ length: numNodes }, (_, i) => ({ name: `<${unit.name}-${i + 1}>`, ip: `<${unit.name}-${i + 1} address>`, no: i + 1, hostname: `<${unit.name}-${i + 1} hostname>`, ...(providerId === 'onpremises' ? { folder: `<${unit.name}-${i + 1} folder>` } : {}) })),
       };
     }
     if (Object.keys(errors).length) return { ok: false, errors };
@@ -224,7 +224,9 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
     const started = new Set<string>();
     for (const [i, step] of def.steps.entries()) {
       if (step.when && !(await evaluateCondition(step.when, values, `steps[${i}].when`))) continue;
-      const apps = step.action !== 'start-applications' ? [] : (step.applications ?? def.applications.map((a) => a.name).filter((n) => !started.has(n)));
+      // Only the applications some unit of their role runs on its provider (OpenHPC's NFS server is not made on the lab's servers).
+      const made = (name: string) => units.some((u) => u.applications.some((a) => a.name === name));
+      const apps = step.action !== 'start-applications' ? [] : (step.applications ?? def.applications.map((a) => a.name).filter((n) => !started.has(n))).filter(made);
       apps.forEach((a) => started.add(a));
       steps.push({ key: step.key, action: step.action, title: step.title, applications: apps });
     }

@@ -44,9 +44,9 @@ export function priceKey(flavor: Flavor): string {
   return flavor.name;
 }
 
-/** Nodes of the local provider run on this machine and cost nothing. */
+/** Nodes on this machine (local) or on the lab's own servers (onpremises) have no hourly charge. */
 export function hourlyPrice(table: PriceTable, providerId: string, region: string, flavor: Flavor): HourlyPrice {
-  if (providerId === 'local') return 0;
+  if (providerId === 'local' || providerId === 'onpremises') return 0;
   return table.providers[providerId]?.[region]?.[priceKey(flavor)] ?? 'unknown';
 }
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { evaluateCondition, ExpressionError, interpolate, interpolateList } from './expressions';
+import { NODE_PLACEHOLDERS } from '@/agent/protocol';
 import type { TemplateApplication, TemplateDefinition } from './format';
 
 // Turning a template's applications and outputs into concrete values for a unit group: the
@@ -9,6 +10,10 @@ export interface RuntimeNode {
   name: string;
   ip: string;
   no: number;
+  /** Where the node's agent keeps its files, as a shell on the node names it; known on a lab's servers. */
+  folder?: string;
+  /** The machine's name as its agent reported it (Slurm names its controller by it). */
+  hostname?: string;
 }
 
 /** What a unit group knows once its nodes exist: expressions read it as units, secrets, unitGroup. */
@@ -29,12 +34,14 @@ export interface RenderedApplication {
   health: { port: number; path?: string } | null;
 }
 
-/** The body the node agent takes (lib/nodes/agent-client putApplication). */
+/** An application's process form, as the node's agent takes it (agent/protocol processSpecSchema). */
 export interface LocalRun {
   command: string[];
   env: Record<string, string>;
+  files?: { path: string; content: string; mode: number }[];
   port?: number;
   healthPath?: string;
+  healthTcp?: boolean;
 }
 
 export interface RenderedOutput {
@@ -136,14 +143,20 @@ export async function renderLocalRun(
 ): Promise<LocalRun> {
   const f = appField(def, app);
   if (!app.local) throw new ExpressionError(f, `application "${app.name}" cannot run on the local provider`);
-  const context = { ...nodeContext(values, group, node), ...host };
+  // The node's folder is known only on the node: its agent fills the placeholder in.
+  const context = { ...nodeContext(values, group, node), ...host, nodeDir: NODE_PLACEHOLDERS.nodeDir };
   const { ports, health } = await renderImageAndPorts(def, app, values);
   const primary = health?.port ?? ports[0];
+  const files = [];
+  for (const [i, file] of app.local.files.entries())
+    files.push({ path: file.path, content: await interpolate(file.content, context, `${f}.local.files[${i}].content`), mode: file.mode });
   return {
     command: await interpolateList(app.local.command, context, `${f}.local.command`),
     env: { ...(await envOf(app.env, context, `${f}.env`)), ...(await envOf(app.local.env, context, `${f}.local.env`)) },
+    // Left out when there are none, so the specs of nodes built before files existed stay equal.
+    ...(files.length ? { files } : {}),
     ...(primary !== undefined ? { port: primary } : {}),
-    ...(health?.path ? { healthPath: health.path } : {}),
+    ...(health?.path ? { healthPath: health.path } : health ? { healthTcp: true } : {}),
   };
 }
 

@@ -15,6 +15,11 @@ export interface NodeOnHost {
   name: string;
 }
 
+/** A node's folder on its server, as the server's shell names it ("~/" stands for the SSH user's home). */
+export function nodeFolder(n: NodeOnHost): string {
+  return `${n.agentDir.replace(/\/+$/, '')}/nodes/${n.name}`;
+}
+
 /** Exit codes the provider explains. */
 export const EXIT = { noNode: 20, oldNode: 21, download: 22, checksum: 23 } as const;
 
