@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { readLogTail } from './application-logs';
 import type { ApplicationManager } from './applications';
-import type { NodeContainers } from './containers';
+import { ImageUnavailableError, type NodeContainers } from './containers';
 import { PortalClient, PortalError } from './channel';
 import { probeHttp, probeTcp } from './health-probe';
 import { metricsSnapshot } from './metrics';
@@ -175,21 +175,34 @@ export class Agent {
 
   private async converge(desired: DesiredState): Promise<void> {
     this.o.log(`applying desired state version ${desired.version} (${desired.applications.map((a) => a.name).join(', ') || 'no applications'})`);
-    const wanted = new Set(desired.applications.map((a) => a.name));
+    const byName = new Map(desired.applications.map((a) => [a.name, a]));
     const containers = this.o.containers;
-    for (const name of this.o.processes.names()) if (!wanted.has(name) || desired.applications.find((a) => a.name === name)?.kind !== 'process') await this.o.processes.remove(name);
-    for (const name of this.containerSpecs.keys()) if (!wanted.has(name) || desired.applications.find((a) => a.name === name)?.kind !== 'container') await containers?.remove(name);
+    // A process stays while its application may run as one (a container's fallback is decided below).
+    for (const name of this.o.processes.names()) if (!byName.get(name)?.process) await this.o.processes.remove(name);
+    for (const name of this.containerSpecs.keys()) if (byName.get(name)?.kind !== 'container') await containers?.remove(name);
     this.containerSpecs = new Map();
     this.problems.clear();
     await Promise.all(
       desired.applications.map(async (app) => {
         try {
           if (app.kind === 'process') return await this.o.processes.put(app.name, app.process);
-          if (!containers) throw new Error('this host has no Docker-compatible container engine (Docker, or Podman serving the Docker API)');
+          if (!containers) {
+            if (app.process) return await this.o.processes.put(app.name, app.process);
+            throw new Error('this host has no Docker-compatible container engine (Docker, or Podman serving the Docker API)');
+          }
           // As a process gets them: which node it is on, and its address.
           const spec = { ...app.container, env: { NODE_NAME: this.o.node.name, NODE_IP: this.o.node.ip, ...app.container.env } };
           this.containerSpecs.set(app.name, spec);
-          await containers.ensure(app.name, spec);
+          try {
+            await containers.ensure(app.name, spec);
+          } catch (err) {
+            if (!(err instanceof ImageUnavailableError) || !app.process) throw err;
+            // Nothing was created without the image: the process form stands in for the container.
+            this.containerSpecs.delete(app.name);
+            this.o.log(`application ${app.name}: ${err.message}; running its process form instead`);
+            return await this.o.processes.put(app.name, app.process);
+          }
+          await this.o.processes.remove(app.name);
         } catch (err) {
           this.problems.set(app.name, (err as Error).message);
           this.o.log(`application ${app.name}: ${(err as Error).message}`);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork, type NamespaceHost, type PodmanService } from '@/test/hosts';
 import { HELLO_WEB_IMAGE } from '@/test/images/hello-web';
-import { detectContainerEngine, specHash, type ContainerEngine, type NodeContainers } from './containers';
+import { detectContainerEngine, ImageUnavailableError, specHash, type ContainerEngine, type NodeContainers } from './containers';
 import { containerSpecSchema, type ApplicationReport, type ContainerSpec } from './protocol';
 
 const SUBNET = '10.202.64';
@@ -203,7 +203,10 @@ describe('NodeContainers', () => {
 
   it('an image that is neither here nor pullable is a clear error naming it', async () => {
     const missing = 'ocs/does-not-exist:1.0';
-    await expect(b.ensure('ghost', containerSpecSchema.parse({ image: missing }))).rejects.toThrow(`image ${missing} is not on this host and cannot be pulled`);
+    const refused = b.ensure('ghost', containerSpecSchema.parse({ image: missing }));
+    await expect(refused).rejects.toThrow(`image ${missing} is not on this host and cannot be pulled`);
+    // Told apart from other failures: an application with a process form runs that instead (agent/agent.ts).
+    await expect(refused).rejects.toBeInstanceOf(ImageUnavailableError);
     expect(await b.list()).toEqual([]);
   });
 });

@@ -11,6 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import type { ApplicationReport, ApplicationState, ContainerSpec, RestartPolicy } from './protocol';
 
+/** The image is neither on the host nor pullable: an application with a process form runs that instead. */
+export class ImageUnavailableError extends Error {
+  override name = 'ImageUnavailableError';
+}
+
 const LABEL_NODE = 'ocs.node';
 const LABEL_APPLICATION = 'ocs.application';
 const LABEL_UNIT_GROUP = 'ocs.unit-group';
@@ -227,7 +232,7 @@ export class NodeContainers {
       const failure = events.find((e) => e.error);
       if (failure) throw new Error(failure.error);
     } catch (err) {
-      throw new Error(`image ${image} is not on this host and cannot be pulled: ${(err as Error).message}`, { cause: err });
+      throw new ImageUnavailableError(`image ${image} is not on this host and cannot be pulled: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -79,7 +79,13 @@ export const containerSpecSchema = z.strictObject({
 
 export const desiredApplicationSchema = z.discriminatedUnion('kind', [
   z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('process'), process: processSpecSchema }),
-  z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('container'), container: containerSpecSchema }),
+  z.strictObject({
+    name: z.string().regex(applicationNamePattern),
+    kind: z.literal('container'),
+    container: containerSpecSchema,
+    /** Run instead when the image is neither on the host nor pullable (e.g. Slurm from the host's own packages). */
+    process: processSpecSchema.optional(),
+  }),
 ]);
 
 /** What should run on a node. The portal bumps `version` on every change. */

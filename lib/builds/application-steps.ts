@@ -18,18 +18,23 @@ const READY_TIMEOUT_MS = Number(process.env.OCS_READY_TIMEOUT_MS ?? 60_000);
 // Cheap reads by primary key: polled often, a build keeps up with its agents.
 const POLL_MS = 25;
 
-/** How an application runs on a node: the template's local: form on `local`, else its container where the host has an engine. */
+/**
+ * How an application runs on a node: the template's local: form on `local`; else its container where
+ * the host has an engine (with the local: form to fall back on when the image cannot be had), and
+ * the local: form where it has none. A server has none of the portal's files: a local: form that
+ * runs the template's own files is for `local` only.
+ */
 async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateApplication, group: Awaited<ReturnType<typeof groupRuntime>>): Promise<{ spec: DesiredApplication; port: number | null }> {
   const { definition, values } = c.runtime;
   const node = { name: r.node.name, ip: r.node.ipAddress ?? '', no: r.node.nodeNo };
   const containers = r.node.capabilities?.containers ?? false;
-  if (app.local && (r.unit.provider === 'local' || !containers)) {
-    // On this machine the template's folder and this Node.js are at hand; a server has its own node and none of the portal's files.
-    const here = r.unit.provider === 'local';
-    const run = await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' });
-    if (!here && run.command.some((arg) => arg.includes(c.runtime.templateDir)))
+  const here = r.unit.provider === 'local';
+  const run = app.local ? await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' }) : null;
+  const runnable = run && (here || !run.command.some((arg) => arg.includes(c.runtime.templateDir))) ? run : null;
+  if (run && (here || !containers)) {
+    if (!runnable)
       throw new StepError(`application "${app.name}" runs files of its template, which a server cannot get from the portal yet: give node ${label(r)}'s server a container engine (Docker, or Podman serving the Docker API) to run it as ${app.image}`, true);
-    return { spec: { name: app.name, kind: 'process', process: { ...run, restart: 'on-failure' } }, port: run.port ?? null };
+    return { spec: { name: app.name, kind: 'process', process: { ...runnable, restart: 'on-failure' } }, port: runnable.port ?? null };
   }
   // Retried: the agent looks for an engine again now and then (one started late, or slow to answer at first).
   if (!containers)
@@ -40,6 +45,7 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
       name: app.name,
       kind: 'container',
       container: { image: rendered.image, env: rendered.env, ports: rendered.ports, volumes: rendered.volumes, ...(rendered.health ? { health: rendered.health } : {}), restart: 'always' },
+      ...(runnable ? { process: { ...runnable, restart: 'on-failure' as const } } : {}),
     },
     port: rendered.health?.port ?? rendered.ports[0] ?? null,
   };
@@ -58,7 +64,8 @@ export async function startApplications(c: StepContext): Promise<void> {
       const url = port ? `http://${r.node.ipAddress}:${port}/` : null;
       c.assertHeld();
       await putDesiredApplication(c.db, r.node.id, { spec, image: app.image, port, url });
-      await appendBuildLog(c.db, c.buildId, `application ${app.name} handed to ${label(r)} as a ${spec.kind}${url ? ` (${url})` : ''}`, { stepKey: c.stepKey });
+      const fallback = spec.kind === 'container' && spec.process ? ', or as a process where its image cannot be had' : '';
+      await appendBuildLog(c.db, c.buildId, `application ${app.name} handed to ${label(r)} as a ${spec.kind}${fallback}${url ? ` (${url})` : ''}`, { stepKey: c.stepKey });
     } catch (e) {
       c.assertHeld();
       const reason = reasonOf(c, e);

@@ -1,5 +1,6 @@
-// The OpenHPC template on the lab's own servers: three network-namespace servers without a
-// container engine, so the cluster is made from Debian's slurm-wlm and munge as processes. A job
+// The OpenHPC template on the lab's own servers: three network-namespace servers, one of them with
+// a container engine that cannot pull OpenHPC's images (no registry is reachable), so the cluster is
+// made from Debian's slurm-wlm and munge as processes everywhere. A job
 // submitted the way the build's outputs say reaches every compute node; scaling the compute unit
 // takes a Slurm node out and puts one back; deleting the unit group leaves nothing on the servers.
 // Subnet 10.203.7.0/24 of this test's own.
@@ -12,10 +13,11 @@ import { previewBuild } from '@/lib/builds/plan-build';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
-import { buildLogs, builds, nodes, units } from '@/lib/db/schema';
+import { applications, buildLogs, builds, nodes, units } from '@/lib/db/schema';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
 import { closeQueue } from '@/lib/jobs/queue';
+import { openApplicationSpec } from '@/lib/secrets/application-specs';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { requestUnitScale } from '@/lib/unit-groups/scale-unit';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
@@ -84,6 +86,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 3; i++) {
     const host = await network.addHost({ authorizedKeys: [publicKey] });
     servers.push(host);
+    if (i === 1) await host.startContainerEngine();
     await registerHost(db(), actor, organizationId, { name: `hpc${i}`, address: host.ip, sshUser: host.user, capacity: 1, agentDir: agentDir(host) });
   }
 });
@@ -117,6 +120,14 @@ describe('an OpenHPC cluster on the lab\'s servers', { timeout: 240_000 }, () =>
 
     const job = await submitOnHead('srun -p compute -N 2 hostname');
     expect(job, job.stderr).toMatchObject({ code: 0, lines: await computeHostnames() });
+
+    // On the server with an engine, the daemon was handed over as a container with its process form,
+    // and runs as that process: the image cannot be pulled there.
+    const withEngine = [...(await liveNodes('master')), ...(await liveNodes('compute'))].find((n) => n.ipAddress === servers[0]!.ip)!;
+    expect(withEngine.capabilities).toMatchObject({ containers: true });
+    const [app] = await db().select().from(applications).where(eq(applications.nodeId, withEngine.id));
+    expect(openApplicationSpec(withEngine.id, app!.name, app!.spec!)).toMatchObject({ kind: 'container', process: { command: expect.arrayContaining(['sh']) } });
+    expect(app!.report).toMatchObject({ kind: 'process', state: 'running', healthy: true });
 
     // The cluster's key is the node user's alone, and no log shows it.
     const mungeKey = build!.outputs.find((o) => o.key === 'munge-key')!.values[0]!;
