@@ -152,6 +152,11 @@ describe('problems a plan shows before anything is created', () => {
     const hpc = await plan('openhpc', { provider: 'onpremises' }, { ...ENV, servers: { active: 3, freeNodes: 3, withContainers: 0 } });
     expect(hpc.problems).toEqual([]);
     expect(hpc.units.map((u) => [u.name, u.applications.map((a) => a.name)])).toEqual([['master', ['slurmctld']], ['compute', ['slurmd']]]);
+    // Moodle has only its images: on servers without an engine the plan says why it cannot run.
+    const moodle = await plan('moodle', { provider: 'onpremises', parameters: { adminEmail: 'a@example.ac.jp' } }, { ...ENV, servers: { active: 1, freeNodes: 1, withContainers: 0 } });
+    expect(moodle.canSubmit).toBe(false);
+    expect(moodle.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^mariadb on unit moodle runs as a container \(mariadb:10\.11\)/), expect.stringMatching(/^moodle on unit moodle runs as a container/)]);
+    expect((await plan('moodle', { provider: 'onpremises', parameters: { adminEmail: 'a@example.ac.jp' } }, { ...ENV, servers: { active: 1, freeNodes: 1, withContainers: 1 } })).canSubmit).toBe(true);
     // Plans for other providers say nothing of servers.
     expect((await plan('web-hello', { provider: 'local' }, { ...ENV, servers: { active: 0, freeNodes: 0, withContainers: 0 } })).servers).toBeNull();
   });
@@ -198,7 +203,7 @@ describe('refused inputs, named by field', () => {
   });
 
   it('providers and flavors', async () => {
-    expect(await errors('moodle', { provider: 'local', parameters: { adminEmail: 'a@example.ac.jp' } })).toEqual({ provider: 'unit "moodle" of this template cannot run on local; it runs on aws, azure, sakura' });
+    expect(await errors('moodle', { provider: 'local', parameters: { adminEmail: 'a@example.ac.jp' } })).toEqual({ provider: 'unit "moodle" of this template cannot run on local; it runs on aws, azure, sakura, onpremises' });
     expect(await errors('web-hello', { provider: 'gcp' })).toEqual({ provider: 'unknown provider "gcp"; choose one of local, onpremises, aws, azure, sakura' });
     expect(await errors('web-hello', { provider: 'local', flavor: 'gpu' })).toEqual({ flavor: 'provider "local" has no flavor "gpu"; it has small, medium, large' });
     expect(await errors('openhpc', { provider: 'aws', flavorByRole: { compute: 'huge' } })).toEqual({ 'flavorByRole.compute': 'provider "aws" has no flavor "huge"; it has small, medium, large, gpu' });
