@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -167,12 +168,13 @@ export class ApplicationManager {
     return app;
   }
 
-  /** Fills in what only the node knows: its address, the application's port and the node's folder. */
+  /** Fills in what only the node knows: its address, the application's port, the node's folder and the user the agent runs as. */
   private fill(text: string, port: string): string {
     return text
       .replaceAll(NODE_PLACEHOLDERS.nodeIp, this.node.ip)
       .replaceAll(NODE_PLACEHOLDERS.port, port)
-      .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir));
+      .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir))
+      .replaceAll(NODE_PLACEHOLDERS.nodeUser, os.userInfo().username);
   }
 
   /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */

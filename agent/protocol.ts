@@ -23,7 +23,7 @@ export const applicationNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const restartPolicySchema = z.enum(['always', 'on-failure', 'no']);
 
 /** Placeholders the agent fills in, as only the node knows them (e.g. where its folder is). */
-export const NODE_PLACEHOLDERS = { nodeIp: '{{nodeIp}}', port: '{{port}}', nodeDir: '{{nodeDir}}' } as const;
+export const NODE_PLACEHOLDERS = { nodeIp: '{{nodeIp}}', port: '{{port}}', nodeDir: '{{nodeDir}}', nodeUser: '{{nodeUser}}' } as const;
 
 /** A path inside the node's folder: relative, without "." or "..", so a spec cannot write elsewhere. */
 export function isNodeRelativePath(p: string): boolean {
@@ -37,7 +37,7 @@ const nodeRelativePath = z.string().min(1).max(200).refine(isNodeRelativePath, N
 /** A file the agent writes before it starts the application (configuration, keys, start scripts). */
 export const applicationFileSchema = z.strictObject({
   path: nodeRelativePath,
-  /** `{{nodeDir}}`, `{{nodeIp}}` and `{{port}}` in it are replaced by the agent. */
+  /** The NODE_PLACEHOLDERS in it are replaced by the agent. */
   content: z.string().max(256 * 1024),
   mode: z.number().int().min(0).max(0o777).default(0o644),
 });
