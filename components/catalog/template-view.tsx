@@ -31,7 +31,8 @@ export function TemplateView({ slug }: { slug: string }) {
   const detail = template.data.template;
   const rights = template.data.rights;
   const d = detail.definition;
-  const available = providers.data?.providers ?? [];
+  // The form offers the providers builds can use; the plan says why any other is not.
+  const available = (providers.data?.providers ?? []).filter((p) => p.available);
   const runsOn = templateProviders(d);
 
   return (

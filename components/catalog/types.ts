@@ -2,11 +2,14 @@ import type { Localized, TemplateDefinition } from '@/lib/templates/format';
 
 // What the catalog pages receive from /api/v1 (and the catalog page from the server).
 
-/** GET /api/v1/providers: providers this installation can build on. */
+/** GET /api/v1/providers: every provider, with whether this installation can build on it. */
 export interface ProviderOption {
   id: string;
   label: Localized;
   flavors: { name: string; label: Localized; values: Record<string, string | number> }[];
+  region: string;
+  available: boolean;
+  unavailableReason?: Localized;
 }
 
 /** GET /api/v1/templates/:slug */

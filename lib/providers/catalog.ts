@@ -1,3 +1,4 @@
+import { CLOUD_PROVIDERS } from './clouds';
 import { LOCAL_PROVIDER } from './local/flavors';
 import { ONPREMISES_PROVIDER } from './onpremises/flavors';
 import type { NodeSpec, ProviderInfo } from './types';
@@ -5,12 +6,19 @@ import type { NodeSpec, ProviderInfo } from './types';
 /** The base image nodes run unless a template names another (OCS's base container). */
 export const DEFAULT_IMAGE = 'ocs/base:1.0';
 
-// Providers a build may target and their flavors. Pages and validation read this; only workers
-// load the drivers (lib/providers/registry.ts), which spawn processes and call clouds.
-const PROVIDERS: ProviderInfo[] = [LOCAL_PROVIDER, ONPREMISES_PROVIDER];
+// The one catalog of providers and their flavors: forms, plans, prices, templates and validation
+// read it; only workers load the drivers (lib/providers/registry.ts), which spawn processes and
+// call clouds. A provider without a driver is listed with the reason it is not available.
+const PROVIDERS: ProviderInfo[] = [LOCAL_PROVIDER, ONPREMISES_PROVIDER, ...CLOUD_PROVIDERS];
 
+/** Every provider, available or not. */
 export function providerCatalog(): ProviderInfo[] {
   return PROVIDERS;
+}
+
+/** The providers builds can create nodes on. */
+export function availableProviders(): ProviderInfo[] {
+  return PROVIDERS.filter((p) => p.available);
 }
 
 export function findProvider(id: string): ProviderInfo | undefined {

@@ -27,11 +27,17 @@ export interface NodeSpec {
   tags: Record<string, string>;
 }
 
-/** What forms and validation need to know of a provider, without loading its driver. */
+/** What forms, plans, prices and validation need to know of a provider, without loading its driver. */
 export interface ProviderInfo {
   id: string;
   label: Localized;
   flavors: Flavor[];
+  /** The region prices are looked up in (templates/prices.yaml). */
+  region: string;
+  /** Whether builds can create nodes here: its driver has landed (lib/providers/registry.ts). */
+  available: boolean;
+  /** Why not, when it is not. */
+  unavailableReason?: Localized;
 }
 
 export type ResourceState = 'booting' | 'running' | 'stopped' | 'error';

@@ -2,15 +2,6 @@ import { z } from 'zod';
 import { providerCatalog } from '@/lib/providers/catalog';
 import type { Localized } from '@/lib/providers/types';
 
-// Clouds an applicant may wish for although this portal has no driver for them yet.
-const CLOUD_WISHES: { id: string; label: Localized }[] = [
-  { id: 'aws', label: { ja: 'Amazon Web Services', en: 'Amazon Web Services' } },
-  { id: 'azure', label: { ja: 'Microsoft Azure', en: 'Microsoft Azure' } },
-  { id: 'oracle', label: { ja: 'Oracle Cloud Infrastructure', en: 'Oracle Cloud Infrastructure' } },
-  { id: 'sakura', label: { ja: 'さくらのクラウド', en: 'Sakura Cloud' } },
-  { id: 'mdx', label: { ja: 'mdx (データ活用社会創成プラットフォーム)', en: 'mdx (data platform)' } },
-];
-
 export interface ProviderChoice {
   id: string;
   label: Localized;
@@ -18,10 +9,10 @@ export interface ProviderChoice {
   available: boolean;
 }
 
-/** Providers an application may ask for: those of the catalog first, then the wished-for clouds. */
+/** Providers an application may ask for: those builds can use first, then the clouds still to come. */
 export function providerChoices(): ProviderChoice[] {
-  const available = providerCatalog().map((p) => ({ id: p.id, label: p.label, available: true }));
-  return [...available, ...CLOUD_WISHES.filter((c) => !available.some((a) => a.id === c.id)).map((c) => ({ ...c, available: false }))];
+  const all = providerCatalog().map((p) => ({ id: p.id, label: p.label, available: p.available }));
+  return [...all.filter((p) => p.available), ...all.filter((p) => !p.available)];
 }
 
 const ids = () => providerChoices().map((p) => p.id);

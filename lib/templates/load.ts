@@ -3,9 +3,9 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { TEMPLATES_DIR } from '@/lib/catalog/template-files';
+import { providerCatalog } from '@/lib/providers/catalog';
 import type { ProviderInfo } from '@/lib/providers/types';
 import { checkDefinition, type IssuePath } from './check-definition';
-import { knownProviders } from './cloud-flavors';
 import { ZTemplateDefinition, type TemplateDefinition } from './format';
 
 // Reading a template definition from YAML (a shipped file or an organization's edited copy),
@@ -25,7 +25,7 @@ export interface TemplateError {
 export type ParseResult = { ok: true; definition: TemplateDefinition } | { ok: false; errors: TemplateError[] };
 
 export interface ParseOptions {
-  /** Providers units may name; defaults to knownProviders(). */
+  /** Providers units may name; defaults to the catalog's. */
   providers?: ProviderInfo[];
 }
 
@@ -93,7 +93,7 @@ export function parseTemplateText(text: string, options: ParseOptions = {}): Par
   }
   const parsed = ZTemplateDefinition.safeParse(doc.toJS());
   if (!parsed.success) return { ok: false, errors: zodIssues(doc, lines, parsed.error.issues) };
-  const issues = checkDefinition(parsed.data, options.providers ?? knownProviders());
+  const issues = checkDefinition(parsed.data, options.providers ?? providerCatalog());
   if (issues.length) return { ok: false, errors: issues.map((i) => located(doc, lines, i.path, i.message, i.onKey)) };
   return { ok: true, definition: parsed.data };
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { FieldErrors } from '@/lib/errors';
-import { providerCatalog } from '@/lib/providers/catalog';
-import type { Flavor } from '@/lib/providers/types';
-import { knownProviders, type TemplateProviderInfo } from './cloud-flavors';
+import { availableProviders, providerCatalog } from '@/lib/providers/catalog';
+import type { Flavor, ProviderInfo } from '@/lib/providers/types';
 import { evaluateCondition, evaluateNodeCount, ExpressionError } from './expressions';
 import { runsOn, type Localized, type TemplateDefinition, type TemplateUnit } from './format';
 import { findProgramOnPath, type FindProgram } from './host-programs';
@@ -43,8 +42,8 @@ export interface PlanEnvironment {
   prices?: PriceTable;
   /** Defaults to a PATH lookup on this machine. */
   findProgram?: FindProgram;
-  /** Providers units may use; defaults to knownProviders(). */
-  providers?: TemplateProviderInfo[];
+  /** Providers units may use; defaults to the catalog's. */
+  providers?: ProviderInfo[];
   /** Providers this installation can create nodes on; defaults to the build catalog's. */
   buildableProviders?: string[];
   /** The organization's servers, for builds on onpremises (lib/hosts/placement.ts serverCapacity). */
@@ -148,9 +147,9 @@ function quotaLine(limit: number | null, inUse: number, adding: number): QuotaLi
 
 /** Computes what a build of this template with these inputs would create, or why it cannot. */
 export async function planBuild(def: TemplateDefinition, input: PlanInput, env: PlanEnvironment = {}): Promise<PlanResult> {
-  const providers = env.providers ?? knownProviders();
+  const providers = env.providers ?? providerCatalog();
   const findProgram = env.findProgram ?? ((name: string) => findProgramOnPath(name));
-  const buildable = env.buildableProviders ?? providerCatalog().map((p) => p.id);
+  const buildable = env.buildableProviders ?? availableProviders().map((p) => p.id);
   const resolved = await resolveValues(def, input.parameters);
   const errors: FieldErrors = resolved.ok ? {} : { ...resolved.errors };
   if (!providers.some((p) => p.id === input.provider)) errors.provider = `unknown provider "${input.provider}"; choose one of ${providers.map((p) => p.id).join(', ')}`;

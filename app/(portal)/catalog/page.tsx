@@ -5,16 +5,14 @@ import { pageContext } from '@/lib/http/page-context';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 import { providerCatalog } from '@/lib/providers/catalog';
-import { knownProviders } from '@/lib/templates/cloud-flavors';
 
 export default async function CatalogPage() {
   const locale = await currentLocale();
   const { actor, db } = await pageContext();
   // The shared catalog and the reader's organizations' own templates.
   const entries = await listCatalog(db, actor ?? undefined);
-  // Providers named by templates (with labels) and those this installation can build on.
-  const known = knownProviders();
-  const buildable = new Set(providerCatalog().map((p) => p.id));
+  // Providers named by templates, with their labels and whether this installation can build on them.
+  const known = providerCatalog();
   const cards: CatalogCard[] = entries.map((e) => ({
     slug: e.slug,
     category: e.category,
@@ -25,7 +23,7 @@ export default async function CatalogPage() {
     providers: templateProviders(e.definition).map((id) => ({
       id,
       label: known.find((p) => p.id === id)?.label ?? { ja: id, en: id },
-      available: buildable.has(id),
+      available: known.find((p) => p.id === id)?.available ?? false,
     })),
   }));
   return (

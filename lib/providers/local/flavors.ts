@@ -5,5 +5,7 @@ import type { ProviderInfo } from '../types';
 export const LOCAL_PROVIDER: ProviderInfo = {
   id: 'local',
   label: { ja: 'ローカル (このマシン)', en: 'Local (this machine)' },
+  region: 'local',
+  available: true,
   flavors: MACHINE_FLAVORS,
 };

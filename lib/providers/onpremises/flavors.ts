@@ -7,5 +7,7 @@ export const ONPREMISES_PROVIDER: ProviderInfo = {
   id: 'onpremises',
   label: { ja: '研究室のサーバー (オンプレミス)', en: "The lab's own servers (on-premises)" },
   // A lab's GPU servers: templates with a GPU variant (OpenHPC's compute nodes) can choose them.
+  region: 'onpremises',
+  available: true,
   flavors: [...MACHINE_FLAVORS, { name: 'gpu', label: { ja: 'GPU', en: 'GPU' }, values: { cpus: 4, memory_mb: 16384, gpus: 1 } }],
 };

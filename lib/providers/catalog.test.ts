@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { availableProviders, findProvider, getSpec, providerCatalog } from './catalog';
+
+describe('the provider catalog', () => {
+  it('holds every provider OCS builds on, once, with the flavors of vcp_flavor.yml', () => {
+    expect(providerCatalog().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws', 'azure', 'oracle', 'sakura', 'vmware', 'mdx', 'openstack', 'hokudai']);
+    for (const p of providerCatalog()) expect(p.flavors.map((f) => f.name).slice(0, 3), p.id).toEqual(['small', 'medium', 'large']);
+    expect(getSpec('aws', 'medium')).toMatchObject({ provider: 'aws', instanceType: 'm4.xlarge', volumeSize: 40 });
+    expect(findProvider('oracle')!.flavors[0]!.values).toEqual({ shape: 'VM.Standard.E2.1', boot_volume_size_in_gbs: 50 });
+  });
+
+  it('says which providers builds can use, and why the others not, in both languages', () => {
+    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises']);
+    for (const p of providerCatalog().filter((q) => !q.available)) {
+      expect(p.unavailableReason?.ja, p.id).toBeTruthy();
+      expect(p.unavailableReason?.en, p.id).toBeTruthy();
+    }
+    expect(findProvider('hokudai')!.unavailableReason!.en).toMatch(/API is not confirmed/);
+  });
+});
