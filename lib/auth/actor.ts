@@ -15,11 +15,11 @@ export interface Actor {
   token?: { id: string; prefix: string; organizationId: string; role: TokenRole };
 }
 
-export type Permission = 'read' | 'build' | 'manageMembers' | 'manageTokens' | 'manageHosts' | 'readAudit';
+export type Permission = 'read' | 'build' | 'manageMembers' | 'manageTokens' | 'manageHosts' | 'manageAccounts' | 'readAudit';
 
 const ROLE_PERMISSIONS: Record<MemberRole, readonly Permission[]> = {
-  owner: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'readAudit'],
-  admin: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts'],
+  owner: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts', 'readAudit'],
+  admin: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts'],
   user: ['read', 'build'],
   viewer: ['read'],
 };

@@ -1,23 +1,25 @@
-import { and, asc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, organizationSshKeys } from '@/lib/db/schema';
+import { applications, builds, organizationSshKeys, providerAccounts } from '@/lib/db/schema';
 import { openApplicationSpec, sealApplicationSpec } from './application-specs';
 import { currentKeyPrefix, needsReencryption, SecretDecryptError, type SecretKeyRing } from './cipher';
 import { keyRing, openBuildSecrets, openSecretOutputs, sealBuildSecrets, sealSecretOutputs, withoutSecretValues } from './build-secrets';
+import { openProviderCredentials, sealProviderCredentials } from './provider-credentials';
 import { openSshPrivateKey, sealSshPrivateKey } from './ssh-keys';
 
 const BATCH = 200;
 
 export interface ReencryptResult {
-  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, organizations' SSH keys, nodes' application specs. */
+  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, organizations' SSH keys, nodes' application specs, provider accounts' credentials. */
   resealed: number;
-  /** Records no key of the ring opens, left as they are: a build (`buildId`), an organization's SSH key (`organizationId`) or an application (`applicationId`). */
-  unreadable: { buildId?: string; organizationId?: string; applicationId?: string; reason: string }[];
+  /** Records no key of the ring opens, left as they are: a build (`buildId`), an organization's SSH key (`organizationId`), an application (`applicationId`) or a provider account (`accountId`). */
+  unreadable: { buildId?: string; organizationId?: string; applicationId?: string; accountId?: string; reason: string }[];
 }
 
 /** What an unreadable record is, for the log: "build <id>" or "the SSH key of organization <id>". */
 export function unreadableRecord(u: ReencryptResult['unreadable'][number]): string {
   if (u.buildId) return `build ${u.buildId}`;
+  if (u.accountId) return `the credentials of provider account ${u.accountId}`;
   return u.applicationId ? `the desired state of application ${u.applicationId}` : `the SSH key of organization ${u.organizationId}`;
 }
 
@@ -34,6 +36,7 @@ export async function reencryptSecrets(db: Database): Promise<ReencryptResult> {
   await resealBuilds(db, ring, result);
   await resealSshKeys(db, ring, result);
   await resealApplicationSpecs(db, ring, result);
+  await resealProviderCredentials(db, ring, result);
   return result;
 }
 
@@ -115,6 +118,37 @@ async function resealApplicationSpecs(db: Database, ring: SecretKeyRing, result:
       } catch (e) {
         if (!(e instanceof SecretDecryptError)) throw e;
         result.unreadable.push({ applicationId: id, reason: e.message });
+      }
+    }
+    if (batch.length < BATCH) return;
+    after = batch.at(-1)!.id;
+  }
+}
+
+async function resealProviderCredentials(db: Database, ring: SecretKeyRing, result: ReencryptResult): Promise<void> {
+  // A removed account's credentials are erased (''): nothing to seal.
+  const stale = and(isNull(providerAccounts.removedAt), sql`not starts_with(${providerAccounts.credentials}, ${currentKeyPrefix(ring)})`);
+  let after: string | undefined;
+  for (;;) {
+    const batch = await db
+      .select({ id: providerAccounts.id, credentials: providerAccounts.credentials })
+      .from(providerAccounts)
+      .where(and(stale, after ? gt(providerAccounts.id, after) : undefined))
+      .orderBy(asc(providerAccounts.id))
+      .limit(BATCH);
+    for (const { id, credentials } of batch) {
+      try {
+        const resealed = sealProviderCredentials(id, openProviderCredentials(id, credentials, ring), ring);
+        // Only over what was read: credentials replaced meanwhile win.
+        const written = await db
+          .update(providerAccounts)
+          .set({ credentials: resealed })
+          .where(and(eq(providerAccounts.id, id), eq(providerAccounts.credentials, credentials)))
+          .returning({ id: providerAccounts.id });
+        result.resealed += written.length;
+      } catch (e) {
+        if (!(e instanceof SecretDecryptError)) throw e;
+        result.unreadable.push({ accountId: id, reason: e.message });
       }
     }
     if (batch.length < BATCH) return;

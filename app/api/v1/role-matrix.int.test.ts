@@ -16,6 +16,9 @@ import * as hostCheckRoute from '@/app/api/v1/hosts/[id]/check/route';
 import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
 import * as hostRoute from '@/app/api/v1/hosts/[id]/route';
 import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
+import * as orgProviderAccountsRoute from '@/app/api/v1/organizations/[id]/provider-accounts/route';
+import * as providerAccountCredentialsRoute from '@/app/api/v1/provider-accounts/[id]/credentials/route';
+import * as providerAccountRoute from '@/app/api/v1/provider-accounts/[id]/route';
 import * as memberRoute from '@/app/api/v1/organizations/[id]/members/[userId]/route';
 import * as membersRoute from '@/app/api/v1/organizations/[id]/members/route';
 import * as orgSshPublicKeyRoute from '@/app/api/v1/organizations/[id]/ssh-public-key/route';
@@ -45,6 +48,7 @@ import { closeDb, db } from '@/lib/db/client';
 import { apiTokens, auditEvents, builds, institutions, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
+import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { freePort } from '@/scripts/services/free-port';
 import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
@@ -77,6 +81,8 @@ interface Fixture {
   hostId: string;
   /** A server on this machine's loopback at a port nothing listens on: a connection test fails at once, sending nothing anywhere else. */
   closedHostId: string;
+  /** A cloud account that PATCH and PUT credentials act on. */
+  accountId: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -100,6 +106,18 @@ async function member(organizationId: string, role: MemberRole): Promise<Actor> 
 async function token(org: Fixture | { id: string; members: Record<MemberRole, Actor> }, userId: string, role: Kind): Promise<{ id: string; secret: string }> {
   const { token, secret } = await issueToken(db(), org.members.owner, org.id, { userId, note: `matrix ${role}`, role });
   return { id: token.id, secret };
+}
+
+const AWS_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+function newAccount(organizationId: string, owner: Actor) {
+  return addProviderAccount(db(), owner, organizationId, {
+    provider: 'aws',
+    name: uniqueName('aws'),
+    region: 'ap-northeast-1',
+    network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0' },
+    credentials: AWS_KEYS,
+  });
 }
 
 function newHost(organizationId: string, owner: Actor) {
@@ -143,7 +161,8 @@ async function organization(label: string): Promise<Fixture> {
   const { slug: templateSlug } = await copyTemplate(db(), members.owner, { slug: 'web-hello', organizationId: org!.id, newSlug: uniqueName(`${label}-web`) });
   const host = await newHost(org!.id, members.owner);
   const closedHost = await registerHost(db(), members.owner, org!.id, { name: uniqueName('closed'), address: '127.0.0.1', sshPort: await freePort(), sshUser: 'ocs', capacity: 1 });
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id };
+  const account = await newAccount(org!.id, members.owner);
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -354,6 +373,36 @@ const ROUTES: Route[] = [
   { name: 'POST /hosts/:id/drain', need: 'manage', ok: 200, call: (s, t) => send(hostDrainRoute.POST, 'POST', `/hosts/${t.hostId}/drain`, { id: t.hostId }, s) },
   { name: 'POST /hosts/:id/check', need: 'manage', ok: 200, call: (s, t) => send(hostCheckRoute.POST, 'POST', `/hosts/${t.closedHostId}/check`, { id: t.closedHostId }, s) },
   { name: 'POST /hosts/:id/activate', need: 'manage', ok: 200, call: (s, t) => send(hostActivateRoute.POST, 'POST', `/hosts/${t.hostId}/activate`, { id: t.hostId }, s) },
+  { name: 'GET /organizations/:id/provider-accounts', need: 'read', ok: 200, call: (s, t) => send(orgProviderAccountsRoute.GET, 'GET', `/organizations/${t.id}/provider-accounts`, { id: t.id }, s) },
+  {
+    name: 'POST /organizations/:id/provider-accounts',
+    need: 'manage',
+    ok: 201,
+    call: (s, t) =>
+      send(orgProviderAccountsRoute.POST, 'POST', `/organizations/${t.id}/provider-accounts`, { id: t.id }, s, {
+        provider: 'sakura',
+        name: uniqueName('sakura'),
+        region: 'tk1v',
+        credentials: { accessToken: 'token-of-the-sandbox', accessTokenSecret: 'secret-of-the-sandbox' },
+      }),
+  },
+  { name: 'GET /provider-accounts/:id', need: 'read', ok: 200, call: (s, t) => send(providerAccountRoute.GET, 'GET', `/provider-accounts/${t.accountId}`, { id: t.accountId }, s) },
+  { name: 'PATCH /provider-accounts/:id', need: 'manage', ok: 200, call: (s, t) => send(providerAccountRoute.PATCH, 'PATCH', `/provider-accounts/${t.accountId}`, { id: t.accountId }, s, { region: 'ap-northeast-3' }) },
+  {
+    name: 'PUT /provider-accounts/:id/credentials',
+    need: 'manage',
+    ok: 200,
+    call: (s, t) => send(providerAccountCredentialsRoute.PUT, 'PUT', `/provider-accounts/${t.accountId}/credentials`, { id: t.accountId }, s, { credentials: AWS_KEYS }),
+  },
+  {
+    name: 'DELETE /provider-accounts/:id',
+    need: 'manage',
+    ok: 204,
+    call: async (s, t) => {
+      const { id } = await newAccount(t.id, t.members.owner);
+      return send(providerAccountRoute.DELETE, 'DELETE', `/provider-accounts/${id}`, { id }, s);
+    },
+  },
   {
     name: 'GET /organizations/:id/ssh-public-key',
     need: 'read',

@@ -5,3 +5,4 @@ export * from './templates';
 export * from './builds';
 export * from './unit-groups';
 export * from './hosts';
+export * from './provider-accounts';

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
+import { authorize, type Actor } from '@/lib/auth/actor';
+import type { Database, Transaction } from '@/lib/db/client';
+import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
+import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
+import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { fieldErrorsOf, parseOrThrow } from '@/lib/zod-fields';
+import { accountFieldsOf, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
+
+/** An account as the API shows it: never its credentials, only what identifies them. */
+export type ProviderAccountView = Omit<ProviderAccount, 'credentials' | 'removedAt'>;
+
+const UNIQUE_VIOLATION = '23505';
+const live = isNull(providerAccounts.removedAt);
+
+function viewOf({ credentials: _sealed, removedAt: _removed, ...account }: ProviderAccount): ProviderAccountView {
+  return account;
+}
+
+function nameTakenOr(name: string | undefined) {
+  return (e: unknown): never => {
+    if (name !== undefined && pgErrorCode(e) === UNIQUE_VIOLATION) throw invalidInput({ name: `"${name}" is already the name of another account of this organization` });
+    throw e;
+  };
+}
+
+/** The other accounts of its provider stop being the default (in the same transaction that makes this one it). */
+async function clearDefault(tx: Transaction, account: { id: string; organizationId: string; provider: string }): Promise<void> {
+  await tx
+    .update(providerAccounts)
+    .set({ isDefault: false, updatedAt: sql`now()` })
+    .where(and(eq(providerAccounts.organizationId, account.organizationId), eq(providerAccounts.provider, account.provider), ne(providerAccounts.id, account.id), live));
+}
+
+export async function listProviderAccounts(db: Database, actor: Actor, organizationId: string): Promise<ProviderAccountView[]> {
+  authorize(actor, 'read', organizationId, 'organization');
+  const rows = await db
+    .select()
+    .from(providerAccounts)
+    .where(and(eq(providerAccounts.organizationId, organizationId), live))
+    .orderBy(asc(providerAccounts.provider), asc(providerAccounts.name));
+  return rows.map(viewOf);
+}
+
+/** An account the actor may do `permission` on; a removed one or another organization's is "not found". */
+async function loadAccount(db: Database, actor: Actor, accountId: string, permission: 'read' | 'manageAccounts'): Promise<ProviderAccount> {
+  const account = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.id, accountId), live) });
+  if (!account) throw new AppError('NOT_FOUND', 'No such provider account');
+  authorize(actor, permission, account.organizationId, 'provider account');
+  return account;
+}
+
+export async function getProviderAccount(db: Database, actor: Actor, accountId: string): Promise<ProviderAccountView> {
+  return viewOf(await loadAccount(db, actor, accountId, 'read'));
+}
+
+/** Adds an account; the first one of its provider in the organization becomes the default. */
+export async function addProviderAccount(db: Database, actor: Actor, organizationId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<ProviderAccountView> {
+  authorize(actor, 'manageAccounts', organizationId, 'organization');
+  const input = parseAddAccount(raw);
+  const fields = accountFieldsOf(input.provider);
+  const id = randomUUID();
+  const account = await db
+    .transaction(async (tx) => {
+      const [other] = await tx
+        .select({ id: providerAccounts.id })
+        .from(providerAccounts)
+        .where(and(eq(providerAccounts.organizationId, organizationId), eq(providerAccounts.provider, input.provider), live))
+        .limit(1);
+      const isDefault = input.isDefault ?? !other;
+      // Cleared first: the unique index allows one default per provider at every moment.
+      if (isDefault) await clearDefault(tx, { id, organizationId, provider: input.provider });
+      const [row] = await tx
+        .insert(providerAccounts)
+        .values({
+          id,
+          organizationId,
+          provider: input.provider,
+          name: input.name,
+          region: input.region,
+          network: input.network,
+          credentials: sealProviderCredentials(id, input.credentials),
+          credentialHint: fields.hint(input.credentials),
+          isDefault,
+          createdBy: actor.userId,
+        })
+        .returning();
+      return row!;
+    })
+    .catch(nameTakenOr(input.name));
+  await recordAudit(db, {
+    actor,
+    organizationId,
+    action: 'provider_account.add',
+    targetType: 'provider_account',
+    targetId: id,
+    ipAddress: meta.ip,
+    outcome: 'success',
+    details: { provider: account.provider, name: account.name, region: account.region, network: account.network, credentials: account.credentialHint, isDefault: account.isDefault },
+  });
+  return viewOf(account);
+}
+
+/** Changes the name, region, network or default flag; credentials are replaced, never edited (replaceProviderCredentials). */
+export async function updateProviderAccount(db: Database, actor: Actor, accountId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<ProviderAccountView> {
+  const account = await loadAccount(db, actor, accountId, 'manageAccounts');
+  const input = parseOrThrow(ZUpdateAccount, raw);
+  const fields = accountFieldsOf(account.provider);
+  const changes: Partial<typeof providerAccounts.$inferInsert> = {};
+  if (input.name !== undefined) changes.name = input.name;
+  for (const key of ['region', 'network'] as const) {
+    if (input[key] === undefined) continue;
+    const parsed = fields[key].safeParse(input[key]);
+    if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [k === 'body' ? key : `${key}.${k}`, v])));
+    if (key === 'region') changes.region = parsed.data as string | null;
+    else changes.network = parsed.data as Record<string, string>;
+  }
+  if (input.isDefault !== undefined) changes.isDefault = input.isDefault;
+  const updated = await db
+    .transaction(async (tx) => {
+      if (changes.isDefault) await clearDefault(tx, account);
+      const [row] = await tx
+        .update(providerAccounts)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(and(eq(providerAccounts.id, accountId), live))
+        .returning();
+      if (!row) throw new AppError('NOT_FOUND', 'No such provider account');
+      return row;
+    })
+    .catch(nameTakenOr(input.name));
+  const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter((k) => JSON.stringify(account[k as keyof ProviderAccount]) !== JSON.stringify(updated[k as keyof ProviderAccount]));
+  if (changed.length)
+    await recordAudit(db, {
+      actor,
+      organizationId: account.organizationId,
+      action: 'provider_account.update',
+      targetType: 'provider_account',
+      targetId: accountId,
+      ipAddress: meta.ip,
+      outcome: 'success',
+      details: { name: updated.name, changes: Object.fromEntries(changed.map((k) => [k, { from: account[k as keyof ProviderAccount], to: updated[k as keyof ProviderAccount] }])) },
+    });
+  return viewOf(updated);
+}
+
+/** Replaces the account's credentials as a whole; its last connection test no longer holds. */
+export async function replaceProviderCredentials(db: Database, actor: Actor, accountId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<ProviderAccountView> {
+  const account = await loadAccount(db, actor, accountId, 'manageAccounts');
+  const fields = accountFieldsOf(account.provider);
+  const { credentials: given } = parseOrThrow(ZReplaceCredentials, raw);
+  const parsed = fields.credentials.safeParse(given ?? {});
+  if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [`credentials.${k}`, v])));
+  const [updated] = await db
+    .update(providerAccounts)
+    .set({
+      credentials: sealProviderCredentials(accountId, parsed.data),
+      credentialHint: fields.hint(parsed.data),
+      lastTestAt: null,
+      lastTestOk: null,
+      lastTestMessage: null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(providerAccounts.id, accountId), live))
+    .returning();
+  if (!updated) throw new AppError('NOT_FOUND', 'No such provider account');
+  await recordAudit(db, {
+    actor,
+    organizationId: account.organizationId,
+    action: 'provider_account.replace_credentials',
+    targetType: 'provider_account',
+    targetId: accountId,
+    ipAddress: meta.ip,
+    outcome: 'success',
+    details: { name: account.name, from: account.credentialHint, to: updated.credentialHint },
+  });
+  return viewOf(updated);
+}
+
+/** Removes an account (its row stays for the builds that used it and the audit trail); its credentials are erased. */
+export async function removeProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<void> {
+  const account = await loadAccount(db, actor, accountId, 'manageAccounts');
+  const removed = await db
+    .update(providerAccounts)
+    // Nothing can use them any more: keep no secret that serves no one.
+    .set({ removedAt: sql`now()`, isDefault: false, credentials: '', updatedAt: sql`now()` })
+    .where(and(eq(providerAccounts.id, accountId), live))
+    .returning({ id: providerAccounts.id });
+  if (!removed.length) throw new AppError('NOT_FOUND', 'No such provider account');
+  await recordAudit(db, {
+    actor,
+    organizationId: account.organizationId,
+    action: 'provider_account.remove',
+    targetType: 'provider_account',
+    targetId: accountId,
+    ipAddress: meta.ip,
+    outcome: 'success',
+    details: { provider: account.provider, name: account.name },
+  });
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ACCOUNT_FIELDS } from '@/lib/providers/account-fields';
+import { findProvider } from '@/lib/providers/catalog';
+import { invalidInput } from '@/lib/errors';
+import { fieldErrorsOf, ZResourceName } from '@/lib/zod-fields';
+
+// What an admin sends about a provider account; the provider decides what credentials, region and
+// network look like (lib/providers/account-fields.ts), and every message names its field.
+
+const ZHead = z.object({
+  provider: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  name: ZResourceName,
+  isDefault: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export interface AddAccountInput {
+  provider: string;
+  name: string;
+  region: string | null;
+  network: Record<string, string>;
+  credentials: Record<string, string>;
+  isDefault?: boolean;
+}
+
+/** The provider's fields, or a 400 naming `provider` when it takes no accounts. */
+export function accountFieldsOf(providerId: string) {
+  const fields = ACCOUNT_FIELDS[providerId];
+  if (fields) return fields;
+  const known = findProvider(providerId);
+  const takes = Object.keys(ACCOUNT_FIELDS).join(', ');
+  if (!known) throw invalidInput({ provider: `unknown provider "${providerId}"; accounts are for ${takes}` });
+  throw invalidInput({ provider: `${providerId} takes no accounts${known.unavailableReason ? ` (${known.unavailableReason.en})` : ''}; accounts are for ${takes}` });
+}
+
+/** Checks a whole new account: every problem at once, each under its field (credentials.secretAccessKey, region, …). */
+export function parseAddAccount(raw: unknown): AddAccountInput {
+  const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const head = ZHead.safeParse(body);
+  if (!head.success) throw invalidInput(fieldErrorsOf(head.error));
+  const fields = accountFieldsOf(head.data.provider);
+  const parts = z
+    .object({ region: fields.region, network: fields.network, credentials: fields.credentials }, { error: 'must be an object' })
+    .safeParse({ region: body.region ?? null, network: body.network ?? {}, credentials: body.credentials ?? {} });
+  if (!parts.success) throw invalidInput(fieldErrorsOf(parts.error));
+  return { ...head.data, ...parts.data };
+}
+
+export const ZUpdateAccount = z.strictObject({
+  name: ZResourceName.optional(),
+  region: z.unknown().optional(),
+  network: z.unknown().optional(),
+  isDefault: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export const ZReplaceCredentials = z.strictObject({ credentials: z.unknown() });

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+// What an organization's account on each cloud holds: its credentials (sealed at rest, never shown
+// again), its region or zone, and the network its nodes join, in the provider's own terms (OCS's
+// VPN catalog). Each field's message says what is accepted.
+
+const text = (max = 256) =>
+  z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'is required')
+    .max(max, `must be at most ${max} characters`);
+const secret = (min: number) =>
+  z
+    .string({ error: 'is required' })
+    .min(1, 'is required')
+    .min(min, `must be at least ${min} characters`)
+    .max(16_384, 'is too long');
+const pattern = (re: RegExp, message: string, max = 256) => text(max).regex(re, message);
+const uuid = z
+  .string({ error: 'is required' })
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
+const ocid = (kind: string) => pattern(new RegExp(`^ocid1\\.${kind}\\.[a-z0-9-]*\\.[a-z0-9-]*\\.[a-z0-9]+$`), `must be an OCID of a ${kind} (ocid1.${kind}.oc1..…)`);
+const httpsUrl = text(2048).refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', 'must be an https:// URL');
+
+export interface AccountFields {
+  credentials: z.ZodType<Record<string, string>>;
+  network: z.ZodType<Record<string, string>>;
+  /** The region or zone: required, optional, or not a thing this provider has. */
+  region: z.ZodType<string | null>;
+  /** What identifies the credentials without revealing them. */
+  hint: (credentials: Record<string, string>) => string;
+}
+
+const none = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.null({ error: 'this provider has no regions' }));
+const required = (re: RegExp, example: string) => pattern(re, `must be a region or zone such as ${example}`, 64);
+
+export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
+  aws: {
+    credentials: z.strictObject({
+      accessKeyId: pattern(/^[A-Z0-9]{16,128}$/, 'must be an access key id (AKIA…)'),
+      secretAccessKey: secret(16),
+    }),
+    network: z.strictObject({
+      subnetId: pattern(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id (subnet-…)'),
+      securityGroupId: pattern(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id (sg-…)'),
+    }),
+    region: required(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'ap-northeast-1'),
+    hint: (c) => c.accessKeyId!,
+  },
+  azure: {
+    credentials: z.strictObject({ tenantId: uuid, clientId: uuid, clientSecret: secret(8), subscriptionId: uuid }),
+    network: z.strictObject({ resourceGroup: text(90), virtualNetwork: text(64), subnet: text(80) }),
+    region: required(/^[a-z0-9]+$/, 'japaneast'),
+    hint: (c) => `client ${c.clientId}`,
+  },
+  oracle: {
+    credentials: z.strictObject({
+      tenancyId: ocid('tenancy'),
+      userId: ocid('user'),
+      fingerprint: pattern(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/, 'must be the API key fingerprint (aa:bb:…, 16 pairs)'),
+      privateKey: secret(64).refine((k) => k.includes('PRIVATE KEY-----'), 'must be a PEM private key (-----BEGIN … PRIVATE KEY-----)'),
+    }),
+    network: z.strictObject({ compartmentId: ocid('compartment'), subnetId: ocid('subnet'), availabilityDomain: text(128) }),
+    region: required(/^[a-z]{2}-[a-z]+-\d$/, 'ap-tokyo-1'),
+    hint: (c) => `key ${c.fingerprint}`,
+  },
+  sakura: {
+    credentials: z.strictObject({ accessToken: text(128), accessTokenSecret: secret(16) }),
+    network: z.strictObject({ switchId: pattern(/^\d{12}$/, 'must be a switch id (12 digits)').optional() }),
+    region: z.enum(['tk1a', 'tk1b', 'is1a', 'is1b', 'is1c', 'tk1v'], { error: 'must be a zone: tk1a, tk1b, is1a, is1b, is1c or tk1v (the sandbox)' }),
+    hint: (c) => `token ${c.accessToken!.slice(0, 8)}…`,
+  },
+  vmware: {
+    credentials: z.strictObject({ url: httpsUrl, username: text(128), password: secret(1) }),
+    network: z.strictObject({ datacenter: text(), cluster: text(), datastore: text(), network: text(), template: text() }),
+    region: none,
+    hint: (c) => `${c.username} at ${new URL(c.url!).host}`,
+  },
+  mdx: {
+    credentials: z.strictObject({ token: secret(20) }),
+    network: z.strictObject({ projectId: text(64), networkSegment: text(64) }),
+    region: none,
+    hint: () => 'API token',
+  },
+  openstack: {
+    credentials: z.strictObject({
+      authUrl: httpsUrl,
+      username: text(255),
+      password: secret(1),
+      projectName: text(64),
+      userDomain: text(64).default('Default'),
+      projectDomain: text(64).default('Default'),
+    }),
+    network: z.strictObject({ networkId: text(64), securityGroup: text(255).default('default') }),
+    region: z.preprocess((v) => (v === '' ? null : v), z.string().trim().max(64, 'must be at most 64 characters').nullable().default(null)),
+    hint: (c) => `${c.username} in ${c.projectName}`,
+  },
+};
