@@ -12,7 +12,7 @@ export type OrganizationView = Pick<Organization, 'id' | 'name' | 'kind' | 'depa
   permissions: Permission[];
 };
 
-const PERMISSIONS: readonly Permission[] = ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'readAudit'];
+const PERMISSIONS: readonly Permission[] = ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts', 'readAudit'];
 
 /** The caller's organizations with their role and quotas; NII staff (in the browser) see every one. */
 export async function listOrganizations(db: Database, actor: Actor): Promise<OrganizationView[]> {

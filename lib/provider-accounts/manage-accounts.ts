@@ -5,6 +5,7 @@ import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database, Transaction } from '@/lib/db/client';
 import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
+import { given } from '@/lib/providers/account-fields';
 import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { fieldErrorsOf, parseOrThrow } from '@/lib/zod-fields';
 import { accountFieldsOf, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
@@ -115,7 +116,7 @@ export async function updateProviderAccount(db: Database, actor: Actor, accountI
     const parsed = fields[key].safeParse(input[key]);
     if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [k === 'body' ? key : `${key}.${k}`, v])));
     if (key === 'region') changes.region = parsed.data as string | null;
-    else changes.network = parsed.data as Record<string, string>;
+    else changes.network = given(parsed.data as Record<string, string | undefined>);
   }
   if (input.isDefault !== undefined) changes.isDefault = input.isDefault;
   const updated = await db
@@ -149,14 +150,15 @@ export async function updateProviderAccount(db: Database, actor: Actor, accountI
 export async function replaceProviderCredentials(db: Database, actor: Actor, accountId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<ProviderAccountView> {
   const account = await loadAccount(db, actor, accountId, 'manageAccounts');
   const fields = accountFieldsOf(account.provider);
-  const { credentials: given } = parseOrThrow(ZReplaceCredentials, raw);
-  const parsed = fields.credentials.safeParse(given ?? {});
+  const { credentials: sent } = parseOrThrow(ZReplaceCredentials, raw);
+  const parsed = fields.credentials.safeParse(sent ?? {});
   if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [`credentials.${k}`, v])));
+  const credentials = given(parsed.data);
   const [updated] = await db
     .update(providerAccounts)
     .set({
-      credentials: sealProviderCredentials(accountId, parsed.data),
-      credentialHint: fields.hint(parsed.data),
+      credentials: sealProviderCredentials(accountId, credentials),
+      credentialHint: fields.hint(credentials),
       lastTestAt: null,
       lastTestOk: null,
       lastTestMessage: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_FIELDS } from '@/lib/providers/account-fields';
+import { ACCOUNT_FIELDS, given } from '@/lib/providers/account-fields';
 import { findProvider } from '@/lib/providers/catalog';
 import { invalidInput } from '@/lib/errors';
 import { fieldErrorsOf, ZResourceName } from '@/lib/zod-fields';
@@ -42,7 +42,7 @@ export function parseAddAccount(raw: unknown): AddAccountInput {
     .object({ region: fields.region, network: fields.network, credentials: fields.credentials }, { error: 'must be an object' })
     .safeParse({ region: body.region ?? null, network: body.network ?? {}, credentials: body.credentials ?? {} });
   if (!parts.success) throw invalidInput(fieldErrorsOf(parts.error));
-  return { ...head.data, ...parts.data };
+  return { ...head.data, region: parts.data.region, network: given(parts.data.network), credentials: given(parts.data.credentials) };
 }
 
 export const ZUpdateAccount = z.strictObject({

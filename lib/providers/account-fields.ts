@@ -24,14 +24,23 @@ const uuid = z
 const ocid = (kind: string) => pattern(new RegExp(`^ocid1\\.${kind}\\.[a-z0-9-]*\\.[a-z0-9-]*\\.[a-z0-9]+$`), `must be an OCID of a ${kind} (ocid1.${kind}.oc1..…)`);
 const httpsUrl = text(2048).refine((u) => URL.canParse(u) && new URL(u).protocol === 'https:', 'must be an https:// URL');
 
+type Fields = z.ZodObject<Record<string, z.ZodType<string | undefined>>>;
+
+/** The fields given (an optional one left out is not stored as undefined). */
+export function given(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export interface AccountFields {
-  credentials: z.ZodType<Record<string, string>>;
-  network: z.ZodType<Record<string, string>>;
+  credentials: Fields;
+  network: Fields;
   /** The region or zone: required, optional, or not a thing this provider has. */
   region: z.ZodType<string | null>;
   /** What identifies the credentials without revealing them. */
   hint: (credentials: Record<string, string>) => string;
 }
+
+const SAKURA_ZONES = ['tk1a', 'tk1b', 'is1a', 'is1b', 'is1c', 'tk1v'] as const;
 
 const none = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.null({ error: 'this provider has no regions' }));
 const required = (re: RegExp, example: string) => pattern(re, `must be a region or zone such as ${example}`, 64);
@@ -69,7 +78,7 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
   sakura: {
     credentials: z.strictObject({ accessToken: text(128), accessTokenSecret: secret(16) }),
     network: z.strictObject({ switchId: pattern(/^\d{12}$/, 'must be a switch id (12 digits)').optional() }),
-    region: z.enum(['tk1a', 'tk1b', 'is1a', 'is1b', 'is1c', 'tk1v'], { error: 'must be a zone: tk1a, tk1b, is1a, is1b, is1c or tk1v (the sandbox)' }),
+    region: z.enum(SAKURA_ZONES, { error: 'must be a zone: tk1a, tk1b, is1a, is1b, is1c or tk1v (the sandbox)' }),
     hint: (c) => `token ${c.accessToken!.slice(0, 8)}…`,
   },
   vmware: {
@@ -98,3 +107,82 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
     hint: (c) => `${c.username} in ${c.projectName}`,
   },
 };
+
+// ── the add form ───────────────────────────────────────────────────────────────────────────
+
+type Localized = { ja: string; en: string };
+
+/** How the form shows a field: its label, and whether it is a secret (masked, never shown again) or long text. */
+const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: true; placeholder?: string }> = {
+  accessKeyId: { label: { ja: 'アクセスキー ID', en: 'Access key ID' }, placeholder: 'AKIA…' },
+  secretAccessKey: { label: { ja: 'シークレットアクセスキー', en: 'Secret access key' }, secret: true },
+  subnetId: { label: { ja: 'サブネット ID', en: 'Subnet ID' }, placeholder: 'subnet-…' },
+  securityGroupId: { label: { ja: 'セキュリティグループ ID', en: 'Security group ID' }, placeholder: 'sg-…' },
+  tenantId: { label: { ja: 'テナント ID', en: 'Tenant ID' } },
+  clientId: { label: { ja: 'クライアント ID', en: 'Client ID' } },
+  clientSecret: { label: { ja: 'クライアントシークレット', en: 'Client secret' }, secret: true },
+  subscriptionId: { label: { ja: 'サブスクリプション ID', en: 'Subscription ID' } },
+  resourceGroup: { label: { ja: 'リソースグループ', en: 'Resource group' } },
+  virtualNetwork: { label: { ja: '仮想ネットワーク', en: 'Virtual network' } },
+  subnet: { label: { ja: 'サブネット', en: 'Subnet' } },
+  tenancyId: { label: { ja: 'テナンシ OCID', en: 'Tenancy OCID' }, placeholder: 'ocid1.tenancy.oc1..…' },
+  userId: { label: { ja: 'ユーザー OCID', en: 'User OCID' }, placeholder: 'ocid1.user.oc1..…' },
+  fingerprint: { label: { ja: 'API キーのフィンガープリント', en: 'API key fingerprint' }, placeholder: 'aa:bb:…' },
+  privateKey: { label: { ja: 'API 秘密鍵 (PEM)', en: 'API private key (PEM)' }, secret: true, multiline: true },
+  compartmentId: { label: { ja: 'コンパートメント OCID', en: 'Compartment OCID' } },
+  availabilityDomain: { label: { ja: '可用性ドメイン', en: 'Availability domain' } },
+  accessToken: { label: { ja: 'アクセストークン', en: 'Access token' } },
+  accessTokenSecret: { label: { ja: 'アクセストークンシークレット', en: 'Access token secret' }, secret: true },
+  switchId: { label: { ja: 'スイッチ ID (任意)', en: 'Switch ID (optional)' } },
+  url: { label: { ja: 'vCenter の URL', en: 'vCenter URL' }, placeholder: 'https://vcenter.example.ac.jp/sdk' },
+  username: { label: { ja: 'ユーザー名', en: 'User name' } },
+  password: { label: { ja: 'パスワード', en: 'Password' }, secret: true },
+  datacenter: { label: { ja: 'データセンター', en: 'Datacenter' } },
+  cluster: { label: { ja: 'クラスタ', en: 'Cluster' } },
+  datastore: { label: { ja: 'データストア', en: 'Datastore' } },
+  network: { label: { ja: 'ネットワーク (ポートグループ)', en: 'Network (port group)' } },
+  template: { label: { ja: 'テンプレート VM', en: 'Template VM' } },
+  token: { label: { ja: 'API トークン', en: 'API token' }, secret: true },
+  projectId: { label: { ja: 'プロジェクト ID', en: 'Project ID' } },
+  networkSegment: { label: { ja: 'ネットワークセグメント', en: 'Network segment' } },
+  authUrl: { label: { ja: 'Keystone の URL', en: 'Keystone URL' }, placeholder: 'https://keystone.example.ac.jp/v3' },
+  projectName: { label: { ja: 'プロジェクト名', en: 'Project name' } },
+  userDomain: { label: { ja: 'ユーザードメイン', en: 'User domain' }, placeholder: 'Default' },
+  projectDomain: { label: { ja: 'プロジェクトドメイン', en: 'Project domain' }, placeholder: 'Default' },
+  networkId: { label: { ja: 'ネットワーク ID', en: 'Network ID' } },
+  securityGroup: { label: { ja: 'セキュリティグループ', en: 'Security group' }, placeholder: 'default' },
+};
+
+export interface AccountFormField {
+  key: string;
+  label: Localized;
+  secret: boolean;
+  multiline: boolean;
+  optional: boolean;
+  placeholder?: string;
+}
+
+export interface AccountForm {
+  provider: string;
+  region: { kind: 'required' | 'optional' | 'none'; options?: string[]; placeholder?: string };
+  credentials: AccountFormField[];
+  network: AccountFormField[];
+}
+
+function formFields(fields: Fields): AccountFormField[] {
+  return Object.entries(fields.shape).map(([key, schema]) => {
+    const text = FIELD_TEXT[key] ?? { label: { ja: key, en: key } };
+    return { key, label: text.label, secret: !!text.secret, multiline: !!text.multiline, optional: schema.safeParse(undefined).success, ...(text.placeholder ? { placeholder: text.placeholder } : {}) };
+  });
+}
+
+const REGION_EXAMPLE: Record<string, string> = { aws: 'ap-northeast-1', azure: 'japaneast', oracle: 'ap-tokyo-1', openstack: 'RegionOne' };
+
+/** The add form of each provider that takes accounts, read off the same schemas that check what is sent. */
+export function accountForms(): AccountForm[] {
+  return Object.entries(ACCOUNT_FIELDS).map(([provider, fields]) => {
+    const kind = fields.region.safeParse(null).success ? (fields.region.safeParse('x').success ? 'optional' : 'none') : 'required';
+    const region: AccountForm['region'] = provider === 'sakura' ? { kind, options: [...SAKURA_ZONES] } : { kind, ...(REGION_EXAMPLE[provider] ? { placeholder: REGION_EXAMPLE[provider] } : {}) };
+    return { provider, region, credentials: formFields(fields.credentials), network: formFields(fields.network) };
+  });
+}

@@ -1,0 +1,165 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
+import type { AccountForm } from '@/lib/providers/account-fields';
+import { ApiError, api } from '../api';
+import { useLocale, useT } from '../i18n';
+import type { Json } from '../json-types';
+import { ConfirmDialog } from '../organization/confirm-dialog';
+import { AccountFieldsInput, filled, type ProviderLabel } from './account-fields-input';
+
+export const accountsKey = (organizationId: string) => ['organizations', organizationId, 'provider-accounts'] as const;
+
+type Account = Json<ProviderAccountView>;
+
+/** Replaces an account's credentials as a whole (they are never shown, so never edited). */
+function ReplaceCredentials({ account, form, onDone }: { account: Account; form: AccountForm; onDone: () => void }) {
+  const t = useT();
+  const client = useQueryClient();
+  const [values, setValues] = useState<Record<string, string>>({});
+  const replace = useMutation({
+    mutationFn: () => api.put<{ account: Account }>(`/api/v1/provider-accounts/${account.id}/credentials`, { credentials: filled(values) }),
+    onSuccess: () => {
+      setValues({});
+      void client.invalidateQueries({ queryKey: accountsKey(account.organizationId) });
+      onDone();
+    },
+  });
+  const errors = replace.error instanceof ApiError ? replace.error.fields : {};
+  return (
+    <form
+      aria-label={t('accounts.replaceTitle')}
+      noValidate
+      className="mt-2 rounded border border-slate-200 bg-slate-50 p-3 text-left"
+      onSubmit={(e) => {
+        e.preventDefault();
+        replace.mutate();
+      }}
+    >
+      <p className="text-sm font-semibold">{t('accounts.replaceTitle')}</p>
+      <AccountFieldsInput group="credentials" fields={form.credentials} values={values} errors={errors} onChange={(k, v) => setValues({ ...values, [k]: v })} />
+      {replace.error && !Object.keys(errors).length && (
+        <p role="alert" className="mt-2 text-sm text-rose-700">
+          {replace.error.message}
+        </p>
+      )}
+      <div className="mt-3 space-x-2">
+        <button type="submit" disabled={replace.isPending} className="rounded bg-indigo-600 px-3 py-1 text-sm font-semibold text-white disabled:opacity-50">
+          {t('accounts.replaceSave')}
+        </button>
+        <button type="button" onClick={onDone} className="rounded border border-slate-300 px-3 py-1 text-sm">
+          {t('accounts.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AccountTable({ organizationId, manage, forms, providers }: { organizationId: string; manage: boolean; forms: AccountForm[]; providers: ProviderLabel[] }) {
+  const t = useT();
+  const locale = useLocale();
+  const client = useQueryClient();
+  const [removing, setRemoving] = useState<Account | null>(null);
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const [replaced, setReplaced] = useState<string | null>(null);
+  const { data, error } = useQuery({
+    queryKey: accountsKey(organizationId),
+    queryFn: () => api.get<{ accounts: Account[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
+  });
+  const refresh = () => void client.invalidateQueries({ queryKey: accountsKey(organizationId) });
+  const makeDefault = useMutation({ mutationFn: (a: Account) => api.patch(`/api/v1/provider-accounts/${a.id}`, { isDefault: true }), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (a: Account) => api.delete(`/api/v1/provider-accounts/${a.id}`),
+    onSuccess: () => {
+      setRemoving(null);
+      refresh();
+    },
+  });
+
+  if (error) return <p role="alert" className="text-rose-700">{error instanceof ApiError ? error.message : t('org.error')}</p>;
+  if (!data) return <p>{t('common.loading')}</p>;
+  if (!data.accounts.length) return <p className="text-slate-600">{t('accounts.empty')}</p>;
+  const provider = (id: string) => providers.find((p) => p.id === id);
+  const button = 'rounded border px-2 py-1 whitespace-nowrap';
+  // One element: the manager lays the table and the add form out side by side.
+  return (
+    <div>
+      {replaced && (
+        <p role="status" className="mb-2 rounded bg-emerald-50 p-2 text-sm text-emerald-800">
+          {t('accounts.replaced')} ({replaced})
+        </p>
+      )}
+      <div aria-hidden={!!removing} inert={!!removing} className="overflow-x-auto">
+        <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th className="p-2">{t('accounts.name')}</th>
+              <th className="p-2">{t('accounts.provider')}</th>
+              <th className="p-2">{t('accounts.region')}</th>
+              <th className="p-2">{t('accounts.credentials')}</th>
+              <th className="p-2">{t('accounts.lastTest')}</th>
+              {manage && <th className="p-2" />}
+            </tr>
+          </thead>
+          <tbody>
+            {data.accounts.map((account) => (
+              <tr key={account.id} className="border-t border-slate-100 align-top" data-testid="account-row" data-account-name={account.name}>
+                <td className="p-2 font-medium">
+                  {account.name}
+                  {account.isDefault && <span data-testid="account-default" className="ml-2 rounded bg-indigo-100 px-1.5 py-0.5 text-xs font-semibold text-indigo-800">{t('accounts.default')}</span>}
+                </td>
+                <td className="p-2">
+                  {provider(account.provider)?.label[locale] ?? account.provider}
+                  {provider(account.provider)?.available === false && <p className="text-xs text-slate-500">{t('accounts.unavailable')}</p>}
+                </td>
+                <td className="p-2 font-mono text-xs">{account.region ?? '—'}</td>
+                <td className="p-2 font-mono text-xs" data-testid="account-hint">
+                  {account.credentialHint}
+                </td>
+                <td className="p-2 text-xs">{account.lastTestAt ? `${account.lastTestOk ? '✓' : '✗'} ${account.lastTestMessage ?? ''}` : <span className="text-slate-500">{t('accounts.notTested')}</span>}</td>
+                {manage && (
+                  <td className="space-y-1 p-2 text-right">
+                    {!account.isDefault && (
+                      <button onClick={() => makeDefault.mutate(account)} disabled={makeDefault.isPending} className={`${button} border-indigo-300 text-indigo-800 hover:bg-indigo-50`}>
+                        {t('accounts.makeDefault')}
+                      </button>
+                    )}{' '}
+                    <button onClick={() => setReplacing(replacing === account.id ? null : account.id)} className={`${button} border-slate-300 text-slate-700 hover:bg-slate-50`}>
+                      {t('accounts.replace')}
+                    </button>{' '}
+                    <button onClick={() => setRemoving(account)} className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}>
+                      {t('accounts.remove')}
+                    </button>
+                    {replacing === account.id && (
+                      <ReplaceCredentials
+                        account={account}
+                        form={forms.find((f) => f.provider === account.provider)!}
+                        onDone={() => {
+                          setReplacing(null);
+                          setReplaced(account.name);
+                        }}
+                      />
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {removing && (
+        <ConfirmDialog
+          title={t('accounts.removeConfirmTitle')}
+          subject={`${removing.name} (${provider(removing.provider)?.label[locale] ?? removing.provider})`}
+          body={t('accounts.removeConfirmBody')}
+          confirmLabel={t('accounts.remove')}
+          pending={remove.isPending}
+          error={remove.error?.message}
+          onConfirm={() => remove.mutate(removing)}
+          onCancel={() => setRemoving(null)}
+        />
+      )}
+    </div>
+  );
+}

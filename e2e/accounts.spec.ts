@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test';
+import { signInWithOidc } from './sign-in';
+
+// A lab admin adds a cloud account: the provider's own fields, each error beside its field, the
+// secret never shown again (only what identifies it), a second account made the default, the
+// credentials replaced, and the account removed.
+test('a lab admin adds an AWS account, sees only its key id, makes another the default, replaces credentials and removes it', async ({ page }) => {
+  await signInWithOidc(page, 'labadmin', 'labadmin');
+  await page.getByRole('link', { name: 'クラウドアカウント' }).click();
+  await expect(page).toHaveURL(/\/organization\/accounts/);
+  const form = page.getByRole('form', { name: 'アカウントの追加' });
+  await form.getByLabel('プロバイダ', { exact: true }).selectOption('aws');
+
+  // Wrong and missing fields are all named at once; nothing is added.
+  const name = `aws-${Date.now().toString(36)}`;
+  await form.getByLabel('名前', { exact: true }).fill(name);
+  await form.getByLabel('リージョン / ゾーン', { exact: true }).fill('tokyo');
+  await form.getByLabel('アクセスキー ID', { exact: true }).fill('AKIAIOSFODNN7EXAMPLE');
+  await form.getByLabel('サブネット ID', { exact: true }).fill('vpc-123');
+  await form.getByRole('button', { name: '追加' }).click();
+  await expect(form.locator('#account-region[aria-invalid="true"]')).toBeVisible();
+  await expect(form.getByText('must be a region or zone such as ap-northeast-1')).toBeVisible();
+  await expect(form.locator('#account-credentials-secretAccessKey[aria-invalid="true"]')).toBeVisible();
+  await expect(form.locator('#account-network-subnetId[aria-invalid="true"]')).toBeVisible();
+  await expect(page.locator(`[data-testid="account-row"][data-account-name="${name}"]`)).toHaveCount(0);
+
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  await form.getByLabel('リージョン / ゾーン', { exact: true }).fill('ap-northeast-1');
+  await form.getByLabel('シークレットアクセスキー', { exact: true }).fill(secret);
+  await form.getByLabel('サブネット ID', { exact: true }).fill('subnet-0123456789abcdef0');
+  await form.getByLabel('セキュリティグループ ID', { exact: true }).fill('sg-0123456789abcdef0');
+  await form.getByRole('button', { name: '追加' }).click();
+  await expect(form.getByRole('status')).toContainText(name);
+  const row = page.locator(`[data-testid="account-row"][data-account-name="${name}"]`);
+  await expect(row.getByTestId('account-hint')).toHaveText('AKIAIOSFODNN7EXAMPLE');
+  await expect(row.getByTestId('account-default')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText(secret);
+  await expect(form.getByLabel('シークレットアクセスキー', { exact: true })).toHaveValue('');
+
+  // A second account of the provider, made the default.
+  const second = `${name}-2`;
+  await form.getByLabel('名前', { exact: true }).fill(second);
+  await form.getByLabel('リージョン / ゾーン', { exact: true }).fill('ap-northeast-3');
+  await form.getByLabel('アクセスキー ID', { exact: true }).fill('AKIAI44QH8DHBEXAMPLE');
+  await form.getByLabel('シークレットアクセスキー', { exact: true }).fill('je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY');
+  await form.getByLabel('サブネット ID', { exact: true }).fill('subnet-0123456789abcdef1');
+  await form.getByLabel('セキュリティグループ ID', { exact: true }).fill('sg-0123456789abcdef1');
+  await form.getByRole('button', { name: '追加' }).click();
+  const secondRow = page.locator(`[data-testid="account-row"][data-account-name="${second}"]`);
+  await expect(secondRow).toBeVisible();
+  await secondRow.getByRole('button', { name: '既定にする' }).click();
+  await expect(secondRow.getByTestId('account-default')).toBeVisible();
+  await expect(row.getByTestId('account-default')).toHaveCount(0);
+  await expect(row.getByRole('button', { name: '既定にする' })).toBeVisible();
+
+  // Credentials are replaced as a whole.
+  await row.getByRole('button', { name: '認証情報を置き換え' }).click();
+  const replace = row.getByRole('form', { name: '認証情報の置き換え' });
+  await replace.getByLabel('アクセスキー ID', { exact: true }).fill('AKIAJ7EXAMPLEREPLACE');
+  await replace.getByRole('button', { name: '置き換える' }).click();
+  await expect(replace.locator('#account-credentials-secretAccessKey[aria-invalid="true"]')).toBeVisible();
+  await replace.getByLabel('シークレットアクセスキー', { exact: true }).fill('x'.repeat(40));
+  await replace.getByRole('button', { name: '置き換える' }).click();
+  await expect(row.getByTestId('account-hint')).toHaveText('AKIAJ7EXAMPLEREPLACE');
+  await page.screenshot({ path: 'e2e/output/accounts.png', fullPage: true });
+
+  for (const r of [row, secondRow]) {
+    await r.getByRole('button', { name: '削除' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '削除' }).click();
+    await expect(r).toHaveCount(0);
+  }
+});
