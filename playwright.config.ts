@@ -9,12 +9,16 @@ export const E2E = {
   subnet: '127.76.0.0/16',
   /** The private /24 of the lab servers e2e tests make (network namespaces); the portal is on its .1. */
   hostsSubnet: '10.204.9',
+  /** Where e2e tests serve the local EC2 endpoint (test/clouds/ec2) the portal calls instead of AWS. */
+  ec2Port: 3191,
 };
 
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
 // Agents on the e2e lab servers dial home to the portal on the servers' bridge.
 env.OCS_AGENT_PORTAL_URL = `http://${E2E.hostsSubnet}.1:${E2E.port}`;
+// Calls to EC2 never leave this machine.
+env.OCS_AWS_EC2_ENDPOINT = `http://127.0.0.1:${E2E.ec2Port}`;
 
 export default defineConfig({
   testDir: 'e2e',

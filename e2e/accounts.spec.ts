@@ -1,10 +1,24 @@
 import { expect, test } from '@playwright/test';
+import { startEc2Facade, type Ec2Facade } from '../test/clouds/ec2/facade';
+import { E2E } from '../playwright.config';
 import { signInWithOidc } from './sign-in';
+
+// The portal's EC2 calls go to this local endpoint, which knows the first account's keys and network.
+let ec2: Ec2Facade;
+test.beforeAll(async () => {
+  ec2 = await startEc2Facade(
+    [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'ap-northeast-1', subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] }],
+    { port: E2E.ec2Port },
+  );
+});
+test.afterAll(async () => {
+  await ec2?.close();
+});
 
 // A lab admin adds a cloud account: the provider's own fields, each error beside its field, the
 // secret never shown again (only what identifies it), a second account made the default, the
-// credentials replaced, and the account removed.
-test('a lab admin adds an AWS account, sees only its key id, makes another the default, replaces credentials and removes it', async ({ page }) => {
+// credentials replaced (and tested again), and the account removed.
+test('a lab admin adds an AWS account, tests it, sees only its key id, makes another the default, replaces credentials and removes it', async ({ page }) => {
   await signInWithOidc(page, 'labadmin', 'labadmin');
   await page.getByRole('link', { name: 'クラウドアカウント' }).click();
   await expect(page).toHaveURL(/\/organization\/accounts/);
@@ -37,6 +51,11 @@ test('a lab admin adds an AWS account, sees only its key id, makes another the d
   await expect(page.locator('body')).not.toContainText(secret);
   await expect(form.getByLabel('シークレットアクセスキー', { exact: true })).toHaveValue('');
 
+  // 接続テスト: signed in, subnet and security group found.
+  await row.getByRole('button', { name: '接続テスト' }).click();
+  await expect(row.getByTestId('account-test')).toHaveAttribute('data-ok', 'true');
+  await expect(row.getByTestId('account-test')).toContainText('subnet-0123456789abcdef0');
+
   // A second account of the provider, made the default.
   const second = `${name}-2`;
   await form.getByLabel('名前', { exact: true }).fill(second);
@@ -62,6 +81,11 @@ test('a lab admin adds an AWS account, sees only its key id, makes another the d
   await replace.getByLabel('シークレットアクセスキー', { exact: true }).fill('x'.repeat(40));
   await replace.getByRole('button', { name: '置き換える' }).click();
   await expect(row.getByTestId('account-hint')).toHaveText('AKIAJ7EXAMPLEREPLACE');
+  // Keys AWS does not know: the test fails with EC2's code and what to do next.
+  await row.getByRole('button', { name: '接続テスト' }).click();
+  await expect(row.getByTestId('account-test')).toHaveAttribute('data-ok', 'false');
+  await expect(row.getByTestId('account-test')).toContainText('AuthFailure');
+  await expect(row.getByTestId('account-test')).toContainText('IAM のアクセスキーが有効か確認');
   await page.screenshot({ path: 'e2e/output/accounts.png', fullPage: true });
 
   for (const r of [row, secondRow]) {

@@ -2,7 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
-import type { AccountForm } from '@/lib/providers/account-fields';
+import type { AccountCheck } from '@/lib/providers/account-check';
+import { TESTABLE_PROVIDERS, type AccountForm } from '@/lib/providers/account-fields';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -10,6 +11,9 @@ import { ConfirmDialog } from '../organization/confirm-dialog';
 import { AccountFieldsInput, filled, type ProviderLabel } from './account-fields-input';
 
 export const accountsKey = (organizationId: string) => ['organizations', organizationId, 'provider-accounts'] as const;
+
+/** Providers whose accounts the portal can test (their driver has a connection test). */
+const testable = (provider: string) => TESTABLE_PROVIDERS.includes(provider);
 
 type Account = Json<ProviderAccountView>;
 
@@ -69,6 +73,12 @@ export function AccountTable({ organizationId, manage, forms, providers }: { org
   });
   const refresh = () => void client.invalidateQueries({ queryKey: accountsKey(organizationId) });
   const makeDefault = useMutation({ mutationFn: (a: Account) => api.patch(`/api/v1/provider-accounts/${a.id}`, { isDefault: true }), onSuccess: refresh });
+  // 接続テスト: changes nothing on the cloud, so no confirmation; its advice shows in the row.
+  const check = useMutation({
+    mutationFn: (a: Account) => api.post<{ account: Account; test: AccountCheck }>(`/api/v1/provider-accounts/${a.id}/test`, {}),
+    onSuccess: refresh,
+  });
+  const checked = check.data && check.variables ? { accountId: check.variables.id, ...check.data.test } : null;
   const remove = useMutation({
     mutationFn: (a: Account) => api.delete(`/api/v1/provider-accounts/${a.id}`),
     onSuccess: () => {
@@ -117,9 +127,30 @@ export function AccountTable({ organizationId, manage, forms, providers }: { org
                 <td className="p-2 font-mono text-xs" data-testid="account-hint">
                   {account.credentialHint}
                 </td>
-                <td className="p-2 text-xs">{account.lastTestAt ? `${account.lastTestOk ? '✓' : '✗'} ${account.lastTestMessage ?? ''}` : <span className="text-slate-500">{t('accounts.notTested')}</span>}</td>
+                <td className="max-w-xs p-2 text-xs break-words" data-testid="account-test" data-ok={account.lastTestAt ? String(account.lastTestOk) : undefined}>
+                  {account.lastTestAt ? (
+                    <>
+                      <p className={account.lastTestOk ? 'text-emerald-800' : 'text-rose-700'}>
+                        {account.lastTestOk ? '✓' : `✗ ${account.lastTestCode ?? ''}`} {account.lastTestMessage}
+                      </p>
+                      {checked?.accountId === account.id && checked.advice && <p className="mt-1 text-slate-700">{checked.advice[locale]}</p>}
+                    </>
+                  ) : (
+                    <span className="text-slate-500">{provider(account.provider)?.available === false && !testable(account.provider) ? t('accounts.notTested') : t('accounts.untested')}</span>
+                  )}
+                  {check.error && check.variables?.id === account.id && (
+                    <p role="alert" className="mt-1 text-rose-700">
+                      {check.error.message}
+                    </p>
+                  )}
+                </td>
                 {manage && (
                   <td className="space-y-1 p-2 text-right">
+                    {testable(account.provider) && (
+                      <button onClick={() => check.mutate(account)} disabled={check.isPending} className={`${button} border-indigo-300 text-indigo-800 hover:bg-indigo-50 disabled:opacity-50`}>
+                        {check.isPending && check.variables?.id === account.id ? t('accounts.testing') : t('accounts.test')}
+                      </button>
+                    )}{' '}
                     {!account.isDefault && (
                       <button onClick={() => makeDefault.mutate(account)} disabled={makeDefault.isPending} className={`${button} border-indigo-300 text-indigo-800 hover:bg-indigo-50`}>
                         {t('accounts.makeDefault')}

@@ -16,7 +16,7 @@ export type ProviderAccountView = Omit<ProviderAccount, 'credentials' | 'removed
 const UNIQUE_VIOLATION = '23505';
 const live = isNull(providerAccounts.removedAt);
 
-function viewOf({ credentials: _sealed, removedAt: _removed, ...account }: ProviderAccount): ProviderAccountView {
+export function viewOf({ credentials: _sealed, removedAt: _removed, ...account }: ProviderAccount): ProviderAccountView {
   return account;
 }
 
@@ -46,7 +46,7 @@ export async function listProviderAccounts(db: Database, actor: Actor, organizat
 }
 
 /** An account the actor may do `permission` on; a removed one or another organization's is "not found". */
-async function loadAccount(db: Database, actor: Actor, accountId: string, permission: 'read' | 'manageAccounts'): Promise<ProviderAccount> {
+export async function loadAccount(db: Database, actor: Actor, accountId: string, permission: 'read' | 'manageAccounts'): Promise<ProviderAccount> {
   const account = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.id, accountId), live) });
   if (!account) throw new AppError('NOT_FOUND', 'No such provider account');
   authorize(actor, permission, account.organizationId, 'provider account');
@@ -119,6 +119,8 @@ export async function updateProviderAccount(db: Database, actor: Actor, accountI
     else changes.network = given(parsed.data as Record<string, string | undefined>);
   }
   if (input.isDefault !== undefined) changes.isDefault = input.isDefault;
+  // Another region or network was not what the last connection test found.
+  if (changes.region !== undefined || changes.network !== undefined) Object.assign(changes, { lastTestAt: null, lastTestOk: null, lastTestCode: null, lastTestMessage: null });
   const updated = await db
     .transaction(async (tx) => {
       if (changes.isDefault) await clearDefault(tx, account);
@@ -131,7 +133,7 @@ export async function updateProviderAccount(db: Database, actor: Actor, accountI
       return row;
     })
     .catch(nameTakenOr(input.name));
-  const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter((k) => JSON.stringify(account[k as keyof ProviderAccount]) !== JSON.stringify(updated[k as keyof ProviderAccount]));
+  const changed = (Object.keys(changes) as (keyof typeof changes)[]).filter((k) => !k.startsWith('lastTest') && JSON.stringify(account[k as keyof ProviderAccount]) !== JSON.stringify(updated[k as keyof ProviderAccount]));
   if (changed.length)
     await recordAudit(db, {
       actor,
@@ -161,6 +163,7 @@ export async function replaceProviderCredentials(db: Database, actor: Actor, acc
       credentialHint: fields.hint(credentials),
       lastTestAt: null,
       lastTestOk: null,
+      lastTestCode: null,
       lastTestMessage: null,
       updatedAt: sql`now()`,
     })

@@ -108,6 +108,9 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
   },
 };
 
+/** Providers whose driver has a connection test (lib/providers/account-check.ts). */
+export const TESTABLE_PROVIDERS = ['aws'];
+
 // ── the add form ───────────────────────────────────────────────────────────────────────────
 
 type Localized = { ja: string; en: string };

@@ -242,7 +242,7 @@ describe('members', () => {
 
   it('organizations are listed with the role, rights and quotas', async () => {
     const mine = await listOrganizations(db(), a.members.admin);
-    expect(mine).toEqual([expect.objectContaining({ id: a.org.id, role: 'admin', maxNodes: 50, permissions: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts'] })]);
+    expect(mine).toEqual([expect.objectContaining({ id: a.org.id, role: 'admin', maxNodes: 50, permissions: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts'] })]);
     const everything = await listOrganizations(db(), staff);
     expect(everything.map((o) => o.id)).toEqual(expect.arrayContaining([a.org.id, b.org.id]));
     expect(everything.find((o) => o.id === a.org.id)).toMatchObject({ role: null, permissions: ['read', 'readAudit'] });

@@ -19,6 +19,7 @@ import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
 import * as orgProviderAccountsRoute from '@/app/api/v1/organizations/[id]/provider-accounts/route';
 import * as providerAccountCredentialsRoute from '@/app/api/v1/provider-accounts/[id]/credentials/route';
 import * as providerAccountRoute from '@/app/api/v1/provider-accounts/[id]/route';
+import * as providerAccountTestRoute from '@/app/api/v1/provider-accounts/[id]/test/route';
 import * as memberRoute from '@/app/api/v1/organizations/[id]/members/[userId]/route';
 import * as membersRoute from '@/app/api/v1/organizations/[id]/members/route';
 import * as orgSshPublicKeyRoute from '@/app/api/v1/organizations/[id]/ssh-public-key/route';
@@ -394,6 +395,7 @@ const ROUTES: Route[] = [
     ok: 200,
     call: (s, t) => send(providerAccountCredentialsRoute.PUT, 'PUT', `/provider-accounts/${t.accountId}/credentials`, { id: t.accountId }, s, { credentials: AWS_KEYS }),
   },
+  { name: 'POST /provider-accounts/:id/test', need: 'manage', ok: 200, call: (s, t) => send(providerAccountTestRoute.POST, 'POST', `/provider-accounts/${t.accountId}/test`, { id: t.accountId }, s) },
   {
     name: 'DELETE /provider-accounts/:id',
     need: 'manage',
@@ -495,6 +497,9 @@ let b: Fixture;
 let refused: Record<string, string>;
 
 beforeAll(async () => {
+  // The connection test of the fixtures' AWS account goes to a port of this machine where nothing listens: never to AWS.
+  process.env.OCS_AWS_EC2_ENDPOINT = `http://127.0.0.1:${await freePort()}`;
+  process.env.OCS_AWS_MAX_ATTEMPTS = '1';
   await seededLabAdmin();
   a = await organization('matrix-a');
   b = await organization('matrix-b');

@@ -28,6 +28,8 @@ export const providerAccounts = pgTable(
     isDefault: boolean().notNull().default(false),
     lastTestAt: timestamp({ withTimezone: true }),
     lastTestOk: boolean(),
+    /** The provider's error code when the last test failed (its advice is looked up by it). */
+    lastTestCode: text(),
     lastTestMessage: text(),
     createdBy: uuid()
       .notNull()

@@ -1,0 +1,1 @@
+ALTER TABLE "provider_accounts" ADD COLUMN "last_test_code" text;

@@ -1,0 +1,43 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { recordAudit, type RequestMeta } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/actor';
+import type { Database } from '@/lib/db/client';
+import { providerAccounts } from '@/lib/db/schema';
+import { AppError } from '@/lib/errors';
+import { accountChecker, type AccountCheck } from '@/lib/providers/account-check';
+import { findProvider } from '@/lib/providers/catalog';
+import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { loadAccount, viewOf, type ProviderAccountView } from './manage-accounts';
+
+/**
+ * 接続テスト: signs in to the provider with the account's credentials and looks for the network it
+ * names (reads only), recording the outcome on the account. A failure is an answer, not an error:
+ * it carries the provider's code and what to do next.
+ */
+export async function testProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<{ account: ProviderAccountView; test: AccountCheck }> {
+  const account = await loadAccount(db, actor, accountId, 'manageAccounts');
+  const check = await accountChecker(account.provider);
+  if (!check) {
+    const label = findProvider(account.provider)?.label.en ?? account.provider;
+    throw new AppError('CONFLICT', `The portal has no driver for ${label} yet, so its accounts cannot be tested`, { fields: { provider: 'has no driver yet' } });
+  }
+  const credentials = openProviderCredentials(account.id, account.credentials);
+  const test = await check({ provider: account.provider, region: account.region, network: account.network, credentials });
+  const [updated] = await db
+    .update(providerAccounts)
+    .set({ lastTestAt: sql`now()`, lastTestOk: test.ok, lastTestCode: test.code, lastTestMessage: test.message.slice(0, 1000), updatedAt: sql`now()` })
+    // Credentials replaced meanwhile were not the ones tested.
+    .where(and(eq(providerAccounts.id, accountId), eq(providerAccounts.credentials, account.credentials), isNull(providerAccounts.removedAt)))
+    .returning();
+  await recordAudit(db, {
+    actor,
+    organizationId: account.organizationId,
+    action: 'provider_account.test',
+    targetType: 'provider_account',
+    targetId: accountId,
+    ipAddress: meta.ip,
+    outcome: test.ok ? 'success' : 'failure',
+    details: { name: account.name, ok: test.ok, code: test.code },
+  });
+  return { account: viewOf(updated ?? (await loadAccount(db, actor, accountId, 'read'))), test };
+}

@@ -1,0 +1,70 @@
+import type { Localized } from '../types';
+
+// What an EC2 error code means for the person who can act on it, and whether trying again can
+// help. Decided by the code AWS sends, never by its message text.
+
+export interface Ec2ErrorAdvice {
+  retryable: boolean;
+  advice: Localized;
+}
+
+const ADVICE: Record<string, Ec2ErrorAdvice> = {
+  AuthFailure: {
+    retryable: false,
+    advice: { ja: 'アクセスキー ID が AWS に認められませんでした。IAM のアクセスキーが有効か確認し、認証情報を置き換えてください。', en: 'AWS did not accept the access key ID. Check that the IAM access key is active, then replace the credentials.' },
+  },
+  SignatureDoesNotMatch: {
+    retryable: false,
+    advice: { ja: 'シークレットアクセスキーが一致しません。正しいシークレットで認証情報を置き換えてください。', en: 'The secret access key does not match. Replace the credentials with the right secret.' },
+  },
+  UnauthorizedOperation: {
+    retryable: false,
+    advice: { ja: 'この IAM ユーザーには必要な EC2 の権限がありません。ec2:Describe*、RunInstances、Start/Stop/TerminateInstances、CreateTags を許可してください。', en: 'This IAM user lacks the EC2 permissions needed: allow ec2:Describe*, RunInstances, Start/Stop/TerminateInstances and CreateTags.' },
+  },
+  OptInRequired: {
+    retryable: false,
+    advice: { ja: 'このリージョンはアカウントで有効になっていません。AWS コンソールで有効にするか、別のリージョンを選んでください。', en: 'This region is not enabled for the account. Enable it in the AWS console or choose another region.' },
+  },
+  'InvalidSubnetID.NotFound': {
+    retryable: false,
+    advice: { ja: 'サブネットがこのリージョンに見つかりません。サブネット ID とリージョンを確認してください。', en: 'The subnet is not found in this region. Check the subnet ID and the region.' },
+  },
+  'InvalidGroup.NotFound': {
+    retryable: false,
+    advice: { ja: 'セキュリティグループが見つかりません。ID を確認してください (サブネットと同じ VPC のもの)。', en: 'The security group is not found. Check its ID (it must be in the subnet\'s VPC).' },
+  },
+  RequestLimitExceeded: {
+    retryable: true,
+    advice: { ja: 'AWS が呼び出しを制限しています。しばらく待ってから再試行します。', en: 'AWS is throttling calls. Trying again after a pause.' },
+  },
+  InsufficientInstanceCapacity: {
+    retryable: true,
+    advice: { ja: 'このアベイラビリティーゾーンに、この種類のインスタンスの空きがありません。時間をおくか、別のフレーバーまたはサブネット (ゾーン) を選んでください。', en: 'The Availability Zone has no capacity for this instance type now. Try later, or choose another flavor or subnet (zone).' },
+  },
+  InstanceLimitExceeded: {
+    retryable: false,
+    advice: { ja: 'アカウントのインスタンス数の上限に達しました。AWS で上限の引き上げを申請するか、ノードを減らしてください。', en: 'The account\'s instance limit is reached. Ask AWS to raise the quota, or use fewer nodes.' },
+  },
+};
+
+const UNREACHABLE: Ec2ErrorAdvice = {
+  retryable: true,
+  advice: { ja: 'EC2 のエンドポイントに接続できませんでした。ポータルからインターネット (またはプロキシ) に出られるか確認してください。', en: 'The EC2 endpoint could not be reached. Check that the portal can reach the internet (or its proxy).' },
+};
+
+const UNKNOWN: Ec2ErrorAdvice = {
+  retryable: false,
+  advice: { ja: 'AWS がエラーを返しました。メッセージを確認してください。', en: 'AWS answered with an error; see its message.' },
+};
+
+/** The code of an EC2 error (SDK v3 names the error by it), or "NetworkError" when AWS never answered. */
+export function ec2ErrorCode(e: unknown): string {
+  const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  if (err.$metadata?.httpStatusCode) return err.name ?? 'UnknownError';
+  return err.code && /^E[A-Z]+$/.test(err.code) ? 'NetworkError' : (err.name ?? 'UnknownError');
+}
+
+export function ec2Advice(code: string): Ec2ErrorAdvice {
+  if (code === 'NetworkError') return UNREACHABLE;
+  return ADVICE[code] ?? UNKNOWN;
+}
