@@ -43,6 +43,7 @@ test('a lab admin adds an AWS account, tests it, sees only its key id, makes ano
   await form.getByLabel('シークレットアクセスキー', { exact: true }).fill(secret);
   await form.getByLabel('サブネット ID', { exact: true }).fill('subnet-0123456789abcdef0');
   await form.getByLabel('セキュリティグループ ID', { exact: true }).fill('sg-0123456789abcdef0');
+  await form.getByLabel('ノードの AMI (Node.js 20 以上入り)', { exact: true }).fill('ami-0123456789abcdef0');
   await form.getByRole('button', { name: '追加' }).click();
   await expect(form.getByRole('status')).toContainText(name);
   const row = page.locator(`[data-testid="account-row"][data-account-name="${name}"]`);
@@ -64,6 +65,7 @@ test('a lab admin adds an AWS account, tests it, sees only its key id, makes ano
   await form.getByLabel('シークレットアクセスキー', { exact: true }).fill('je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY');
   await form.getByLabel('サブネット ID', { exact: true }).fill('subnet-0123456789abcdef1');
   await form.getByLabel('セキュリティグループ ID', { exact: true }).fill('sg-0123456789abcdef1');
+  await form.getByLabel('ノードの AMI (Node.js 20 以上入り)', { exact: true }).fill('ami-0123456789abcdef1');
   await form.getByRole('button', { name: '追加' }).click();
   const secondRow = page.locator(`[data-testid="account-row"][data-account-name="${second}"]`);
   await expect(secondRow).toBeVisible();

@@ -23,7 +23,7 @@ const aws = (over: Record<string, unknown> = {}) => ({
   provider: 'aws',
   name: uniqueName('aws'),
   region: 'ap-northeast-1',
-  network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0' },
+  network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0', imageId: 'ami-0123456789abcdef0' },
   credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET },
   ...over,
 });
@@ -66,6 +66,7 @@ describe('provider accounts', () => {
       region: 'must be a region or zone such as ap-northeast-1',
       'network.subnetId': 'must be a subnet id (subnet-…)',
       'network.securityGroupId': 'is required',
+      'network.imageId': 'is required',
       'credentials.secretAccessKey': 'is required',
     });
     expect((await failure(addProviderAccount(db(), actor, organizationId, aws({ provider: 'gcp' })))).details?.fields).toEqual({

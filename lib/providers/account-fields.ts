@@ -54,6 +54,8 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
     network: z.strictObject({
       subnetId: pattern(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id (subnet-…)'),
       securityGroupId: pattern(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id (sg-…)'),
+      // The machine image nodes boot: it needs Node.js 20 or later for the node agent.
+      imageId: pattern(/^ami-[0-9a-f]{8,17}$/, 'must be an AMI id (ami-…)'),
     }),
     region: required(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'ap-northeast-1'),
     hint: (c) => c.accessKeyId!,
@@ -121,6 +123,7 @@ const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: 
   secretAccessKey: { label: { ja: 'シークレットアクセスキー', en: 'Secret access key' }, secret: true },
   subnetId: { label: { ja: 'サブネット ID', en: 'Subnet ID' }, placeholder: 'subnet-…' },
   securityGroupId: { label: { ja: 'セキュリティグループ ID', en: 'Security group ID' }, placeholder: 'sg-…' },
+  imageId: { label: { ja: 'ノードの AMI (Node.js 20 以上入り)', en: 'Node AMI (with Node.js 20 or later)' }, placeholder: 'ami-…' },
   tenantId: { label: { ja: 'テナント ID', en: 'Tenant ID' } },
   clientId: { label: { ja: 'クライアント ID', en: 'Client ID' } },
   clientSecret: { label: { ja: 'クライアントシークレット', en: 'Client secret' }, secret: true },

@@ -1,3 +1,5 @@
+import { db } from '@/lib/db/client';
+import { AwsProvider } from './aws/aws-provider';
 import { localProvider } from './local';
 import { onPremisesProvider } from './onpremises';
 import type { Provider } from './types';
@@ -6,6 +8,7 @@ import type { Provider } from './types';
 const drivers: Record<string, () => Provider> = {
   local: localProvider,
   onpremises: onPremisesProvider,
+  aws: () => new AwsProvider(db),
 };
 
 export function getProvider(id: string): Provider {

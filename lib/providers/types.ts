@@ -72,8 +72,8 @@ export interface CreateNodeRequest {
   tags: Record<string, string>;
   /** The agent to start on the machine. A node whose agent already registered keeps its credential. */
   agent: AgentBootstrap;
-  /** Whose node it is: where it may be placed (an organization's servers, its cloud accounts). */
-  owner: { organizationId: string; unitGroupId: string; nodeId: string };
+  /** Whose node it is: where it may be placed (an organization's servers, its cloud account). */
+  owner: { organizationId: string; unitGroupId: string; nodeId: string; accountId?: string };
 }
 
 export interface Provider {

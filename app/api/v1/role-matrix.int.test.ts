@@ -116,7 +116,7 @@ function newAccount(organizationId: string, owner: Actor) {
     provider: 'aws',
     name: uniqueName('aws'),
     region: 'ap-northeast-1',
-    network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0' },
+    network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0', imageId: 'ami-0123456789abcdef0' },
     credentials: AWS_KEYS,
   });
 }

@@ -21,7 +21,7 @@ export function nodeFolder(n: NodeOnHost): string {
 }
 
 /** Exit codes the provider explains. */
-export const EXIT = { noNode: 20, oldNode: 21, download: 22, checksum: 23 } as const;
+export const EXIT = { noNode: 20, oldNode: 21, download: 22, checksum: 23, noPortal: 24 } as const;
 
 function prelude(n: NodeOnHost): string {
   // "~/x" is the SSH user's home: expanded by the server's shell, not here.
@@ -67,10 +67,19 @@ export interface InstallInput extends NodeOnHost {
   agentUrl: string;
   agentVersion: string;
   agentSha256: string;
-  /** node.json for the agent (agent/node-config.ts). */
+  /** node.json for the agent (agent/node-config.ts); with `discoverIp`, its ip is found on the machine. */
   nodeConfig: Record<string, unknown>;
   bootstrapToken: string;
+  /** The machine's address is not known beforehand (a cloud assigns it): the one it reaches the portal from. */
+  discoverIp?: boolean;
 }
+
+const IP_PLACEHOLDER = '__OCS_NODE_IP__';
+
+// The local address of a connection to the portal: the address the node's applications answer on.
+const DISCOVER_IP = `const u = new URL(process.argv[1]);
+const s = require('node:net').connect({ host: u.hostname, port: Number(u.port) || (u.protocol === 'https:' ? 443 : 80) }, () => { process.stdout.write(s.localAddress.replace(/^::ffff:/, '')); s.destroy(); });
+s.on('error', (e) => { console.error('cannot reach the portal at ' + process.argv[1] + ': ' + e.message); process.exit(${EXIT.noPortal}); });`;
 
 /**
  * Installs (or finds installed) the node and starts its agent. A node folder made by this run is
@@ -90,7 +99,12 @@ if [ ! -f "$AGENT" ] || [ "$(sha256sum "$AGENT" | cut -d' ' -f1)" != ${shellQuot
   node -e ${shellQuote(DOWNLOAD)} ${shellQuote(i.agentUrl)} ${shellQuote(i.agentSha256)} "$AGENT.part.$$"
   mv "$AGENT.part.$$" "$AGENT"
 fi
-printf '%s' ${b64(JSON.stringify(i.nodeConfig))} | base64 -d > "$D/node.json"
+${
+  i.discoverIp
+    ? `IP=$(node -e ${shellQuote(DISCOVER_IP)} ${shellQuote(String(i.nodeConfig.portalUrl))})
+printf '%s' ${b64(JSON.stringify({ ...i.nodeConfig, ip: IP_PLACEHOLDER }))} | base64 -d | sed "s/${IP_PLACEHOLDER}/$IP/" > "$D/node.json"`
+    : `printf '%s' ${b64(JSON.stringify(i.nodeConfig))} | base64 -d > "$D/node.json"`
+}
 printf '%s' "$AGENT" > "$D/agent-file"
 [ -f "$D/credential.json" ] || printf '%s' ${b64(i.bootstrapToken)} | base64 -d > "$D/bootstrap-token"
 rm -f "$D/powered-off"

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { EmulatedInstance, InstanceBackend } from '../instances';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const API_VERSION = '2016-11-15';
@@ -34,7 +35,28 @@ export const FAULTS = {
 } satisfies Record<string, Ec2Fault>;
 
 type Params = URLSearchParams;
-type Handler = (params: Params, account: Ec2Account) => string;
+type Handler = (params: Params, account: Ec2Account) => string | Promise<string>;
+
+type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+const STATE_CODE: Record<InstanceState, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 };
+
+/** An instance as EC2 describes it, with the emulated machine behind it. */
+export interface Ec2Instance {
+  instanceId: string;
+  reservationId: string;
+  accessKeyId: string;
+  clientToken: string | null;
+  imageId: string;
+  instanceType: string;
+  subnetId: string;
+  securityGroupIds: string[];
+  tags: Record<string, string>;
+  state: InstanceState;
+  privateIpAddress: string;
+  launchTime: string;
+  userData: string;
+  machine: EmulatedInstance;
+}
 
 export interface Ec2Facade {
   readonly url: string;
@@ -42,6 +64,10 @@ export interface Ec2Facade {
   readonly calls: { action: string; accessKeyId: string }[];
   /** The next `times` calls of `action` answer with `fault`. */
   failNext(action: string, fault: Ec2Fault, times?: number): void;
+  /** Every instance ever launched, terminated ones too. */
+  readonly instances: Ec2Instance[];
+  /** Resolves once no instance is booting, stopping or being terminated. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,7 +94,7 @@ class Fault extends Error {
   }
 }
 
-const HANDLERS: Record<string, Handler> = {
+const ACCOUNT_HANDLERS: Record<string, Handler> = {
   DescribeAccountAttributes: () =>
     '<accountAttributeSet><item><attributeName>supported-platforms</attributeName><attributeValueSet><item><attributeValue>VPC</attributeValue></item></attributeValueSet></item></accountAttributeSet>',
   DescribeSubnets: (params, account) => {
@@ -109,9 +135,15 @@ async function expectedSignature(req: IncomingMessage, body: string, account: Ec
 }
 
 /** Starts the endpoint on 127.0.0.1 (on `port`, else one of its own) for the given accounts. */
-export async function startEc2Facade(accounts: Ec2Account[], options: { port?: number } = {}): Promise<Ec2Facade> {
+export async function startEc2Facade(accounts: Ec2Account[], options: { port?: number; instances?: InstanceBackend } = {}): Promise<Ec2Facade> {
   const calls: Ec2Facade['calls'] = [];
   const faults: { action: string; fault: Ec2Fault; times: number }[] = [];
+  const instances: Ec2Instance[] = [];
+  const work = new Set<Promise<void>>();
+  const instanceHandlers = instanceActions(instances, options.instances, (p) => {
+    work.add(p);
+    void p.finally(() => work.delete(p));
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const send = (status: number, xml: string) => {
@@ -130,7 +162,7 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
     const action = params.get('Action') ?? '';
     calls.push({ action, accessKeyId: accessKeyId! });
     if (params.get('Version') !== API_VERSION) return send(400, errorXml('InvalidParameterValue', `Unsupported API version ${params.get('Version')}`));
-    const handler = HANDLERS[action];
+    const handler = ACCOUNT_HANDLERS[action] ?? instanceHandlers[action];
     if (!handler) return send(400, errorXml('InvalidAction', `The action ${action} is not valid for this web service.`));
     const queued = faults.find((f) => f.action === action && f.times > 0);
     if (queued) {
@@ -139,7 +171,7 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
     }
     if (region !== account.region) return send(401, errorXml('AuthFailure', `This account is not enabled in region ${region}`));
     try {
-      send(200, responseXml(action, handler(params, account)));
+      send(200, responseXml(action, await handler(params, account)));
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
       send(e.fault.status, errorXml(e.fault.code, e.fault.message));
@@ -157,11 +189,176 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    instances,
     failNext: (action, fault, times = 1) => void faults.push({ action, fault, times }),
+    settled: async () => {
+      while (work.size) await Promise.allSettled([...work]);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+// ── instances ──────────────────────────────────────────────────────────────────────────────
+
+const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+
+function tagsXml(tags: Record<string, string>): string {
+  return `<tagSet>${Object.entries(tags)
+    .map(([k, v]) => `<item><key>${escape(k)}</key><value>${escape(v)}</value></item>`)
+    .join('')}</tagSet>`;
+}
+
+function instanceXml(i: Ec2Instance): string {
+  return (
+    `<item><instanceId>${i.instanceId}</instanceId><imageId>${escape(i.imageId)}</imageId>` +
+    `<instanceState><code>${STATE_CODE[i.state]}</code><name>${i.state}</name></instanceState>` +
+    `<privateIpAddress>${i.state === 'terminated' ? '' : i.privateIpAddress}</privateIpAddress><instanceType>${escape(i.instanceType)}</instanceType>` +
+    `<launchTime>${i.launchTime}</launchTime><subnetId>${escape(i.subnetId)}</subnetId>` +
+    `<groupSet>${i.securityGroupIds.map((g) => `<item><groupId>${escape(g)}</groupId></item>`).join('')}</groupSet>` +
+    `${tagsXml(i.tags)}${i.clientToken ? `<clientToken>${escape(i.clientToken)}</clientToken>` : ''}</item>`
+  );
+}
+
+function reservationsXml(found: Ec2Instance[]): string {
+  const byReservation = new Map<string, Ec2Instance[]>();
+  for (const i of found) byReservation.set(i.reservationId, [...(byReservation.get(i.reservationId) ?? []), i]);
+  return `<reservationSet>${[...byReservation]
+    .map(([id, list]) => `<item><reservationId>${id}</reservationId><ownerId>123456789012</ownerId><instancesSet>${list.map(instanceXml).join('')}</instancesSet></item>`)
+    .join('')}</reservationSet>`;
+}
+
+function stateChangeXml(tag: string, changes: { i: Ec2Instance; previous: InstanceState }[]): string {
+  return `<${tag}>${changes
+    .map(({ i, previous }) => `<item><instanceId>${i.instanceId}</instanceId><currentState><code>${STATE_CODE[i.state]}</code><name>${i.state}</name></currentState><previousState><code>${STATE_CODE[previous]}</code><name>${previous}</name></previousState></item>`)
+    .join('')}</${tag}>`;
+}
+
+/** Name.N.Key/Value pairs: TagSpecification.1.Tag.N.Key … */
+function tagSpecification(params: Params): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (let s = 1; params.has(`TagSpecification.${s}.ResourceType`); s++) {
+    if (params.get(`TagSpecification.${s}.ResourceType`) !== 'instance') continue;
+    for (let t = 1; params.has(`TagSpecification.${s}.Tag.${t}.Key`); t++) tags[params.get(`TagSpecification.${s}.Tag.${t}.Key`)!] = params.get(`TagSpecification.${s}.Tag.${t}.Value`) ?? '';
+  }
+  return tags;
+}
+
+function filters(params: Params): { name: string; values: string[] }[] {
+  const out = [];
+  for (let f = 1; params.has(`Filter.${f}.Name`); f++) out.push({ name: params.get(`Filter.${f}.Name`)!, values: list(params, `Filter.${f}.Value`) });
+  return out;
+}
+
+function matches(i: Ec2Instance, f: { name: string; values: string[] }): boolean {
+  if (f.name.startsWith('tag:')) return f.values.includes(i.tags[f.name.slice(4)] ?? '\0');
+  if (f.name === 'tag-key') return f.values.some((k) => k in i.tags);
+  if (f.name === 'instance-state-name') return f.values.includes(i.state);
+  throw new Fault({ status: 400, code: 'InvalidParameterValue', message: `The filter '${f.name}' is invalid` });
+}
+
+function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | undefined, track: (work: Promise<void>) => void): Record<string, Handler> {
+  const mine = (params: Params, account: Ec2Account) => {
+    const ids = list(params, 'InstanceId');
+    return ids.map((id) => {
+      const found = instances.find((i) => i.instanceId === id && i.accessKeyId === account.accessKeyId);
+      if (!found) throw new Fault({ status: 400, code: 'InvalidInstanceID.NotFound', message: `The instance ID '${id}' does not exist` });
+      return found;
+    });
+  };
+  const boot = (i: Ec2Instance) =>
+    track(
+      backend!
+        .boot(i.machine, i.userData)
+        .then(() => {
+          if (i.state === 'pending') i.state = 'running';
+        })
+        .catch(() => {
+          // A failed boothook leaves the machine up (its console log says why), as on EC2.
+          if (i.state === 'pending') i.state = 'running';
+        }),
+    );
+  return {
+    async RunInstances(params, account) {
+      if (!backend) throw new Fault({ status: 400, code: 'Unsupported', message: 'This endpoint launches no instances' });
+      const token = params.get('ClientToken');
+      const again = token ? instances.filter((i) => i.clientToken === token && i.accessKeyId === account.accessKeyId) : [];
+      if (again.length) return `<reservationId>${again[0]!.reservationId}</reservationId><ownerId>123456789012</ownerId><instancesSet>${again.map(instanceXml).join('')}</instancesSet>`;
+      const count = Number(params.get('MaxCount') ?? '1');
+      if (count !== 1 || params.get('MinCount') !== '1') throw new Fault({ status: 400, code: 'InvalidParameterValue', message: 'This endpoint launches one instance per call (MinCount = MaxCount = 1)' });
+      const subnetId = params.get('SubnetId') ?? '';
+      if (!account.subnets.includes(subnetId)) throw new Fault({ status: 400, code: 'InvalidSubnetID.NotFound', message: `The subnet ID '${subnetId}' does not exist` });
+      const groups = list(params, 'SecurityGroupId');
+      const missingGroup = groups.find((g) => !account.securityGroups.includes(g));
+      if (missingGroup) throw new Fault({ status: 400, code: 'InvalidGroup.NotFound', message: `The security group '${missingGroup}' does not exist` });
+      const imageId = params.get('ImageId') ?? '';
+      if (!/^ami-[0-9a-f]{8,17}$/.test(imageId)) throw new Fault({ status: 400, code: 'InvalidAMIID.Malformed', message: `Invalid id: "${imageId}"` });
+      const machine = await backend.create();
+      const instance: Ec2Instance = {
+        instanceId: `i-${hex(17)}`,
+        reservationId: `r-${hex(17)}`,
+        accessKeyId: account.accessKeyId,
+        clientToken: token,
+        imageId,
+        instanceType: params.get('InstanceType') ?? 'm1.small',
+        subnetId,
+        securityGroupIds: groups,
+        tags: tagSpecification(params),
+        state: 'pending',
+        privateIpAddress: machine.host.ip,
+        launchTime: new Date().toISOString(),
+        userData: Buffer.from(params.get('UserData') ?? '', 'base64').toString('utf8'),
+        machine,
+      };
+      instances.push(instance);
+      boot(instance);
+      return `<reservationId>${instance.reservationId}</reservationId><ownerId>123456789012</ownerId><instancesSet>${instanceXml(instance)}</instancesSet>`;
+    },
+
+    DescribeInstances(params, account) {
+      const ids = list(params, 'InstanceId');
+      const fs = filters(params);
+      const found = (ids.length ? mine(params, account) : instances.filter((i) => i.accessKeyId === account.accessKeyId)).filter((i) => fs.every((f) => matches(i, f)));
+      return reservationsXml(found);
+    },
+
+    StopInstances(params, account) {
+      const changes = mine(params, account).map((i) => {
+        const previous = i.state;
+        if (i.state === 'running' || i.state === 'pending') {
+          i.state = 'stopping';
+          track(backend!.halt(i.machine).then(() => void (i.state = 'stopped')));
+        }
+        return { i, previous };
+      });
+      return stateChangeXml('instancesSet', changes);
+    },
+
+    StartInstances(params, account) {
+      const changes = mine(params, account).map((i) => {
+        const previous = i.state;
+        if (i.state === 'stopped') {
+          i.state = 'pending';
+          boot(i);
+        } else if (i.state !== 'running' && i.state !== 'pending') throw new Fault({ status: 400, code: 'IncorrectInstanceState', message: `The instance '${i.instanceId}' is not in a state from which it can be started.` });
+        return { i, previous };
+      });
+      return stateChangeXml('instancesSet', changes);
+    },
+
+    TerminateInstances(params, account) {
+      const changes = mine(params, account).map((i) => {
+        const previous = i.state;
+        if (i.state !== 'terminated' && i.state !== 'shutting-down') {
+          i.state = 'shutting-down';
+          track(backend!.destroy(i.machine).then(() => void (i.state = 'terminated')));
+        }
+        return { i, previous };
+      });
+      return stateChangeXml('instancesSet', changes);
+    },
   };
 }

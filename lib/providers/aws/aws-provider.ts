@@ -1,0 +1,215 @@
+// The `aws` provider: a node is an EC2 instance in the organization's account (its region, subnet,
+// security group and AMI), tagged with the node's tags and named after it. Its user data is a
+// cloud-init boothook that fetches the node agent from the portal with a one-time token and starts
+// it at every boot; the agent then dials home. The node's name is the RunInstances ClientToken, so
+// a create repeated after a crash finds the same instance instead of making a second one.
+import {
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+  type Instance,
+  type Filter,
+} from '@aws-sdk/client-ec2';
+import { and, eq, isNull } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { agentBundle } from '@/lib/agent-bundle';
+import type { Database } from '@/lib/db/client';
+import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
+import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { findProvider } from '../catalog';
+import { installScript } from '../onpremises/scripts';
+import { ProviderError, type CreateNodeRequest, type Flavor, type NodeResource, type Provider, type ResourceState } from '../types';
+import { ec2Client } from './ec2-client';
+import { ec2Advice, ec2ErrorCode } from './errors';
+
+const ID = 'aws';
+/** "<account id>/<instance id>": which account the instance is in, and which instance. */
+const RESOURCE_ID = /^([0-9a-f-]{36})\/(i-[0-9a-f]{8,17})$/;
+const WAIT_EVERY_MS = Number(process.env.OCS_AWS_POLL_MS ?? 2000);
+const WAIT_MAX_MS = 10 * 60_000;
+/** Where the agent lives on an instance: root's home, as the boothook runs. */
+const AGENT_DIR = '~/.ocs-portal';
+
+const STATES: Record<string, ResourceState> = { pending: 'booting', running: 'running', stopping: 'stopped', stopped: 'stopped' };
+
+/** An EC2 failure as a provider error: the code decides whether to retry and what to tell people. */
+function providerError(e: unknown, doing: string): ProviderError {
+  if (e instanceof ProviderError) return e;
+  const code = ec2ErrorCode(e);
+  const { retryable, advice } = ec2Advice(code);
+  return new ProviderError(ID, code, `${doing}: ${advice.en} (EC2 ${code}: ${(e as Error).message})`, retryable);
+}
+
+/** The boothook: cloud-init runs it as root at every boot, so a started instance starts its agent again. */
+export function userData(install: Parameters<typeof installScript>[0]): string {
+  return `#cloud-boothook\n#!/bin/sh\n${installScript({ ...install, discoverIp: true })}\n`;
+}
+
+export class AwsProvider implements Provider {
+  readonly id = ID;
+  readonly label = findProvider(ID)!.label;
+
+  constructor(private readonly db: () => Database) {}
+
+  flavors(): Flavor[] {
+    return findProvider(ID)!.flavors;
+  }
+
+  private async account(accountId: string): Promise<{ account: ProviderAccount; client: EC2Client }> {
+    const account = await this.db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.id, accountId), eq(providerAccounts.provider, ID), isNull(providerAccounts.removedAt)) });
+    if (!account) throw new ProviderError(ID, 'no_account', `AWS account ${accountId} is not there any more: add the account again under クラウドアカウント (Cloud accounts)`, false);
+    return { account, client: ec2Client({ region: account.region!, credentials: openProviderCredentials(account.id, account.credentials) }) };
+  }
+
+  private resource(accountId: string, i: Instance): NodeResource {
+    const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    return { resourceId: `${accountId}/${i.InstanceId}`, name: tags.Name ?? i.InstanceId ?? '', ipAddress: i.PrivateIpAddress ?? '', state: STATES[i.State?.Name ?? ''] ?? 'error', tags };
+  }
+
+  async createNode(req: CreateNodeRequest): Promise<NodeResource> {
+    const accountId = req.owner.accountId;
+    if (!accountId) throw new ProviderError(ID, 'no_account', 'a node on AWS needs one of the organization\'s AWS accounts', false);
+    const { account, client } = await this.account(accountId);
+    try {
+      const bundle = await agentBundle();
+      const tags = { ...req.tags, Name: req.name };
+      const script = userData({
+        agentDir: AGENT_DIR,
+        name: req.name,
+        agentUrl: `${req.agent.portalUrl}/api/agent/v1/agent.mjs`,
+        agentVersion: bundle.version,
+        agentSha256: bundle.sha256,
+        nodeConfig: { name: req.name, portalUrl: req.agent.portalUrl, tags: req.tags },
+        bootstrapToken: req.agent.bootstrapToken,
+      });
+      const run = await client.send(
+        new RunInstancesCommand({
+          ImageId: account.network.imageId,
+          InstanceType: req.spec.instanceType as never,
+          MinCount: 1,
+          MaxCount: 1,
+          // Idempotency: the same name again returns the instance made the first time.
+          ClientToken: req.name,
+          SubnetId: account.network.subnetId,
+          SecurityGroupIds: [account.network.securityGroupId!],
+          ...(req.ipAddress ? { PrivateIpAddress: req.ipAddress } : {}),
+          UserData: Buffer.from(script).toString('base64'),
+          TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+        }),
+      );
+      const instance = run.Instances?.[0];
+      if (!instance?.InstanceId) throw new ProviderError(ID, 'no_instance', 'EC2 accepted RunInstances but named no instance', true);
+      return this.resource(accountId, instance);
+    } catch (e) {
+      throw providerError(e, `creating node ${req.name}`);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async instance(resourceId: string): Promise<{ accountId: string; instanceId: string; client: EC2Client; found: Instance | null } | null> {
+    const m = RESOURCE_ID.exec(resourceId);
+    if (!m) return null;
+    const [, accountId, instanceId] = m as unknown as [string, string, string];
+    const { client } = await this.account(accountId);
+    try {
+      const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const found = out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId) ?? null;
+      return { accountId, instanceId, client, found };
+    } catch (e) {
+      if (ec2ErrorCode(e) === 'InvalidInstanceID.NotFound') return { accountId, instanceId, client, found: null };
+      client.destroy();
+      throw providerError(e, `describing ${instanceId}`);
+    }
+  }
+
+  async describeNode(resourceId: string): Promise<NodeResource | null> {
+    const at = await this.instance(resourceId);
+    if (!at) return null;
+    at.client.destroy();
+    const gone = !at.found || ['shutting-down', 'terminated'].includes(at.found.State?.Name ?? '');
+    return gone ? null : this.resource(at.accountId, at.found!);
+  }
+
+  /** Polls until the instance is in one of `states` (or gone, when that is what is wanted). */
+  private async waitFor(client: EC2Client, instanceId: string, states: string[]): Promise<Instance | null> {
+    for (const deadline = Date.now() + WAIT_MAX_MS; Date.now() < deadline; await sleep(WAIT_EVERY_MS)) {
+      const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })).catch((e: unknown) => {
+        if (ec2ErrorCode(e) === 'InvalidInstanceID.NotFound') return null;
+        throw e;
+      });
+      const found = out?.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId) ?? null;
+      if (!found) return null;
+      if (states.includes(found.State?.Name ?? '')) return found;
+    }
+    throw new ProviderError(ID, 'timeout', `instance ${instanceId} did not become ${states.join(' or ')} within ${WAIT_MAX_MS / 60_000} minutes`, true);
+  }
+
+  async powerOff(resourceId: string): Promise<void> {
+    const at = await this.instance(resourceId);
+    if (!at?.found) throw new ProviderError(ID, 'not_found', `there is no instance ${resourceId}`, false);
+    try {
+      await at.client.send(new StopInstancesCommand({ InstanceIds: [at.instanceId] }));
+      await this.waitFor(at.client, at.instanceId, ['stopped']);
+    } catch (e) {
+      throw providerError(e, `stopping ${at.instanceId}`);
+    } finally {
+      at.client.destroy();
+    }
+  }
+
+  async powerOn(resourceId: string): Promise<NodeResource> {
+    const at = await this.instance(resourceId);
+    if (!at?.found) throw new ProviderError(ID, 'not_found', `there is no instance ${resourceId}`, false);
+    try {
+      // A stop still under way must end before the instance can start.
+      if (at.found.State?.Name === 'stopping') await this.waitFor(at.client, at.instanceId, ['stopped']);
+      await at.client.send(new StartInstancesCommand({ InstanceIds: [at.instanceId] }));
+      return this.resource(at.accountId, (await this.waitFor(at.client, at.instanceId, ['running']))!);
+    } catch (e) {
+      throw providerError(e, `starting ${at.instanceId}`);
+    } finally {
+      at.client.destroy();
+    }
+  }
+
+  async deleteNode(resourceId: string): Promise<void> {
+    const at = await this.instance(resourceId);
+    if (!at) return;
+    try {
+      if (!at.found || at.found.State?.Name === 'terminated') return;
+      await at.client.send(new TerminateInstancesCommand({ InstanceIds: [at.instanceId] }));
+      // Teardown ends when the instance is gone, so a unit group's deletion leaves none behind.
+      await this.waitFor(at.client, at.instanceId, ['terminated']);
+    } catch (e) {
+      throw providerError(e, `terminating ${at.instanceId}`);
+    } finally {
+      at.client.destroy();
+    }
+  }
+
+  /** The instances (not terminated) carrying all of `tags`, in every live AWS account the portal holds. */
+  async listResources(tags: Record<string, string>): Promise<NodeResource[]> {
+    const accounts = await this.db().select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, ID), isNull(providerAccounts.removedAt)));
+    const filters: Filter[] = [
+      ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
+      { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+    ];
+    const found: NodeResource[] = [];
+    for (const { id } of accounts) {
+      const { client } = await this.account(id);
+      try {
+        const out = await client.send(new DescribeInstancesCommand({ Filters: filters }));
+        for (const i of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) found.push(this.resource(id, i));
+      } catch (e) {
+        throw providerError(e, 'listing instances');
+      } finally {
+        client.destroy();
+      }
+    }
+    return found;
+  }
+}
