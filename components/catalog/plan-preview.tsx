@@ -27,6 +27,7 @@ function problemLines(plan: Plan, available: string[], say: Say): string[] {
     'provider-unavailable': plan.totals.byProvider.filter((p) => !available.includes(p.provider)).map((p) => say('plan.problem.providerUnavailable', { provider: p.provider })),
     'no-servers': [say('plan.problem.noServers', {})],
     'servers-full': plan.servers ? [say('plan.problem.serversFull', { nodes: plan.totals.byProvider.find((p) => p.provider === 'onpremises')?.nodes ?? 0, free: plan.servers.freeNodes })] : [],
+    'no-account': plan.problems.filter((p) => p.kind === 'no-account').map((p) => say('plan.problem.noAccount', { provider: p.provider ?? '' })),
     'needs-containers': plan.units.flatMap((u) => (u.numNodes === 0 ? [] : u.applications.filter((a) => a.needsContainers).map((a) => say('plan.problem.needsContainers', { unit: u.name, app: a.name, image: a.image })))),
   };
   const lines: string[] = [];

@@ -33,7 +33,7 @@ export async function createNodes(c: StepContext): Promise<void> {
         ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
         tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
         agent: { portalUrl, bootstrapToken },
-        owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id },
+        owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id, ...(r.unit.providerAccountId ? { accountId: r.unit.providerAccountId } : {}) },
       });
       // Lost meanwhile: the node stays unrecorded; the next run finds it by its name, teardown by its tags.
       c.assertHeld();

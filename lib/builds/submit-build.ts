@@ -14,6 +14,7 @@ import { resolveValues } from '@/lib/templates/values';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { serverCapacity } from '@/lib/hosts/placement';
+import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
 import { planOrThrow, templateForBuild } from './plan-build';
 import { ZSubmitBuildInput } from './validation';
 
@@ -29,7 +30,9 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
   const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
-  const plan = await planOrThrow(template, input, { servers: await serverCapacity(db, organizationId) });
+  // The accounts are read once: the units record the very ones the plan was checked against.
+  const accounts = await defaultAccounts(db, organizationId);
+  const plan = await planOrThrow(template, input, { servers: await serverCapacity(db, organizationId), accounts });
   // Quota is decided below under the organization's lock; anything else that blocks the plan blocks the build.
   const blocking = plan.problems.filter((p) => p.kind !== 'quota');
   if (blocking.length) throw invalidInput({ provider: blocking.map((p) => p.message).join('; ') });
@@ -74,6 +77,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
             image: u.image,
             instanceType: u.instanceType,
             volumeSize: u.volumeSize,
+            providerAccountId: accounts[u.provider]?.id ?? null,
             tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
           })
           .returning();

@@ -204,3 +204,12 @@ export async function removeProviderAccount(db: Database, actor: Actor, accountI
     details: { provider: account.provider, name: account.name },
   });
 }
+
+/** The organization's default account of each provider that has one: what a build there uses. */
+export async function defaultAccounts(db: Database, organizationId: string): Promise<Record<string, { id: string; name: string }>> {
+  const rows = await db
+    .select({ id: providerAccounts.id, name: providerAccounts.name, provider: providerAccounts.provider })
+    .from(providerAccounts)
+    .where(and(eq(providerAccounts.organizationId, organizationId), eq(providerAccounts.isDefault, true), live));
+  return Object.fromEntries(rows.map((r) => [r.provider, { id: r.id, name: r.name }]));
+}

@@ -10,7 +10,7 @@ describe('the provider catalog', () => {
   });
 
   it('says which providers builds can use, and why the others not, in both languages', () => {
-    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises']);
+    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws']);
     for (const p of providerCatalog().filter((q) => !q.available)) {
       expect(p.unavailableReason?.ja, p.id).toBeTruthy();
       expect(p.unavailableReason?.en, p.id).toBeTruthy();

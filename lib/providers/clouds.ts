@@ -1,8 +1,8 @@
 import type { ProviderInfo } from './types';
 
 // The clouds OCS builds on, with the flavors of OCS's shipped vcp_flavor.yml (ocs-domain.md §1.7)
-// and the region their prices are looked up in. None has a driver yet: plans show what a build
-// there would create (with prices where known), and builds wait for the driver.
+// and the region their prices are looked up in. Where a cloud has no driver yet, plans show what a
+// build there would create (with prices where known), and builds wait for the driver.
 
 const NO_DRIVER = { ja: 'このポータルにはまだドライバがありません。プランで構成と料金を確認できます。', en: 'This portal has no driver for it yet; plans show what a build would create and cost.' };
 
@@ -11,8 +11,8 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'aws',
     label: { ja: 'Amazon Web Services', en: 'Amazon Web Services' },
     region: 'ap-northeast-1',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are EC2 instances in the organization's default AWS account (lib/providers/aws).
+    available: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { instance_type: 'm4.large', volume_size: 8, volume_type: 'gp2' } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { instance_type: 'm4.xlarge', volume_size: 40, volume_type: 'gp2' } },

@@ -161,10 +161,18 @@ describe('problems a plan shows before anything is created', () => {
     expect((await plan('web-hello', { provider: 'local' }, { ...ENV, servers: { active: 0, freeNodes: 0, withContainers: 0 } })).servers).toBeNull();
   });
 
+  it('a cloud build needs one of the organization\'s accounts there', async () => {
+    const input = { provider: 'aws', parameters: { nodes: 2 } };
+    expect((await plan('web-hello', input, { ...ENV, accounts: {} })).problems).toEqual([
+      { kind: 'no-account', provider: 'aws', message: 'The organization has no aws account: add one under Cloud accounts (クラウドアカウント) first.' },
+    ]);
+    expect((await plan('web-hello', input, { ...ENV, accounts: { aws: { id: 'a', name: 'lab-aws' } } })).canSubmit).toBe(true);
+  });
+
   it('providers this installation cannot build on yet (by default, those without a driver)', async () => {
     const { buildableProviders: _all, ...env } = ENV;
-    const p = await plan('moodle', { provider: 'aws', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
-    expect(p.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on aws yet; the plan shows what a build there would create.' }]);
+    const p = await plan('moodle', { provider: 'azure', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
+    expect(p.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on azure yet; the plan shows what a build there would create.' }]);
     expect((await plan('web-hello', { provider: 'local' }, env)).canSubmit).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FieldErrors } from '@/lib/errors';
+import { ACCOUNT_FIELDS } from '@/lib/providers/account-fields';
 import { availableProviders, providerCatalog } from '@/lib/providers/catalog';
 import type { Flavor, ProviderInfo } from '@/lib/providers/types';
 import { evaluateCondition, evaluateNodeCount, ExpressionError } from './expressions';
@@ -48,6 +49,8 @@ export interface PlanEnvironment {
   buildableProviders?: string[];
   /** The organization's servers, for builds on onpremises (lib/hosts/placement.ts serverCapacity). */
   servers?: ServerCapacity;
+  /** The organization's default account per cloud provider (lib/provider-accounts defaultAccounts). */
+  accounts?: Record<string, { id: string; name: string }>;
 }
 
 export interface ServerCapacity {
@@ -95,8 +98,10 @@ export interface QuotaLine {
 }
 
 export interface PlanProblem {
-  kind: 'quota' | 'missing-programs' | 'provider-unavailable' | 'no-servers' | 'servers-full' | 'needs-containers';
+  kind: 'quota' | 'missing-programs' | 'provider-unavailable' | 'no-servers' | 'servers-full' | 'needs-containers' | 'no-account';
   message: string;
+  /** For no-account: the provider without one. */
+  provider?: string;
 }
 
 export interface Plan {
@@ -262,6 +267,8 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         else if (nodes > env.servers.freeNodes) problems.push({ kind: 'servers-full', message: `This makes ${nodes} nodes on the organization's servers, which can take ${env.servers.freeNodes} more.` });
       }
       if (!buildable.includes(provider)) problems.push({ kind: 'provider-unavailable', message: `This installation cannot create nodes on ${provider} yet; the plan shows what a build there would create.` });
+      else if (env.accounts && ACCOUNT_FIELDS[provider] && !env.accounts[provider])
+        problems.push({ kind: 'no-account', provider, message: `The organization has no ${provider} account: add one under Cloud accounts (クラウドアカウント) first.` });
     }
 
     const unknownPriceUnits = units.filter((u) => u.hourly === 'unknown').map((u) => u.name);

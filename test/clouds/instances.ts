@@ -40,7 +40,9 @@ export function instanceBackend(network: HostNetwork, options: { containerEngine
     },
 
     async boot(instance, userData) {
-      const res = await instance.host.exec(['env', `HOME=${instance.home}`, 'sh', '-c', userData]);
+      // The engine's socket is in the host's folder, not at /var/run/docker.sock where a VM has it: its address goes in the environment.
+      const engine = instance.host.containerEngine ? [`DOCKER_HOST=${instance.host.dockerHost}`] : [];
+      const res = await instance.host.exec(['env', `HOME=${instance.home}`, ...engine, 'sh', '-c', userData]);
       instance.bootLog = `${res.stdout}${res.stderr}`;
       if (res.code !== 0) throw new Error(`user data exited with ${res.code}: ${instance.bootLog.trim().split('\n').slice(-3).join(' | ')}`);
     },

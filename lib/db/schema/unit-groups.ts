@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ApplicationReport, Capabilities, MetricsSnapshot } from '@/agent/protocol';
 import { hosts } from './hosts';
+import { providerAccounts } from './provider-accounts';
 import { organizations, users } from './tenancy';
 
 // State names follow OCS (VC / unit / node state diagrams).
@@ -67,6 +68,8 @@ export const units = pgTable(
     image: text().notNull(),
     instanceType: text(),
     volumeSize: integer(),
+    /** The organization's account its nodes are made in, on a cloud provider (its default when the build was submitted). */
+    providerAccountId: uuid().references(() => providerAccounts.id),
     ipAddresses: text().array().notNull().default(sql`'{}'::text[]`),
     tags: jsonb().$type<Record<string, string>>().notNull().default({}),
     ...timestamps,

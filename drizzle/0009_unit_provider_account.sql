@@ -1,0 +1,2 @@
+ALTER TABLE "units" ADD COLUMN "provider_account_id" uuid;--> statement-breakpoint
+ALTER TABLE "units" ADD CONSTRAINT "units_provider_account_id_provider_accounts_id_fk" FOREIGN KEY ("provider_account_id") REFERENCES "public"."provider_accounts"("id") ON DELETE no action ON UPDATE no action;
