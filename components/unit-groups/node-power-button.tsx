@@ -1,12 +1,12 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { canPowerNodes } from '@/lib/providers/catalog';
 import { queryKeys } from '@/lib/query-keys';
 import { api } from '../api';
 import { useT } from '../i18n';
 
 const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
 /** Providers whose nodes can be powered off and on (lib/nodes/power.ts). */
-const POWER_PROVIDERS = ['local', 'onpremises'];
 
 /** Power off a running node, or on a powered-off one; the row then shows SHUTTING_DOWN or BOOTING until it is done. */
 export function NodePowerButton({ nodeId, nodeNo, state, provider, unitGroupId }: { nodeId: string; nodeNo: number; state: string; provider: string; unitGroupId: string }) {
@@ -17,7 +17,7 @@ export function NodePowerButton({ nodeId, nodeNo, state, provider, unitGroupId }
     mutationFn: (a: 'off' | 'on') => api.post(`/api/v1/nodes/${nodeId}/power`, { action: a }),
     onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) }),
   });
-  if (!POWER_PROVIDERS.includes(provider)) return <span className="text-xs text-slate-400">{t('node.powerNotSupported')}</span>;
+  if (!canPowerNodes(provider)) return <span className="text-xs text-slate-400">{t('node.powerNotSupported')}</span>;
   if (!action) return null;
   return (
     <div>

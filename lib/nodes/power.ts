@@ -9,6 +9,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { applications, nodes, unitGroups, units, type Node, type NodeState } from '@/lib/db/schema';
+import { canPowerNodes } from '@/lib/providers/catalog';
 import { AppError } from '@/lib/errors';
 import { enqueueAfterCommit } from '@/lib/jobs/queue';
 import { getProvider } from '@/lib/providers/registry';
@@ -16,8 +17,6 @@ import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 
 export type PowerAction = 'off' | 'on';
 
-/** Providers whose machines can be stopped and started again, keeping their disks. */
-const POWER_PROVIDERS = ['local', 'onpremises'];
 const FROM: Record<PowerAction, NodeState[]> = { off: ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'], on: ['POWER_OFF'] };
 const DOING: Record<PowerAction, NodeState> = { off: 'SHUTTING_DOWN', on: 'BOOTING' };
 const POWER_ON_TIMEOUT_MS = 60_000;
@@ -31,7 +30,7 @@ export async function requestNodePower(db: Database, actor: Actor, nodeId: strin
     .where(and(eq(nodes.id, nodeId), isNull(nodes.deletedAt)));
   if (!row) throw new AppError('NOT_FOUND', 'No such node');
   authorize(actor, 'build', row.organizationId, 'node');
-  if (!POWER_PROVIDERS.includes(row.provider)) throw new AppError('CONFLICT', `Nodes on ${row.provider} cannot be powered off and on`, { fields: { action: `not possible on ${row.provider}` } });
+  if (!canPowerNodes(row.provider)) throw new AppError('CONFLICT', `Nodes on ${row.provider} cannot be powered off and on`, { fields: { action: `not possible on ${row.provider}` } });
   if (row.groupState !== 'RUNNING' && row.groupState !== 'ERROR')
     throw new AppError('CONFLICT', `The unit group is ${row.groupState}: power a node ${action} once it is built`, { fields: { action: `the unit group is ${row.groupState}` } });
   // Asking again while it is being done is harmless.

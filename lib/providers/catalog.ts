@@ -16,6 +16,11 @@ export function providerCatalog(): ProviderInfo[] {
   return PROVIDERS;
 }
 
+/** Whether nodes of the provider can be powered off and on again. */
+export function canPowerNodes(providerId: string): boolean {
+  return findProvider(providerId)?.power === true;
+}
+
 /** The providers builds can create nodes on. */
 export function availableProviders(): ProviderInfo[] {
   return PROVIDERS.filter((p) => p.available);

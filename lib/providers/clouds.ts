@@ -13,6 +13,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     region: 'ap-northeast-1',
     // Nodes are EC2 instances in the organization's default AWS account (lib/providers/aws).
     available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { instance_type: 'm4.large', volume_size: 8, volume_type: 'gp2' } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { instance_type: 'm4.xlarge', volume_size: 40, volume_type: 'gp2' } },

@@ -38,6 +38,8 @@ export interface ProviderInfo {
   available: boolean;
   /** Why not, when it is not. */
   unavailableReason?: Localized;
+  /** Its nodes can be powered off and on again, keeping their disks. */
+  power?: boolean;
 }
 
 export type ResourceState = 'booting' | 'running' | 'stopped' | 'error';

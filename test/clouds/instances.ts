@@ -28,6 +28,9 @@ export interface InstanceBackend {
   destroy(instance: EmulatedInstance): Promise<void>;
 }
 
+// The engine's socket is in the host's folder, not at /var/run/docker.sock where a VM has it: its address goes in the environment.
+const engineEnv = (instance: EmulatedInstance) => (instance.host.containerEngine ? [`DOCKER_HOST=${instance.host.dockerHost}`] : []);
+
 /** Instances on `network`; with `containerEngine`, each has Podman serving the Docker API (test/hosts). */
 export function instanceBackend(network: HostNetwork, options: { containerEngine?: boolean } = {}): InstanceBackend {
   return {
@@ -40,9 +43,7 @@ export function instanceBackend(network: HostNetwork, options: { containerEngine
     },
 
     async boot(instance, userData) {
-      // The engine's socket is in the host's folder, not at /var/run/docker.sock where a VM has it: its address goes in the environment.
-      const engine = instance.host.containerEngine ? [`DOCKER_HOST=${instance.host.dockerHost}`] : [];
-      const res = await instance.host.exec(['env', `HOME=${instance.home}`, ...engine, 'sh', '-c', userData]);
+      const res = await instance.host.exec(['env', `HOME=${instance.home}`, ...engineEnv(instance), 'sh', '-c', userData]);
       instance.bootLog = `${res.stdout}${res.stderr}`;
       if (res.code !== 0) throw new Error(`user data exited with ${res.code}: ${instance.bootLog.trim().split('\n').slice(-3).join(' | ')}`);
     },
@@ -56,8 +57,13 @@ export function instanceBackend(network: HostNetwork, options: { containerEngine
         return;
       }
       for (const name of names) {
-        await stopAgent(path.join(nodes, name));
-        await stopNodeApplications(path.join(nodes, name));
+        const dir = path.join(nodes, name);
+        // As a shutdown would: the agent's own stop takes its applications and containers down too.
+        const res = await instance.host.exec(['env', ...engineEnv(instance), 'sh', '-c', 'node "$(cat "$1/agent-file")" stop --state-dir "$1"', 'halt', dir]);
+        if (res.code !== 0) {
+          await stopAgent(dir);
+          await stopNodeApplications(dir);
+        }
       }
     },
 

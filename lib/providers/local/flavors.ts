@@ -7,5 +7,6 @@ export const LOCAL_PROVIDER: ProviderInfo = {
   label: { ja: 'ローカル (このマシン)', en: 'Local (this machine)' },
   region: 'local',
   available: true,
+  power: true,
   flavors: MACHINE_FLAVORS,
 };

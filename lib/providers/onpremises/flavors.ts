@@ -9,5 +9,6 @@ export const ONPREMISES_PROVIDER: ProviderInfo = {
   // A lab's GPU servers: templates with a GPU variant (OpenHPC's compute nodes) can choose them.
   region: 'onpremises',
   available: true,
+  power: true,
   flavors: [...MACHINE_FLAVORS, { name: 'gpu', label: { ja: 'GPU', en: 'GPU' }, values: { cpus: 4, memory_mb: 16384, gpus: 1 } }],
 };
