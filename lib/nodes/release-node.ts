@@ -5,7 +5,7 @@ import { getProvider } from '@/lib/providers/registry';
 import { ProviderError } from '@/lib/providers/types';
 
 /** Failures that mean the machine was never reached: nothing of ours can be on it unless a creation once got through. */
-const NEVER_REACHED = ['auth_refused', 'host_key_changed', 'unreachable'];
+export const NEVER_REACHED = ['auth_refused', 'host_key_changed', 'unreachable'];
 
 /** Deletes every provider resource of a node — by its recorded id and by its tag — then its record. */
 export async function releaseNode(db: Database, node: Node, providerId: string): Promise<void> {

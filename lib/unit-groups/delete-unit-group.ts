@@ -3,8 +3,35 @@ import { markBuildCancelled } from '@/lib/builds/state';
 import type { Database } from '@/lib/db/client';
 import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
-import { releaseNode } from '@/lib/nodes/release-node';
+import { NEVER_REACHED, releaseNode } from '@/lib/nodes/release-node';
+import { getProvider } from '@/lib/providers/registry';
+import { ProviderError } from '@/lib/providers/types';
 import { withUnitGroupLock } from './lock';
+
+/**
+ * The teardown's last check: whatever the providers still hold tagged with the unit group (a
+ * machine whose node record was lost, say) is deleted too, and the check repeated; the group is
+ * gone only when none is left.
+ */
+async function removeTaggedLeftovers(unitGroupId: string, providerIds: string[]): Promise<void> {
+  for (const id of providerIds) {
+    const provider = getProvider(id);
+    const left = await provider.listResources({ 'ocs.unitGroupId': unitGroupId }).catch((e: unknown) => {
+      // A server that cannot be reached was already judged node by node (releaseNode): nothing of ours got onto it.
+      if (e instanceof ProviderError && NEVER_REACHED.includes(e.code)) {
+        console.warn(`[unit group ${unitGroupId.slice(0, 8)}] cannot check ${id} for leftovers: ${e.message}`);
+        return [];
+      }
+      throw e;
+    });
+    for (const r of left) {
+      console.warn(`[unit group ${unitGroupId.slice(0, 8)}] ${id} still held ${r.resourceId} (${r.name}), tagged with the unit group: deleting it`);
+      await provider.deleteNode(r.resourceId);
+    }
+    const still = left.length ? await provider.listResources({ 'ocs.unitGroupId': unitGroupId }) : [];
+    if (still.length) throw new Error(`${id} still holds ${still.length} resource(s) of the unit group: ${still.map((r) => r.resourceId).join(', ')}`);
+  }
+}
 
 /**
  * Tears a unit group down: every node the providers hold for it — found by its recorded id and
@@ -34,6 +61,7 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
     // Nodes still held stay DELETING with their records; the job is retried until all are gone.
     if (failures.length) throw new Error(`${failures.length} node(s) could not be deleted yet: ${(failures[0] as Error).message}`);
     hold.assertHeld();
+    await removeTaggedLeftovers(unitGroupId, [...new Set((await db.select({ provider: units.provider }).from(units).where(eq(units.unitGroupId, unitGroupId))).map((u) => u.provider))]);
     await db.transaction(async (tx) => {
       await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));

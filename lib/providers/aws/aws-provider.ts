@@ -12,12 +12,13 @@ import {
   type EC2Client,
   type Instance,
   type Filter,
+  type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { agentBundle } from '@/lib/agent-bundle';
 import type { Database } from '@/lib/db/client';
-import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
+import { nodes, providerAccounts, units, type ProviderAccount } from '@/lib/db/schema';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { findProvider } from '../catalog';
 import { installScript } from '../onpremises/scripts';
@@ -28,6 +29,7 @@ import { ec2Advice, ec2ErrorCode } from './errors';
 const ID = 'aws';
 /** "<account id>/<instance id>": which account the instance is in, and which instance. */
 const RESOURCE_ID = /^([0-9a-f-]{36})\/(i-[0-9a-f]{8,17})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WAIT_EVERY_MS = Number(process.env.OCS_AWS_POLL_MS ?? 2000);
 const WAIT_MAX_MS = 10 * 60_000;
 /** Where the agent lives on an instance: root's home, as the boothook runs. */
@@ -88,7 +90,8 @@ export class AwsProvider implements Provider {
       const run = await client.send(
         new RunInstancesCommand({
           ImageId: account.network.imageId,
-          InstanceType: req.spec.instanceType as never,
+          // The flavor's instance type, as OCS's vcp_flavor.yml names it; EC2 checks it.
+          InstanceType: req.spec.instanceType as _InstanceType | undefined,
           MinCount: 1,
           MaxCount: 1,
           // Idempotency: the same name again returns the instance made the first time.
@@ -191,9 +194,26 @@ export class AwsProvider implements Provider {
     }
   }
 
-  /** The instances (not terminated) carrying all of `tags`, in every live AWS account the portal holds. */
+  /**
+   * The accounts that may hold instances with these tags: a node's or a unit group's account, else
+   * every live AWS account. Scoped so one organization's broken credentials never stop another's work.
+   */
+  private async accountsHolding(tags: Record<string, string>): Promise<{ id: string }[]> {
+    const nodeId = tags['ocs.nodeId'];
+    const unitGroupId = tags['ocs.unitGroupId'];
+    if (!nodeId && !unitGroupId) return this.db().select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, ID), isNull(providerAccounts.removedAt)));
+    // Ids the portal never gave out name nothing it holds.
+    if (![nodeId, unitGroupId].every((v) => v === undefined || UUID.test(v))) return [];
+    const rows = await this.db()
+      .selectDistinct({ id: units.providerAccountId })
+      .from(units)
+      .where(and(eq(units.provider, ID), nodeId ? inArray(units.id, this.db().select({ id: nodes.unitId }).from(nodes).where(eq(nodes.id, nodeId))) : eq(units.unitGroupId, unitGroupId!)));
+    return rows.filter((r): r is { id: string } => r.id !== null);
+  }
+
+  /** The instances (not terminated) carrying all of `tags`, in the accounts that may hold them. */
   async listResources(tags: Record<string, string>): Promise<NodeResource[]> {
-    const accounts = await this.db().select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, ID), isNull(providerAccounts.removedAt)));
+    const accounts = await this.accountsHolding(tags);
     const filters: Filter[] = [
       ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
       { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },

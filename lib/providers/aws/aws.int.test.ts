@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, type Node } from '@/lib/db/schema';
+import { nodes, units, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
@@ -56,6 +56,8 @@ beforeAll(async () => {
   organizationId = organization.organizationId;
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'aws', name: 'lab-aws', region: 'ap-northeast-1', network: NETWORK, credentials: KEYS })).id;
   records = await nodeRecords(2, { provider: 'aws', organization });
+  // As a build records it: the unit's nodes are made in this account.
+  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
 });
 
 afterAll(async () => {
