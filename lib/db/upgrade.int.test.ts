@@ -14,28 +14,23 @@ import type { Database } from '@/lib/db/client';
 import { runMigrations } from '@/lib/db/migrate';
 import * as schema from '@/lib/db/schema';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
-import { dropDatabase, ensureDatabase } from '@/scripts/services/postgres';
+import { ownDatabase, type OwnDatabase } from '@/test/own-database';
 import { databaseText, secretKeeperTemplate } from '@/test/secret-keeper';
 
 // An installation made by the first release, upgraded: its data must survive every later migration.
 const drizzleFolder = path.resolve(import.meta.dirname, '../../drizzle');
-const name = `ocs_upgrade_${process.pid}_${Date.now().toString(36)}`;
+let own: OwnDatabase;
 let url: string;
 let pool: pg.Pool;
 let database: Database;
 
 beforeAll(async () => {
-  await ensureDatabase(process.env.DATABASE_URL!, name);
-  const u = new URL(process.env.DATABASE_URL!);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  pool = new pg.Pool({ connectionString: url, max: 4 });
-  database = drizzle(pool, { schema, casing: 'snake_case' });
+  own = await ownDatabase('upgrade', { migrate: false, poolSize: 4 });
+  ({ url, pool, db: database } = own);
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(process.env.DATABASE_URL!, name);
+  await own?.drop();
 });
 
 /** Applies drizzle/0000_init.sql alone, as the first release did. */

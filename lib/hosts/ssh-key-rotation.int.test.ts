@@ -1,30 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { runMigrations } from '@/lib/db/migrate';
 import * as schema from '@/lib/db/schema';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
-import { dropDatabase, ensureDatabase } from '@/scripts/services/postgres';
+import { ownDatabase, type OwnDatabase } from '@/test/own-database';
 import { openOrganizationPrivateKey, organizationSshPublicKey } from './ssh-key';
 
 // Rotating OCS_SECRET_KEY re-seals organizations' SSH keys too. In a database of its own, so that
 // re-sealing under throwaway keys touches no other test's secrets.
-const name = `ocs_ssh_rotation_${process.pid}_${Date.now().toString(36)}`;
-let pool: pg.Pool;
+let own: OwnDatabase;
 let database: Database;
 const organizationId = randomUUID();
 
 beforeAll(async () => {
-  await ensureDatabase(process.env.DATABASE_URL!, name);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  await runMigrations(url.toString());
-  pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  database = drizzle(pool, { schema, casing: 'snake_case' });
+  own = await ownDatabase('ssh_rotation');
+  database = own.db;
   const [institution] = await database.insert(schema.institutions).values({ slug: 'rotation-univ', name: 'Rotation University', nameJa: 'ローテーション大学', domain: 'rotation-univ.ac.jp' }).returning();
   await database.insert(schema.organizations).values({ id: organizationId, institutionId: institution!.id, name: '鍵研究室', kind: 'lab' });
   const [user] = await database.insert(schema.users).values({ email: 'owner@rotation-univ.ac.jp', name: 'Owner' }).returning();
@@ -33,8 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(process.env.DATABASE_URL!, name);
+  await own?.drop();
 });
 
 const stored = async () => (await database.query.organizationSshKeys.findFirst({ where: eq(schema.organizationSshKeys.organizationId, organizationId) }))!.privateKey;

@@ -3,19 +3,16 @@
 // default per provider, removal erasing them; key rotation re-seals them.
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { closeDb, db, type Database } from '@/lib/db/client';
-import { runMigrations } from '@/lib/db/migrate';
 import * as schema from '@/lib/db/schema';
 import { auditEvents, providerAccounts } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
-import { dropDatabase, ensureDatabase } from '@/scripts/services/postgres';
 import { failure, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { ownDatabase, type OwnDatabase } from '@/test/own-database';
 import { addProviderAccount, listProviderAccounts, removeProviderAccount, replaceProviderCredentials, updateProviderAccount } from './manage-accounts';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -121,22 +118,16 @@ describe('provider accounts', () => {
 
 // In a database of its own: re-sealing under a throwaway key must touch no other test's secrets.
 describe('rotating the secret key', () => {
-  const name = `ocs_account_rotation_${process.pid}_${Date.now().toString(36)}`;
-  let pool: pg.Pool;
+  let own: OwnDatabase;
   let database: Database;
 
   beforeAll(async () => {
-    await ensureDatabase(process.env.DATABASE_URL!, name);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
-    await runMigrations(url.toString());
-    pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-    database = drizzle(pool, { schema, casing: 'snake_case' });
+    own = await ownDatabase('account_rotation');
+    database = own.db;
   });
 
   afterAll(async () => {
-    await pool?.end();
-    await dropDatabase(process.env.DATABASE_URL!, name);
+    await own?.drop();
   });
 
   it('re-seals provider credentials, which still open after the old key is gone', async () => {
