@@ -60,6 +60,8 @@ export class ApplicationManager {
   /** Serialises put/remove per application so concurrent calls cannot start two processes. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private persisting: Promise<void> = Promise.resolve();
+  /** The user the agent, and so every application, runs as. */
+  private readonly user = os.userInfo().username;
 
   constructor(
     private readonly node: NodeIdentity,
@@ -174,7 +176,7 @@ export class ApplicationManager {
       .replaceAll(NODE_PLACEHOLDERS.nodeIp, this.node.ip)
       .replaceAll(NODE_PLACEHOLDERS.port, port)
       .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir))
-      .replaceAll(NODE_PLACEHOLDERS.nodeUser, os.userInfo().username);
+      .replaceAll(NODE_PLACEHOLDERS.nodeUser, this.user);
   }
 
   /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */

@@ -6,7 +6,8 @@ import type { AccountForm } from '@/lib/providers/account-fields';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
-import { AccountFieldsInput, filled, inputClass, type ProviderLabel } from './account-fields-input';
+import { FieldError, inputClass } from '../catalog/parameter-field';
+import { AccountFieldsInput, filled, type ProviderLabel } from './account-fields-input';
 import { accountsKey } from './account-table';
 
 type Errors = Record<string, string | undefined>;
@@ -87,11 +88,7 @@ export function AccountAddForm({ organizationId, forms, providers }: { organizat
           </option>
         ))}
       </select>
-      {errors.provider && (
-        <p role="alert" className="mt-1 text-sm text-rose-700">
-          {errors.provider}
-        </p>
-      )}
+      <FieldError id="account-provider" message={errors.provider} />
 
       <label htmlFor="account-name" className="mt-3 block text-sm font-medium">
         {t('accounts.name')}
@@ -100,11 +97,7 @@ export function AccountAddForm({ organizationId, forms, providers }: { organizat
       <p id="account-name-help" className="mt-1 text-xs text-slate-500">
         {t('accounts.name.help')}
       </p>
-      {errors.name && (
-        <p role="alert" className="mt-1 text-sm text-rose-700">
-          {errors.name}
-        </p>
-      )}
+      <FieldError id="account-name" message={errors.name} />
 
       {form.region.kind !== 'none' && (
         <>
@@ -121,11 +114,7 @@ export function AccountAddForm({ organizationId, forms, providers }: { organizat
           ) : (
             <input id="account-region" className={inputClass} value={region} placeholder={form.region.placeholder} onChange={(e) => setRegion(e.target.value)} aria-invalid={!!errors.region} autoComplete="off" />
           )}
-          {errors.region && (
-            <p role="alert" className="mt-1 text-sm text-rose-700">
-              {errors.region}
-            </p>
-          )}
+          <FieldError id="account-region" message={errors.region} />
         </>
       )}
 

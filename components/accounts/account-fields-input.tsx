@@ -1,5 +1,6 @@
 'use client';
 import type { AccountFormField } from '@/lib/providers/account-fields';
+import { FieldError, inputClass } from '../catalog/parameter-field';
 import { useLocale } from '../i18n';
 
 /** A provider's name in both languages, and why builds cannot use it yet. */
@@ -8,8 +9,6 @@ export interface ProviderLabel {
   label: { ja: string; en: string };
   available: boolean;
 }
-
-export const inputClass = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
 
 /** One group of a provider's fields (credentials or network), each with the API's error for it under it. */
 export function AccountFieldsInput({
@@ -50,11 +49,7 @@ export function AccountFieldsInput({
             ) : (
               <input {...common} type={f.secret ? 'password' : 'text'} onChange={(e) => onChange(f.key, e.target.value)} />
             )}
-            {error && (
-              <p role="alert" className="mt-1 text-sm text-rose-700">
-                {error}
-              </p>
-            )}
+            <FieldError id={id} message={error} />
           </div>
         );
       })}

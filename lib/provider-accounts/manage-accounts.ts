@@ -7,8 +7,8 @@ import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
 import { given } from '@/lib/providers/account-fields';
 import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
-import { fieldErrorsOf, parseOrThrow } from '@/lib/zod-fields';
-import { accountFieldsOf, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
+import { parseOrThrow } from '@/lib/zod-fields';
+import { accountFieldsOf, parseAccountPart, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
 
 /** An account as the API shows it: never its credentials, only what identifies them. */
 export type ProviderAccountView = Omit<ProviderAccount, 'credentials' | 'removedAt'>;
@@ -111,13 +111,8 @@ export async function updateProviderAccount(db: Database, actor: Actor, accountI
   const fields = accountFieldsOf(account.provider);
   const changes: Partial<typeof providerAccounts.$inferInsert> = {};
   if (input.name !== undefined) changes.name = input.name;
-  for (const key of ['region', 'network'] as const) {
-    if (input[key] === undefined) continue;
-    const parsed = fields[key].safeParse(input[key]);
-    if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [k === 'body' ? key : `${key}.${k}`, v])));
-    if (key === 'region') changes.region = parsed.data as string | null;
-    else changes.network = given(parsed.data as Record<string, string | undefined>);
-  }
+  if (input.region !== undefined) changes.region = parseAccountPart(fields, 'region', input.region);
+  if (input.network !== undefined) changes.network = given(parseAccountPart(fields, 'network', input.network));
   if (input.isDefault !== undefined) changes.isDefault = input.isDefault;
   // Another region or network was not what the last connection test found.
   if (changes.region !== undefined || changes.network !== undefined) Object.assign(changes, { lastTestAt: null, lastTestOk: null, lastTestCode: null, lastTestMessage: null });
@@ -153,9 +148,7 @@ export async function replaceProviderCredentials(db: Database, actor: Actor, acc
   const account = await loadAccount(db, actor, accountId, 'manageAccounts');
   const fields = accountFieldsOf(account.provider);
   const { credentials: sent } = parseOrThrow(ZReplaceCredentials, raw);
-  const parsed = fields.credentials.safeParse(sent ?? {});
-  if (!parsed.success) throw invalidInput(Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([k, v]) => [`credentials.${k}`, v])));
-  const credentials = given(parsed.data);
+  const credentials = given(parseAccountPart(fields, 'credentials', sent ?? {}));
   const [updated] = await db
     .update(providerAccounts)
     .set({

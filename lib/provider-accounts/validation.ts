@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACCOUNT_FIELDS, given } from '@/lib/providers/account-fields';
 import { findProvider } from '@/lib/providers/catalog';
 import { invalidInput } from '@/lib/errors';
-import { fieldErrorsOf, ZResourceName } from '@/lib/zod-fields';
+import { fieldErrorsOf, parseOrThrow, ZResourceName } from '@/lib/zod-fields';
 
 // What an admin sends about a provider account; the provider decides what credentials, region and
 // network look like (lib/providers/account-fields.ts), and every message names its field.
@@ -43,6 +43,11 @@ export function parseAddAccount(raw: unknown): AddAccountInput {
     .safeParse({ region: body.region ?? null, network: body.network ?? {}, credentials: body.credentials ?? {} });
   if (!parts.success) throw invalidInput(fieldErrorsOf(parts.error));
   return { ...head.data, region: parts.data.region, network: given(parts.data.network), credentials: given(parts.data.credentials) };
+}
+
+/** One part of an account checked on its own, its errors named as in a whole account (`network.subnetId`, `region`). */
+export function parseAccountPart<K extends 'region' | 'network' | 'credentials'>(fields: ReturnType<typeof accountFieldsOf>, part: K, value: unknown): z.output<ReturnType<typeof accountFieldsOf>[K]> {
+  return parseOrThrow(z.object({ [part]: fields[part] }), { [part]: value })[part] as z.output<ReturnType<typeof accountFieldsOf>[K]>;
 }
 
 export const ZUpdateAccount = z.strictObject({
