@@ -19,5 +19,8 @@ fi
 # bash is PID 1 there, the command its child (not exec'd: PID 1 ignores signals it has no handler
 # for, so the command would miss Ctrl-C): bash reaps orphans (setsid'd host processes) meanwhile.
 # --kill-child: if unshare is killed, PID 1 is too, and with it everything in the PID namespace.
+# ocs-uplink: a link that stays up (a veth pair routing nowhere). Without one, deleting the last
+# test host takes the bridge's carrier and Chromium, seeing no network but loopback, goes offline
+# and stops polling the portal.
 exec unshare --user --map-current-user --keep-caps --net --mount --propagation private --pid --fork --kill-child --mount-proc \
-  -- bash -c 'ip link set lo up && "$@"; exit $?' sandbox "$@"
+  -- bash -c 'ip link set lo up && ip link add ocs-uplink type veth peer name ocs-uplink1 && ip addr add 192.0.2.1/32 dev ocs-uplink && ip link set ocs-uplink1 up && ip link set ocs-uplink up && "$@"; exit $?' sandbox "$@"
