@@ -1,3 +1,4 @@
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { expect, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
 import { startEc2Facade, type Ec2Facade } from '../test/clouds/ec2/facade';
@@ -9,7 +10,7 @@ import { signInWithOidc } from './sign-in';
 // instances are real machines (network namespaces with Podman, on this run's own subnet) that run
 // their user data. Add the account and test it, build web-hello on 3 instances, open the
 // application on an instance's address, power one off and on, scale to 1, delete: no instance of
-// the unit group is left.
+// the unit group is left. A machine left with the portal's tag then shows as a leftover.
 const KEYS = { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY' };
 const NETWORK = { subnetId: 'subnet-0a1b2c3d4e5f60718', securityGroupId: 'sg-0a1b2c3d4e5f60718', imageId: 'ami-0a1b2c3d4e5f60718' };
 
@@ -90,4 +91,20 @@ test('a lab admin adds an AWS account, builds web-hello on 3 instances, opens it
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
   await ec2.settled();
   expect(mine().filter((i) => i.state !== 'terminated')).toEqual([]);
+
+  // A machine carrying the portal's installation tag that no node accounts for (as a crash between
+  // EC2's create and the portal's record would leave it) shows under 残存リソース at "check now".
+  const install = ec2.instances[0]!.tags['ocs.install']!;
+  const client = new EC2Client({ region: 'ap-northeast-1', credentials: KEYS, endpoint: ec2.url });
+  const leftover = await client.send(
+    new RunInstancesCommand({ ImageId: NETWORK.imageId, MinCount: 1, MaxCount: 1, SubnetId: NETWORK.subnetId, SecurityGroupIds: [NETWORK.securityGroupId], TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'ocs.install', Value: install }, { Key: 'Name', Value: 'ocs-lost' }] }] }),
+  );
+  client.destroy();
+  await page.goto('/organization/accounts');
+  await page.getByRole('button', { name: '今すぐ確認' }).click();
+  await expect(page.getByTestId('leaks-checked')).toContainText('残存 1 台');
+  const leak = page.locator(`[data-testid="leak-row"][data-resource-id$="/${leftover.Instances![0]!.InstanceId}"]`);
+  await expect(leak).toContainText('ocs-lost');
+  await expect(leak).toContainText('names no node');
+  await page.screenshot({ path: 'e2e/output/aws-leaks.png', fullPage: true });
 });

@@ -36,6 +36,12 @@ const ZEnv = z.object({
   /** How long a node's one-time bootstrap token stays valid. */
   OCS_AGENT_BOOTSTRAP_TTL_SECONDS: z.coerce.number().int().min(10).default(3600),
   /** 32 random bytes in base64 or base64url that seal secrets at rest; npm start makes one in its data folder. */
+  /** How often the leak sweeper lists every cloud account for machines no node accounts for. */
+  OCS_LEAK_SWEEP_MINUTES: z.coerce.number().min(0.05).max(1440).default(15),
+  /** How long such a machine stays (shown to staff and its organization) before it is removed. */
+  OCS_LEAK_GRACE_MINUTES: z.coerce.number().min(0).max(60 * 24 * 30).default(60),
+  /** true: leaks are found and shown, never removed. */
+  OCS_LEAK_DRY_RUN: z.stringbool({ error: 'OCS_LEAK_DRY_RUN must be true or false' }).default(false),
   OCS_SECRET_KEY: z
     .string({ error: `OCS_SECRET_KEY is not set (npm start makes one; else ${KEY_HINT})` })
     .superRefine(keyCheck('OCS_SECRET_KEY')),

@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
 import { reconcileQueue, type ReconcileResult } from '@/lib/jobs/reconcile';
+import { sweepLeaks, type SweepReport } from '@/lib/leaks/sweep-leaks';
 import { runNodePower } from '@/lib/nodes/power';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
@@ -52,11 +53,22 @@ export async function processJob(job: Job): Promise<void> {
       if (silent.length) console.log(`[worker] liveness: ${silent.length} node(s) without heartbeat are HOST_ERROR`);
       return;
     }
+    case 'leaks.sweep': {
+      const { OCS_LEAK_GRACE_MINUTES, OCS_LEAK_DRY_RUN } = env();
+      logSwept(await sweepLeaks(db(), { graceMs: OCS_LEAK_GRACE_MINUTES * 60_000, dryRun: OCS_LEAK_DRY_RUN }));
+      return;
+    }
     case 'queue.reconcile': {
       logReconciled(await reconcileQueue(db()));
       return;
     }
   }
+}
+
+function logSwept(r: SweepReport): void {
+  if (r.removed.length) console.log(`[worker] leak sweeper removed ${r.removed.length} machine(s) no node accounted for: ${r.removed.join(', ')}`);
+  if (r.wouldRemove.length) console.log(`[worker] leak sweeper (dry run) would remove ${r.wouldRemove.join(', ')}`);
+  for (const f of r.failures) console.error(`[worker] leak sweeper: account ${f.accountId}${f.resourceId ? ` (${f.resourceId})` : ''}: ${f.error}`);
 }
 
 export function logReconciled({ builds, deletions, powers }: ReconcileResult): void {

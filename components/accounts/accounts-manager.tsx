@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { AccountForm } from '@/lib/providers/account-fields';
 import { useT } from '../i18n';
+import { LeaksTable } from '../leaks/leaks-table';
 import { OrganizationPicker, type OrganizationOption } from '../organization/organization-picker';
 import { AccountAddForm } from './account-add-form';
 import { AccountTable } from './account-table';
@@ -29,6 +30,13 @@ export function AccountsManager({ organizations, forms, providers }: { organizat
           <p className="mt-4 text-sm text-slate-600">{t('accounts.readOnly')}</p>
         </>
       )}
+      <section className="mt-8" aria-labelledby="leaks-title">
+        <h2 id="leaks-title" className="text-lg font-bold">
+          {t('leaks.title')}
+        </h2>
+        <p className="mb-2 text-sm text-slate-600">{t('leaks.lead')}</p>
+        <LeaksTable key={`leaks-${organizationId}`} organizationId={organizationId} manage={manage} />
+      </section>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { nodes, unitGroups } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { agentPortalUrl, env } from '@/lib/env';
+import { INSTALL_TAG, installationId } from '@/lib/providers/installation';
 import { getProvider } from '@/lib/providers/registry';
 import { appendBuildLog } from './log';
 import { failSummary, label, liveNodes, reasonOf, setNode, specOf, type NodeRow, type StepContext } from './step-context';
@@ -20,6 +21,7 @@ export const AGENT_CONNECT_TIMEOUT_MS = Number(process.env.OCS_AGENT_CONNECT_TIM
 export async function createNodes(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
   const [group] = await c.db.select({ organizationId: unitGroups.organizationId }).from(unitGroups).where(eq(unitGroups.id, c.unitGroupId));
+  const install = await installationId(c.db);
   const created: NodeRow[] = [];
   const failures = await eachLimited(rows, 4, async (r) => {
     if (await c.cancelRequested()) return;
@@ -31,7 +33,7 @@ export async function createNodes(c: StepContext): Promise<void> {
         name: r.node.name,
         spec: specOf(r.unit),
         ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
-        tags: { ...r.unit.tags, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
+        tags: { ...r.unit.tags, [INSTALL_TAG]: install, 'ocs.organizationId': group!.organizationId, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
         agent: { portalUrl, bootstrapToken },
         owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id, ...(r.unit.providerAccountId ? { accountId: r.unit.providerAccountId } : {}) },
       });

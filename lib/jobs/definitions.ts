@@ -11,12 +11,15 @@ export const JOBS = {
   'node.power': z.object({ nodeId: z.uuid(), action: z.enum(['off', 'on']) }),
   /** Scheduled every few seconds: liveness of built nodes. */
   'nodes.check': z.object({}),
+  /** Scheduled (OCS_LEAK_SWEEP_MINUTES): cloud machines no node accounts for (lib/leaks). */
+  'leaks.sweep': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
   'queue.reconcile': z.object({}),
 } as const;
 
 export const NODE_CHECK_EVERY_MS = 5000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
+export const LEAK_SWEEP_JOB_ID = 'leaks-sweep';
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
@@ -34,6 +37,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
     }
     case 'nodes.check':
       return 'nodes-check';
+    case 'leaks.sweep':
+      return LEAK_SWEEP_JOB_ID;
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
     default:

@@ -11,6 +11,10 @@ const drivers: Record<string, () => Provider> = {
   aws: () => new AwsProvider(db),
 };
 
+export function hasDriver(id: string): boolean {
+  return id in drivers;
+}
+
 export function getProvider(id: string): Provider {
   const driver = drivers[id];
   if (!driver) throw new Error(`No driver for provider "${id}"`);

@@ -53,6 +53,8 @@ export interface NodeResource {
   ipAddress: string;
   state: ResourceState;
   tags: Record<string, string>;
+  /** The provider account it is in (clouds), so a leak is shown to that account's organization. */
+  accountId?: string;
   /** Why the node is in 'error', in words a person understands. */
   reason?: string;
 }
@@ -70,7 +72,11 @@ export interface CreateNodeRequest {
   spec: NodeSpec;
   /** A fixed address for this node, picked from spec.ipAddresses. */
   ipAddress?: string;
-  /** Tags written on the resource so leaks can be found (ocs.install, ocs.unitGroupId, ocs.nodeId, …). */
+  /**
+   * Tags written on the resource so leaks can be found: ocs.install (lib/providers/installation.ts),
+   * ocs.organizationId, ocs.unitGroupId, ocs.unitId, ocs.nodeId, ocs.buildId and the unit's own.
+   * A provider without tags names the resource so these can be read back.
+   */
   tags: Record<string, string>;
   /** The agent to start on the machine. A node whose agent already registered keeps its credential. */
   agent: AgentBootstrap;
@@ -98,6 +104,16 @@ export interface Provider {
   deleteNode(resourceId: string): Promise<void>;
   /** Every node this provider manages whose tags include all the given ones. */
   listResources(tags: Record<string, string>): Promise<NodeResource[]>;
+}
+
+/** A provider whose nodes live in organizations' cloud accounts: the leak sweeper lists each account on its own. */
+export interface AccountProvider extends Provider {
+  /** The account's machines (not deleted) carrying all of `tags`. */
+  listAccountResources(accountId: string, tags: Record<string, string>): Promise<NodeResource[]>;
+}
+
+export function isAccountProvider(p: Provider): p is AccountProvider {
+  return typeof (p as Partial<AccountProvider>).listAccountResources === 'function';
 }
 
 /** A provider failure; `retryable` says whether trying the same call again may succeed. */

@@ -1,5 +1,6 @@
 // Every /api/v1 route × every member role × {fullaccess, readonly} token × {own, other}
 // organization, through the real route handlers with `Authorization: Bearer`.
+import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
@@ -15,6 +16,8 @@ import * as hostActivateRoute from '@/app/api/v1/hosts/[id]/activate/route';
 import * as hostCheckRoute from '@/app/api/v1/hosts/[id]/check/route';
 import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
 import * as hostRoute from '@/app/api/v1/hosts/[id]/route';
+import * as leaksRoute from '@/app/api/v1/leaks/route';
+import * as orgLeaksCheckRoute from '@/app/api/v1/organizations/[id]/leaks/check/route';
 import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
 import * as orgProviderAccountsRoute from '@/app/api/v1/organizations/[id]/provider-accounts/route';
 import * as providerAccountCredentialsRoute from '@/app/api/v1/provider-accounts/[id]/credentials/route';
@@ -46,7 +49,7 @@ import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
-import { apiTokens, auditEvents, builds, institutions, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { apiTokens, auditEvents, builds, institutions, leakedResources, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -84,6 +87,8 @@ interface Fixture {
   closedHostId: string;
   /** A cloud account that PATCH and PUT credentials act on. */
   accountId: string;
+  /** A machine the leak sweeper found in that account. */
+  leakId: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -163,7 +168,11 @@ async function organization(label: string): Promise<Fixture> {
   const host = await newHost(org!.id, members.owner);
   const closedHost = await registerHost(db(), members.owner, org!.id, { name: uniqueName('closed'), address: '127.0.0.1', sshPort: await freePort(), sshUser: 'ocs', capacity: 1 });
   const account = await newAccount(org!.id, members.owner);
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id };
+  const [leak] = await db()
+    .insert(leakedResources)
+    .values({ provider: 'aws', accountId: account.id, organizationId: org!.id, resourceId: `${account.id}/i-0${randomBytes(8).toString('hex')}`, name: 'ocs-leftover', reason: 'matrix' })
+    .returning();
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -387,6 +396,18 @@ const ROUTES: Route[] = [
         credentials: { accessToken: 'token-of-the-sandbox', accessTokenSecret: 'secret-of-the-sandbox' },
       }),
   },
+  {
+    name: 'GET /leaks',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(leaksRoute.GET, 'GET', '/leaks', {}, s),
+    ownOnly: (body, own, other) => {
+      expect(ids(body.leaks)).toContain(own.leakId);
+      expect(ids(body.leaks)).not.toContain(other.leakId);
+    },
+  },
+  // The account's endpoint is a closed port: the sweep reports the account as unlisted, and changes nothing.
+  { name: 'POST /organizations/:id/leaks/check', need: 'manage', ok: 200, call: (s, t) => send(orgLeaksCheckRoute.POST, 'POST', `/organizations/${t.id}/leaks/check`, { id: t.id }, s) },
   { name: 'GET /provider-accounts/:id', need: 'read', ok: 200, call: (s, t) => send(providerAccountRoute.GET, 'GET', `/provider-accounts/${t.accountId}`, { id: t.accountId }, s) },
   { name: 'PATCH /provider-accounts/:id', need: 'manage', ok: 200, call: (s, t) => send(providerAccountRoute.PATCH, 'PATCH', `/provider-accounts/${t.accountId}`, { id: t.accountId }, s, { region: 'ap-northeast-3' }) },
   {

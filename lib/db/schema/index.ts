@@ -6,3 +6,5 @@ export * from './builds';
 export * from './unit-groups';
 export * from './hosts';
 export * from './provider-accounts';
+export * from './installation';
+export * from './leaks';

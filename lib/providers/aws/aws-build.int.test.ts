@@ -10,6 +10,7 @@ import { previewBuild } from '@/lib/builds/plan-build';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
+import { INSTALL_TAG, installationId } from '@/lib/providers/installation';
 import { builds, nodes, units } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -76,6 +77,9 @@ describe('web-hello on aws (emulated)', { timeout: 240_000 }, () => {
     expect(unit!.providerAccountId).not.toBeNull();
     const built = await db().select().from(nodes).where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
     expect(built.map((n) => n.ipAddress).sort()).toEqual(liveInstances().map((i) => i.privateIpAddress).sort());
+    // Tagged with the installation, organization, unit group and node, so leaks can be told apart.
+    const install = await installationId(db());
+    for (const i of liveInstances()) expect(i.tags).toMatchObject({ [INSTALL_TAG]: install, 'ocs.organizationId': organizationId, 'ocs.nodeId': built.find((n) => n.ipAddress === i.privateIpAddress)!.id });
     for (const node of built) {
       expect(node).toMatchObject({ state: 'RUNNING', providerResourceId: expect.stringMatching(/^[0-9a-f-]{36}\/i-[0-9a-f]{17}$/) });
       const page = await (await fetch(`http://${node.ipAddress}:8080/`)).text();

@@ -1,8 +1,8 @@
 // The `aws` provider: a node is an EC2 instance in the organization's account (its region, subnet,
-// security group and AMI), tagged with the node's tags and named after it. Its user data is a
-// cloud-init boothook that fetches the node agent from the portal with a one-time token and starts
-// it at every boot; the agent then dials home. The node's name is the RunInstances ClientToken, so
-// a create repeated after a crash finds the same instance instead of making a second one.
+// security group and AMI), tagged with the node's tags and named after it. Its user data installs
+// and starts the node agent (lib/providers/cloud-init.ts), which then dials home. The node's name
+// is the RunInstances ClientToken, so a create repeated after a crash finds the same instance
+// instead of making a second one.
 import {
   DescribeInstancesCommand,
   RunInstancesCommand,
@@ -16,13 +16,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { agentBundle } from '@/lib/agent-bundle';
 import type { Database } from '@/lib/db/client';
 import { nodes, providerAccounts, units, type ProviderAccount } from '@/lib/db/schema';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { findProvider } from '../catalog';
-import { installScript } from '../onpremises/scripts';
-import { ProviderError, type CreateNodeRequest, type Flavor, type NodeResource, type Provider, type ResourceState } from '../types';
+import { cloudInitUserData } from '../cloud-init';
+import { ProviderError, type AccountProvider, type CreateNodeRequest, type Flavor, type NodeResource, type ResourceState } from '../types';
 import { ec2Client } from './ec2-client';
 import { ec2Advice, ec2ErrorCode } from './errors';
 
@@ -32,8 +31,6 @@ const RESOURCE_ID = /^([0-9a-f-]{36})\/(i-[0-9a-f]{8,17})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WAIT_EVERY_MS = Number(process.env.OCS_AWS_POLL_MS ?? 2000);
 const WAIT_MAX_MS = 10 * 60_000;
-/** Where the agent lives on an instance: root's home, as the boothook runs. */
-const AGENT_DIR = '~/.ocs-portal';
 
 const STATES: Record<string, ResourceState> = { pending: 'booting', running: 'running', stopping: 'stopped', stopped: 'stopped' };
 
@@ -45,12 +42,7 @@ function providerError(e: unknown, doing: string): ProviderError {
   return new ProviderError(ID, code, `${doing}: ${advice.en} (EC2 ${code}: ${(e as Error).message})`, retryable);
 }
 
-/** The boothook: cloud-init runs it as root at every boot, so a started instance starts its agent again. */
-export function userData(install: Parameters<typeof installScript>[0]): string {
-  return `#cloud-boothook\n#!/bin/sh\n${installScript({ ...install, discoverIp: true })}\n`;
-}
-
-export class AwsProvider implements Provider {
+export class AwsProvider implements AccountProvider {
   readonly id = ID;
   readonly label = findProvider(ID)!.label;
 
@@ -68,7 +60,7 @@ export class AwsProvider implements Provider {
 
   private resource(accountId: string, i: Instance): NodeResource {
     const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-    return { resourceId: `${accountId}/${i.InstanceId}`, name: tags.Name ?? i.InstanceId ?? '', ipAddress: i.PrivateIpAddress ?? '', state: STATES[i.State?.Name ?? ''] ?? 'error', tags };
+    return { resourceId: `${accountId}/${i.InstanceId}`, name: tags.Name ?? i.InstanceId ?? '', ipAddress: i.PrivateIpAddress ?? '', state: STATES[i.State?.Name ?? ''] ?? 'error', tags, accountId };
   }
 
   async createNode(req: CreateNodeRequest): Promise<NodeResource> {
@@ -76,17 +68,8 @@ export class AwsProvider implements Provider {
     if (!accountId) throw new ProviderError(ID, 'no_account', 'a node on AWS needs one of the organization\'s AWS accounts', false);
     const { account, client } = await this.account(accountId);
     try {
-      const bundle = await agentBundle();
       const tags = { ...req.tags, Name: req.name };
-      const script = userData({
-        agentDir: AGENT_DIR,
-        name: req.name,
-        agentUrl: `${req.agent.portalUrl}/api/agent/v1/agent.mjs`,
-        agentVersion: bundle.version,
-        agentSha256: bundle.sha256,
-        nodeConfig: { name: req.name, portalUrl: req.agent.portalUrl, tags: req.tags },
-        bootstrapToken: req.agent.bootstrapToken,
-      });
+      const script = await cloudInitUserData(req);
       const run = await client.send(
         new RunInstancesCommand({
           ImageId: account.network.imageId,
@@ -213,23 +196,30 @@ export class AwsProvider implements Provider {
 
   /** The instances (not terminated) carrying all of `tags`, in the accounts that may hold them. */
   async listResources(tags: Record<string, string>): Promise<NodeResource[]> {
-    const accounts = await this.accountsHolding(tags);
+    const found: NodeResource[] = [];
+    for (const { id } of await this.accountsHolding(tags)) found.push(...(await this.listAccountResources(id, tags)));
+    return found;
+  }
+
+  async listAccountResources(accountId: string, tags: Record<string, string>): Promise<NodeResource[]> {
     const filters: Filter[] = [
       ...Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
       { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
     ];
+    const { client } = await this.account(accountId);
     const found: NodeResource[] = [];
-    for (const { id } of accounts) {
-      const { client } = await this.account(id);
-      try {
-        const out = await client.send(new DescribeInstancesCommand({ Filters: filters }));
-        for (const i of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) found.push(this.resource(id, i));
-      } catch (e) {
-        throw providerError(e, 'listing instances');
-      } finally {
-        client.destroy();
+    try {
+      // An account may hold more instances than one page: follow NextToken to the end.
+      for (let NextToken: string | undefined; ; ) {
+        const out = await client.send(new DescribeInstancesCommand({ Filters: filters, MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }));
+        for (const i of out.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) found.push(this.resource(accountId, i));
+        NextToken = out.NextToken;
+        if (!NextToken) return found;
       }
+    } catch (e) {
+      throw providerError(e, 'listing instances');
+    } finally {
+      client.destroy();
     }
-    return found;
   }
 }

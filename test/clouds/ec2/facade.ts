@@ -322,7 +322,14 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
       const ids = list(params, 'InstanceId');
       const fs = filters(params);
       const found = (ids.length ? mine(params, account) : instances.filter((i) => i.accessKeyId === account.accessKeyId)).filter((i) => fs.every((f) => matches(i, f)));
-      return reservationsXml(found);
+      if (!params.has('MaxResults')) return reservationsXml(found);
+      // Pages as EC2 pages them: MaxResults (5 to 1000, never with instance ids) and an opaque NextToken.
+      const max = Number(params.get('MaxResults'));
+      if (ids.length || !Number.isInteger(max) || max < 5 || max > 1000) throw new Fault({ status: 400, code: 'InvalidParameterValue', message: `Value ( ${params.get('MaxResults')} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000, without instance ids.` });
+      const from = params.has('NextToken') ? Number(Buffer.from(params.get('NextToken')!, 'base64url').toString()) : 0;
+      if (!Number.isInteger(from) || from < 0) throw new Fault({ status: 400, code: 'InvalidParameterValue', message: 'The token is invalid' });
+      const next = from + max < found.length ? `<nextToken>${Buffer.from(String(from + max)).toString('base64url')}</nextToken>` : '';
+      return `${reservationsXml(found.slice(from, from + max))}${next}`;
     },
 
     StopInstances(params, account) {
