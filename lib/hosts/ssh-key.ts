@@ -62,6 +62,18 @@ export async function organizationSshPublicKey(db: Database, actor: Actor, organ
   return { publicKey: keys.publicKey, fingerprint };
 }
 
+/**
+ * The organization's key pair for the portal's own use (a cloud VM deployed with its public key,
+ * then reached over SSH), made now if it has none; `by` names who made it in the audit log.
+ * Never hand the private key to a caller.
+ */
+export async function organizationKeyPair(db: Database, organizationId: string, by: string): Promise<{ publicKey: string; privateKey: string }> {
+  const { keys, created } = await keyPairOf(db, organizationId);
+  if (created)
+    await recordAudit(db, { actor: null, actorLabel: by, organizationId, action: 'sshKey.create', targetType: 'organization', targetId: organizationId, outcome: 'success', details: { fingerprint: sshFingerprint(keys.publicKey) } });
+  return { publicKey: keys.publicKey, privateKey: openSshPrivateKey(organizationId, keys.privateKey) };
+}
+
 /** The organization's OpenSSH private key, opened, for connecting to its hosts. Never hand it to a caller. */
 export async function openOrganizationPrivateKey(db: Database, organizationId: string): Promise<string> {
   const keys = await storedKeyPair(db, organizationId);

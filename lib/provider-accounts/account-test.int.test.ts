@@ -2,6 +2,7 @@
 // (test/clouds/ec2), which checks every SigV4 signature: a good account, a wrong secret, an unknown
 // key, a subnet that is not there, throttling then success, an endpoint nobody answers on, and a
 // provider with no driver yet.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
@@ -80,8 +81,14 @@ describe('testing an AWS account', () => {
   });
 
   it('is refused for a provider the portal has no driver for yet', async () => {
-    const sakura = await addProviderAccount(db(), actor, organizationId, { provider: 'sakura', name: uniqueName('sakura'), region: 'tk1v', credentials: { accessToken: 'token-of-the-sandbox', accessTokenSecret: 'secret-of-the-sandbox' } });
-    const refused = await failure(testProviderAccount(db(), actor, sakura.id));
-    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'The portal has no driver for Sakura Cloud yet, so its accounts cannot be tested' });
+    const azure = await addProviderAccount(db(), actor, organizationId, {
+      provider: 'azure',
+      name: uniqueName('azure'),
+      region: 'japaneast',
+      network: { resourceGroup: 'lab-rg', virtualNetwork: 'lab-vnet', subnet: 'default' },
+      credentials: { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'secret-of-the-app', subscriptionId: randomUUID() },
+    });
+    const refused = await failure(testProviderAccount(db(), actor, azure.id));
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'The portal has no driver for Microsoft Azure yet, so its accounts cannot be tested' });
   });
 });

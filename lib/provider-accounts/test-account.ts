@@ -22,12 +22,14 @@ export async function testProviderAccount(db: Database, actor: Actor, accountId:
     throw new AppError('CONFLICT', `The portal has no driver for ${label} yet, so its accounts cannot be tested`, { fields: { provider: 'has no driver yet' } });
   }
   const credentials = openProviderCredentials(account.id, account.credentials);
-  const test = await check({ provider: account.provider, region: account.region, network: account.network, credentials });
+  const test = await check({ id: account.id, provider: account.provider, region: account.region, network: account.network, credentials });
   const [updated] = await db
     .update(providerAccounts)
     .set({ lastTestAt: sql`now()`, lastTestOk: test.ok, lastTestCode: test.code, lastTestMessage: test.message.slice(0, 1000), updatedAt: sql`now()` })
-    // Credentials replaced meanwhile were not the ones tested.
-    .where(and(eq(providerAccounts.id, accountId), eq(providerAccounts.credentials, account.credentials), isNull(providerAccounts.removedAt)))
+    // An account changed meanwhile (its credentials replaced) was not the one tested. Not compared by
+    // the sealed credentials: a provider that rotates its token on every call (mdx) re-seals them.
+    // updated_at has microseconds and the loaded Date milliseconds: compared within that step.
+    .where(and(eq(providerAccounts.id, accountId), isNull(providerAccounts.removedAt), sql`${providerAccounts.updatedAt} >= ${account.updatedAt.toISOString()}::timestamptz and ${providerAccounts.updatedAt} < ${account.updatedAt.toISOString()}::timestamptz + interval '2 milliseconds'`))
     .returning();
   await recordAudit(db, {
     actor,

@@ -5,6 +5,8 @@ import type { Localized } from './types';
 // credentials, and a look for the network it names. One per provider with a driver.
 
 export interface CheckedAccount {
+  /** Set once the account is stored: a provider that rotates its credentials on every call (mdx) keeps the new ones there. */
+  id?: string;
   provider: string;
   region: string | null;
   network: Record<string, string>;
@@ -27,6 +29,9 @@ type Checker = (account: CheckedAccount) => Promise<AccountCheck>;
 // Its keys are TESTABLE_PROVIDERS (lib/providers/account-fields.ts), which the page reads.
 const CHECKERS: Record<(typeof TESTABLE_PROVIDERS)[number], () => Promise<Checker>> = {
   aws: async () => (await import('./aws/account-check')).checkAwsAccount,
+  sakura: async () => (await import('./sakura/account-check')).checkSakuraAccount,
+  mdx: async () => (await import('./mdx/account-check')).checkMdxAccount,
+  openstack: async () => (await import('./openstack/account-check')).checkOpenStackAccount,
 };
 
 /** The provider's connection test, or null while it has no driver. */

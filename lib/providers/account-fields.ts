@@ -79,7 +79,11 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
   },
   sakura: {
     credentials: z.strictObject({ accessToken: text(128), accessTokenSecret: secret(16) }),
-    network: z.strictObject({ switchId: pattern(/^\d{12}$/, 'must be a switch id (12 digits)').optional() }),
+    network: z.strictObject({
+      switchId: pattern(/^\d{12}$/, 'must be a switch id (12 digits)').optional(),
+      // The disk nodes are copied from: cloud-init ready, with Node.js 20 or later for the node agent.
+      archiveId: pattern(/^\d{12}$/, 'must be an archive id (12 digits)'),
+    }),
     region: z.enum(SAKURA_ZONES, { error: 'must be a zone: tk1a, tk1b, is1a, is1b, is1c or tk1v (the sandbox)' }),
     hint: (c) => `token ${c.accessToken!.slice(0, 8)}…`,
   },
@@ -91,7 +95,13 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
   },
   mdx: {
     credentials: z.strictObject({ token: secret(20) }),
-    network: z.strictObject({ projectId: text(64), networkSegment: text(64) }),
+    network: z.strictObject({
+      projectId: text(64),
+      networkSegment: text(64),
+      // The template nodes are deployed from: it needs Node.js 20 or later for the node agent.
+      catalog: uuid,
+      serviceLevel: z.enum(['spot', 'guarantee'], { error: 'must be spot or guarantee' }).optional(),
+    }),
     region: none,
     hint: () => 'API token',
   },
@@ -104,14 +114,19 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
       userDomain: text(64).default('Default'),
       projectDomain: text(64).default('Default'),
     }),
-    network: z.strictObject({ networkId: text(64), securityGroup: text(255).default('default') }),
+    network: z.strictObject({
+      networkId: text(64),
+      securityGroup: text(255).default('default'),
+      // The Glance image nodes boot: it needs cloud-init and Node.js 20 or later for the node agent.
+      imageId: uuid,
+    }),
     region: z.preprocess((v) => (v === '' ? null : v), z.string().trim().max(64, 'must be at most 64 characters').nullable().default(null)),
     hint: (c) => `${c.username} in ${c.projectName}`,
   },
 };
 
 /** Providers whose driver has a connection test (lib/providers/account-check.ts). */
-export const TESTABLE_PROVIDERS = ['aws'];
+export const TESTABLE_PROVIDERS = ['aws', 'sakura', 'mdx', 'openstack'];
 
 // ── the add form ───────────────────────────────────────────────────────────────────────────
 
@@ -140,6 +155,7 @@ const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: 
   accessToken: { label: { ja: 'アクセストークン', en: 'Access token' } },
   accessTokenSecret: { label: { ja: 'アクセストークンシークレット', en: 'Access token secret' }, secret: true },
   switchId: { label: { ja: 'スイッチ ID (任意)', en: 'Switch ID (optional)' } },
+  archiveId: { label: { ja: 'ノードのアーカイブ ID (cloud-init 対応、Node.js 20 以上入り)', en: 'Node archive ID (cloud-init ready, with Node.js 20 or later)' } },
   url: { label: { ja: 'vCenter の URL', en: 'vCenter URL' }, placeholder: 'https://vcenter.example.ac.jp/sdk' },
   username: { label: { ja: 'ユーザー名', en: 'User name' } },
   password: { label: { ja: 'パスワード', en: 'Password' }, secret: true },
@@ -157,6 +173,13 @@ const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: 
   projectDomain: { label: { ja: 'プロジェクトドメイン', en: 'Project domain' }, placeholder: 'Default' },
   networkId: { label: { ja: 'ネットワーク ID', en: 'Network ID' } },
   securityGroup: { label: { ja: 'セキュリティグループ', en: 'Security group' }, placeholder: 'default' },
+  catalog: { label: { ja: 'カタログ ID (Node.js 20 以上入りのテンプレート)', en: 'Catalog ID (a template with Node.js 20 or later)' } },
+  serviceLevel: { label: { ja: 'サービスレベル (任意: spot / guarantee)', en: 'Service level (optional: spot / guarantee)' }, placeholder: 'spot' },
+};
+
+/** Where one provider names a field the way no other does. */
+const PROVIDER_FIELD_TEXT: Record<string, typeof FIELD_TEXT> = {
+  openstack: { imageId: { label: { ja: 'ノードのイメージ ID (cloud-init と Node.js 20 以上入り)', en: 'Node image ID (with cloud-init and Node.js 20 or later)' } } },
 };
 
 export interface AccountFormField {
@@ -175,9 +198,9 @@ export interface AccountForm {
   network: AccountFormField[];
 }
 
-function formFields(fields: Fields): AccountFormField[] {
+function formFields(provider: string, fields: Fields): AccountFormField[] {
   return Object.entries(fields.shape).map(([key, schema]) => {
-    const text = FIELD_TEXT[key] ?? { label: { ja: key, en: key } };
+    const text = PROVIDER_FIELD_TEXT[provider]?.[key] ?? FIELD_TEXT[key] ?? { label: { ja: key, en: key } };
     return { key, label: text.label, secret: !!text.secret, multiline: !!text.multiline, optional: schema.safeParse(undefined).success, ...(text.placeholder ? { placeholder: text.placeholder } : {}) };
   });
 }
@@ -189,6 +212,6 @@ export function accountForms(): AccountForm[] {
   return Object.entries(ACCOUNT_FIELDS).map(([provider, fields]) => {
     const kind = fields.region.safeParse(null).success ? (fields.region.safeParse('x').success ? 'optional' : 'none') : 'required';
     const region: AccountForm['region'] = provider === 'sakura' ? { kind, options: [...SAKURA_ZONES] } : { kind, ...(REGION_EXAMPLE[provider] ? { placeholder: REGION_EXAMPLE[provider] } : {}) };
-    return { provider, region, credentials: formFields(fields.credentials), network: formFields(fields.network) };
+    return { provider, region, credentials: formFields(provider, fields.credentials), network: formFields(provider, fields.network) };
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { availableProviders, findProvider, getSpec, providerCatalog } from './catalog';
+import { hasDriver } from './registry';
 
 describe('the provider catalog', () => {
   it('holds every provider OCS builds on, once, with the flavors of vcp_flavor.yml', () => {
@@ -10,7 +11,9 @@ describe('the provider catalog', () => {
   });
 
   it('says which providers builds can use, and why the others not, in both languages', () => {
-    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws']);
+    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws', 'sakura', 'mdx', 'openstack']);
+    // A provider is available exactly when its driver is registered.
+    for (const p of providerCatalog()) expect(hasDriver(p.id), p.id).toBe(p.available);
     for (const p of providerCatalog().filter((q) => !q.available)) {
       expect(p.unavailableReason?.ja, p.id).toBeTruthy();
       expect(p.unavailableReason?.en, p.id).toBeTruthy();

@@ -51,8 +51,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'sakura',
     label: { ja: 'さくらのクラウド', en: 'Sakura Cloud' },
     region: 'is1a',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are servers in the organization's Sakura Cloud account and zone (lib/providers/sakura).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { num_cores: 1, memory: 1, sakuracloud_disk_plan: 'ssd', sakuracloud_disk_size: 20 } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { num_cores: 2, memory: 4, sakuracloud_disk_plan: 'ssd', sakuracloud_disk_size: 80 } },
@@ -76,8 +77,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'mdx',
     label: { ja: 'mdx (データ活用社会創成プラットフォーム)', en: 'mdx (data platform)' },
     region: 'mdx',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are VMs deployed in the organization's default mdx project (lib/providers/mdx).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { pack_type: 'cpu', pack_num: 3, disk_size: 40 } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { pack_type: 'cpu', pack_num: 6, disk_size: 80 } },
@@ -90,8 +92,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'openstack',
     label: { ja: 'OpenStack (mdx II ほか)', en: 'OpenStack (mdx II and others)' },
     region: 'openstack',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are Nova servers in the organization's default OpenStack project (lib/providers/openstack).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { flavor_name: 'm1.small', volume_size: 20 } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { flavor_name: 'm1.medium', volume_size: 40 } },

@@ -1,7 +1,10 @@
 import { db } from '@/lib/db/client';
 import { AwsProvider } from './aws/aws-provider';
 import { localProvider } from './local';
+import { MdxProvider } from './mdx/mdx-provider';
 import { onPremisesProvider } from './onpremises';
+import { OpenStackProvider } from './openstack/openstack-provider';
+import { SakuraProvider } from './sakura/sakura-provider';
 import type { Provider } from './types';
 
 // Provider drivers, for workers. Cloud drivers register here as they land (and in catalog.ts).
@@ -9,6 +12,9 @@ const drivers: Record<string, () => Provider> = {
   local: localProvider,
   onpremises: onPremisesProvider,
   aws: () => new AwsProvider(db),
+  sakura: () => new SakuraProvider(db),
+  mdx: () => new MdxProvider(db),
+  openstack: () => new OpenStackProvider(db),
 };
 
 export function hasDriver(id: string): boolean {

@@ -14,11 +14,12 @@ import {
   type Filter,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '@/lib/db/client';
-import { nodes, providerAccounts, units, type ProviderAccount } from '@/lib/db/schema';
+import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { accountsHolding } from '../account-scope';
 import { findProvider } from '../catalog';
 import { cloudInitUserData } from '../cloud-init';
 import { ProviderError, type AccountProvider, type CreateNodeRequest, type Flavor, type NodeResource, type ResourceState } from '../types';
@@ -28,8 +29,8 @@ import { ec2Advice, ec2ErrorCode } from './errors';
 const ID = 'aws';
 /** "<account id>/<instance id>": which account the instance is in, and which instance. */
 const RESOURCE_ID = /^([0-9a-f-]{36})\/(i-[0-9a-f]{8,17})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const WAIT_EVERY_MS = Number(process.env.OCS_AWS_POLL_MS ?? 2000);
+/** Read when used, so a test can set it after loading the driver. */
+const waitEveryMs = () => Number(process.env.OCS_AWS_POLL_MS ?? 2000);
 const WAIT_MAX_MS = 10 * 60_000;
 
 const STATES: Record<string, ResourceState> = { pending: 'booting', running: 'running', stopping: 'stopped', stopped: 'stopped' };
@@ -122,7 +123,7 @@ export class AwsProvider implements AccountProvider {
 
   /** Polls until the instance is in one of `states` (or gone, when that is what is wanted). */
   private async waitFor(client: EC2Client, instanceId: string, states: string[]): Promise<Instance | null> {
-    for (const deadline = Date.now() + WAIT_MAX_MS; Date.now() < deadline; await sleep(WAIT_EVERY_MS)) {
+    for (const deadline = Date.now() + WAIT_MAX_MS; Date.now() < deadline; await sleep(waitEveryMs())) {
       const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })).catch((e: unknown) => {
         if (ec2ErrorCode(e) === 'InvalidInstanceID.NotFound') return null;
         throw e;
@@ -177,27 +178,10 @@ export class AwsProvider implements AccountProvider {
     }
   }
 
-  /**
-   * The accounts that may hold instances with these tags: a node's or a unit group's account, else
-   * every live AWS account. Scoped so one organization's broken credentials never stop another's work.
-   */
-  private async accountsHolding(tags: Record<string, string>): Promise<{ id: string }[]> {
-    const nodeId = tags['ocs.nodeId'];
-    const unitGroupId = tags['ocs.unitGroupId'];
-    if (!nodeId && !unitGroupId) return this.db().select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, ID), isNull(providerAccounts.removedAt)));
-    // Ids the portal never gave out name nothing it holds.
-    if (![nodeId, unitGroupId].every((v) => v === undefined || UUID.test(v))) return [];
-    const rows = await this.db()
-      .selectDistinct({ id: units.providerAccountId })
-      .from(units)
-      .where(and(eq(units.provider, ID), nodeId ? inArray(units.id, this.db().select({ id: nodes.unitId }).from(nodes).where(eq(nodes.id, nodeId))) : eq(units.unitGroupId, unitGroupId!)));
-    return rows.filter((r): r is { id: string } => r.id !== null);
-  }
-
   /** The instances (not terminated) carrying all of `tags`, in the accounts that may hold them. */
   async listResources(tags: Record<string, string>): Promise<NodeResource[]> {
     const found: NodeResource[] = [];
-    for (const { id } of await this.accountsHolding(tags)) found.push(...(await this.listAccountResources(id, tags)));
+    for (const id of await accountsHolding(this.db(), ID, tags)) found.push(...(await this.listAccountResources(id, tags)));
     return found;
   }
 
