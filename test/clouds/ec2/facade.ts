@@ -5,10 +5,10 @@
 // wrong secret, is refused as AWS would refuse it. It knows the accounts, subnets and security
 // groups a test gives it; tests can make it answer the next calls with an error (throttling, …).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { backgroundWork, closeServer, faultQueue, listenLocal } from '../facade-kit';
 import type { EmulatedInstance, InstanceBackend } from '../instances';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -137,13 +137,10 @@ async function expectedSignature(req: IncomingMessage, body: string, account: Ec
 /** Starts the endpoint on 127.0.0.1 (on `port`, else one of its own) for the given accounts. */
 export async function startEc2Facade(accounts: Ec2Account[], options: { port?: number; instances?: InstanceBackend } = {}): Promise<Ec2Facade> {
   const calls: Ec2Facade['calls'] = [];
-  const faults: { action: string; fault: Ec2Fault; times: number }[] = [];
+  const faults = faultQueue<Ec2Fault>();
   const instances: Ec2Instance[] = [];
-  const work = new Set<Promise<void>>();
-  const instanceHandlers = instanceActions(instances, options.instances, (p) => {
-    work.add(p);
-    void p.finally(() => work.delete(p));
-  });
+  const work = backgroundWork();
+  const instanceHandlers = instanceActions(instances, options.instances, work.track);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const send = (status: number, xml: string) => {
@@ -164,11 +161,8 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
     if (params.get('Version') !== API_VERSION) return send(400, errorXml('InvalidParameterValue', `Unsupported API version ${params.get('Version')}`));
     const handler = ACCOUNT_HANDLERS[action] ?? instanceHandlers[action];
     if (!handler) return send(400, errorXml('InvalidAction', `The action ${action} is not valid for this web service.`));
-    const queued = faults.find((f) => f.action === action && f.times > 0);
-    if (queued) {
-      queued.times -= 1;
-      return send(queued.fault.status, errorXml(queued.fault.code, queued.fault.message));
-    }
+    const fault = faults.take(action);
+    if (fault) return send(fault.status, errorXml(fault.code, fault.message));
     if (region !== account.region) return send(401, errorXml('AuthFailure', `This account is not enabled in region ${region}`));
     try {
       send(200, responseXml(action, await handler(params, account)));
@@ -184,21 +178,14 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
       res.end(errorXml('InternalError', e.message));
     });
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
     instances,
-    failNext: (action, fault, times = 1) => void faults.push({ action, fault, times }),
-    settled: async () => {
-      while (work.size) await Promise.allSettled([...work]);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    failNext: faults.failNext,
+    settled: work.settled,
+    close: () => closeServer(server),
   };
 }
 

@@ -11,9 +11,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backgroundWork, closeServer, faultQueue, listenLocal } from '../facade-kit';
 import type { EmulatedInstance, InstanceBackend } from '../instances';
 
 export interface MdxCatalog {
@@ -140,11 +140,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  */
 export async function startMdxFacade(accounts: MdxAccount[], options: { instances?: InstanceBackend; port?: number; addressDelayMs?: number; taskMs?: number; pageSize?: number } = {}): Promise<MdxFacade> {
   const calls: MdxFacade['calls'] = [];
-  const faults: { op: MdxOp; fault: MdxFault; times: number }[] = [];
+  const faults = faultQueue<MdxFault>();
   const instances: MdxVm[] = [];
   const tokens = new Map(accounts.map((a) => [a, a.token]));
   const spent = new Set<string>();
-  const work = new Set<Promise<void>>();
+  const work = backgroundWork();
   const addressDelayMs = options.addressDelayMs ?? 300;
   const taskMs = options.taskMs ?? 50;
   const backend = options.instances;
@@ -157,8 +157,7 @@ export async function startMdxFacade(accounts: MdxAccount[], options: { instance
       await sleep(taskMs);
       await run();
     })().finally(() => void (vm.task = null));
-    work.add(p);
-    void p.finally(() => work.delete(p));
+    work.track(p);
     return { task_id: [id] };
   };
   const poweredOn = (vm: MdxVm) => {
@@ -305,10 +304,8 @@ export async function startMdxFacade(accounts: MdxAccount[], options: { instance
 
   /** The queued fault of `op`, if one is due. */
   function fault(op: MdxOp): void {
-    const queued = faults.find((f) => f.op === op && f.times > 0);
-    if (!queued) return;
-    queued.times -= 1;
-    throw new Answer(queued.fault.status, queued.fault.body, queued.fault.retryAfter);
+    const fault = faults.take(op);
+    if (fault) throw new Answer(fault.status, fault.body, fault.retryAfter);
   }
 
   async function respond(req: IncomingMessage, url: URL): Promise<Answer> {
@@ -347,20 +344,13 @@ export async function startMdxFacade(accounts: MdxAccount[], options: { instance
   }
 
   const server: Server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
     instances,
-    failNext: (op, fault, times = 1) => void faults.push({ op, fault, times }),
-    settled: async () => {
-      while (work.size) await Promise.allSettled([...work]);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    failNext: faults.failNext,
+    settled: work.settled,
+    close: () => closeServer(server),
   };
 }

@@ -11,10 +11,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { backgroundWork, closeServer, faultQueue, listenLocal } from '../facade-kit';
 import type { InstanceBackend } from '../instances';
 import { NovaError, novaHandlers, type NovaAnswer, type NovaRequest, type NovaServer, type ProjectResources } from './nova';
 
@@ -93,20 +93,16 @@ const sameDomain = (ref: { name?: string; id?: string } | undefined, name: strin
 export async function startOpenStackFacade(projects: CloudProject[], options: { instances: InstanceBackend; maxLimit?: number }): Promise<OpenStackFacade> {
   const known: Project[] = projects.map((p) => ({ ...p, id: randomBytes(16).toString('hex'), securityGroups: p.securityGroups.map((name) => ({ id: randomUUID(), name })) }));
   const calls: OpenStackFacade['calls'] = [];
-  const faults: { op: string; fault: OpenStackFault; times: number }[] = [];
+  const faults = faultQueue<OpenStackFault>();
   const tokens = new Map<string, { project: Project; expiresAt: number }>();
   const instances: NovaServer[] = [];
-  const work = new Set<Promise<void>>();
+  const work = backgroundWork();
   const server: Server = createServer(await certificate());
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `https://127.0.0.1:${await listenLocal(server)}`;
   const nova = novaHandlers(instances, options.instances, {
     compute: `${base}/compute/v2.1`,
     maxLimit: options.maxLimit ?? 1000,
-    track: (p) => {
-      work.add(p);
-      void p.finally(() => work.delete(p));
-    },
+    track: work.track,
   });
 
   function authenticate(body: unknown): NovaAnswer {
@@ -199,9 +195,7 @@ export async function startOpenStackFacade(projects: CloudProject[], options: { 
     const session = tokens.get(String(req.headers['x-auth-token'] ?? ''));
     if (!session || session.expiresAt < Date.now()) return { status: 401, headers: { 'www-authenticate': `Keystone uri="${base}/identity"` }, body: UNAUTHORIZED };
     calls.push({ op, project: session.project.projectName });
-    const queued = faults.find((f) => f.op === op && f.times > 0);
-    if (queued) queued.times -= 1;
-    const fault = queued?.fault;
+    const fault = faults.take(op);
     if (fault && 'status' in fault) {
       const retryAfter = fault.retryAfterSeconds;
       return {
@@ -233,15 +227,9 @@ export async function startOpenStackFacade(projects: CloudProject[], options: { 
     authUrl: `${base}/identity/v3`,
     calls,
     instances,
-    failNext: (op, fault, times = 1) => void faults.push({ op, fault, times }),
+    failNext: faults.failNext,
     revokeTokens: () => tokens.clear(),
-    settled: async () => {
-      while (work.size) await Promise.allSettled([...work]);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    settled: work.settled,
+    close: () => closeServer(server),
   };
 }

@@ -8,8 +8,8 @@
 // "error_code":…,"error_msg":…}. Tests can make it answer the next calls of an operation with a
 // fault (throttling, capacity).
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { backgroundWork, closeServer, faultQueue, listenLocal } from '../facade-kit';
 import type { InstanceBackend } from '../instances';
 import { operations, SakuraFault, type Request, type SakuraAccount, type SakuraDisk, type SakuraServer } from './resources';
 
@@ -121,12 +121,9 @@ function signedIn(req: IncomingMessage, accounts: SakuraAccount[]): SakuraAccoun
 /** Starts the endpoint on 127.0.0.1 (on `port`, else one of its own) for the given accounts, its servers on `instances`. */
 export async function startSakuraFacade(accounts: SakuraAccount[], options: { port?: number; instances: InstanceBackend }): Promise<SakuraFacade> {
   const calls: SakuraFacade['calls'] = [];
-  const faults: { op: string; fault: Fault; times: number }[] = [];
-  const work = new Set<Promise<void>>();
-  const zone = operations(options.instances, (p) => {
-    work.add(p);
-    void p.finally(() => work.delete(p));
-  });
+  const faults = faultQueue<Fault>();
+  const work = backgroundWork();
+  const zone = operations(options.instances, work.track);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Without the header Sakura sends its 64-bit ids as strings.
@@ -153,11 +150,8 @@ export async function startSakuraFacade(accounts: SakuraAccount[], options: { po
       return fail({ status: 404, code: 'resource_path_not_found', message: '対象が見つかりません。パスに誤りがあります。' });
     }
     calls.push({ op: route.op, zone: zoneName, accessToken: account.accessToken });
-    const queued = faults.find((f) => f.op === route.op && f.times > 0);
-    if (queued) {
-      queued.times -= 1;
-      return fail(queued.fault);
-    }
+    const fault = faults.take(route.op);
+    if (fault) return fail(fault);
     try {
       const r: Request = { account, zone: zoneName, ids: route.path.exec(path)!.slice(1).map(Number), body: await readBody(req) };
       const plural = FINDS[route.op];
@@ -181,21 +175,14 @@ export async function startSakuraFacade(accounts: SakuraAccount[], options: { po
       res.end(JSON.stringify({ is_fatal: true, serial: '', status: '500 Internal Server Error', error_code: 'unknown', error_msg: e.message }));
     });
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, options.port);
   return {
     url: `http://127.0.0.1:${port}/cloud/zone`,
     calls,
     instances: zone.servers,
     disks: zone.disks,
-    failNext: (op, fault, times = 1) => void faults.push({ op, fault, times }),
-    settled: async () => {
-      while (work.size) await Promise.allSettled([...work]);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    failNext: faults.failNext,
+    settled: work.settled,
+    close: () => closeServer(server),
   };
 }
