@@ -5,7 +5,7 @@
 // touched; an account that cannot be listed does not stop the others.
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
@@ -151,6 +151,18 @@ describe('leak sweeper', { timeout: 120_000 }, () => {
     expect(await leakOf(byHand)).toMatchObject({ outcome: 'vanished' });
     expect(await leakOf(lateNode)).toMatchObject({ outcome: 'claimed' });
     expect(stateOf(lateNode)).toBe('running');
+  });
+
+  it('judges a machine that two accounts with the same credentials list once, by the machine', async () => {
+    // The same AWS credentials with another network: every instance is listed through both accounts.
+    await addProviderAccount(db(), actor, organizationId, { provider: 'aws', name: 'same-keys', region: 'ap-northeast-1', network: NETWORK, credentials: KEYS });
+    await db().update(nodes).set({ providerResourceId: live }).where(eq(nodes.id, records[0]!.id));
+    const report = await sweepLeaks(db(), { graceMs: GRACE, dryRun: false, now: new Date(t0.getTime() + 200 * MINUTE), organizationId });
+    expect(report.failures).toEqual([]);
+    expect(report.removed).toEqual([]);
+    const open = await db().select().from(leakedResources).where(and(eq(leakedResources.organizationId, organizationId), isNull(leakedResources.endedAt)));
+    expect(open.map((l) => l.resourceId)).toEqual([]);
+    expect(stateOf(live)).toBe('running');
   });
 
   it('goes on with the other accounts when one cannot be listed', async () => {

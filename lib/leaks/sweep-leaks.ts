@@ -2,7 +2,7 @@
 // those no live node accounts for, records them (shown to NII staff and the account's
 // organization), and removes each once it has been a leak for the grace period — unless in dry-run
 // mode. Each removal is in the audit log. Run on a schedule by the workers (job `leaks.sweep`).
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import type { Database } from '@/lib/db/client';
 import { leakedResources, nodes, providerAccounts, type LeakedResource, type ProviderAccount } from '@/lib/db/schema';
@@ -39,6 +39,15 @@ export interface SweepReport {
   failures: { accountId: string; resourceId?: string; error: string }[];
 }
 
+/**
+ * The machine a resource id names, without the portal account it was listed through
+ * ("<account id>/<the cloud's id>"): two accounts with the same cloud credentials list one machine.
+ */
+function machineOf(resourceId: string): string {
+  const slash = resourceId.indexOf('/');
+  return slash === 36 && UUID.test(resourceId.slice(0, 36)) ? resourceId.slice(37) : resourceId;
+}
+
 /** Why each machine is a leak (by resource id); machines a live node accounts for are absent. */
 async function judge(db: Database, resources: NodeResource[]): Promise<Map<string, string>> {
   const ids = [...new Set(resources.map((r) => r.tags['ocs.nodeId']).filter((id): id is string => !!id && UUID.test(id)))];
@@ -52,7 +61,7 @@ async function judge(db: Database, resources: NodeResource[]): Promise<Map<strin
     else if (!node) reasons.set(r.resourceId, `its node ${nodeId} is not in the portal's database`);
     else if (node.deletedAt) reasons.set(r.resourceId, `its node ${node.name} was deleted at ${node.deletedAt.toISOString()}`);
     // A node being created has no resource id yet: the machine is its own, not a leak.
-    else if (node.resourceId && node.resourceId !== r.resourceId) reasons.set(r.resourceId, `its node ${node.name} is ${node.resourceId}: this is a second machine for it`);
+    else if (node.resourceId && machineOf(node.resourceId) !== machineOf(r.resourceId)) reasons.set(r.resourceId, `its node ${node.name} is ${node.resourceId}: this is a second machine for it`);
   }
   return reasons;
 }
@@ -110,14 +119,22 @@ export async function sweepLeaks(db: Database, options: SweepOptions): Promise<S
   const now = options.now ?? new Date();
   const install = await installationId(db);
   const scope = options.organizationId ? eq(providerAccounts.organizationId, options.organizationId) : undefined;
-  const accounts = (await db.select().from(providerAccounts).where(and(isNull(providerAccounts.removedAt), scope))).filter((a) => hasDriver(a.provider));
+  // Oldest first, so a machine two accounts can list is judged through the same one every sweep.
+  const accounts = (await db.select().from(providerAccounts).where(and(isNull(providerAccounts.removedAt), scope)).orderBy(asc(providerAccounts.createdAt), asc(providerAccounts.id))).filter((a) => hasDriver(a.provider));
   const report: SweepReport = { accounts: 0, listed: 0, open: 0, removed: [], wouldRemove: [], failures: [] };
+  /** Machines already judged in this sweep, through another account with the same cloud credentials. */
+  const seen = new Set<string>();
   await eachLimited(accounts, 4, async (account) => {
     const provider = getProvider(account.provider);
     if (!isAccountProvider(provider)) return;
     let resources: NodeResource[];
     try {
-      resources = await provider.listAccountResources(account.id, { [INSTALL_TAG]: install });
+      resources = (await provider.listAccountResources(account.id, { [INSTALL_TAG]: install })).filter((r) => {
+        const key = `${account.provider}:${machineOf(r.resourceId)}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
     } catch (e) {
       // Unlisted is not vanished: its open leaks stay as they are until a sweep can see the account.
       report.failures.push({ accountId: account.id, error: safeErrorMessage(e) });

@@ -21,6 +21,7 @@ import { nodes, organizationSshKeys, providerAccounts, units, type Node } from '
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startMdxFacade, type MdxAccount, type MdxFacade } from '@/test/clouds/mdx/facade';
@@ -53,7 +54,8 @@ async function create(record: Node): Promise<NodeResource> {
   return provider.createNode({
     name: record.name,
     spec: { provider: 'mdx', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', tags: {} },
-    tags: { 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
+    // As a build tags it (lib/builds/create-nodes.ts).
+    tags: { [INSTALL_TAG]: await installationId(db()), 'ocs.organizationId': organization.organizationId, 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
     agent: { portalUrl: portal.url, bootstrapToken: await issueBootstrapToken(db(), record.id) },
     owner: { organizationId: organization.organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId },
   });
@@ -247,6 +249,19 @@ describe('mdx provider on the local mdx API', { timeout: 120_000 }, () => {
     expect(wrongSegment).toMatchObject({ ok: false, code: 'no_segment', advice: { en: expect.stringContaining('segment ID') } });
   });
 
+
+  it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
+    const [orphan] = await nodeRecords(1, { provider: 'mdx', organization });
+    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    const made = await create(orphan!);
+    resources.set(orphan!.id, made);
+    // The node's record is gone (deleted by hand, say) while its machine stays.
+    await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
+    const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organization.organizationId });
+    expect(report.removed).toEqual([made.resourceId]);
+    expect(await provider.describeNode(made.resourceId)).toBeNull();
+    resources.delete(orphan!.id);
+  });
   it('destroys a VM only once it is powered off, and the machines go with them', async () => {
     const running = resources.get(records[1]!.id)!;
     // mdx refuses to destroy a running VM.

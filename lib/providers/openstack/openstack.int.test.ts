@@ -13,11 +13,13 @@ import { closeDb, db } from '@/lib/db/client';
 import { nodes, providerAccounts, units, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
+import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startOpenStackFacade, type OpenStackFacade } from '@/test/clouds/openstack/facade';
 import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
+import { INSTALL_TAG, installationId } from '../installation';
 import { ProviderError, type NodeResource } from '../types';
 import { checkOpenStackAccount } from './account-check';
 import { OpenStackProvider } from './openstack-provider';
@@ -52,7 +54,8 @@ async function create(record: Node): Promise<NodeResource> {
   return provider.createNode({
     name: record.name,
     spec: { provider: 'openstack', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', tags: {} },
-    tags: { 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
+    // As a build tags it (lib/builds/create-nodes.ts).
+    tags: { [INSTALL_TAG]: await installationId(db()), 'ocs.organizationId': organizationId, 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
     agent: { portalUrl: portal.url, bootstrapToken: await issueBootstrapToken(db(), record.id) },
     owner: { organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId },
   });
@@ -101,7 +104,7 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     const server = openstack.instances.find((s) => s.name === records[0]!.name)!;
     // The flavor's name (m1.small) as Nova's flavor id, the account's image, network and security group.
     expect(server).toMatchObject({ flavorId: '2', imageId: IMAGE.id, networks: [{ uuid: LAB_NET.id }], securityGroups: [NETWORK.securityGroup], vmState: 'active' });
-    expect(server.metadata).toEqual({ 'ocs.unitGroupId': records[0]!.unitGroupId, 'ocs.nodeId': records[0]!.id });
+    expect(server.metadata).toEqual({ [INSTALL_TAG]: await installationId(db()), 'ocs.organizationId': organizationId, 'ocs.unitGroupId': records[0]!.unitGroupId, 'ocs.nodeId': records[0]!.id });
     expect(server.userData.startsWith('#cloud-boothook\n')).toBe(true);
     expect(resources.get(records[0]!.id)).toMatchObject({ resourceId: `${accountId}/${server.id}`, state: 'running', accountId, ipAddress: server.machine!.host.ip });
   });
@@ -214,6 +217,19 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     expect(openstack.instances.filter((s) => s.name === good.name)).toHaveLength(0);
   });
 
+
+  it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
+    const [orphan] = await nodeRecords(1, { provider: 'openstack', organization });
+    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    const made = await create(orphan!);
+    resources.set(orphan!.id, made);
+    // The node's record is gone (deleted by hand, say) while its machine stays.
+    await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
+    const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organizationId });
+    expect(report.removed).toEqual([made.resourceId]);
+    expect(await provider.describeNode(made.resourceId)).toBeNull();
+    resources.delete(orphan!.id);
+  });
   it('deletes servers, and the machines go with them', async () => {
     for (const [id, r] of resources) {
       await provider.deleteNode(r.resourceId);

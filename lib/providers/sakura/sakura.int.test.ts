@@ -12,12 +12,14 @@ import { closeDb, db } from '@/lib/db/client';
 import { nodes, units, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
+import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startSakuraFacade, type SakuraFacade } from '@/test/clouds/sakura/facade';
 import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { DEFAULT_RETRY } from '../http';
+import { INSTALL_TAG, installationId } from '../installation';
 import { ProviderError, type NodeResource } from '../types';
 import { checkSakuraAccount } from './account-check';
 import { SakuraProvider } from './sakura-provider';
@@ -49,7 +51,8 @@ async function create(record: Node, options: { account?: string; ipAddress?: str
     name: record.name,
     spec: { provider: 'sakura', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', tags: {} },
     ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}),
-    tags: { 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
+    // As a build tags it (lib/builds/create-nodes.ts).
+    tags: { [INSTALL_TAG]: await installationId(db()), 'ocs.organizationId': organizationId, 'ocs.unitGroupId': record.unitGroupId, 'ocs.nodeId': record.id },
     agent: { portalUrl: portal.url, bootstrapToken: await issueBootstrapToken(db(), record.id) },
     owner: { organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId: options.account ?? accountId },
   });
@@ -189,6 +192,19 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
     expect(noSwitch).toMatchObject({ ok: false, code: 'not_found', advice: { en: expect.stringContaining('not found in this zone') } });
   });
 
+
+  it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
+    const [orphan] = await nodeRecords(1, { provider: 'sakura', organization });
+    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    const made = await create(orphan!);
+    resources.set(orphan!.id, made);
+    // The node's record is gone (deleted by hand, say) while its machine stays.
+    await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
+    const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organizationId });
+    expect(report.removed).toEqual([made.resourceId]);
+    expect(await provider.describeNode(made.resourceId)).toBeNull();
+    resources.delete(orphan!.id);
+  });
   it('deletes servers with their disks, and the machines go with them', async () => {
     for (const [id, r] of resources) {
       await provider.deleteNode(r.resourceId);
