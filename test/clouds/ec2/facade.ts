@@ -1,5 +1,6 @@
 // A local EC2 endpoint speaking the EC2 Query API's wire format (cloud-test-peers.md): form-encoded
-// POSTs signed with SigV4, XML answers in the 2016-11-15 namespace, errors as
+// POSTs signed with SigV4, each checked against EC2's API model (./api-model.ts), XML answers in
+// the 2016-11-15 namespace, errors as
 // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>. It checks
 // every signature with the signer AWS's own SDK uses, so a driver that signs wrongly, or with the
 // wrong secret, is refused as AWS would refuse it. It knows the accounts, subnets and security
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { backgroundWork, closeServer, faultQueue, listenLocal } from '../facade-kit';
+import { checkAgainstModel } from './api-model';
 import type { EmulatedInstance, InstanceBackend } from '../instances';
 
 const NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -159,8 +161,10 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
     const action = params.get('Action') ?? '';
     calls.push({ action, accessKeyId: accessKeyId! });
     if (params.get('Version') !== API_VERSION) return send(400, errorXml('InvalidParameterValue', `Unsupported API version ${params.get('Version')}`));
+    const refused = checkAgainstModel(action, params);
+    if (refused) return send(400, errorXml(refused.code, refused.message));
     const handler = ACCOUNT_HANDLERS[action] ?? instanceHandlers[action];
-    if (!handler) return send(400, errorXml('InvalidAction', `The action ${action} is not valid for this web service.`));
+    if (!handler) return send(400, errorXml('UnsupportedOperation', `The local EC2 endpoint does not implement ${action}.`));
     const fault = faults.take(action);
     if (fault) return send(fault.status, errorXml(fault.code, fault.message));
     if (region !== account.region) return send(401, errorXml('AuthFailure', `This account is not enabled in region ${region}`));
