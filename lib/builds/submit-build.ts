@@ -15,6 +15,7 @@ import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { serverCapacity } from '@/lib/hosts/placement';
 import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
+import { accountProviderOf } from '@/lib/providers/catalog';
 import { planOrThrow, templateForBuild } from './plan-build';
 import { ZSubmitBuildInput } from './validation';
 
@@ -77,7 +78,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
             image: u.image,
             instanceType: u.instanceType,
             volumeSize: u.volumeSize,
-            providerAccountId: accounts[u.provider]?.id ?? null,
+            providerAccountId: accounts[accountProviderOf(u.provider)]?.id ?? null,
             tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
           })
           .returning();

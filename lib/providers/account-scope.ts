@@ -1,19 +1,20 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { nodes, providerAccounts, units } from '@/lib/db/schema';
+import { accountProviderOf } from './catalog';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The accounts of `provider` that may hold machines with these tags: a node's or a unit group's
- * account (as its unit recorded it), else every live account of the provider. Scoped so one
- * organization's broken credentials never stop another's teardown.
+ * The accounts that may hold `provider`'s machines with these tags: a node's or a unit group's
+ * account (as its unit recorded it), else every live account nodes of the provider are made in
+ * (aws_spot: aws's). Scoped so one organization's broken credentials never stop another's teardown.
  */
 export async function accountsHolding(db: Database, provider: string, tags: Record<string, string>): Promise<string[]> {
   const nodeId = tags['ocs.nodeId'];
   const unitGroupId = tags['ocs.unitGroupId'];
   if (!nodeId && !unitGroupId) {
-    const rows = await db.select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, provider), isNull(providerAccounts.removedAt)));
+    const rows = await db.select({ id: providerAccounts.id }).from(providerAccounts).where(and(eq(providerAccounts.provider, accountProviderOf(provider)), isNull(providerAccounts.removedAt)));
     return rows.map((r) => r.id);
   }
   // Ids the portal never gave out name nothing it holds.

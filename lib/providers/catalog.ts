@@ -21,6 +21,11 @@ export function canPowerNodes(providerId: string): boolean {
   return findProvider(providerId)?.power === true;
 }
 
+/** The provider whose accounts nodes of `providerId` are made in: its own, or the one it names (aws_spot: aws). */
+export function accountProviderOf(providerId: string): string {
+  return findProvider(providerId)?.accountsOf ?? providerId;
+}
+
 /** The providers builds can create nodes on. */
 export function availableProviders(): ProviderInfo[] {
   return PROVIDERS.filter((p) => p.available);

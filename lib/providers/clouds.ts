@@ -22,6 +22,21 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     ],
   },
   {
+    // OCS's aws_spot: EC2 spot instances in the organization's AWS account. AWS may reclaim one
+    // at any time; one-time spot instances cannot be stopped, so there is no power off.
+    id: 'aws_spot',
+    label: { ja: 'AWS (スポットインスタンス)', en: 'AWS (spot instances)' },
+    region: 'ap-northeast-1',
+    available: true,
+    accountsOf: 'aws',
+    flavors: [
+      { name: 'small', label: { ja: '小', en: 'Small' }, values: { instance_type: 'm4.large', volume_size: 8, volume_type: 'standard', spot_type: 'one-time' } },
+      { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { instance_type: 'm4.xlarge', volume_size: 40, volume_type: 'standard', spot_type: 'one-time' } },
+      { name: 'large', label: { ja: '大', en: 'Large' }, values: { instance_type: 'm4.2xlarge', volume_size: 100, volume_type: 'standard', spot_type: 'one-time' } },
+      { name: 'gpu', label: { ja: 'GPU', en: 'GPU' }, values: { instance_type: 'p2.xlarge', volume_size: 40, volume_type: 'standard', spot_type: 'one-time' } },
+    ],
+  },
+  {
     id: 'azure',
     label: { ja: 'Microsoft Azure', en: 'Microsoft Azure' },
     region: 'japaneast',

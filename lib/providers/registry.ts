@@ -12,6 +12,7 @@ const drivers: Record<string, () => Provider> = {
   local: localProvider,
   onpremises: onPremisesProvider,
   aws: () => new AwsProvider(db),
+  aws_spot: () => new AwsProvider(db, 'aws_spot'),
   sakura: () => new SakuraProvider(db),
   mdx: () => new MdxProvider(db),
   openstack: () => new OpenStackProvider(db),

@@ -40,6 +40,8 @@ export interface ProviderInfo {
   unavailableReason?: Localized;
   /** Its nodes can be powered off and on again, keeping their disks. */
   power?: boolean;
+  /** Whose accounts its nodes are made in, when another provider's (aws_spot: aws). */
+  accountsOf?: string;
 }
 
 export type ResourceState = 'booting' | 'running' | 'stopped' | 'error';

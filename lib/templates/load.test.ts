@@ -146,7 +146,7 @@ describe('parseTemplateText', () => {
 
   it('names unknown providers, flavors a provider lacks, and outputs reading unknown units', () => {
     expect(errorsOf(VALID.replace('providers: [local, aws]', 'providers: [local, gcp]'))).toEqual([
-      'ocs-template.yaml:24:24 units[0].providers.gcp: unknown provider "gcp"; known providers are local, onpremises, aws, azure, oracle, sakura, vmware, mdx, openstack, hokudai',
+      'ocs-template.yaml:24:24 units[0].providers.gcp: unknown provider "gcp"; known providers are local, onpremises, aws, aws_spot, azure, oracle, sakura, vmware, mdx, openstack, hokudai',
     ]);
     expect(errorsOf(VALID.replace('    flavor: small\n    providers: [local, aws]', '    flavor: gpu\n    providers: [local, aws]'))).toEqual([
       'ocs-template.yaml:23:13 units[0].flavor: provider "local" has no flavor "gpu"; it has small, medium, large',

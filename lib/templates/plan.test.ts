@@ -206,13 +206,13 @@ describe('refused inputs, named by field', () => {
     // Together with the build form's own fields.
     expect(await errors('tljh', { provider: 'lokal', parameters: { classPassword: 'class-password', students: 'ten' } })).toEqual({
       'parameters.students': 'must be a whole number',
-      provider: 'unknown provider "lokal"; choose one of local, onpremises, aws, azure, oracle, sakura, vmware, mdx, openstack, hokudai',
+      provider: 'unknown provider "lokal"; choose one of local, onpremises, aws, aws_spot, azure, oracle, sakura, vmware, mdx, openstack, hokudai',
     });
   });
 
   it('providers and flavors', async () => {
     expect(await errors('moodle', { provider: 'local', parameters: { adminEmail: 'a@example.ac.jp' } })).toEqual({ provider: 'unit "moodle" of this template cannot run on local; it runs on aws, azure, sakura, onpremises' });
-    expect(await errors('web-hello', { provider: 'gcp' })).toEqual({ provider: 'unknown provider "gcp"; choose one of local, onpremises, aws, azure, oracle, sakura, vmware, mdx, openstack, hokudai' });
+    expect(await errors('web-hello', { provider: 'gcp' })).toEqual({ provider: 'unknown provider "gcp"; choose one of local, onpremises, aws, aws_spot, azure, oracle, sakura, vmware, mdx, openstack, hokudai' });
     expect(await errors('web-hello', { provider: 'local', flavor: 'gpu' })).toEqual({ flavor: 'provider "local" has no flavor "gpu"; it has small, medium, large' });
     expect(await errors('openhpc', { provider: 'aws', flavorByRole: { compute: 'huge' } })).toEqual({ 'flavorByRole.compute': 'provider "aws" has no flavor "huge"; it has small, medium, large, gpu' });
     expect(await errors('openhpc', { provider: 'aws', flavorByRole: { worker: 'large' } })).toEqual({ 'flavorByRole.worker': 'this template has no role "worker"; its roles are master, compute' });

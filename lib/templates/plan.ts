@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldErrors } from '@/lib/errors';
 import { ACCOUNT_FIELDS } from '@/lib/providers/account-fields';
-import { availableProviders, providerCatalog } from '@/lib/providers/catalog';
+import { accountProviderOf, availableProviders, providerCatalog } from '@/lib/providers/catalog';
 import type { Flavor, ProviderInfo } from '@/lib/providers/types';
 import { evaluateCondition, evaluateNodeCount, ExpressionError } from './expressions';
 import { runsOn, type Localized, type TemplateDefinition, type TemplateUnit } from './format';
@@ -267,8 +267,8 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         else if (nodes > env.servers.freeNodes) problems.push({ kind: 'servers-full', message: `This makes ${nodes} nodes on the organization's servers, which can take ${env.servers.freeNodes} more.` });
       }
       if (!buildable.includes(provider)) problems.push({ kind: 'provider-unavailable', message: `This installation cannot create nodes on ${provider} yet; the plan shows what a build there would create.` });
-      else if (env.accounts && ACCOUNT_FIELDS[provider] && !env.accounts[provider])
-        problems.push({ kind: 'no-account', provider, message: `The organization has no ${provider} account: add one under Cloud accounts (クラウドアカウント) first.` });
+      else if (env.accounts && ACCOUNT_FIELDS[accountProviderOf(provider)] && !env.accounts[accountProviderOf(provider)])
+        problems.push({ kind: 'no-account', provider: accountProviderOf(provider), message: `The organization has no ${accountProviderOf(provider)} account: add one under Cloud accounts (クラウドアカウント) first.` });
     }
 
     const unknownPriceUnits = units.filter((u) => u.hourly === 'unknown').map((u) => u.name);

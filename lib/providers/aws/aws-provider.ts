@@ -11,6 +11,7 @@ import {
   TerminateInstancesCommand,
   type EC2Client,
   type Instance,
+  type InstanceMarketOptionsRequest,
   type Filter,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
@@ -22,10 +23,11 @@ import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { accountsHolding } from '../account-scope';
 import { findProvider } from '../catalog';
 import { cloudInitUserData } from '../cloud-init';
-import { ProviderError, type AccountProvider, type CreateNodeRequest, type Flavor, type NodeResource, type ResourceState } from '../types';
+import { ProviderError, type AccountProvider, type CreateNodeRequest, type Flavor, type Localized, type NodeResource, type ResourceState } from '../types';
 import { ec2Client } from './ec2-client';
 import { ec2Advice, ec2ErrorCode } from './errors';
 
+/** Whose accounts nodes are made in, spot or not. */
 const ID = 'aws';
 /** "<account id>/<instance id>": which account the instance is in, and which instance. */
 const RESOURCE_ID = /^([0-9a-f-]{36})\/(i-[0-9a-f]{8,17})$/;
@@ -44,13 +46,34 @@ function providerError(e: unknown, doing: string): ProviderError {
 }
 
 export class AwsProvider implements AccountProvider {
-  readonly id = ID;
-  readonly label = findProvider(ID)!.label;
+  readonly label: Localized;
 
-  constructor(private readonly db: () => Database) {}
+  /** `aws_spot`: the same accounts, with every instance a spot instance (OCS's aws_spot). */
+  constructor(
+    private readonly db: () => Database,
+    readonly id: 'aws' | 'aws_spot' = 'aws',
+  ) {
+    this.label = findProvider(id)!.label;
+  }
 
   flavors(): Flavor[] {
-    return findProvider(ID)!.flavors;
+    return findProvider(this.id)!.flavors;
+  }
+
+  /** Spot instances as the flavor asks (spot_type one-time or persistent, spot_price the most to pay per hour). */
+  private marketOptions(flavorName: string): InstanceMarketOptionsRequest | undefined {
+    if (this.id !== 'aws_spot') return undefined;
+    const values = this.flavors().find((f) => f.name === flavorName)?.values ?? {};
+    const type = values.spot_type === 'persistent' ? 'persistent' : 'one-time';
+    return {
+      MarketType: 'spot',
+      SpotOptions: {
+        SpotInstanceType: type,
+        // A persistent request keeps the instance's disk when AWS takes the capacity back; a one-time one ends it.
+        InstanceInterruptionBehavior: type === 'persistent' ? 'stop' : 'terminate',
+        ...(values.spot_price ? { MaxPrice: String(values.spot_price) } : {}),
+      },
+    };
   }
 
   private async account(accountId: string): Promise<{ account: ProviderAccount; client: EC2Client }> {
@@ -84,6 +107,7 @@ export class AwsProvider implements AccountProvider {
           SecurityGroupIds: [account.network.securityGroupId!],
           ...(req.ipAddress ? { PrivateIpAddress: req.ipAddress } : {}),
           UserData: Buffer.from(script).toString('base64'),
+          InstanceMarketOptions: this.marketOptions(req.spec.flavor),
           TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
         }),
       );
@@ -181,7 +205,7 @@ export class AwsProvider implements AccountProvider {
   /** The instances (not terminated) carrying all of `tags`, in the accounts that may hold them. */
   async listResources(tags: Record<string, string>): Promise<NodeResource[]> {
     const found: NodeResource[] = [];
-    for (const id of await accountsHolding(this.db(), ID, tags)) found.push(...(await this.listAccountResources(id, tags)));
+    for (const id of await accountsHolding(this.db(), this.id, tags)) found.push(...(await this.listAccountResources(id, tags)));
     return found;
   }
 

@@ -117,6 +117,26 @@ describe('aws provider on the local EC2 endpoint', { timeout: 120_000 }, () => {
     }, 30_000, 100);
   });
 
+  it('makes spot instances for aws_spot, in the same account; a one-time spot instance cannot be powered off', async () => {
+    const spot = new AwsProvider(db, 'aws_spot');
+    const [record] = await nodeRecords(1, { provider: 'aws_spot', organization });
+    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, record!.unitId));
+    const made = await spot.createNode({
+      name: record!.name,
+      spec: { provider: 'aws_spot', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', instanceType: 'm4.large', tags: {} },
+      tags: { 'ocs.unitGroupId': record!.unitGroupId, 'ocs.nodeId': record!.id },
+      agent: { portalUrl: portal.url, bootstrapToken: await issueBootstrapToken(db(), record!.id) },
+      owner: { organizationId, unitGroupId: record!.unitGroupId, nodeId: record!.id, accountId },
+    });
+    resources.set(record!.id, made);
+    await heard(record!);
+    expect(ec2.instances.find((i) => made.resourceId.endsWith(i.instanceId))).toMatchObject({ spotType: 'one-time', tags: { 'ocs.nodeId': record!.id } });
+    expect((await spot.listResources({ 'ocs.unitGroupId': record!.unitGroupId })).map((r) => r.resourceId)).toEqual([made.resourceId]);
+    const refused = await spot.powerOff(made.resourceId).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UnsupportedOperation', retryable: false, message: expect.stringContaining('Build on aws, not aws_spot') });
+    expect(await spot.describeNode(made.resourceId)).toMatchObject({ state: 'running' });
+  });
+
   it('stops at a capacity error with what to do next, creating nothing', async () => {
     const [extra] = await nodeRecords(1, { provider: 'aws', organization });
     const before = ec2.instances.length;

@@ -41,6 +41,18 @@ const ADVICE: Record<string, Ec2ErrorAdvice> = {
     retryable: true,
     advice: { ja: 'このアベイラビリティーゾーンに、この種類のインスタンスの空きがありません。時間をおくか、別のフレーバーまたはサブネット (ゾーン) を選んでください。', en: 'The Availability Zone has no capacity for this instance type now. Try later, or choose another flavor or subnet (zone).' },
   },
+  UnsupportedOperation: {
+    retryable: false,
+    advice: { ja: 'EC2 はこの操作を受け付けません (使い捨てのスポットインスタンスは停止できません)。電源オフが必要なら、スポットでない aws で構築してください。', en: 'EC2 does not allow this (a one-time spot instance cannot be stopped). Build on aws, not aws_spot, where nodes must be powered off.' },
+  },
+  SpotMaxPriceTooLow: {
+    retryable: false,
+    advice: { ja: 'スポット価格の上限が現在の価格より低いため、インスタンスを起動できません。フレーバーの spot_price を上げるか、上限を外してください。', en: 'The spot price limit is below the current spot price. Raise the flavor\'s spot_price, or remove the limit.' },
+  },
+  MaxSpotInstanceCountExceeded: {
+    retryable: false,
+    advice: { ja: 'アカウントのスポットインスタンス数の上限に達しました。AWS で上限の引き上げを申請するか、ノードを減らしてください。', en: 'The account\'s spot instance limit is reached. Ask AWS to raise it, or use fewer nodes.' },
+  },
   InstanceLimitExceeded: {
     retryable: false,
     advice: { ja: 'アカウントのインスタンス数の上限に達しました。AWS で上限の引き上げを申請するか、ノードを減らしてください。', en: 'The account\'s instance limit is reached. Ask AWS to raise the quota, or use fewer nodes.' },

@@ -57,6 +57,8 @@ export interface Ec2Instance {
   privateIpAddress: string;
   launchTime: string;
   userData: string;
+  /** A spot instance's request type (InstanceMarketOptions); null for on-demand. */
+  spotType: 'one-time' | 'persistent' | null;
   machine: EmulatedInstance;
 }
 
@@ -210,7 +212,7 @@ function instanceXml(i: Ec2Instance): string {
     `<privateIpAddress>${i.state === 'terminated' ? '' : i.privateIpAddress}</privateIpAddress><instanceType>${escape(i.instanceType)}</instanceType>` +
     `<launchTime>${i.launchTime}</launchTime><subnetId>${escape(i.subnetId)}</subnetId>` +
     `<groupSet>${i.securityGroupIds.map((g) => `<item><groupId>${escape(g)}</groupId></item>`).join('')}</groupSet>` +
-    `${tagsXml(i.tags)}${i.clientToken ? `<clientToken>${escape(i.clientToken)}</clientToken>` : ''}</item>`
+    `${tagsXml(i.tags)}${i.clientToken ? `<clientToken>${escape(i.clientToken)}</clientToken>` : ''}${i.spotType ? '<instanceLifecycle>spot</instanceLifecycle>' : ''}</item>`
   );
 }
 
@@ -302,6 +304,7 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
         privateIpAddress: machine.host.ip,
         launchTime: new Date().toISOString(),
         userData: Buffer.from(params.get('UserData') ?? '', 'base64').toString('utf8'),
+        spotType: params.get('InstanceMarketOptions.MarketType') === 'spot' ? (params.get('InstanceMarketOptions.SpotOptions.SpotInstanceType') === 'persistent' ? 'persistent' : 'one-time') : null,
         machine,
       };
       instances.push(instance);
@@ -324,6 +327,8 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
     },
 
     StopInstances(params, account) {
+      const oneTime = mine(params, account).find((i) => i.spotType === 'one-time');
+      if (oneTime) throw new Fault({ status: 400, code: 'UnsupportedOperation', message: `You can't stop the Spot Instance '${oneTime.instanceId}' because it is associated with a one-time Spot Instance request. You can only stop Spot Instances associated with persistent Spot Instance requests.` });
       const changes = mine(params, account).map((i) => {
         const previous = i.state;
         if (i.state === 'running' || i.state === 'pending') {
