@@ -2,7 +2,6 @@
 // (test/clouds/ec2), which checks every SigV4 signature: a good account, a wrong secret, an unknown
 // key, a subnet that is not there, throttling then success, an endpoint nobody answers on, and a
 // provider with no driver yet.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
@@ -81,14 +80,13 @@ describe('testing an AWS account', () => {
   });
 
   it('is refused for a provider the portal has no driver for yet', async () => {
-    const azure = await addProviderAccount(db(), actor, organizationId, {
-      provider: 'azure',
-      name: uniqueName('azure'),
-      region: 'japaneast',
-      network: { resourceGroup: 'lab-rg', virtualNetwork: 'lab-vnet', subnet: 'default' },
-      credentials: { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'secret-of-the-app', subscriptionId: randomUUID() },
+    const vmware = await addProviderAccount(db(), actor, organizationId, {
+      provider: 'vmware',
+      name: uniqueName('vsphere'),
+      network: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0', network: 'VM Network', template: 'ocs-node' },
+      credentials: { url: 'https://vcenter.example.ac.jp/sdk', username: 'ocs', password: 'vcenter-password' },
     });
-    const refused = await failure(testProviderAccount(db(), actor, azure.id));
-    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'The portal has no driver for Microsoft Azure yet, so its accounts cannot be tested' });
+    const refused = await failure(testProviderAccount(db(), actor, vmware.id));
+    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'The portal has no driver for VMware vSphere yet, so its accounts cannot be tested' });
   });
 });

@@ -83,7 +83,7 @@ describe('provider accounts', () => {
       provider: 'azure',
       name: 'azure-main',
       region: 'japaneast',
-      network: { resourceGroup: 'ocs', virtualNetwork: 'ocs-vnet', subnet: 'nodes' },
+      network: { resourceGroup: 'ocs', virtualNetwork: 'ocs-vnet', subnet: 'nodes', imageId: 'Canonical:ubuntu-24_04-lts:server:latest' },
       credentials: { tenantId: '00000000-0000-0000-0000-000000000001', clientId: '00000000-0000-0000-0000-000000000002', clientSecret: 'client-secret', subscriptionId: '00000000-0000-0000-0000-000000000003' },
     });
     expect([first.isDefault, second.isDefault, azure.isDefault]).toEqual([true, false, true]);

@@ -29,9 +29,11 @@ type Checker = (account: CheckedAccount) => Promise<AccountCheck>;
 // Its keys are TESTABLE_PROVIDERS (lib/providers/account-fields.ts), which the page reads.
 const CHECKERS: Record<(typeof TESTABLE_PROVIDERS)[number], () => Promise<Checker>> = {
   aws: async () => (await import('./aws/account-check')).checkAwsAccount,
+  azure: async () => (await import('./azure/account-check')).checkAzureAccount,
   sakura: async () => (await import('./sakura/account-check')).checkSakuraAccount,
   mdx: async () => (await import('./mdx/account-check')).checkMdxAccount,
   openstack: async () => (await import('./openstack/account-check')).checkOpenStackAccount,
+  oracle: async () => (await import('./oracle/account-check')).checkOracleAccount,
 };
 
 /** The provider's connection test, or null while it has no driver. */

@@ -62,7 +62,13 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
   },
   azure: {
     credentials: z.strictObject({ tenantId: uuid, clientId: uuid, clientSecret: secret(8), subscriptionId: uuid }),
-    network: z.strictObject({ resourceGroup: text(90), virtualNetwork: text(64), subnet: text(80) }),
+    network: z.strictObject({
+      resourceGroup: text(90),
+      virtualNetwork: text(64),
+      subnet: text(80),
+      // The image nodes boot: cloud-init and Node.js 20 or later for the node agent.
+      imageId: text(1024).refine((v) => v.startsWith('/subscriptions/') || /^[^:\s]+:[^:\s]+:[^:\s]+:[^:\s]+$/.test(v), 'must be an image ID (/subscriptions/…) or publisher:offer:sku:version'),
+    }),
     region: required(/^[a-z0-9]+$/, 'japaneast'),
     hint: (c) => `client ${c.clientId}`,
   },
@@ -73,7 +79,13 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
       fingerprint: pattern(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/, 'must be the API key fingerprint (aa:bb:…, 16 pairs)'),
       privateKey: secret(64).refine((k) => k.includes('PRIVATE KEY-----'), 'must be a PEM private key (-----BEGIN … PRIVATE KEY-----)'),
     }),
-    network: z.strictObject({ compartmentId: ocid('compartment'), subnetId: ocid('subnet'), availabilityDomain: text(128) }),
+    network: z.strictObject({
+      compartmentId: ocid('compartment'),
+      subnetId: ocid('subnet'),
+      availabilityDomain: text(128),
+      // The image nodes boot: it needs cloud-init and Node.js 20 or later for the node agent.
+      imageId: ocid('image'),
+    }),
     region: required(/^[a-z]{2}-[a-z]+-\d$/, 'ap-tokyo-1'),
     hint: (c) => `key ${c.fingerprint}`,
   },
@@ -126,7 +138,7 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
 };
 
 /** Providers whose driver has a connection test (lib/providers/account-check.ts). */
-export const TESTABLE_PROVIDERS = ['aws', 'sakura', 'mdx', 'openstack'];
+export const TESTABLE_PROVIDERS = ['aws', 'azure', 'sakura', 'mdx', 'openstack', 'oracle'];
 
 // ── the add form ───────────────────────────────────────────────────────────────────────────
 
@@ -180,6 +192,13 @@ const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: 
 /** Where one provider names a field the way no other does. */
 const PROVIDER_FIELD_TEXT: Record<string, typeof FIELD_TEXT> = {
   openstack: { imageId: { label: { ja: 'ノードのイメージ ID (cloud-init と Node.js 20 以上入り)', en: 'Node image ID (with cloud-init and Node.js 20 or later)' } } },
+  azure: {
+    imageId: { label: { ja: 'ノードのイメージ (cloud-init と Node.js 20 以上入り: イメージ ID か publisher:offer:sku:version)', en: 'Node image (with cloud-init and Node.js 20 or later: an image ID or publisher:offer:sku:version)' }, placeholder: '/subscriptions/…/galleries/…/images/…' },
+  },
+  oracle: {
+    imageId: { label: { ja: 'ノードのイメージ OCID (cloud-init と Node.js 20 以上入り)', en: 'Node image OCID (with cloud-init and Node.js 20 or later)' }, placeholder: 'ocid1.image.oc1..…' },
+    subnetId: { label: { ja: 'サブネット OCID', en: 'Subnet OCID' }, placeholder: 'ocid1.subnet.oc1..…' },
+  },
 };
 
 export interface AccountFormField {

@@ -40,8 +40,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'azure',
     label: { ja: 'Microsoft Azure', en: 'Microsoft Azure' },
     region: 'japaneast',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are VMs in the organization's Azure subscription (lib/providers/azure).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { vm_size: 'Standard_B1s', disk_size_gb: 40, managed_disk_type: 'Standard_LRS' } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { vm_size: 'Standard_D3_v2', disk_size_gb: 100, managed_disk_type: 'Standard_LRS' } },
@@ -54,8 +55,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'oracle',
     label: { ja: 'Oracle Cloud Infrastructure', en: 'Oracle Cloud Infrastructure' },
     region: 'ap-tokyo-1',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are OCI instances in the organization's default OCI account (lib/providers/oracle).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { shape: 'VM.Standard.E2.1', boot_volume_size_in_gbs: 50 } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { shape: 'VM.Standard.E2.2', boot_volume_size_in_gbs: 100 } },

@@ -1,9 +1,11 @@
 import { db } from '@/lib/db/client';
 import { AwsProvider } from './aws/aws-provider';
+import { AzureProvider } from './azure/azure-provider';
 import { localProvider } from './local';
 import { MdxProvider } from './mdx/mdx-provider';
 import { onPremisesProvider } from './onpremises';
 import { OpenStackProvider } from './openstack/openstack-provider';
+import { OracleProvider } from './oracle/oracle-provider';
 import { SakuraProvider } from './sakura/sakura-provider';
 import type { Provider } from './types';
 
@@ -13,9 +15,11 @@ const drivers: Record<string, () => Provider> = {
   onpremises: onPremisesProvider,
   aws: () => new AwsProvider(db),
   aws_spot: () => new AwsProvider(db, 'aws_spot'),
+  azure: () => new AzureProvider(db),
   sakura: () => new SakuraProvider(db),
   mdx: () => new MdxProvider(db),
   openstack: () => new OpenStackProvider(db),
+  oracle: () => new OracleProvider(db),
 };
 
 export function hasDriver(id: string): boolean {

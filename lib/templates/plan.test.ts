@@ -171,8 +171,11 @@ describe('problems a plan shows before anything is created', () => {
 
   it('providers this installation cannot build on yet (by default, those without a driver)', async () => {
     const { buildableProviders: _all, ...env } = ENV;
-    const p = await plan('moodle', { provider: 'azure', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
-    expect(p.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on azure yet; the plan shows what a build there would create.' }]);
+    // Moodle as a copy would name vSphere, whose driver has not landed.
+    const moodle = template('moodle');
+    const onVsphere = { ...moodle, units: moodle.units.map((u) => ({ ...u, providers: { ...u.providers, vmware: {} } })) };
+    const result = await planBuild(onVsphere, { provider: 'vmware', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
+    expect(result.ok && result.plan.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on vmware yet; the plan shows what a build there would create.' }]);
     expect((await plan('web-hello', { provider: 'local' }, env)).canSubmit).toBe(true);
   });
 });

@@ -59,7 +59,8 @@ export interface Ec2Instance {
   userData: string;
   /** A spot instance's request type (InstanceMarketOptions); null for on-demand. */
   spotType: 'one-time' | 'persistent' | null;
-  machine: EmulatedInstance;
+  /** The machine behind it; null for an instance that exists only as EC2's record (seed()). */
+  machine: EmulatedInstance | null;
 }
 
 export interface Ec2Facade {
@@ -70,6 +71,11 @@ export interface Ec2Facade {
   failNext(action: string, fault: Ec2Fault, times?: number): void;
   /** Every instance ever launched, terminated ones too. */
   readonly instances: Ec2Instance[];
+  /**
+   * Running instances of the account with these tags that exist only as EC2's records, with no
+   * machine behind them: for load on listing and terminating (the sweeper's bench), never booted.
+   */
+  seed(accessKeyId: string, tags: Record<string, string>[]): Ec2Instance[];
   /** Resolves once no instance is booting, stopping or being terminated. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -190,6 +196,28 @@ export async function startEc2Facade(accounts: Ec2Account[], options: { port?: n
     calls,
     instances,
     failNext: faults.failNext,
+    seed: (accessKeyId, tags) => {
+      const account = accounts.find((a) => a.accessKeyId === accessKeyId)!;
+      const made = tags.map((t, n): Ec2Instance => ({
+        instanceId: `i-${hex(17)}`,
+        reservationId: `r-${hex(17)}`,
+        accessKeyId,
+        clientToken: null,
+        imageId: 'ami-00000000000000000',
+        instanceType: 'm4.large',
+        subnetId: account.subnets[0]!,
+        securityGroupIds: account.securityGroups.slice(0, 1),
+        tags: t,
+        state: 'running',
+        privateIpAddress: `192.0.2.${n % 250}`,
+        launchTime: new Date().toISOString(),
+        userData: '',
+        spotType: null,
+        machine: null,
+      }));
+      instances.push(...made);
+      return made;
+    },
     settled: work.settled,
     close: () => closeServer(server),
   };
@@ -264,8 +292,7 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
   };
   const boot = (i: Ec2Instance) =>
     track(
-      backend!
-        .boot(i.machine, i.userData)
+      (i.machine ? backend!.boot(i.machine, i.userData) : Promise.resolve())
         .then(() => {
           if (i.state === 'pending') i.state = 'running';
         })
@@ -333,7 +360,7 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
         const previous = i.state;
         if (i.state === 'running' || i.state === 'pending') {
           i.state = 'stopping';
-          track(backend!.halt(i.machine).then(() => void (i.state = 'stopped')));
+          track((i.machine ? backend!.halt(i.machine) : Promise.resolve()).then(() => void (i.state = 'stopped')));
         }
         return { i, previous };
       });
@@ -357,7 +384,7 @@ function instanceActions(instances: Ec2Instance[], backend: InstanceBackend | un
         const previous = i.state;
         if (i.state !== 'terminated' && i.state !== 'shutting-down') {
           i.state = 'shutting-down';
-          track(backend!.destroy(i.machine).then(() => void (i.state = 'terminated')));
+          track((i.machine ? backend!.destroy(i.machine) : Promise.resolve()).then(() => void (i.state = 'terminated')));
         }
         return { i, previous };
       });
