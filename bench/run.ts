@@ -20,10 +20,12 @@ import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
 import { startAgentPortal } from '@/test/agent-portal';
+import { benchClouds } from './clouds';
 import { benchDirect } from './direct';
 import { benchHeartbeats } from './heartbeats';
 import { benchOnPremises } from './onpremises';
 import { benchReconcile } from './reconcile';
+import { benchSweeper } from './sweeper';
 import { summarize, timed } from './stats';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-'));
@@ -102,6 +104,14 @@ async function main() {
   const onPremises = await benchOnPremises(lab.organizationId, lab.actor, 3);
   results.push(...onPremises);
 
+  // The emulated clouds: build time against the machines' own time, 1 and 10 nodes.
+  const clouds = await benchClouds(await benchOrganization(), { 1: 3, 10: 2 });
+  results.push(...clouds.results);
+
+  // The leak sweeper on one account of 1,000 instances, against listing them.
+  const sweeper = await benchSweeper(await benchOrganization(), 5);
+  results.push(...sweeper.results);
+
   // 5,000 agents' long polls on one portal process, against the same process idle.
   const load = await benchOrganization();
   const heartbeats = await benchHeartbeats(load.organizationId, load.actor.userId, 5000);
@@ -120,6 +130,8 @@ async function main() {
   };
   // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
+  for (const [k, v] of Object.entries(clouds.overhead)) console.log(`${k}: ${(v * 100).toFixed(1)} %`);
+  console.log(`leak sweep p50 / listing p50, 1000 instances: ${sweeper.ratio.toFixed(2)}×; EC2 calls per sweep ${sweeper.callsPerSweep}, to terminate 100 leaks ${sweeper.callsRemoving}`);
   const h = heartbeats;
   console.log(
     `\nheartbeats: ${h.agents} agents syncing every ${h.heartbeatSeconds} s (${h.syncsPerSecond.toFixed(0)} syncs/s) on one portal process: ` +
@@ -129,7 +141,7 @@ async function main() {
 
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats, cloudOverhead: clouds.overhead, sweeper: { ratio: sweeper.ratio, callsPerSweep: sweeper.callsPerSweep, callsRemoving: sweeper.callsRemoving } }, null, 2));
   console.log(`\nwritten to ${file}`);
 }
 

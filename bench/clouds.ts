@@ -1,0 +1,157 @@
+// Builds on the emulated clouds: web-hello of 1 and 10 nodes on aws, sakura, openstack and mdx,
+// each against its local wire-format endpoint whose machines are network-namespace hosts. The
+// emulator's own instance time is measured beside the build, from outside the portal: for each
+// machine, from the moment its host appears to the moment its application answers. The
+// orchestration overhead is the build time minus the slowest machine's own time: what the portal
+// adds (API calls, waits, records) on top of the machines the cloud makes.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Actor } from '@/lib/auth/actor';
+import { runBuild } from '@/lib/builds/run-build';
+import { submitBuild } from '@/lib/builds/submit-build';
+import { db } from '@/lib/db/client';
+import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
+import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { startAgentPortal } from '@/test/agent-portal';
+import { startEc2Facade } from '@/test/clouds/ec2/facade';
+import { instanceBackend, type InstanceBackend } from '@/test/clouds/instances';
+import { startMdxFacade } from '@/test/clouds/mdx/facade';
+import { startOpenStackFacade } from '@/test/clouds/openstack/facade';
+import { startSakuraFacade } from '@/test/clouds/sakura/facade';
+import { createHostNetwork, type HostNetwork } from '@/test/hosts';
+import { summarize, timed } from './stats';
+
+interface Cloud {
+  provider: string;
+  /** Starts the endpoint on `backend`, points the driver at it and adds the organization's account. */
+  start(backend: InstanceBackend, organizationId: string, actor: Actor): Promise<{ close(): Promise<void> }>;
+}
+
+const CATALOG = { uuid: randomUUID(), name: 'Ubuntu 22.04 + Node.js 20', template_name: 'bench-ubuntu-2204', os_type: 'Linux', login_username: os.userInfo().username };
+
+const CLOUDS: Cloud[] = [
+  {
+    provider: 'aws',
+    async start(backend, organizationId, actor) {
+      const keys = { accessKeyId: 'AKIAIOSFODNN7BENCH001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYBENCHKEY' };
+      const network = { subnetId: 'subnet-0123456789abcbe01', securityGroupId: 'sg-0123456789abcbe01', imageId: 'ami-0123456789abcbe01' };
+      const ec2 = await startEc2Facade([{ ...keys, region: 'ap-northeast-1', subnets: [network.subnetId], securityGroups: [network.securityGroupId] }], { instances: backend });
+      process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
+      await addProviderAccount(db(), actor, organizationId, { provider: 'aws', name: 'bench-aws', region: 'ap-northeast-1', network, credentials: keys });
+      return { close: async () => (await ec2.settled(), await ec2.close()) };
+    },
+  },
+  {
+    provider: 'sakura',
+    async start(backend, organizationId, actor) {
+      const keys = { accessToken: '0f5e3c2a-7b1d-4c8e-9a6f-2d4b8e1cbe01', accessTokenSecret: 'Xq8vN2pL5tR9wK3mZ7yB4hJ6dF1sBench' };
+      const sakura = await startSakuraFacade([{ ...keys, zone: 'is1a', switches: [], archives: ['113000088001'] }], { instances: backend });
+      process.env.OCS_SAKURA_API_ROOT = sakura.url;
+      await addProviderAccount(db(), actor, organizationId, { provider: 'sakura', name: 'bench-sakura', region: 'is1a', network: { archiveId: '113000088001' }, credentials: keys });
+      return { close: async () => (await sakura.settled(), await sakura.close()) };
+    },
+  },
+  {
+    provider: 'openstack',
+    async start(backend, organizationId, actor) {
+      const user = { username: 'bench', password: 'bench password', projectName: 'bench-project', userDomain: 'Default', projectDomain: 'Default' };
+      const net = { id: randomUUID(), name: 'bench-net' };
+      const image = { id: randomUUID(), name: 'ubuntu-node20' };
+      // Its Keystone's certificate is self-signed (an account's authUrl must be https).
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+      const openstack = await startOpenStackFacade([{ ...user, region: 'RegionOne', networks: [net], securityGroups: ['default'], images: [image] }], { instances: backend });
+      await addProviderAccount(db(), actor, organizationId, { provider: 'openstack', name: 'bench-openstack', region: 'RegionOne', network: { networkId: net.id, securityGroup: 'default', imageId: image.id }, credentials: { ...user, authUrl: openstack.authUrl } });
+      return { close: async () => (await openstack.settled(), await openstack.close()) };
+    },
+  },
+  {
+    provider: 'mdx',
+    async start(backend, organizationId, actor) {
+      const account = { token: 'eyJhbGciOiJIUzI1NiJ9.bench-token.signature', projectId: randomUUID(), projectName: 'bench-project', segments: [{ uuid: randomUUID(), name: 'bench-segment' }], catalogs: [CATALOG] };
+      const mdx = await startMdxFacade([account], { instances: backend });
+      process.env.OCS_MDX_ENDPOINT = mdx.url;
+      await addProviderAccount(db(), actor, organizationId, { provider: 'mdx', name: 'bench-mdx', network: { projectId: account.projectId, networkSegment: account.segments[0]!.uuid, catalog: CATALOG.uuid }, credentials: { token: account.token } });
+      return { close: async () => (await mdx.settled(), await mdx.close()) };
+    },
+  },
+];
+
+/** Watches the network for new machines and times each from its host appearing to its application answering. */
+function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
+  const seen = new Map<string, { at: number; ready?: number }>();
+  const probe = () =>
+    Promise.all(
+      [...seen].filter(([, m]) => m.ready === undefined).map(async ([ip, m]) => {
+        const ok = await fetch(`http://${ip}:8080/healthz`, { signal: AbortSignal.timeout(200) }).then((r) => r.ok, () => false);
+        if (ok) m.ready = performance.now();
+      }),
+    );
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const host of network.hosts) if (!seen.has(host.ip)) seen.set(host.ip, { at: performance.now() });
+      await probe();
+      await sleep(5);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      // The build may end while a probe is still waiting on a machine that is already up: ask once more.
+      for (const deadline = Date.now() + 5000; [...seen.values()].some((m) => m.ready === undefined) && Date.now() < deadline; await sleep(5)) await probe();
+      return [...seen.values()].filter((m) => m.ready !== undefined).map((m) => m.ready! - m.at);
+    },
+  };
+}
+
+/** Per cloud and node count: build time, the slowest machine's own time, and the overhead between them. */
+export async function benchClouds(organization: { organizationId: string; actor: Actor }, rounds: Record<number, number>) {
+  const network = await createHostNetwork({ name: 'ocsbenchc', subnet: '10.205.4' });
+  const portal = await startAgentPortal({ host: network.bridgeAddress });
+  const previous = process.env.OCS_AGENT_PORTAL_URL;
+  process.env.OCS_AGENT_PORTAL_URL = portal.url;
+  Object.assign(process.env, { OCS_AWS_POLL_MS: '100', OCS_SAKURA_POLL_MS: '100', OCS_OPENSTACK_POLL_MS: '100', OCS_MDX_POLL_MS: '100' });
+  const results: ReturnType<typeof summarize>[] = [];
+  const overhead: Record<string, number> = {};
+  try {
+    for (const cloud of CLOUDS) {
+      // web-hello runs as a container on a server that is not the portal's machine: each machine has Podman.
+      const endpoint = await cloud.start(instanceBackend(network, { containerEngine: true }), organization.organizationId, organization.actor);
+      try {
+        for (const [nodes, n] of Object.entries(rounds).map(([k, v]) => [Number(k), v] as const)) {
+          const builds: number[] = [];
+          const machines: number[] = [];
+          for (let i = 0; i < n; i++) {
+            const watch = watchMachines(network);
+            let unitGroupId = '';
+            builds.push(
+              await timed(async () => {
+                const ids = await submitBuild(db(), organization.actor, { templateSlug: 'web-hello', unitGroupName: `bench-${cloud.provider}-${nodes}-${i}-${Date.now()}`, provider: cloud.provider, flavor: 'small', organizationId: organization.organizationId, parameters: { nodes } });
+                unitGroupId = ids.unitGroupId;
+                await runBuild(db(), ids.buildId);
+              }),
+            );
+            const own = await watch.stop();
+            if (own.length !== nodes) throw new Error(`${cloud.provider}: ${own.length} of ${nodes} machines answered`);
+            machines.push(Math.max(...own));
+            await deleteUnitGroup(db(), unitGroupId);
+          }
+          const build = summarize(`${cloud.provider} build ${nodes} node(s)`, builds);
+          const machine = summarize(`${cloud.provider} slowest machine's own time, ${nodes} node(s)`, machines);
+          results.push(build, machine);
+          overhead[`${cloud.provider} orchestration overhead, ${nodes} node(s) (build − own machine time) / build, p50`] = (build.p50 - machine.p50) / build.p50;
+        }
+      } finally {
+        await endpoint.close();
+      }
+    }
+  } finally {
+    if (previous === undefined) delete process.env.OCS_AGENT_PORTAL_URL;
+    else process.env.OCS_AGENT_PORTAL_URL = previous;
+    await portal.close();
+    await network.destroy();
+  }
+  return { results, overhead };
+}
