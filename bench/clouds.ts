@@ -1,4 +1,4 @@
-// Builds on the emulated clouds: web-hello of 1 and 10 nodes on aws, sakura, openstack and mdx,
+// Builds on the emulated clouds: web-hello of 1 and 10 nodes on every cloud with a driver,
 // each against its local wire-format endpoint whose machines are network-namespace hosts. The
 // emulator's own instance time is measured beside the build, from outside the portal: for each
 // machine, from the moment its host appears to the moment its application answers. The
@@ -14,10 +14,13 @@ import { db } from '@/lib/db/client';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal } from '@/test/agent-portal';
+import { startAzureFacade } from '@/test/clouds/azure/facade';
 import { startEc2Facade } from '@/test/clouds/ec2/facade';
 import { instanceBackend, type InstanceBackend } from '@/test/clouds/instances';
 import { startMdxFacade } from '@/test/clouds/mdx/facade';
 import { startOpenStackFacade } from '@/test/clouds/openstack/facade';
+import { startOciFacade } from '@/test/clouds/oracle/facade';
+import { ociApiKey } from '@/test/clouds/oracle/signature';
 import { startSakuraFacade } from '@/test/clouds/sakura/facade';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { summarize, timed } from './stats';
@@ -28,6 +31,7 @@ interface Cloud {
   start(backend: InstanceBackend, organizationId: string, actor: Actor): Promise<{ close(): Promise<void> }>;
 }
 
+const SUBNET = '10.205.4';
 const CATALOG = { uuid: randomUUID(), name: 'Ubuntu 22.04 + Node.js 20', template_name: 'bench-ubuntu-2204', os_type: 'Linux', login_username: os.userInfo().username };
 
 const CLOUDS: Cloud[] = [
@@ -40,6 +44,42 @@ const CLOUDS: Cloud[] = [
       process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
       await addProviderAccount(db(), actor, organizationId, { provider: 'aws', name: 'bench-aws', region: 'ap-northeast-1', network, credentials: keys });
       return { close: async () => (await ec2.settled(), await ec2.close()) };
+    },
+  },
+  {
+    provider: 'azure',
+    async start(backend, organizationId, actor) {
+      const principal = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'bench~secret.value_0123456789', subscriptionId: randomUUID() };
+      const network = { resourceGroup: 'bench', virtualNetwork: 'bench-vnet', subnet: 'nodes' };
+      const image = `/subscriptions/${principal.subscriptionId}/resourceGroups/images/providers/Microsoft.Compute/galleries/ocs/images/node20/versions/1.0.0`;
+      // Its ARM endpoint's certificate is self-signed, as Azure's SDK refuses tokens over plain http.
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+      const azure = await startAzureFacade(
+        [principal],
+        [{ subscriptionId: principal.subscriptionId, name: network.resourceGroup, location: 'japaneast', virtualNetworks: [{ name: network.virtualNetwork, subnets: [{ name: network.subnet, addressPrefix: `${SUBNET}.0/24` }] }] }],
+        { instances: backend, images: [image] },
+      );
+      Object.assign(process.env, { OCS_AZURE_AUTHORITY_HOST: azure.authorityHost, OCS_AZURE_ARM_ENDPOINT: azure.armEndpoint });
+      await addProviderAccount(db(), actor, organizationId, { provider: 'azure', name: 'bench-azure', region: 'japaneast', network: { ...network, imageId: image }, credentials: principal });
+      return { close: async () => (await azure.settled(), await azure.close()) };
+    },
+  },
+  {
+    provider: 'oracle',
+    async start(backend, organizationId, actor) {
+      const key = ociApiKey();
+      const ad = 'Uocm:AP-TOKYO-1-AD-1';
+      const credentials = { tenancyId: 'ocid1.tenancy.oc1..aaaaaaaabench', userId: 'ocid1.user.oc1..aaaaaaaabench', fingerprint: key.fingerprint, privateKey: key.privateKey };
+      const subnet = { id: 'ocid1.subnet.oc1.ap-tokyo-1.aaaaaaaabench', displayName: 'nodes', cidrBlock: `${SUBNET}.0/24` };
+      const image = { id: 'ocid1.image.oc1.ap-tokyo-1.aaaaaaaabenchnode20', displayName: 'node20' };
+      const compartmentId = 'ocid1.compartment.oc1..aaaaaaaabench';
+      const oci = await startOciFacade(
+        { tenancyId: credentials.tenancyId, userId: credentials.userId, fingerprint: key.fingerprint, publicKey: key.publicKey, region: 'ap-tokyo-1', compartmentId, availabilityDomains: [ad], subnets: [subnet], images: [image], shapes: ['VM.Standard.E2.1'] },
+        { instances: backend },
+      );
+      process.env.OCS_OCI_ENDPOINT = oci.endpoint;
+      await addProviderAccount(db(), actor, organizationId, { provider: 'oracle', name: 'bench-oci', region: 'ap-tokyo-1', network: { compartmentId, subnetId: subnet.id, availabilityDomain: ad, imageId: image.id }, credentials });
+      return { close: async () => (await oci.settled(), await oci.close()) };
     },
   },
   {
@@ -108,11 +148,11 @@ function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
 
 /** Per cloud and node count: build time, the slowest machine's own time, and the overhead between them. */
 export async function benchClouds(organization: { organizationId: string; actor: Actor }, rounds: Record<number, number>) {
-  const network = await createHostNetwork({ name: 'ocsbenchc', subnet: '10.205.4' });
+  const network = await createHostNetwork({ name: 'ocsbenchc', subnet: SUBNET });
   const portal = await startAgentPortal({ host: network.bridgeAddress });
   const previous = process.env.OCS_AGENT_PORTAL_URL;
   process.env.OCS_AGENT_PORTAL_URL = portal.url;
-  Object.assign(process.env, { OCS_AWS_POLL_MS: '100', OCS_SAKURA_POLL_MS: '100', OCS_OPENSTACK_POLL_MS: '100', OCS_MDX_POLL_MS: '100' });
+  Object.assign(process.env, { OCS_AWS_POLL_MS: '100', OCS_AZURE_POLL_MS: '100', OCS_OCI_POLL_MS: '100', OCS_SAKURA_POLL_MS: '100', OCS_OPENSTACK_POLL_MS: '100', OCS_MDX_POLL_MS: '100', OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: 'false' });
   const results: ReturnType<typeof summarize>[] = [];
   const overhead: Record<string, number> = {};
   try {
