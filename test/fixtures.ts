@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
@@ -69,4 +69,14 @@ export async function nodeRecords(count: number, opts: { provider?: string; orga
     .insert(nodes)
     .values(Array.from({ length: count }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${randomUUID()}`, state: 'RUNNING' as const })))
     .returning();
+}
+
+/** Waits until the node's agent has registered (its credential and capabilities recorded): it dialled home. */
+export function agentDialledHome(record: Pick<Node, 'id' | 'name'>): Promise<unknown> {
+  return until(
+    `node ${record.name}'s agent to dial home`,
+    async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0],
+    60_000,
+    100,
+  );
 }

@@ -119,27 +119,32 @@ export async function sweepLeaks(db: Database, options: SweepOptions): Promise<S
   const now = options.now ?? new Date();
   const install = await installationId(db);
   const scope = options.organizationId ? eq(providerAccounts.organizationId, options.organizationId) : undefined;
-  // Oldest first, so a machine two accounts can list is judged through the same one every sweep.
   const accounts = (await db.select().from(providerAccounts).where(and(isNull(providerAccounts.removedAt), scope)).orderBy(asc(providerAccounts.createdAt), asc(providerAccounts.id))).filter((a) => hasDriver(a.provider));
   const report: SweepReport = { accounts: 0, listed: 0, open: 0, removed: [], wouldRemove: [], failures: [] };
-  /** Machines already judged in this sweep, through another account with the same cloud credentials. */
-  const seen = new Set<string>();
+
+  // Every account is listed first (a few at a time), then judged in the order above: a machine two
+  // accounts with the same cloud credentials list is judged once, through the oldest, every sweep.
+  const listings = new Map<string, NodeResource[]>();
   await eachLimited(accounts, 4, async (account) => {
     const provider = getProvider(account.provider);
     if (!isAccountProvider(provider)) return;
-    let resources: NodeResource[];
     try {
-      resources = (await provider.listAccountResources(account.id, { [INSTALL_TAG]: install })).filter((r) => {
-        const key = `${account.provider}:${machineOf(r.resourceId)}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+      listings.set(account.id, await provider.listAccountResources(account.id, { [INSTALL_TAG]: install }));
     } catch (e) {
       // Unlisted is not vanished: its open leaks stay as they are until a sweep can see the account.
       report.failures.push({ accountId: account.id, error: safeErrorMessage(e) });
-      return;
     }
+  });
+  const seen = new Set<string>();
+  for (const account of accounts) {
+    const listed = listings.get(account.id);
+    if (!listed) continue;
+    const resources = listed.filter((r) => {
+      const key = `${account.provider}:${machineOf(r.resourceId)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     report.accounts++;
     report.listed += resources.length;
     const open = await record(db, account, resources, await judge(db, resources), now);
@@ -150,13 +155,13 @@ export async function sweepLeaks(db: Database, options: SweepOptions): Promise<S
         report.open++;
         report.wouldRemove.push(leak.resourceId);
       } else {
-        const error = await remove(db, provider, leak, now);
+        const error = await remove(db, getProvider(account.provider) as AccountProvider, leak, now);
         if (error) {
           report.open++;
           report.failures.push({ accountId: account.id, resourceId: leak.resourceId, error });
         } else report.removed.push(leak.resourceId);
       }
     }
-  });
+  }
   return report;
 }

@@ -1,14 +1,13 @@
 // 接続テスト of an AWS account through the real @aws-sdk/client-ec2 against the local EC2 endpoint
 // (test/clouds/ec2), which checks every SigV4 signature: a good account, a wrong secret, an unknown
-// key, a subnet that is not there, throttling then success, an endpoint nobody answers on, and a
-// provider with no driver yet.
+// key, a subnet that is not there, throttling then success, and an endpoint nobody answers on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
 import { closeQueue } from '@/lib/jobs/queue';
 import { freePort } from '@/scripts/services/free-port';
 import { FAULTS, startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade';
-import { failure, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { organizationWithMember, uniqueName } from '@/test/fixtures';
 import { addProviderAccount } from './manage-accounts';
 import { testProviderAccount } from './test-account';
 
@@ -77,16 +76,5 @@ describe('testing an AWS account', () => {
     } finally {
       process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
     }
-  });
-
-  it('is refused for a provider the portal has no driver for yet', async () => {
-    const vmware = await addProviderAccount(db(), actor, organizationId, {
-      provider: 'vmware',
-      name: uniqueName('vsphere'),
-      network: { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0', network: 'VM Network', template: 'ocs-node' },
-      credentials: { url: 'https://vcenter.example.ac.jp/sdk', username: 'ocs', password: 'vcenter-password' },
-    });
-    const refused = await failure(testProviderAccount(db(), actor, vmware.id));
-    expect(refused).toMatchObject({ code: 'CONFLICT', message: 'The portal has no driver for VMware vSphere yet, so its accounts cannot be tested' });
   });
 });

@@ -34,6 +34,7 @@ const CHECKERS: Record<(typeof TESTABLE_PROVIDERS)[number], () => Promise<Checke
   mdx: async () => (await import('./mdx/account-check')).checkMdxAccount,
   openstack: async () => (await import('./openstack/account-check')).checkOpenStackAccount,
   oracle: async () => (await import('./oracle/account-check')).checkOracleAccount,
+  vmware: async () => (await import('./vmware/account-check')).checkVmwareAccount,
 };
 
 /** The provider's connection test, or null while it has no driver. */

@@ -100,8 +100,16 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
     hint: (c) => `token ${c.accessToken!.slice(0, 8)}…`,
   },
   vmware: {
-    credentials: z.strictObject({ url: httpsUrl, username: text(128), password: secret(1) }),
-    network: z.strictObject({ datacenter: text(), cluster: text(), datastore: text(), network: text(), template: text() }),
+    credentials: z.strictObject({
+      url: httpsUrl,
+      username: text(128),
+      password: secret(1),
+      // vCenter's root CA (VMCA, from https://<vcenter>/certs/download.zip) when the system's CAs do not sign its certificate.
+      caCertificate: text(16_384)
+        .refine((c) => c.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)')
+        .optional(),
+    }),
+    network: z.strictObject({ datacenter: text(), cluster: text(), datastore: text(), network: text(), template: text(), folder: text().optional() }),
     region: none,
     hint: (c) => `${c.username} at ${new URL(c.url!).host}`,
   },
@@ -138,7 +146,7 @@ export const ACCOUNT_FIELDS: Record<string, AccountFields> = {
 };
 
 /** Providers whose driver has a connection test (lib/providers/account-check.ts). */
-export const TESTABLE_PROVIDERS = ['aws', 'azure', 'sakura', 'mdx', 'openstack', 'oracle'];
+export const TESTABLE_PROVIDERS = ['aws', 'azure', 'sakura', 'mdx', 'openstack', 'oracle', 'vmware'];
 
 // ── the add form ───────────────────────────────────────────────────────────────────────────
 
@@ -185,6 +193,8 @@ const FIELD_TEXT: Record<string, { label: Localized; secret?: true; multiline?: 
   projectDomain: { label: { ja: 'プロジェクトドメイン', en: 'Project domain' }, placeholder: 'Default' },
   networkId: { label: { ja: 'ネットワーク ID', en: 'Network ID' } },
   securityGroup: { label: { ja: 'セキュリティグループ', en: 'Security group' }, placeholder: 'default' },
+  caCertificate: { label: { ja: 'CA 証明書 (任意、PEM)', en: 'CA certificate (optional, PEM)' }, multiline: true },
+  folder: { label: { ja: 'VM フォルダー (任意)', en: 'VM folder (optional)' } },
   catalog: { label: { ja: 'カタログ ID (Node.js 20 以上入りのテンプレート)', en: 'Catalog ID (a template with Node.js 20 or later)' } },
   serviceLevel: { label: { ja: 'サービスレベル (任意: spot / guarantee)', en: 'Service level (optional: spot / guarantee)' }, placeholder: 'spot' },
 };
@@ -194,6 +204,9 @@ const PROVIDER_FIELD_TEXT: Record<string, typeof FIELD_TEXT> = {
   openstack: { imageId: { label: { ja: 'ノードのイメージ ID (cloud-init と Node.js 20 以上入り)', en: 'Node image ID (with cloud-init and Node.js 20 or later)' } } },
   azure: {
     imageId: { label: { ja: 'ノードのイメージ (cloud-init と Node.js 20 以上入り: イメージ ID か publisher:offer:sku:version)', en: 'Node image (with cloud-init and Node.js 20 or later: an image ID or publisher:offer:sku:version)' }, placeholder: '/subscriptions/…/galleries/…/images/…' },
+  },
+  vmware: {
+    template: { label: { ja: 'テンプレート VM (open-vm-tools・cloud-init・Node.js 20 以上入り)', en: 'Template VM (with open-vm-tools, cloud-init and Node.js 20 or later)' } },
   },
   oracle: {
     imageId: { label: { ja: 'ノードのイメージ OCID (cloud-init と Node.js 20 以上入り)', en: 'Node image OCID (with cloud-init and Node.js 20 or later)' }, placeholder: 'ocid1.image.oc1..…' },

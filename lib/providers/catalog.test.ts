@@ -11,7 +11,7 @@ describe('the provider catalog', () => {
   });
 
   it('says which providers builds can use, and why the others not, in both languages', () => {
-    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws', 'aws_spot', 'azure', 'oracle', 'sakura', 'mdx', 'openstack']);
+    expect(availableProviders().map((p) => p.id)).toEqual(['local', 'onpremises', 'aws', 'aws_spot', 'azure', 'oracle', 'sakura', 'vmware', 'mdx', 'openstack']);
     // Spot instances are made in the organization's AWS accounts.
     expect(accountProviderOf('aws_spot')).toBe('aws');
     expect(canPowerNodes('aws_spot')).toBe(false);

@@ -4,7 +4,6 @@ import type { ProviderInfo } from './types';
 // and the region their prices are looked up in. Where a cloud has no driver yet, plans show what a
 // build there would create (with prices where known), and builds wait for the driver.
 
-const NO_DRIVER = { ja: 'このポータルにはまだドライバがありません。プランで構成と料金を確認できます。', en: 'This portal has no driver for it yet; plans show what a build would create and cost.' };
 
 export const CLOUD_PROVIDERS: ProviderInfo[] = [
   {
@@ -81,8 +80,9 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     id: 'vmware',
     label: { ja: 'VMware vSphere', en: 'VMware vSphere' },
     region: 'vsphere',
-    available: false,
-    unavailableReason: NO_DRIVER,
+    // Nodes are VMs cloned from the template in the organization's default vSphere account (lib/providers/vmware).
+    available: true,
+    power: true,
     flavors: [
       { name: 'small', label: { ja: '小', en: 'Small' }, values: { num_cpus: 1, memory: 1024, disk_size: 40 } },
       { name: 'medium', label: { ja: '中', en: 'Medium' }, values: { num_cpus: 2, memory: 2048, disk_size: 40 } },

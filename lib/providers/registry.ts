@@ -7,9 +7,10 @@ import { onPremisesProvider } from './onpremises';
 import { OpenStackProvider } from './openstack/openstack-provider';
 import { OracleProvider } from './oracle/oracle-provider';
 import { SakuraProvider } from './sakura/sakura-provider';
+import { VmwareProvider } from './vmware/vmware-provider';
 import type { Provider } from './types';
 
-// Provider drivers, for workers. Cloud drivers register here as they land (and in catalog.ts).
+// Provider drivers, for workers: every provider the catalog marks available (lib/providers/catalog.ts).
 const drivers: Record<string, () => Provider> = {
   local: localProvider,
   onpremises: onPremisesProvider,
@@ -20,6 +21,7 @@ const drivers: Record<string, () => Provider> = {
   mdx: () => new MdxProvider(db),
   openstack: () => new OpenStackProvider(db),
   oracle: () => new OracleProvider(db),
+  vmware: () => new VmwareProvider(db),
 };
 
 export function hasDriver(id: string): boolean {

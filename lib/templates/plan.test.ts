@@ -171,11 +171,11 @@ describe('problems a plan shows before anything is created', () => {
 
   it('providers this installation cannot build on yet (by default, those without a driver)', async () => {
     const { buildableProviders: _all, ...env } = ENV;
-    // Moodle as a copy would name vSphere, whose driver has not landed.
+    // Moodle as a copy would name the Hokkaido intercloud, which has no driver (its API is not confirmed).
     const moodle = template('moodle');
-    const onVsphere = { ...moodle, units: moodle.units.map((u) => ({ ...u, providers: { ...u.providers, vmware: {} } })) };
-    const result = await planBuild(onVsphere, { provider: 'vmware', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
-    expect(result.ok && result.plan.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on vmware yet; the plan shows what a build there would create.' }]);
+    const onHokudai = { ...moodle, units: moodle.units.map((u) => ({ ...u, providers: { ...u.providers, hokudai: {} } })) };
+    const result = await planBuild(onHokudai, { provider: 'hokudai', parameters: { adminEmail: 'a@example.ac.jp' } }, env);
+    expect(result.ok && result.plan.problems).toEqual([{ kind: 'provider-unavailable', message: 'This installation cannot create nodes on hokudai yet; the plan shows what a build there would create.' }]);
     expect((await plan('web-hello', { provider: 'local' }, env)).canSubmit).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ export async function runIgnoringMissing(file: string, args: string[]): Promise<
     await run(file, args);
   } catch (error) {
     const stderr = error instanceof CommandError ? error.stderr : '';
-    if (!/Cannot find device|No such file|does not exist/i.test(stderr)) throw error;
+    if (!/Cannot find device|No such device|No such file|does not exist/i.test(stderr)) throw error;
   }
 }
 

@@ -3,7 +3,7 @@
 // fetches the agent from the portal and the agent dials home. Create, idempotency through the
 // ClientToken (a re-run after a crash finds the same instance), describe, list by tag, power off
 // and on, throttling then success, a capacity error with its explanation, and delete.
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
@@ -14,7 +14,7 @@ import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { FAULTS, startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade';
 import { instanceBackend } from '@/test/clouds/instances';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { ProviderError, type NodeResource } from '../types';
 import { AwsProvider } from './aws-provider';
@@ -42,9 +42,6 @@ async function create(record: Node): Promise<NodeResource> {
     owner: { organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId },
   });
 }
-
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
 
 beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocsaws', subnet: '10.203.8' });
@@ -79,7 +76,7 @@ describe('aws provider on the local EC2 endpoint', { timeout: 120_000 }, () => {
     // EC2 throttles the first launch: the SDK backs off and tries again.
     ec2.failNext('RunInstances', FAULTS.throttled, 1);
     for (const record of records) resources.set(record.id, await create(record));
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.8.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);
@@ -129,7 +126,7 @@ describe('aws provider on the local EC2 endpoint', { timeout: 120_000 }, () => {
       owner: { organizationId, unitGroupId: record!.unitGroupId, nodeId: record!.id, accountId },
     });
     resources.set(record!.id, made);
-    await heard(record!);
+    await agentDialledHome(record!);
     expect(ec2.instances.find((i) => made.resourceId.endsWith(i.instanceId))).toMatchObject({ spotType: 'one-time', tags: { 'ocs.nodeId': record!.id } });
     expect((await spot.listResources({ 'ocs.unitGroupId': record!.unitGroupId })).map((r) => r.resourceId)).toEqual([made.resourceId]);
     const refused = await spot.powerOff(made.resourceId).then(() => null, (e: unknown) => e);

@@ -8,8 +8,9 @@
 import type { ImageReference, InstanceViewStatus, VirtualMachine, VirtualMachineInstanceView } from '@azure/arm-compute';
 import type { NetworkInterface } from '@azure/arm-network';
 import { and, eq, isNull } from 'drizzle-orm';
-import { generateKeyPairSync } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+// CommonJS: Node's own ESM loader (workers, scripts under tsx) sees only its default export.
+import ssh2 from 'ssh2';
 import type { Database } from '@/lib/db/client';
 import { providerAccounts } from '@/lib/db/schema';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
@@ -62,9 +63,7 @@ function imageReference(image: string | undefined): ImageReference {
 
 /** A public key nobody holds the private half of: Linux VMs need one, and nodes are not reached over SSH. */
 function unusableSshKey(): string {
-  const x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
-  const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(Buffer.from(x, 'base64url'))]).toString('base64')}`;
+  return ssh2.utils.generateKeyPairSync('ed25519', { comment: 'ocs-portal (no private key kept)' }).public;
 }
 
 function stateOf(vm: VirtualMachine, statuses: InstanceViewStatus[]): Pick<NodeResource, 'state' | 'reason'> {

@@ -5,7 +5,7 @@
 // VM), describe, list by tag, deallocate and start, AllocationFailed with its explanation and nothing
 // left behind, the connection test, the leak sweeper removing an orphan, and delete; and that the
 // local ARM refuses malformed requests as ARM does.
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
@@ -18,7 +18,7 @@ import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { FAULTS, startAzureFacade, type AzureFacade } from '@/test/clouds/azure/facade';
 import { instanceBackend } from '@/test/clouds/instances';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
 import { ProviderError, type NodeResource } from '../types';
@@ -63,9 +63,6 @@ async function create(record: Node, ipAddress?: string): Promise<NodeResource> {
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const callsOf = (op: string) => azure.calls.filter((c) => c.op === op).length;
 const liveVm = (name: string) => azure.vms.find((v) => v.name === name && v.provisioningState !== 'Deleted');
-
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
 
 /** One ARM call on the wire, with a token of the lab's principal unless told otherwise. */
 async function arm(method: string, path: string, body?: unknown, options: { apiVersion?: string | null; token?: string | null } = {}): Promise<[number, unknown]> {
@@ -143,7 +140,7 @@ describe('azure provider on the local Entra ID and ARM', { timeout: 120_000 }, (
     expect(callsOf('putVm')).toBe(3);
     // Each PUT answered 201 with Azure-AsyncOperation, polled until Succeeded before the create resolved.
     expect(callsOf('operation')).toBeGreaterThanOrEqual(4);
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.14.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);

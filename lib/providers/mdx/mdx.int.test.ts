@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startMdxFacade, type MdxAccount, type MdxFacade } from '@/test/clouds/mdx/facade';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
 import { ProviderError, type NodeResource } from '../types';
@@ -60,9 +60,6 @@ async function create(record: Node): Promise<NodeResource> {
     owner: { organizationId: organization.organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId },
   });
 }
-
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
 
 async function sealed(): Promise<string> {
   const [row] = await db().select({ credentials: providerAccounts.credentials }).from(providerAccounts).where(eq(providerAccounts.id, accountId));
@@ -108,7 +105,7 @@ describe('mdx provider on the local mdx API', { timeout: 120_000 }, () => {
     // mdx throttles the first deploy: the driver backs off and tries again.
     mdx.failNext('deploy', FAULTS.throttled, 1);
     for (const record of records) resources.set(record.id, await create(record));
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.11.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);
@@ -255,9 +252,11 @@ describe('mdx provider on the local mdx API', { timeout: 120_000 }, () => {
     await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
+    await agentDialledHome(orphan!);
     // The node's record is gone (deleted by hand, say) while its machine stays.
     await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
     const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organization.organizationId });
+    expect(report.failures).toEqual([]);
     expect(report.removed).toEqual([made.resourceId]);
     expect(await provider.describeNode(made.resourceId)).toBeNull();
     resources.delete(orphan!.id);

@@ -5,7 +5,7 @@
 // describe, list by tag across Nova's pages, a new token after a revoked one, power off and on,
 // capacity, quota and image errors with their explanations, the connection test, and delete; and
 // that the local Nova refuses malformed requests as Nova does.
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
@@ -17,7 +17,7 @@ import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startOpenStackFacade, type OpenStackFacade } from '@/test/clouds/openstack/facade';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
 import { ProviderError, type NodeResource } from '../types';
@@ -64,9 +64,6 @@ async function create(record: Node): Promise<NodeResource> {
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const callsOf = (op: string) => openstack.calls.filter((c) => c.op === op).length;
 
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
-
 beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocsos', subnet: '10.203.10' });
   portal = await startAgentPortal({ host: network.bridgeAddress });
@@ -97,7 +94,7 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     openstack.failNext('createServer', FAULTS.throttled, 1);
     for (const record of records) resources.set(record.id, await create(record));
     expect(callsOf('createServer')).toBe(3);
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.10.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);
@@ -223,9 +220,11 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
+    await agentDialledHome(orphan!);
     // The node's record is gone (deleted by hand, say) while its machine stays.
     await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
     const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organizationId });
+    expect(report.failures).toEqual([]);
     expect(report.removed).toEqual([made.resourceId]);
     expect(await provider.describeNode(made.resourceId)).toBeNull();
     resources.delete(orphan!.id);

@@ -6,7 +6,7 @@
 // power off and on, capacity and other errors with their explanations, a spent retry token, the
 // connection test, what the endpoint refuses, the leak sweeper, and delete.
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DefaultRequestSigner, SimpleAuthenticationDetailsProvider } from 'oci-common';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
@@ -20,7 +20,7 @@ import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startOciFacade, type OciFacade, type OciTenancy } from '@/test/clouds/oracle/facade';
 import { ociApiKey } from '@/test/clouds/oracle/signature';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { DEFAULT_RETRY } from '../http';
 import { INSTALL_TAG, installationId } from '../installation';
@@ -83,9 +83,6 @@ const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unkn
 const callsOf = (op: string) => oci.calls.filter((c) => c.op === op).length;
 const instanceOf = (record: Node) => oci.instances.find((i) => i.displayName === record.name && i.lifecycleState !== 'TERMINATED')!;
 
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
-
 beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocsoci', subnet: '10.203.15' });
   portal = await startAgentPortal({ host: network.bridgeAddress });
@@ -119,7 +116,7 @@ describe('oracle provider on the local OCI Core Services', { timeout: 120_000 },
     for (const record of records) resources.set(record.id, await create(record));
     expect(callsOf('LaunchInstance')).toBe(4);
     expect(oci.instances).toHaveLength(2);
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.15.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);

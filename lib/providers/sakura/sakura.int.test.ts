@@ -4,7 +4,7 @@
 // re-run finds the same server, and reuses the disk a failed run left), describe, list by tag, power
 // off and on (forced when the OS ignores the shutdown), throttling then success, quota and capacity
 // errors with their explanation, a fixed address on a switch, the connection test, and delete.
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
@@ -16,7 +16,7 @@ import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startSakuraFacade, type SakuraFacade } from '@/test/clouds/sakura/facade';
-import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { DEFAULT_RETRY } from '../http';
 import { INSTALL_TAG, installationId } from '../installation';
@@ -58,9 +58,6 @@ async function create(record: Node, options: { account?: string; ipAddress?: str
   });
 }
 
-const heard = (record: Node) =>
-  until(`node ${record.name}'s agent to dial home`, async () => (await db().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, record.id), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities))))[0], 60_000, 100);
-
 const serverOf = (r: NodeResource) => sakura.instances.find((s) => r.resourceId.endsWith(`/${s.id}`))!;
 
 beforeAll(async () => {
@@ -96,7 +93,7 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
     sakura.failNext('Disk.Create', FAULTS.throttled, 1);
     sakura.failNext('Server.Create', FAULTS.rateLimited, 1);
     for (const record of records) resources.set(record.id, await create(record));
-    for (const record of records) await heard(record);
+    for (const record of records) await agentDialledHome(record);
     const ips = [...resources.values()].map((r) => r.ipAddress);
     expect(ips.every((ip) => ip.startsWith('10.203.12.'))).toBe(true);
     expect(new Set(ips).size).toBe(2);
@@ -198,9 +195,11 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
     await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
+    await agentDialledHome(orphan!);
     // The node's record is gone (deleted by hand, say) while its machine stays.
     await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, orphan!.id));
     const report = await sweepLeaks(db(), { graceMs: 0, dryRun: false, organizationId: organizationId });
+    expect(report.failures).toEqual([]);
     expect(report.removed).toEqual([made.resourceId]);
     expect(await provider.describeNode(made.resourceId)).toBeNull();
     resources.delete(orphan!.id);

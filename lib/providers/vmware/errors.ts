@@ -72,6 +72,10 @@ const ADVICE: Record<string, Localized> = {
     ja: 'この VM では別の操作が実行中です。しばらく待ってから再試行します。',
     en: 'Another operation is running on this VM. Trying again after a pause.',
   },
+  TaskTimeout: {
+    ja: 'vCenter の操作が 30 分以内に終わりませんでした。vSphere Client の「最近のタスク」で状況を確認してください。',
+    en: "vCenter did not finish the operation within 30 minutes. See its state under Recent Tasks in the vSphere Client.",
+  },
   HostCommunication: {
     ja: 'vCenter が ESXi ホストと通信できませんでした。しばらく待ってから再試行します。',
     en: 'vCenter could not talk to the ESXi host. Trying again after a pause.',
@@ -117,7 +121,7 @@ const ADVICE: Record<string, Localized> = {
 
 const UNKNOWN: Localized = { ja: 'vCenter がエラーを返しました。メッセージを確認してください。', en: 'vCenter answered with an error; see its message.' };
 
-export interface VmwareFailure {
+interface VmwareFailure {
   code: string;
   retryable: boolean;
   advice: Localized;

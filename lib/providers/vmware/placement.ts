@@ -8,7 +8,7 @@ import { VmwareFault } from './errors';
 import { el, moref, text, type Moref, type XmlNode } from './soap';
 import type { Vcenter } from './vcenter';
 
-export interface Placement {
+interface Placement {
   datacenter: Moref;
   folder: Moref;
   pool: Moref;
@@ -19,7 +19,7 @@ export interface Placement {
 }
 
 /** The account's network fields (lib/providers/account-fields.ts: ACCOUNT_FIELDS.vmware.network). */
-export type PlacementFields = Record<string, string>;
+type PlacementFields = Record<string, string>;
 
 /** vim25's network adapter types (VirtualEthernetCard's subtypes). */
 const NIC_TYPES = new Set(['VirtualE1000', 'VirtualE1000e', 'VirtualPCNet32', 'VirtualVmxnet', 'VirtualVmxnet2', 'VirtualVmxnet3', 'VirtualVmxnet3Vrdma', 'VirtualSriovEthernetCard']);

@@ -19,7 +19,7 @@ export interface Moref {
   value: string;
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -90,7 +90,7 @@ export class XmlNode {
   }
 }
 
-export function parseXml(xml: string): XmlNode {
+function parseXml(xml: string): XmlNode {
   const fail = (message: string) => {
     throw new VmwareFault('NotVcenter', `the answer is not XML: ${message}`);
   };

@@ -13,7 +13,7 @@ import type { Vcenter } from './vcenter';
 
 export const CATEGORY = 'ocs-portal';
 /** The tag that names exactly one node, removed with its VM. */
-export const NODE_TAG = 'ocs.nodeId';
+const NODE_TAG = 'ocs.nodeId';
 const BASE = '/com/vmware/cis/tagging';
 
 interface TagInfo {
@@ -32,7 +32,7 @@ const known = new WeakMap<Vcenter, Known>();
 const isFault = (e: unknown, code: string) => e instanceof VmwareFault && e.code === code;
 const objectId = (vm: Moref) => ({ id: vm.value, type: vm.type });
 
-export const tagName = (key: string, value: string) => `${key}=${value}`;
+const tagName = (key: string, value: string) => `${key}=${value}`;
 
 export class Tagging {
   private readonly known: Known;

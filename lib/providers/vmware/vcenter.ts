@@ -77,7 +77,8 @@ export class Vcenter {
     });
   }
 
-  private serviceContent(): Promise<ServiceContent> {
+  /** The managers every session starts from, read once. */
+  managers(): Promise<ServiceContent> {
     this.content ??= (async () => {
       // Asked in 6.5's terms; later calls speak the version vCenter says it has.
       const res = await this.post('<RetrieveServiceContent xmlns="urn:vim25"><_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent>', null, '6.5');
@@ -92,7 +93,7 @@ export class Vcenter {
   }
 
   private async login(): Promise<string> {
-    const content = await this.serviceContent();
+    const content = await this.managers();
     const body = `<Login xmlns="urn:vim25">${moref('_this', content.sessionManager)}${text('userName', this.settings.username)}${text('password', this.settings.password)}</Login>`;
     const res = await this.post(body, null, content.apiVersion);
     soapBody(res.body, res.status);
@@ -113,10 +114,6 @@ export class Vcenter {
     return this.soapSession;
   }
 
-  async managers(): Promise<ServiceContent> {
-    return this.serviceContent();
-  }
-
   /** `work` with the session; once more with a new one when vCenter no longer knows it (a call refused so was not carried out). */
   private async authenticated<T>(work: (session: Promise<string>) => Promise<T>): Promise<T> {
     const session = this.session();
@@ -129,7 +126,7 @@ export class Vcenter {
   }
 
   private async send(method: string, target: Moref, params: string, session: Promise<string>): Promise<XmlNode> {
-    const content = await this.serviceContent();
+    const content = await this.managers();
     const res = await this.post(`<${method} xmlns="urn:vim25">${moref('_this', target)}${params}</${method}>`, await session, content.apiVersion);
     const answer = soapBody(res.body, res.status);
     return answer.child(`${method}Response`) ?? answer;
@@ -142,7 +139,7 @@ export class Vcenter {
 
   /** The objects a PropertyFilterSpec selects, with their properties; objects deleted meanwhile are left out. */
   async retrieveSpec(specXml: string): Promise<Props[]> {
-    const { propertyCollector } = await this.serviceContent();
+    const { propertyCollector } = await this.managers();
     return this.authenticated(async (session) => {
       const found: Props[] = [];
       let answer = await this.send('RetrievePropertiesEx', propertyCollector, `<specSet>${specXml}<reportMissingObjectsInResults>true</reportMissingObjectsInResults></specSet><options></options>`, session);
@@ -175,13 +172,13 @@ export class Vcenter {
 
   /** The entity at an inventory path (DC0/vm/folder/name), if there is one. */
   async findByInventoryPath(path: string): Promise<Moref | null> {
-    const { searchIndex } = await this.serviceContent();
+    const { searchIndex } = await this.managers();
     return (await this.call('FindByInventoryPath', searchIndex, text('inventoryPath', path))).child('returnval')?.moref ?? null;
   }
 
   /** The child of a folder (or datacenter, cluster) named `name`, if there is one. */
   async findChild(parent: Moref, name: string): Promise<Moref | null> {
-    const { searchIndex } = await this.serviceContent();
+    const { searchIndex } = await this.managers();
     return (await this.call('FindChild', searchIndex, moref('entity', parent) + text('name', name))).child('returnval')?.moref ?? null;
   }
 
@@ -194,7 +191,7 @@ export class Vcenter {
       if (state === 'success') return info!.child('result');
       if (state === 'error') throw faultOf(info!.child('error')?.child('fault'), info!.textAt('error.localizedMessage') ?? `${method} failed`);
     }
-    throw new VmwareFault('TaskInProgress', `${method} on ${target.value} did not finish within ${TASK_WAIT_MS / 60_000} minutes`);
+    throw new VmwareFault('TaskTimeout', `${method} on ${target.value} did not finish within ${TASK_WAIT_MS / 60_000} minutes`, true);
   }
 
   // ── the Automation REST API (/rest) ─────────────────────────────────────────────────────
@@ -229,12 +226,14 @@ export class Vcenter {
     return restValue(res, `${method} ${path}`) as T;
   }
 
-  /** Ends both sessions (a connection test's, so it leaves none behind on vCenter). */
+  /** Ends both sessions (a connection test's, so it leaves none behind on vCenter) and closes the connections. */
   async logout(): Promise<void> {
     const [soap, restId] = [this.soapSession, this.restSession];
     this.soapSession = this.restSession = null;
-    if (soap) await this.call('Logout', (await this.serviceContent()).sessionManager).catch(() => {});
-    if (restId) await httpsCall(this.agent, new URL(`${this.restUrl.pathname}/com/vmware/cis/session`, this.restUrl), { method: 'DELETE', headers: { 'vmware-api-session-id': await restId }, timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
+    // A session that never began, or vCenter ended already, needs no ending: those failures are moot.
+    const sessionUrl = new URL(`${this.restUrl.pathname}/com/vmware/cis/session`, this.restUrl);
+    if (soap) await this.managers().then((c) => this.send('Logout', c.sessionManager, '', soap)).catch(() => {});
+    if (restId) await restId.then((id) => httpsCall(this.agent, sessionUrl, { method: 'DELETE', headers: { 'vmware-api-session-id': id }, timeoutMs: CALL_TIMEOUT_MS })).catch(() => {});
     this.agent.destroy();
   }
 }

@@ -62,6 +62,8 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
   const work = backgroundWork();
   let stopped = false;
   let polls = 0;
+  /** Changes started so far. */
+  let started = 0;
 
   /** What VMware Tools would tell vCenter about the guest. */
   const report = (m: Machine, tools: string, ip: string) =>
@@ -111,20 +113,18 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
     else if (power !== 'poweredOn' && m.bootedFor !== null) change = () => halt(m);
     if (!change) return;
     m.busy = true;
+    started += 1;
     work.track(change().finally(() => (m.busy = false)));
   }
 
   async function poll(): Promise<void> {
-    const spec = `<propSet>${text('type', 'VirtualMachine')}${PATHS.map((p) => text('pathSet', p)).join('')}</propSet><objectSet>${moref('obj', view)}${text('skip', true)}${el('selectSet', text('name', 'vms') + text('type', 'ContainerView') + text('path', 'view') + text('skip', false), 'TraversalSpec')}</objectSet>`;
-    let vms: Props[];
-    try {
-      vms = await vc.retrieveSpec(spec);
-    } catch (e) {
-      if (!(e instanceof VmwareFault && e.code === 'ManagedObjectNotFound')) throw e;
-      // The session was made again, and its view went with the old one.
+    // The view lives in a session: when vCenter ended that one, the view went with it and is made again.
+    let listed = (await vc.props(view, ['view']))?.get('view');
+    if (!listed) {
       view = (await vc.call('CreateContainerView', viewManager, viewParams)).child('returnval')!.moref;
-      return;
+      listed = (await vc.props(view, ['view']))!.get('view');
     }
+    const vms = [...(await vc.retrieve('VirtualMachine', listed?.children.map((c) => c.moref) ?? [], PATHS)).values()];
     const seen = new Set<string>();
     for (const p of vms) {
       seen.add(p.obj.value);
@@ -147,10 +147,13 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
   return {
     machines,
     async settled() {
-      // Two polls from now every change visible now has been started; then it has to finish.
-      for (const target = polls + 2; polls < target; ) await sleep(pollMs / 2);
-      await work.settled();
-      for (const m of machines.values()) if (m.busy) await work.settled();
+      // Settled once two whole polls (every VM's state read after this moment) started nothing new.
+      for (;;) {
+        const before = started;
+        for (const target = polls + 2; polls < target; ) await sleep(pollMs / 2);
+        await work.settled();
+        if (started === before) return;
+      }
     },
     async close() {
       stopped = true;
