@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { closedCloudEndpoints } from './test/clouds/closed-endpoints';
 
 // The e2e run starts the whole product the way a newcomer does (`npm start`), with its own data
 // folder, ports and loopback range so it never touches a portal you have running.
@@ -11,13 +12,16 @@ export const E2E = {
   hostsSubnet: '10.204.9',
   /** Where e2e tests serve the local EC2 endpoint (test/clouds/ec2) the portal calls instead of AWS. */
   ec2Port: 3191,
+  /** Where nothing listens: every other cloud API the portal could call (test/clouds/closed-endpoints.ts). */
+  closedPort: 3192,
 };
 
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
 // Agents on the e2e lab servers dial home to the portal on the servers' bridge.
 env.OCS_AGENT_PORTAL_URL = `http://${E2E.hostsSubnet}.1:${E2E.port}`;
-// Calls to EC2 never leave this machine.
+// Calls to clouds never leave this machine: EC2 goes to the tests' endpoint, the others nowhere.
+Object.assign(env, closedCloudEndpoints(E2E.closedPort));
 env.OCS_AWS_EC2_ENDPOINT = `http://127.0.0.1:${E2E.ec2Port}`;
 
 export default defineConfig({

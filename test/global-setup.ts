@@ -7,6 +7,7 @@ import { runMigrations } from '@/lib/db/migrate';
 import { freePort } from '@/scripts/services/free-port';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
+import { closedCloudEndpoints } from './clouds/closed-endpoints';
 import { stopAgentsUnder } from './stray-agents';
 
 // Real PostgreSQL and Redis for every test: the ones named by DATABASE_URL / REDIS_URL (in a
@@ -51,6 +52,9 @@ export default async function setup(project: TestProject) {
     // Agents sync every second, so a silent one is noticed in tests within seconds.
     OCS_AGENT_HEARTBEAT_SECONDS: '1',
     OCS_AGENT_LIVENESS_SECONDS: '4',
+    ...closedCloudEndpoints(await freePort()),
+    // The workers tests start sweep for leaks once, when they schedule it; tests sweep on their own.
+    OCS_LEAK_SWEEP_MINUTES: '1440',
   });
 
   return async () => {
