@@ -393,6 +393,7 @@ const ROUTES: Route[] = [
         provider: 'sakura',
         name: uniqueName('sakura'),
         region: 'tk1v',
+        network: { archiveId: '113000088001' },
         credentials: { accessToken: 'token-of-the-sandbox', accessTokenSecret: 'secret-of-the-sandbox' },
       }),
   },
