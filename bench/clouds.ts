@@ -148,15 +148,16 @@ function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
 
 /** Per cloud and node count: build time, the slowest machine's own time, and the overhead between them. */
 export async function benchClouds(organization: { organizationId: string; actor: Actor }, rounds: Record<number, number>) {
-  const network = await createHostNetwork({ name: 'ocsbenchc', subnet: SUBNET });
-  const portal = await startAgentPortal({ host: network.bridgeAddress });
-  const previous = process.env.OCS_AGENT_PORTAL_URL;
-  process.env.OCS_AGENT_PORTAL_URL = portal.url;
   Object.assign(process.env, { OCS_AWS_POLL_MS: '100', OCS_AZURE_POLL_MS: '100', OCS_OCI_POLL_MS: '100', OCS_SAKURA_POLL_MS: '100', OCS_OPENSTACK_POLL_MS: '100', OCS_MDX_POLL_MS: '100', OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: 'false' });
+  const previous = process.env.OCS_AGENT_PORTAL_URL;
   const results: ReturnType<typeof summarize>[] = [];
   const overhead: Record<string, number> = {};
   try {
     for (const cloud of CLOUDS) {
+      // A network of its own per cloud: a network numbers its hosts once, and a cloud's rounds use dozens.
+      const network = await createHostNetwork({ name: 'ocsbenchc', subnet: SUBNET });
+      const portal = await startAgentPortal({ host: network.bridgeAddress });
+      process.env.OCS_AGENT_PORTAL_URL = portal.url;
       // web-hello runs as a container on a server that is not the portal's machine: each machine has Podman.
       const endpoint = await cloud.start(instanceBackend(network, { containerEngine: true }), organization.organizationId, organization.actor);
       try {
@@ -185,13 +186,13 @@ export async function benchClouds(organization: { organizationId: string; actor:
         }
       } finally {
         await endpoint.close();
+        await portal.close();
+        await network.destroy();
       }
     }
   } finally {
     if (previous === undefined) delete process.env.OCS_AGENT_PORTAL_URL;
     else process.env.OCS_AGENT_PORTAL_URL = previous;
-    await portal.close();
-    await network.destroy();
   }
   return { results, overhead };
 }
