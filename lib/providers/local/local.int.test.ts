@@ -118,9 +118,9 @@ describe('local provider', { timeout: 90_000 }, () => {
       expect(node).toMatchObject({ state: 'running', resourceId: record.name, name: record.name });
       expect(node.ipAddress).toMatch(/^127\.79\.\d+\.\d+$/);
       await until('the agent to register', async () => (await db().query.nodes.findFirst({ where: eq(nodeTable.id, record.id) }))?.credentialHash, 20_000, 100);
-      await until('the agent to keep its credential', async () => existsSync(path.join(stateDir(record.name), 'credential.json')), 5000, 50);
-      // The token is spent and gone from the node; the credential stays, the node user's alone.
-      expect(existsSync(path.join(stateDir(record.name), 'bootstrap-token'))).toBe(false);
+      // The token is spent and gone from the node; the credential stays, the node user's alone. The
+      // agent removes the token just after it writes the credential: both are awaited.
+      await until('the agent to keep its credential and drop its token', async () => existsSync(path.join(stateDir(record.name), 'credential.json')) && !existsSync(path.join(stateDir(record.name), 'bootstrap-token')), 5000, 50);
       expect(statSync(path.join(stateDir(record.name), 'credential.json')).mode & 0o077).toBe(0);
     }
   });
