@@ -24,6 +24,7 @@ import { ociApiKey } from '@/test/clouds/oracle/signature';
 import { startSakuraFacade } from '@/test/clouds/sakura/facade';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { summarize, timed } from './stats';
+import { throwawayAwsKeys } from './throwaway-keys';
 
 interface Cloud {
   provider: string;
@@ -38,7 +39,7 @@ const CLOUDS: Cloud[] = [
   {
     provider: 'aws',
     async start(backend, organizationId, actor) {
-      const keys = { accessKeyId: 'AKIAIOSFODNN7BENCH001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYBENCHKEY' };
+      const keys = throwawayAwsKeys();
       const network = { subnetId: 'subnet-0123456789abcbe01', securityGroupId: 'sg-0123456789abcbe01', imageId: 'ami-0123456789abcbe01' };
       const ec2 = await startEc2Facade([{ ...keys, region: 'ap-northeast-1', subnets: [network.subnetId], securityGroups: [network.securityGroupId] }], { instances: backend });
       process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;

@@ -12,8 +12,9 @@ import { AwsProvider } from '@/lib/providers/aws/aws-provider';
 import { INSTALL_TAG, installationId } from '@/lib/providers/installation';
 import { startEc2Facade } from '@/test/clouds/ec2/facade';
 import { summarize, timed } from './stats';
+import { throwawayAwsKeys } from './throwaway-keys';
 
-const KEYS = { accessKeyId: 'AKIAIOSFODNN7SWEEP01', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSWEEPKEY' };
+const KEYS = throwawayAwsKeys();
 const NETWORK = { subnetId: 'subnet-0123456789abc5e01', securityGroupId: 'sg-0123456789abc5e01', imageId: 'ami-0123456789abc5e01' };
 const LIVE = 900;
 const LEAKED = 100;
