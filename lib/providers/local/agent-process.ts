@@ -6,7 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { agentBundle } from '@/lib/agent-bundle';
 import { groupMembers, terminateGroup } from '../../../agent/node-processes';
-import { isAlive, readCommandLine } from '../../../agent/process-tree';
+import { isAlive, listProcesses, readCommandLine } from '../../../agent/process-tree';
 import { ProviderError } from '../types';
 import type { NodeFolder } from './node-folder';
 
@@ -61,6 +61,21 @@ export function isAgentOf(pid: number, stateDir: string): boolean {
   const argv = readCommandLine(pid) ?? [];
   const dirArg = argv.indexOf('--state-dir');
   return dirArg >= 0 && argv[dirArg + 1] === stateDir && argv.some((arg) => AGENT_FILE.test(path.basename(arg)) || arg.endsWith(SOURCE_AGENT));
+}
+
+/**
+ * The pid of the live agent serving `folder`, or null. The pid file is only a hint: a worker
+ * killed between starting an agent and recording it leaves the agent running unrecorded (or
+ * recorded by itself a moment later), and starting a second one would race it for the node's
+ * one-time token. So when the file names no live agent, the process table is searched.
+ */
+export async function runningAgent(folder: NodeFolder): Promise<number | null> {
+  const recorded = await folder.readPid();
+  if (recorded !== null && isAgentOf(recorded, folder.dir)) return recorded;
+  const found = listProcesses().find((p) => p.state !== 'Z' && isAgentOf(p.pid, folder.dir));
+  if (!found) return null;
+  await folder.writePid(found.pid);
+  return found.pid;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ResourceState,
 } from '../types';
 import { findRepoRoot } from '@/lib/repo-root';
-import { isAgentOf, spawnAgent, stopNodeProcesses } from './agent-process';
+import { runningAgent, spawnAgent, stopNodeProcesses } from './agent-process';
 import { IpClaims, isLoopback, parseSubnet } from './ip-allocation';
 import { NodeFolder, nodeNamePattern, type NodeFile } from './node-folder';
 import { NodeLocks } from './node-lock';
@@ -94,9 +94,8 @@ class LocalProvider implements Provider {
     const node = await folder.readNode();
     if (!node) return null;
     if (await folder.isPoweredOff()) return this.resource(node, 'stopped');
-    const pid = await folder.readPid();
     // Whether the agent got through to the portal is the portal's to say (lib/agent-channel).
-    if ((pid !== null && isAgentOf(pid, folder.dir)) || this.starting.has(node.name)) return this.resource(node, 'running');
+    if (this.starting.has(node.name) || (await runningAgent(folder)) !== null) return this.resource(node, 'running');
     const lastLine = await folder.lastLogLine();
     return {
       ...this.resource(node, 'error'),
@@ -191,9 +190,9 @@ class LocalProvider implements Provider {
   private async ensureRunning(folder: NodeFolder, node: NodeFile): Promise<NodeResource> {
     this.starting.add(node.name);
     try {
-      const pid = await folder.readPid();
-      if (pid === null || !isAgentOf(pid, folder.dir)) {
+      if ((await runningAgent(folder)) === null) {
         // Whatever a crashed agent of an older kind left in its group goes with it.
+        const pid = await folder.readPid();
         if (pid !== null) await stopNodeProcesses(pid, folder.dir);
         await spawnAgent(folder);
       }
@@ -206,7 +205,7 @@ class LocalProvider implements Provider {
   /** The agent first (it would restart what stops), then the applications it leaves running, and on delete their containers. */
   private async stopNode(folder: NodeFolder, { remove }: { remove: boolean }): Promise<void> {
     // The agent's process group: also what an agent from before detached applications ran.
-    const pid = await folder.readPid();
+    const pid = (await runningAgent(folder)) ?? (await folder.readPid());
     if (pid !== null) await stopNodeProcesses(pid, folder.dir);
     await (remove ? removeNodeWorkloads(folder.dir) : powerOffNode(folder.dir));
   }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProcess } from '../../../agent/process-tree';
+import { listProcesses, readCommandLine, readProcess } from '../../../agent/process-tree';
 import type { ApplicationReport } from '../../../agent/protocol';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { putDesiredApplication } from '@/lib/agent-channel/desired-state';
@@ -131,6 +131,18 @@ describe('local provider', { timeout: 90_000 }, () => {
     const again = await create(record);
     expect(again).toMatchObject({ resourceId: record.name, ipAddress: resources.get(record.id)!.ipAddress, state: 'running' });
     expect(await agentPid(record.name)).toBe(before);
+  });
+
+  it('finds its running agent when the pid file is lost (a worker killed between starting and recording it)', async () => {
+    const record = records[0]!;
+    const before = await agentPid(record.name);
+    await rm(path.join(stateDir(record.name), 'agent.pid'));
+    expect(await provider.describeNode(record.name)).toMatchObject({ state: 'running' });
+    await rm(path.join(stateDir(record.name), 'agent.pid'));
+    expect(await create(record)).toMatchObject({ state: 'running' });
+    expect(await agentPid(record.name)).toBe(before);
+    const agents = listProcesses().filter((p) => p.state !== 'Z' && readCommandLine(p.pid)?.includes(stateDir(record.name)));
+    expect(agents.map((p) => p.pid)).toEqual([before]);
   });
 
   it('runs the application the desired state names, reachable at the node address, and leaves it alone when nothing changed', async () => {
