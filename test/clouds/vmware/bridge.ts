@@ -62,8 +62,9 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
   const work = backgroundWork();
   let stopped = false;
   let polls = 0;
-  /** Changes started so far. */
+  /** Changes started so far, and changes put off because their machine was busy. */
   let started = 0;
+  let deferred = 0;
 
   /** What VMware Tools would tell vCenter about the guest. */
   const report = (m: Machine, tools: string, ip: string) =>
@@ -103,7 +104,6 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
 
   /** Starts what one VM's state asks of its machine, unless its machine is busy (the next poll sees it again). */
   function converge(m: Machine, p: Props | undefined): void {
-    if (m.busy) return;
     const power = p?.text('runtime.powerState');
     const bootTime = p?.text('summary.runtime.bootTime') ?? '';
     const userData = p ? userDataOf(p) : null;
@@ -112,6 +112,11 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
     else if (power === 'poweredOn' && userData && m.bootedFor !== bootTime) change = () => boot(m, bootTime, userData);
     else if (power !== 'poweredOn' && m.bootedFor !== null) change = () => halt(m);
     if (!change) return;
+    // Still carrying out the last change (a halt before the VM went): a later poll starts this one.
+    if (m.busy) {
+      deferred += 1;
+      return;
+    }
     m.busy = true;
     started += 1;
     work.track(change().finally(() => (m.busy = false)));
@@ -147,12 +152,12 @@ export async function startBridge(settings: VcenterSettings, backend: InstanceBa
   return {
     machines,
     async settled() {
-      // Settled once two whole polls (every VM's state read after this moment) started nothing new.
+      // Settled once two whole polls (every VM's state read after this moment) started nothing new and put nothing off.
       for (;;) {
-        const before = started;
+        const before = started + deferred;
         for (const target = polls + 2; polls < target; ) await sleep(pollMs / 2);
         await work.settled();
-        if (started === before) return;
+        if (started + deferred === before) return;
       }
     },
     async close() {
