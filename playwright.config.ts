@@ -57,6 +57,7 @@ export default defineConfig({
       OCS_SMTP_PORT: '2535',
       OCS_PG_PORT: '54339',
       OCS_REDIS_PORT: '63809',
+      OCS_RELAY_PORT: '51830',
       OCS_LOCAL_SUBNET: E2E.subnet,
       OCS_LOCAL_STATE_DIR: path.join(E2E.dataDir, 'nodes'),
     },

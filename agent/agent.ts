@@ -12,6 +12,7 @@ import { ImageUnavailableError, type NodeContainers } from './containers';
 import { PortalClient, PortalError } from './channel';
 import { probeHttp, probeTcp } from './health-probe';
 import { metricsSnapshot } from './metrics';
+import type { Overlay } from './overlay/overlay';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
 import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
 
@@ -27,6 +28,7 @@ export interface AgentOptions {
   processes: ApplicationManager;
   containers: NodeContainers | null;
   containerEngine?: string;
+  overlay: Overlay;
   log: (message: string) => void;
 }
 
@@ -67,8 +69,12 @@ export class Agent {
     }
     this.appliedVersion = saved.version;
     for (const app of saved.applications) if (app.kind === 'container') this.containerSpecs.set(app.name, app.container);
-    // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say.
-    if (this.o.containers) await this.converge(saved);
+    const credential = await readCredential(this.o.stateDir);
+    if (!credential) return;
+    // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say,
+    // and the private network that carries their traffic comes back (converging sets it up first).
+    if (this.o.containers) await this.converge(saved, credential.nodeId);
+    else await this.o.overlay.apply(saved.network, credential.nodeId);
   }
 
   private get desiredFile(): string {
@@ -126,7 +132,8 @@ export class Agent {
         if (withMetrics) this.metricsDueAt = Date.now() + METRICS_EVERY_MS;
         waitSeconds = res.heartbeatSeconds;
         failures = 0;
-        if (res.desired.version !== this.appliedVersion) await this.converge(res.desired);
+        this.o.overlay.renewRelayTicket(res.desired.network?.relay);
+        if (res.desired.version !== this.appliedVersion) await this.converge(res.desired, credential.nodeId);
       } catch (err) {
         if (this.stopped) break;
         if (this.pendingSync?.signal.aborted) continue; // our own cut: sync again with the news
@@ -173,8 +180,9 @@ export class Agent {
     }
   }
 
-  private async converge(desired: DesiredState): Promise<void> {
+  private async converge(desired: DesiredState, nodeId: string): Promise<void> {
     this.o.log(`applying desired state version ${desired.version} (${desired.applications.map((a) => a.name).join(', ') || 'no applications'})`);
+    await this.o.overlay.apply(desired.network, nodeId);
     const byName = new Map(desired.applications.map((a) => [a.name, a]));
     const containers = this.o.containers;
     // A process stays while its application may run as one (a container's fallback is decided below).
@@ -234,6 +242,7 @@ export class Agent {
         return { ...app, ...(problem ? { problem: problem.slice(0, 1000) } : {}), ...(logTail ? { logTail: logTail.slice(-4000) } : {}) };
       }),
     );
+    const overlay = this.o.overlay.report();
     return {
       agentVersion: AGENT_VERSION,
       startedAt: this.startedAt.toISOString(),
@@ -241,6 +250,7 @@ export class Agent {
       appliedVersion: this.appliedVersion,
       capabilities: this.capabilities,
       applications: applications.sort((a, b) => a.name.localeCompare(b.name)),
+      ...(overlay ? { overlay } : {}),
     };
   }
 

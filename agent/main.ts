@@ -12,6 +12,7 @@ import { ApplicationManager } from './applications';
 import { detectContainerEngine } from './containers';
 import { readNodeConfig } from './node-config';
 import { powerOffNode, removeNodeWorkloads } from './node-lifecycle';
+import { Overlay } from './overlay/overlay';
 import { AGENT_VERSION } from './protocol';
 
 const PROBE_INTERVAL_MS = 1000;
@@ -34,7 +35,8 @@ async function run(stateDir: string): Promise<void> {
   const engine = await detectContainerEngine();
   const forNode = (e: NonNullable<typeof engine>) => e.forNode({ name: node.name, ip: node.ip, unitGroup: node.tags['ocs.unitGroupId'] });
   const containers = engine ? forNode(engine) : null;
-  agent = new Agent({ stateDir, node, processes, containers, containerEngine: engine?.description, log });
+  const overlay = new Overlay({ stateDir, nodeName: node.name, nodeIp: node.ip, log });
+  agent = new Agent({ stateDir, node, processes, containers, containerEngine: engine?.description, overlay, log });
   // Stopping the agent leaves the applications running: a restarted agent adopts them.
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.on(signal, () => {
@@ -63,6 +65,7 @@ async function run(stateDir: string): Promise<void> {
       void processes
         .probeAll()
         .then(() => agent?.probeContainers())
+        .then(() => overlay.tick())
         .then(() => agent?.noticeChanges())
         .catch((e: unknown) => log(`probe round failed: ${(e as Error).message}`)),
     PROBE_INTERVAL_MS,

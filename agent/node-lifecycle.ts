@@ -3,6 +3,7 @@
 import { detectContainerEngine, type NodeContainers } from './containers';
 import { readNodeConfig } from './node-config';
 import { stopAgent, stopNodeApplications } from './node-processes';
+import { hasOverlayKey, removeOverlayInterface } from './overlay/overlay';
 
 async function containersOf(stateDir: string): Promise<NodeContainers | null> {
   const node = await readNodeConfig(stateDir).catch(() => null);
@@ -10,11 +11,18 @@ async function containersOf(stateDir: string): Promise<NodeContainers | null> {
   return node && engine ? engine.forNode({ name: node.name, ip: node.ip }) : null;
 }
 
-/** Stops the agent first (it would restart what stops), then the node's processes and containers; keeps everything else. */
+/** Its private network interface, when it has one (the agent makes it again when it starts). */
+async function removeInterface(stateDir: string): Promise<void> {
+  const node = await readNodeConfig(stateDir).catch(() => null);
+  if (node && (await hasOverlayKey(stateDir))) await removeOverlayInterface(node.name);
+}
+
+/** Stops the agent first (it would restart what stops), then the node's processes, containers and network interface; keeps everything else. */
 export async function powerOffNode(stateDir: string): Promise<void> {
   await stopAgent(stateDir);
   await stopNodeApplications(stateDir);
   await (await containersOf(stateDir))?.stopAll();
+  await removeInterface(stateDir);
 }
 
 /** As power off, and the node's containers and volumes go too; the folder is the caller's to remove. */
@@ -23,4 +31,5 @@ export async function removeNodeWorkloads(stateDir: string): Promise<void> {
   await stopAgent(stateDir);
   await stopNodeApplications(stateDir);
   await containers?.removeAll();
+  await removeInterface(stateDir);
 }

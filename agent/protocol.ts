@@ -88,10 +88,55 @@ export const desiredApplicationSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** A WireGuard public key: 32 bytes in base64. */
+const wireguardKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/, 'expected a WireGuard public key (32 bytes in base64)');
+/** "host:port", IPv4 only (the overlay and the relay speak UDP over IPv4). */
+const udpEndpoint = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port');
+
+/** Another node of the unit group's private network, as this node's agent should see it. */
+export const overlayPeerSchema = z.strictObject({
+  nodeId: z.uuid(),
+  name: z.string(),
+  publicKey: wireguardKey,
+  /** Its address on the overlay (a /32 route to it). */
+  address: z.string(),
+  /** Where it may be reached directly, best first (its own addresses with its WireGuard port). */
+  endpoints: z.array(udpEndpoint),
+});
+
+/**
+ * The unit group's private network (WireGuard): this node's address on it, its peers, and the
+ * relay that carries what two nodes cannot send each other directly. The node's private key never
+ * leaves it: the agent makes it and reports only the public key.
+ */
+export const desiredNetworkSchema = z.strictObject({
+  /** e.g. 100.64.3.5/24 */
+  address: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+  peers: z.array(overlayPeerSchema),
+  relay: z.strictObject({ endpoint: udpEndpoint, ticket: z.string().min(1) }).optional(),
+});
+
 /** What should run on a node. The portal bumps `version` on every change. */
 export const desiredStateSchema = z.strictObject({
   version: z.number().int().min(0),
   applications: z.array(desiredApplicationSchema),
+  network: desiredNetworkSchema.optional(),
+});
+
+/** How the agent reaches a peer: directly, through the relay, or not (yet). */
+export const peerPathSchema = z.enum(['direct', 'relay', 'none']);
+
+export const overlayReportSchema = z.strictObject({
+  /** up: the interface carries the address; error: it could not be set up (problem says why). */
+  state: z.enum(['up', 'error']),
+  problem: z.string().max(1000).optional(),
+  /** kernel WireGuard or userspace wireguard-go. */
+  implementation: z.enum(['kernel', 'userspace']).optional(),
+  publicKey: wireguardKey.optional(),
+  /** This node's candidate endpoints for direct traffic: its addresses with its WireGuard port. */
+  endpoints: z.array(udpEndpoint),
+  relayRegistered: z.boolean(),
+  peers: z.array(z.strictObject({ nodeId: z.uuid(), path: peerPathSchema })),
 });
 
 export const applicationStateSchema = z.enum(['starting', 'running', 'exited', 'stopped']);
@@ -139,6 +184,8 @@ export const agentReportSchema = z.strictObject({
   capabilities: capabilitiesSchema,
   applications: z.array(applicationReportSchema),
   metrics: metricsSnapshotSchema.optional(),
+  /** Present once the portal gave the node a private network. */
+  overlay: overlayReportSchema.optional(),
 });
 
 export const registerRequestSchema = z.strictObject({
@@ -175,6 +222,10 @@ export type ApplicationFile = z.input<typeof applicationFileSchema>;
 export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 export type DesiredApplication = z.infer<typeof desiredApplicationSchema>;
 export type DesiredState = z.infer<typeof desiredStateSchema>;
+export type DesiredNetwork = z.infer<typeof desiredNetworkSchema>;
+export type OverlayPeer = z.infer<typeof overlayPeerSchema>;
+export type OverlayReport = z.infer<typeof overlayReportSchema>;
+export type PeerPath = z.infer<typeof peerPathSchema>;
 export type ApplicationState = z.infer<typeof applicationStateSchema>;
 export type ApplicationReport = z.infer<typeof applicationReportSchema>;
 export type Capabilities = z.infer<typeof capabilitiesSchema>;

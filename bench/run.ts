@@ -24,6 +24,7 @@ import { benchClouds } from './clouds';
 import { benchDirect } from './direct';
 import { benchHeartbeats } from './heartbeats';
 import { benchOnPremises } from './onpremises';
+import { benchOverlay } from './overlay';
 import { benchReconcile } from './reconcile';
 import { benchSweeper } from './sweeper';
 import { summarize, timed } from './stats';
@@ -108,6 +109,10 @@ async function main() {
   const clouds = await benchClouds(await benchOrganization(), { 1: 3, 10: 2 });
   results.push(...clouds.results);
 
+  // Unit groups' private network across two sites, against the hosts' own network.
+  const overlay = await benchOverlay(await benchOrganization(), 3);
+  results.push(...overlay.results);
+
   // The leak sweeper on one account of 1,000 instances, against listing them.
   const sweeper = await benchSweeper(await benchOrganization(), 5);
   results.push(...sweeper.results);
@@ -131,6 +136,8 @@ async function main() {
   // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
   for (const [k, v] of Object.entries(clouds.overhead)) console.log(`${k}: ${(v * 100).toFixed(1)} %`);
+  for (const [k, v] of Object.entries(overlay.mbps)) console.log(`TCP throughput, ${k}: ${v.toFixed(0)} Mbit/s`);
+  for (const [k, v] of Object.entries(overlay.ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
   console.log(`leak sweep p50 / listing p50, 1000 instances: ${sweeper.ratio.toFixed(2)}×; EC2 calls per sweep ${sweeper.callsPerSweep}, to terminate 100 leaks ${sweeper.callsRemoving}`);
   const h = heartbeats;
   console.log(
@@ -141,7 +148,7 @@ async function main() {
 
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats, cloudOverhead: clouds.overhead, sweeper: { ratio: sweeper.ratio, callsPerSweep: sweeper.callsPerSweep, callsRemoving: sweeper.callsRemoving } }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats, cloudOverhead: clouds.overhead, overlay: { mbps: overlay.mbps, ratios: overlay.ratios }, sweeper: { ratio: sweeper.ratio, callsPerSweep: sweeper.callsPerSweep, callsRemoving: sweeper.callsRemoving } }, null, 2));
   console.log(`\nwritten to ${file}`);
 }
 

@@ -58,6 +58,12 @@ test('a lab admin registers two servers, builds web-hello on them as containers,
   await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(2);
   const ips = await rows.locator('td:nth-child(3)').allInnerTexts();
   expect(ips.sort()).toEqual(servers.map((s) => s.ip).sort());
+  // Each node is on the unit group's private network and reaches the other one directly.
+  await expect(page.getByTestId('node-private-network')).toHaveCount(2);
+  for (const cell of await page.getByTestId('node-private-network').all()) {
+    await expect(cell).toContainText(/100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+/);
+    await expect(cell.getByTestId('node-peer-paths')).toHaveText('直接 1');
+  }
   await page.screenshot({ path: 'e2e/output/onpremises-unit-group.png', fullPage: true });
 
   // The application on a server's address, from the link on the page.

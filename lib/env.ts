@@ -35,13 +35,19 @@ const ZEnv = z.object({
   OCS_AGENT_LIVENESS_SECONDS: z.coerce.number().min(1).max(3600).default(45),
   /** How long a node's one-time bootstrap token stays valid. */
   OCS_AGENT_BOOTSTRAP_TTL_SECONDS: z.coerce.number().int().min(10).default(3600),
-  /** 32 random bytes in base64 or base64url that seal secrets at rest; npm start makes one in its data folder. */
+  /** The UDP port of the overlay relay (lib/overlay/relay-server.ts) that nodes reach on the portal's host. */
+  OCS_RELAY_PORT: z.coerce.number().int().min(1).max(65535).default(51820),
+  /** The address the relay process binds its UDP port to. */
+  OCS_RELAY_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where nodes reach the relay ("host:port") when it is not on the host agents dial home to. */
+  OCS_RELAY_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'OCS_RELAY_ENDPOINT must be host:port').optional(),
   /** How often the leak sweeper lists every cloud account for machines no node accounts for. */
   OCS_LEAK_SWEEP_MINUTES: z.coerce.number().min(0.05).max(1440).default(15),
   /** How long such a machine stays (shown to staff and its organization) before it is removed. */
   OCS_LEAK_GRACE_MINUTES: z.coerce.number().min(0).max(60 * 24 * 30).default(60),
   /** true: leaks are found and shown, never removed. */
   OCS_LEAK_DRY_RUN: z.stringbool({ error: 'OCS_LEAK_DRY_RUN must be true or false' }).default(false),
+  /** 32 random bytes in base64 or base64url that seal secrets at rest; npm start makes one in its data folder. */
   OCS_SECRET_KEY: z
     .string({ error: `OCS_SECRET_KEY is not set (npm start makes one; else ${KEY_HINT})` })
     .superRefine(keyCheck('OCS_SECRET_KEY')),
@@ -59,6 +65,11 @@ export function agentPortalUrl(provider?: string): string {
   const { OCS_AGENT_PORTAL_URL, OCS_AGENT_LOCAL_URL } = env();
   const url = (provider === 'local' ? OCS_AGENT_LOCAL_URL : undefined) ?? OCS_AGENT_PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000';
   return url.replace(/\/+$/, '');
+}
+
+/** What the overlay relay (relay/main.ts) needs: it runs without the database and Redis, maybe on a host of its own. */
+export function relayEnv() {
+  return ZEnv.pick({ OCS_SECRET_KEY: true, OCS_RELAY_PORT: true, OCS_RELAY_HOST: true }).parse(process.env);
 }
 
 export function env(): Env {

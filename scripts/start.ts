@@ -1,5 +1,5 @@
 // The one command a newcomer runs: starts (when not given) PostgreSQL, Redis and a development
-// OIDC identity provider, migrates and seeds, then runs the portal and the worker pool.
+// OIDC identity provider, migrates and seeds, then runs the portal, the worker pool and the overlay relay.
 // Ctrl-C stops everything it started. Nodes made by the local provider keep running, as VMs
 // outlive their control plane; delete their unit groups to remove them.
 import { randomBytes } from 'node:crypto';
@@ -169,6 +169,8 @@ async function main() {
   }
   const workers = Number(env.WORKER_PROCESSES ?? 1);
   for (let i = 1; i <= workers; i++) run(`worker-${i}`, process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'main.ts')], env);
+  // Carries the private-network traffic of nodes that cannot reach each other directly.
+  run('relay', process.execPath, ['--import', 'tsx', path.join(root, 'relay', 'main.ts')], env);
 
   await waitForHealth(`http://127.0.0.1:${port}/api/health`, 120_000);
   console.log(`\nOCS Portal is running: ${portalUrl}`);

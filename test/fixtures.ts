@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { expect } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
 import { institutions, memberships, nodes, organizations, unitGroups, units, users, type MemberRole, type Node } from '@/lib/db/schema';
@@ -55,8 +54,9 @@ export async function failure(promise: Promise<unknown>): Promise<AppError> {
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
+  // Thrown rather than asserted with vitest's expect: benches use these fixtures too.
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${error === null ? 'success' : String(error)}`);
+  return error;
 }
 
 /** Node records (in a RUNNING unit group, of a fresh organization unless one is given) for tests that drive a provider themselves. */

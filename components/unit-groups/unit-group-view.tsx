@@ -2,8 +2,10 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
+import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
+import { useSay } from '../catalog/say';
 import { useT } from '../i18n';
 import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
@@ -12,7 +14,7 @@ import { DeleteUnitGroupButton } from './delete-unit-group-button';
 import { NodePowerButton } from './node-power-button';
 import { ScaleUnitForm } from './scale-unit-form';
 
-type NodeJson = Json<Node> & { applications: Json<Application>[] };
+type NodeJson = Json<Node> & { applications: Json<Application>[]; privateNetwork: PrivateNetworkView | null };
 type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; units: (Json<Unit> & { nodes: NodeJson[] })[] };
 
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
@@ -68,6 +70,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                 <th className="p-2">{t('node.no')}</th>
                 <th className="p-2">{t('node.state')}</th>
                 <th className="p-2">{t('node.ip')}</th>
+                <th className="p-2">{t('node.privateIp')}</th>
                 <th className="p-2">{t('node.flavor')}</th>
                 <th className="p-2">{t('node.provider')}</th>
                 <th className="p-2">{t('node.uptime')}</th>
@@ -84,6 +87,9 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                     {n.stateReason && <p className="mt-1 max-w-xs text-xs text-rose-700">{n.stateReason}</p>}
                   </td>
                   <td className="p-2 font-mono">{n.ipAddress ?? '—'}</td>
+                  <td className="p-2" data-testid="node-private-network">
+                    <PrivateNetwork network={n.privateNetwork} />
+                  </td>
                   <td className="p-2">{u.flavor}</td>
                   <td className="p-2">{u.provider}</td>
                   <td className="p-2">{n.startedAt && n.state === 'RUNNING' ? formatDuration(now - Date.parse(n.startedAt)) : '—'}</td>
@@ -110,6 +116,31 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
           </table>
         </section>
       ))}
+    </div>
+  );
+}
+
+/** A node's private-network address, and how its agent reaches its peers. */
+function PrivateNetwork({ network }: { network: PrivateNetworkView | null }) {
+  const say = useSay();
+  if (!network) return <span className="text-slate-400">—</span>;
+  const { direct, relay, none } = network.peers;
+  return (
+    <div>
+      <span className="font-mono">{network.address}</span>
+      {network.state === 'error' ? (
+        <p className="max-w-xs text-xs text-rose-700">
+          {say('node.privateError')}: {network.problem}
+        </p>
+      ) : network.state === 'pending' ? (
+        <p className="text-xs text-slate-500">{say('node.privatePending')}</p>
+      ) : (
+        direct + relay + none > 0 && (
+          <p className="text-xs text-slate-500" data-testid="node-peer-paths">
+            {[direct && say('node.peersDirect', { count: direct }), relay && say('node.peersRelay', { count: relay }), none && say('node.peersNone', { count: none })].filter(Boolean).join(' · ')}
+          </p>
+        )
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DesiredApplication, DesiredState } from '@/agent/protocol';
 import type { Database, Transaction } from '@/lib/db/client';
 import { applications, nodes } from '@/lib/db/schema';
+import { desiredNetworkOf } from '@/lib/overlay/desired-network';
 import { openApplicationSpec, sealApplicationSpec } from '@/lib/secrets/application-specs';
 
 /** PostgreSQL channel whose payload is the id of a node whose desired state changed. */
@@ -28,10 +29,12 @@ export async function desiredStateOf(db: Database, nodeId: string): Promise<Desi
     .from(applications)
     .where(and(eq(applications.nodeId, nodeId), isNotNull(applications.spec)))
     .orderBy(asc(applications.name));
-  return { version: node.version, applications: rows.map((r) => openApplicationSpec(nodeId, r.name, r.spec!)) };
+  const network = await desiredNetworkOf(db, nodeId);
+  return { version: node.version, applications: rows.map((r) => openApplicationSpec(nodeId, r.name, r.spec!)), ...(network ? { network } : {}) };
 }
 
-async function bump(tx: Transaction, nodeIds: string[]): Promise<void> {
+/** Tells the agents of these nodes that their desired state changed. */
+export async function bumpDesiredVersions(tx: Transaction, nodeIds: string[]): Promise<void> {
   if (!nodeIds.length) return;
   await tx.update(nodes).set({ desiredVersion: sql`${nodes.desiredVersion} + 1`, updatedAt: sql`now()` }).where(inArray(nodes.id, nodeIds));
   // Delivered at commit, and only then: an agent never sees a version that was rolled back.
@@ -55,7 +58,7 @@ export async function putDesiredApplication(db: Database, nodeId: string, row: D
         target: [applications.nodeId, applications.name],
         set: { image: row.image, port: row.port, url: row.url, spec, ...(same ? {} : { state: 'STARTING' as const, stateReason: null, report: null }), updatedAt: sql`now()` },
       });
-    if (!same) await bump(tx, [nodeId]);
+    if (!same) await bumpDesiredVersions(tx, [nodeId]);
   });
 }
 
@@ -64,6 +67,6 @@ export async function clearDesiredApplications(db: Database, nodeIds: string[]):
   if (!nodeIds.length) return;
   await db.transaction(async (tx) => {
     await tx.update(applications).set({ spec: null, state: 'STOPPED', updatedAt: sql`now()` }).where(inArray(applications.nodeId, nodeIds));
-    await bump(tx, nodeIds);
+    await bumpDesiredVersions(tx, nodeIds);
   });
 }

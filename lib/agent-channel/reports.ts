@@ -7,6 +7,7 @@ import type { Database } from '@/lib/db/client';
 import { applications, builds, hosts, nodes } from '@/lib/db/schema';
 import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import { safeErrorMessage } from '@/lib/errors';
+import { recordOverlayEnd } from '@/lib/overlay/membership';
 import { evaluateNodes } from './node-state';
 
 const FLUSH_EVERY_MS = 1000;
@@ -53,6 +54,7 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
       .update(hosts)
       .set({ containerEngine: report.capabilities.containers ? (report.capabilities.containerEngine ?? 'a Docker-compatible engine') : null })
       .where(eq(hosts.id, node.hostId));
+  if (report.overlay) await recordOverlayEnd(db, nodeId, { publicKey: report.overlay.publicKey, endpoints: report.overlay.endpoints, report: report.overlay });
   for (const app of report.applications)
     await db.update(applications).set({ report: app }).where(and(eq(applications.nodeId, nodeId), eq(applications.name, app.name)));
   // An application the agent no longer runs has no report.

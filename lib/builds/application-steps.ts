@@ -26,7 +26,8 @@ const POLL_MS = 25;
  */
 async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateApplication, group: Awaited<ReturnType<typeof groupRuntime>>): Promise<{ spec: DesiredApplication; port: number | null }> {
   const { definition, values } = c.runtime;
-  const node = { name: r.node.name, ip: r.node.ipAddress ?? '', no: r.node.nodeNo };
+  const node = group.units[r.unit.name]?.nodes.find((n) => n.name === r.node.name);
+  if (!node) throw new StepError(`node ${label(r)} is not part of the unit group any more`, false);
   const containers = r.node.capabilities?.containers ?? false;
   const here = r.unit.provider === 'local';
   const run = app.local ? await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' }) : null;

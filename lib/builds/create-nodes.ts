@@ -3,9 +3,11 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
-import { nodes, unitGroups } from '@/lib/db/schema';
+import { nodes, overlayMembers, unitGroups } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { agentPortalUrl, env } from '@/lib/env';
+import { joinOverlay } from '@/lib/overlay/membership';
+import { joinsOverlay } from '@/lib/providers/catalog';
 import { INSTALL_TAG, installationId } from '@/lib/providers/installation';
 import { getProvider } from '@/lib/providers/registry';
 import { appendBuildLog } from './log';
@@ -28,6 +30,8 @@ export async function createNodes(c: StepContext): Promise<void> {
     const portalUrl = agentPortalUrl(r.unit.provider);
     try {
       c.assertHeld();
+      // Its address on the unit group's private network, before the machine exists: its agent asks for it first thing.
+      const privateIp = joinsOverlay(r.unit.provider) ? await joinOverlay(c.db, c.unitGroupId, r.node.id) : null;
       const bootstrapToken = await issueBootstrapToken(c.db, r.node.id);
       const resource = await getProvider(r.unit.provider).createNode({
         name: r.node.name,
@@ -46,7 +50,7 @@ export async function createNodes(c: StepContext): Promise<void> {
         stateReason: null,
       });
       created.push({ ...r, node: { ...r.node, providerResourceId: resource.resourceId } });
-      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) created at ${resource.ipAddress} on ${r.unit.provider}/${r.unit.flavor}; its agent dials home to ${portalUrl}`, { stepKey: c.stepKey });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) created at ${resource.ipAddress}${privateIp ? ` (private network ${privateIp})` : ''} on ${r.unit.provider}/${r.unit.flavor}; its agent dials home to ${portalUrl}`, { stepKey: c.stepKey });
     } catch (e) {
       c.assertHeld();
       const reason = reasonOf(c, e);
@@ -74,6 +78,12 @@ async function waitForAgents(c: StepContext, rows: NodeRow[]): Promise<void> {
       // Registered and reported once: what it can run (containers or not) decides how its applications are handed to it.
       .where(and(inArray(nodes.id, pending.map((r) => r.node.id)), isNotNull(nodes.credentialHash), isNotNull(nodes.capabilities), sql`${nodes.lastHeartbeatAt} > now() - make_interval(secs => ${window})`));
     const connected = new Set(heard.map((h) => h.id));
+    // A node on the private network counts once its interface is up: its applications may need its peers.
+    for (const { nodeId, report } of await overlayReports(c, [...connected])) {
+      if (report?.state === 'up') continue;
+      connected.delete(nodeId);
+      if (report?.state === 'error') await failNode(c, pending.find((p) => p.node.id === nodeId)!, `its private network could not be set up: ${report.problem ?? 'no reason given'}`);
+    }
     for (const r of pending.filter((p) => connected.has(p.node.id)))
       await appendBuildLog(c.db, c.buildId, `node ${label(r)}: its agent dialled home`, { stepKey: c.stepKey });
     pending = pending.filter((r) => !connected.has(r.node.id));
@@ -89,6 +99,11 @@ async function waitForAgents(c: StepContext, rows: NodeRow[]): Promise<void> {
       await failNode(c, pending[0]!, `its agent did not dial home to ${agentPortalUrl(pending[0]!.unit.provider)} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
     await sleep(POLL_MS);
   }
+}
+
+function overlayReports(c: StepContext, nodeIds: string[]) {
+  if (!nodeIds.length) return Promise.resolve([]);
+  return c.db.select({ nodeId: overlayMembers.nodeId, report: overlayMembers.report }).from(overlayMembers).where(inArray(overlayMembers.nodeId, nodeIds));
 }
 
 async function failNode(c: StepContext, r: NodeRow, reason: string, all: NodeRow[] = [r]): Promise<never> {

@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { templateDir } from '@/lib/catalog/template-files';
-import { builds, hosts, nodes, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { builds, hosts, nodes, overlayMembers, overlayNetworks, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { blockAddress } from '@/lib/overlay/addresses';
 import { nodeFolder } from '@/lib/providers/onpremises/scripts';
 import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import type { TemplateDefinition } from '@/lib/templates/format';
@@ -53,9 +54,11 @@ export async function groupRuntime(db: Database, unitGroupId: string, secrets: R
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
   const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId));
   const nodeRows = await db
-    .select({ unitId: nodes.unitId, name: nodes.name, ipAddress: nodes.ipAddress, nodeNo: nodes.nodeNo, hostname: nodes.agentHostname, agentDir: hosts.agentDir })
+    .select({ unitId: nodes.unitId, name: nodes.name, ipAddress: nodes.ipAddress, nodeNo: nodes.nodeNo, hostname: nodes.agentHostname, agentDir: hosts.agentDir, overlayBlock: overlayNetworks.block, overlayHostNo: overlayMembers.hostNo })
     .from(nodes)
     .leftJoin(hosts, eq(nodes.hostId, hosts.id))
+    .leftJoin(overlayMembers, eq(overlayMembers.nodeId, nodes.id))
+    .leftJoin(overlayNetworks, eq(overlayNetworks.unitGroupId, overlayMembers.unitGroupId))
     .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
     .orderBy(asc(nodes.nodeNo));
   return {
@@ -67,6 +70,7 @@ export async function groupRuntime(db: Database, unitGroupId: string, secrets: R
         const runtime = mine.map((n) => ({
           name: n.name,
           ip: n.ipAddress ?? '',
+          privateIp: n.overlayBlock !== null && n.overlayHostNo !== null ? blockAddress(n.overlayBlock, n.overlayHostNo) : (n.ipAddress ?? ''),
           no: n.nodeNo,
           ...(n.hostname ? { hostname: n.hostname } : {}),
           ...(n.agentDir ? { folder: nodeFolder({ agentDir: n.agentDir, name: n.name }) } : {}),

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { nodes, type Node } from '@/lib/db/schema';
+import { leaveOverlay } from '@/lib/overlay/membership';
 import { getProvider } from '@/lib/providers/registry';
 import { ProviderError } from '@/lib/providers/types';
 
@@ -21,7 +22,8 @@ export async function releaseNode(db: Database, node: Node, providerId: string):
     if (node.providerResourceId || !(e instanceof ProviderError) || !NEVER_REACHED.includes(e.code)) throw e;
     console.warn(`[nodes] node ${node.name} was never created and its machine cannot be reached (${e.message}); forgetting it`);
   }
-  // Its agent is gone with the machine; its credential goes too.
+  // Its peers forget it; its agent is gone with the machine, and its credential goes too.
+  await leaveOverlay(db, [node.id]);
   await db
     .update(nodes)
     .set({ state: 'DELETED', credentialHash: null, bootstrapTokenHash: null, bootstrapTokenExpiresAt: null, deletedAt: sql`now()`, updatedAt: sql`now()` })

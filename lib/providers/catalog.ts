@@ -21,6 +21,11 @@ export function canPowerNodes(providerId: string): boolean {
   return findProvider(providerId)?.power === true;
 }
 
+/** Whether nodes of the provider join their unit group's private network (lib/overlay): all but the portal's own machine's. */
+export function joinsOverlay(providerId: string): boolean {
+  return findProvider(providerId)?.onPortalMachine !== true;
+}
+
 /** The provider whose accounts nodes of `providerId` are made in: its own, or the one it names (aws_spot: aws). */
 export function accountProviderOf(providerId: string): string {
   return findProvider(providerId)?.accountsOf ?? providerId;

@@ -219,7 +219,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       });
       group.units[unit.name] = {
         role: unit.role,
-        nodes: Array.from({ length: numNodes }, (_, i) => ({ name: `<${unit.name}-${i + 1}>`, ip: `<${unit.name}-${i + 1} address>`, no: i + 1, hostname: `<${unit.name}-${i + 1} hostname>`, ...(providerId === 'onpremises' ? { folder: `<${unit.name}-${i + 1} folder>` } : {}) })),
+        nodes: Array.from({ length: numNodes }, (_, i) => ({ name: `<${unit.name}-${i + 1}>`, ip: `<${unit.name}-${i + 1} address>`, privateIp: `<${unit.name}-${i + 1} private address>`, no: i + 1, hostname: `<${unit.name}-${i + 1} hostname>`, ...(providerId === 'onpremises' ? { folder: `<${unit.name}-${i + 1} folder>` } : {}) })),
       };
     }
     if (Object.keys(errors).length) return { ok: false, errors };

@@ -17,7 +17,7 @@ async function setUp(slug: string, parameters: Record<string, unknown>, nodesByU
     unitGroup: 'class-a',
     secrets: { adminPassword: 'ADMINpass123456789xy', dbPassword: 'db-secret', dbRootPassword: 'root-secret', mungeKey: 'munge' },
     units: Object.fromEntries(
-      def.units.map((u) => [u.name, { role: u.role, nodes: Array.from({ length: nodesByUnit[u.name] ?? 0 }, (_, i) => ({ name: `ocs-${u.name}-${i + 1}`, ip: `127.77.0.${last++}`, no: i + 1 })) }]),
+      def.units.map((u) => [u.name, { role: u.role, nodes: Array.from({ length: nodesByUnit[u.name] ?? 0 }, (_, i) => ({ name: `ocs-${u.name}-${i + 1}`, ip: `127.77.0.${last}`, privateIp: `100.64.0.${last++}`, no: i + 1 })) }]),
     ),
   };
   const app = (name: string) => def.applications.find((a) => a.name === name)!;

@@ -8,7 +8,10 @@ import type { TemplateApplication, TemplateDefinition } from './format';
 
 export interface RuntimeNode {
   name: string;
+  /** The machine's own address (its provider's). */
   ip: string;
+  /** Its address on the unit group's private network, where every other node reaches it whatever provider each is on (the machine's own on `local`). */
+  privateIp: string;
   no: number;
   /** Where the node's agent keeps its files, as a shell on the node names it; known on a lab's servers. */
   folder?: string;
@@ -19,7 +22,7 @@ export interface RuntimeNode {
 /** What a unit group knows once its nodes exist: expressions read it as units, secrets, unitGroup. */
 export interface GroupRuntime {
   unitGroup: string;
-  /** By unit name: units.master.nodes[0].ip */
+  /** By unit name: units.master.nodes[0].privateIp */
   units: Record<string, { role: string; nodes: RuntimeNode[] }>;
   secrets: Record<string, string>;
 }
@@ -56,7 +59,7 @@ function groupContext(values: Record<string, unknown>, group: GroupRuntime): Rec
 }
 
 function nodeContext(values: Record<string, unknown>, group: GroupRuntime, node: RuntimeNode): Record<string, unknown> {
-  return { ...groupContext(values, group), nodeIp: node.ip, nodeName: node.name, nodeNo: node.no };
+  return { ...groupContext(values, group), nodeIp: node.ip, nodePrivateIp: node.privateIp, nodeName: node.name, nodeNo: node.no };
 }
 
 async function port(p: number | string, values: Record<string, unknown>, field: string): Promise<number> {

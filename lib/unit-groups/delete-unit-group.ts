@@ -4,6 +4,7 @@ import type { Database } from '@/lib/db/client';
 import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { NEVER_REACHED, releaseNode } from '@/lib/nodes/release-node';
+import { dropOverlay } from '@/lib/overlay/membership';
 import { getProvider } from '@/lib/providers/registry';
 import { ProviderError } from '@/lib/providers/types';
 import { withUnitGroupLock } from './lock';
@@ -65,6 +66,7 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
     await db.transaction(async (tx) => {
       await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));
+      await dropOverlay(tx, unitGroupId);
     });
     console.log(`[unit group ${unitGroupId.slice(0, 8)}] deleted ${rows.length} node(s)`);
   });

@@ -3,6 +3,7 @@ import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { applications, builds, nodes, organizations, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { privateNetworksOf, type PrivateNetworkView } from '@/lib/overlay/node-networks';
 
 export type UnitGroupSummary = UnitGroup & { organizationName: string; nodeCount: number; runningCount: number };
 
@@ -29,7 +30,11 @@ export async function listUnitGroups(db: Database, actor: Actor): Promise<UnitGr
 /** An application as the API shows it: what runs and how it is, never its sealed spec (it holds secrets). */
 export type ApplicationView = Omit<Application, 'spec'>;
 /** A node as the API shows it: its agent's credential and token hashes stay in the database. */
-export type NodeDetail = Omit<Node, 'bootstrapTokenHash' | 'bootstrapTokenExpiresAt' | 'credentialHash'> & { applications: ApplicationView[] };
+export type NodeDetail = Omit<Node, 'bootstrapTokenHash' | 'bootstrapTokenExpiresAt' | 'credentialHash'> & {
+  applications: ApplicationView[];
+  /** Its place on the unit group's private network; null on `local`, whose nodes share the portal's machine. */
+  privateNetwork: PrivateNetworkView | null;
+};
 export type UnitDetail = Unit & { nodes: NodeDetail[] };
 export type UnitGroupDetail = UnitGroup & { units: UnitDetail[]; buildId: string | null };
 
@@ -46,6 +51,7 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
   const appRows = nodeRows.length
     ? await db.select().from(applications).where(inArray(applications.nodeId, nodeRows.map((n) => n.id))).orderBy(asc(applications.name))
     : [];
+  const networks = await privateNetworksOf(db, nodeRows.map((n) => n.id));
   const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
   return {
     ...group,
@@ -57,6 +63,7 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
         .map(({ bootstrapTokenHash: _token, bootstrapTokenExpiresAt: _expires, credentialHash: _credential, ...n }) => ({
           ...n,
           applications: appRows.filter((a) => a.nodeId === n.id).map(({ spec: _spec, ...a }) => a),
+          privateNetwork: networks.get(n.id) ?? null,
         })),
     })),
   };

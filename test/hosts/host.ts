@@ -133,7 +133,7 @@ export class Host implements NamespaceHost {
   }
 
   async create(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(path.join(this.dir, 'wireguard'), { recursive: true });
     await writeFile(path.join(this.dir, 'hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${this.ip}\t${this.name}\n`);
     // No resolver here: lookups fail at once on the host's own loopback instead of stalling.
     await writeFile(path.join(this.dir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');

@@ -8,3 +8,4 @@ export * from './hosts';
 export * from './provider-accounts';
 export * from './installation';
 export * from './leaks';
+export * from './overlay';

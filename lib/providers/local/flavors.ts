@@ -8,5 +8,6 @@ export const LOCAL_PROVIDER: ProviderInfo = {
   region: 'local',
   available: true,
   power: true,
+  onPortalMachine: true,
   flavors: MACHINE_FLAVORS,
 };
