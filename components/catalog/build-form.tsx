@@ -9,6 +9,7 @@ import { useLocale, useT } from '../i18n';
 import { FieldError, inputClass, ParameterField } from './parameter-field';
 import { initialValues, parameterProblems, parameterValues, type FormValue } from './parameter-input';
 import { PlanPreview } from './plan-preview';
+import { RolePlacement } from './role-placement';
 import { useSay } from './say';
 import { templateProviders, type ProviderOption } from './types';
 
@@ -36,6 +37,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
   const [provider, setProvider] = useState(usable[0]?.id ?? '');
   const [flavor, setFlavor] = useState('');
   const [flavorByRole, setFlavorByRole] = useState<Record<string, string>>({});
+  const [providerByRole, setProviderByRole] = useState<Record<string, string>>({});
   const [params, setParams] = useState<Record<string, FormValue>>(() => initialValues(schema));
   const [errors, setErrors] = useState<Errors>({});
   const [alert, setAlert] = useState<FormAlert | null>(null);
@@ -49,6 +51,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
     provider,
     ...(flavor ? { flavor } : {}),
     ...(Object.keys(flavorByRole).length ? { flavorByRole } : {}),
+    ...(Object.keys(providerByRole).length ? { providerByRole } : {}),
     parameters: parameterValues(schema, params),
     ...(unitGroupName.trim() ? { unitGroupName: unitGroupName.trim() } : {}),
   };
@@ -57,7 +60,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
   const blockedByPlan = planIsCurrent && !planned.plan.canSubmit;
 
   // A server field error shows under its field when the form has one, else in the form's alert.
-  const fieldKeys = new Set(['unitGroupName', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.map((r) => `flavorByRole.${r}`)]);
+  const fieldKeys = new Set(['unitGroupName', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.flatMap((r) => [`flavorByRole.${r}`, `providerByRole.${r}`])]);
 
   function onApiError(e: unknown) {
     if (!(e instanceof ApiError)) {
@@ -73,7 +76,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
     }
     const quota = e.code === 'QUOTA_EXCEEDED' || (e.status === 409 && 'nodes' in e.fields);
     if (e.code !== 'INVALID_INPUT' && !lines.includes(e.message)) lines.unshift(e.message);
-    if (Object.keys(found).some((k) => k.startsWith('flavorByRole.'))) setAdvancedOpen(true);
+    if (Object.keys(found).some((k) => k.startsWith('flavorByRole.') || k.startsWith('providerByRole.'))) setAdvancedOpen(true);
     setErrors(found);
     setAlert({ title: e.code === 'INVALID_INPUT' ? t('form.error') : quota ? t('buildForm.quotaExceeded') : t('buildForm.failed'), lines });
   }
@@ -119,7 +122,8 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
     setProvider(id);
     const flavors = usable.find((p) => p.id === id)?.flavors.map((f) => f.name) ?? [];
     if (!flavors.includes(flavor)) setFlavor('');
-    setFlavorByRole((prev) => Object.fromEntries(Object.entries(prev).filter(([, f]) => flavors.includes(f))));
+    // A role placed on a provider of its own keeps its flavor.
+    setFlavorByRole((prev) => Object.fromEntries(Object.entries(prev).filter(([role, f]) => providerByRole[role] || flavors.includes(f))));
   }
 
   // What "the template's default" means here: one flavor if every unit agrees on this provider.
@@ -208,36 +212,18 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
         <details className="mt-4 rounded border border-slate-200 px-3 py-2" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
           <summary className="cursor-pointer text-sm font-medium">{t('buildForm.advanced')}</summary>
           <p className="mt-1 text-xs text-slate-500">{t('buildForm.advanced.lead')}</p>
-          {roles.map((role) => {
-            const key = `flavorByRole.${role}`;
-            return (
-              <div key={role} className="mt-3">
-                <label className="block text-sm" htmlFor={`flavor-${role}`}>
-                  {say('buildForm.roleFlavor', { role })}
-                </label>
-                <select
-                  id={`flavor-${role}`}
-                  className={inputClass}
-                  value={flavorByRole[role] ?? ''}
-                  disabled={!chosen}
-                  aria-invalid={!!error(key)}
-                  onChange={(e) => {
-                    const next = { ...flavorByRole, [role]: e.target.value };
-                    if (!e.target.value) delete next[role];
-                    setFlavorByRole(next);
-                  }}
-                >
-                  <option value="">{t('buildForm.roleFlavorDefault')}</option>
-                  {chosen?.flavors.map((f) => (
-                    <option key={f.name} value={f.name}>
-                      {f.name} — {f.label[locale]}
-                    </option>
-                  ))}
-                </select>
-                <FieldError id={`flavor-${role}`} message={error(key)} />
-              </div>
-            );
-          })}
+          <RolePlacement
+            roles={roles}
+            providers={usable}
+            buildProvider={provider}
+            providerByRole={providerByRole}
+            flavorByRole={flavorByRole}
+            onChange={(next) => {
+              setProviderByRole(next.providerByRole);
+              setFlavorByRole(next.flavorByRole);
+            }}
+            error={error}
+          />
         </details>
 
         {Object.keys(schema.properties).length > 0 && (

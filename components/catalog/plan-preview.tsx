@@ -202,6 +202,11 @@ export function PlanPreview({ plan, stale, providers }: { plan: Plan; stale: boo
               </>
             )}
           </p>
+          {plan.cost.byProvider.length > 1 && (
+            <p className="mt-1 text-xs text-slate-600" data-testid="plan-cost-by-provider">
+              {plan.cost.byProvider.map((c) => `${providerLabel(c.provider)} ${price(c.hourly)}`).join(' · ')}
+            </p>
+          )}
           <p className="mt-1 text-xs text-slate-500">{say('plan.cost.asOf', { date: plan.cost.asOf })}</p>
         </Section>
 

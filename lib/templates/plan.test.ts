@@ -67,7 +67,8 @@ describe('plans of the shipped templates', () => {
     const p = await plan('coursewarehub', { provider: 'aws', parameters: { students: 20, adminEmail: 'a@example.ac.jp' } });
     const prices = await shippedPriceTable();
     const m4xlarge = prices.providers.aws!['ap-northeast-1']!['m4.xlarge']!;
-    expect(p.cost).toEqual({ currency: 'USD', asOf: '2026-11-01', hourly: Math.round(3 * m4xlarge * 1e4) / 1e4, hourlyKnown: Math.round(3 * m4xlarge * 1e4) / 1e4, unknownPriceUnits: [] });
+    const hourly = Math.round(3 * m4xlarge * 1e4) / 1e4;
+    expect(p.cost).toEqual({ currency: 'USD', asOf: '2026-11-01', hourly, hourlyKnown: hourly, unknownPriceUnits: [], byProvider: [{ provider: 'aws', hourly }] });
   });
 });
 
@@ -88,6 +89,20 @@ describe('flavors', () => {
       ['compute', 'azure', 'japaneast', 'Standard_D3_v2'],
     ]);
     expect(p.totals.byProvider).toEqual([{ provider: 'aws', nodes: 1 }, { provider: 'azure', nodes: 3 }]);
+    // Each provider's share of the cost, adding up to the whole.
+    const [aws, azure] = p.cost.byProvider;
+    expect([aws?.provider, azure?.provider]).toEqual(['aws', 'azure']);
+    expect(aws!.hourly).toBe(p.units[0]!.hourly);
+    expect(azure!.hourly).toBe(p.units[1]!.hourly);
+    expect(p.cost.hourly).toBeCloseTo((aws!.hourly as number) + (azure!.hourly as number), 4);
+  });
+
+  it('a provider without a price makes only its share of the cost unknown', async () => {
+    const p = await plan('openhpc', { provider: 'aws', providerByRole: { compute: 'onpremises' }, parameters: { computeNodes: 2 } });
+    const share = Object.fromEntries(p.cost.byProvider.map((c) => [c.provider, c.hourly]));
+    expect(share.aws).toBe(p.units[0]!.hourly);
+    expect(typeof share.aws).toBe('number');
+    expect(share.onpremises).toBe(p.units[1]!.hourly);
   });
 });
 
@@ -189,7 +204,7 @@ describe('cost', () => {
       ['master', 0.129, 0.129],
       ['worker', 'unknown', 'unknown'],
     ]);
-    expect(p.cost).toEqual({ currency: 'USD', asOf: '2026-11-01', hourly: 'unknown', hourlyKnown: 0.129, unknownPriceUnits: ['worker'] });
+    expect(p.cost).toEqual({ currency: 'USD', asOf: '2026-11-01', hourly: 'unknown', hourlyKnown: 0.129, unknownPriceUnits: ['worker'], byProvider: [{ provider: 'aws', hourly: 'unknown' }] });
   });
 
   it('local nodes cost nothing', async () => {

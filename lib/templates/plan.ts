@@ -112,7 +112,7 @@ export interface Plan {
   units: PlanUnit[];
   totals: { nodes: number; byProvider: { provider: string; nodes: number }[]; byFlavor: { provider: string; flavor: string; nodes: number }[] };
   quota: { total: QuotaLine; byProvider: ({ provider: string } & QuotaLine)[]; exceeds: boolean } | null;
-  cost: { currency: 'USD'; asOf: string; hourly: HourlyPrice; hourlyKnown: number; unknownPriceUnits: string[] };
+  cost: { currency: 'USD'; asOf: string; hourly: HourlyPrice; hourlyKnown: number; unknownPriceUnits: string[]; byProvider: { provider: string; hourly: HourlyPrice }[] };
   /** The steps that apply, in order; start-applications steps with the applications they start. */
   steps: { key: string; action: string; title: Localized; applications: string[] }[];
   outputs: { key: string; label: Localized; kind: 'url' | 'text' | 'secret'; shownOnce: boolean; preview: string[] }[];
@@ -272,7 +272,10 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
     }
 
     const unknownPriceUnits = units.filter((u) => u.hourly === 'unknown').map((u) => u.name);
+    const hourlyOf = (of: PlanUnit[]): HourlyPrice => (of.some((u) => u.hourly === 'unknown') ? 'unknown' : roundUsd(of.reduce((sum, u) => sum + (u.hourly as number), 0)));
     const hourlyKnown = roundUsd(units.reduce((sum, u) => sum + (typeof u.hourly === 'number' ? u.hourly : 0), 0));
+    // A unit group across providers is billed by each: the lab's share and each cloud's.
+    const costByProvider = providerTotals.map(({ provider }) => ({ provider, hourly: hourlyOf(units.filter((u) => u.provider === provider)) }));
     return {
       ok: true,
       plan: {
@@ -282,7 +285,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         units,
         totals: { nodes: total, byProvider: providerTotals, byFlavor: [...byFlavor.values()].sort((a, b) => a.provider.localeCompare(b.provider) || a.flavor.localeCompare(b.flavor)) },
         quota,
-        cost: { currency: 'USD', asOf: prices.as_of, hourly: unknownPriceUnits.length ? 'unknown' : hourlyKnown, hourlyKnown, unknownPriceUnits },
+        cost: { currency: 'USD', asOf: prices.as_of, hourly: unknownPriceUnits.length ? 'unknown' : hourlyKnown, hourlyKnown, unknownPriceUnits, byProvider: costByProvider },
         steps,
         outputs,
         servers: providerTotals.some((p) => p.provider === 'onpremises') ? (env.servers ?? null) : null,
