@@ -20,8 +20,9 @@ export function localResourcesOf(unitGroupId: string) {
   return localProvider().listResources({ 'ocs.unitGroupId': unitGroupId });
 }
 
+/** Random enough for 50 names made in one millisecond (a time and 3 random digits were not: two concurrent submissions got one name). */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+  return `${prefix}-${Date.now().toString(36)}${randomUUID().slice(0, 8)}`;
 }
 
 /** A fresh organization at the demo institution with one member of the given role. */
