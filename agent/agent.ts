@@ -15,6 +15,7 @@ import { metricsSnapshot } from './metrics';
 import type { Overlay } from './overlay/overlay';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
 import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
+import { containerRunner, processRunner, WORK_QUEUE_EVERY_MS, WorkQueueReadings, type CommandRunner } from './work-queue';
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
@@ -40,6 +41,11 @@ export class Agent {
   private readonly problems = new Map<string, string>();
   private readonly containerHealth = new Map<string, boolean>();
   private containerSpecs = new Map<string, ContainerSpec>();
+  /** Applications whose desired spec names a work queue (Slurm's, the only one so far): the agent reports their queues. */
+  private workQueueApplications = new Set<string>();
+  private readonly workQueues = new WorkQueueReadings();
+  private workQueuesDueAt = 0;
+  private readingWorkQueues = false;
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
   private metricsDueAt = 0;
   private pendingSync?: AbortController;
@@ -69,6 +75,7 @@ export class Agent {
     }
     this.appliedVersion = saved.version;
     for (const app of saved.applications) if (app.kind === 'container') this.containerSpecs.set(app.name, app.container);
+    this.workQueueApplications = workQueueApplicationsOf(saved);
     const credential = await readCredential(this.o.stateDir);
     if (!credential) return;
     // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say,
@@ -110,6 +117,34 @@ export class Agent {
         this.containerHealth.set(name, path ? await probeHttp(ip, port, path, PROBE_TIMEOUT_MS) : await probeTcp(ip, port, PROBE_TIMEOUT_MS));
       }),
     );
+  }
+
+  /**
+   * Reads the queue of every running application that has one, at most every WORK_QUEUE_EVERY_MS
+   * and one round at a time (Slurm's commands may take seconds); a changed queue goes to the portal at once.
+   */
+  async readWorkQueues(): Promise<void> {
+    if (this.readingWorkQueues || Date.now() < this.workQueuesDueAt) return;
+    this.readingWorkQueues = true;
+    try {
+      if (await this.workQueues.read(await this.workQueueTargets())) await this.noticeChanges();
+    } finally {
+      this.readingWorkQueues = false;
+      this.workQueuesDueAt = Date.now() + WORK_QUEUE_EVERY_MS;
+    }
+  }
+
+  /** The running applications with a work queue, each with where its commands run: its container, or beside its process. */
+  private async workQueueTargets(): Promise<{ name: string; run: CommandRunner }[]> {
+    const { processes, containers } = this.o;
+    const names = [...this.workQueueApplications];
+    const inContainers = names.some((name) => this.containerSpecs.has(name)) && containers ? await containers.list() : [];
+    const running = new Set([...processes.reports(), ...inContainers].filter((a) => a.state === 'running').map((a) => `${a.kind}/${a.name}`));
+    return names.flatMap((name) => {
+      if (this.containerSpecs.has(name)) return containers && running.has(`container/${name}`) ? [{ name, run: containerRunner(containers, name) }] : [];
+      const context = processes.commandContext(name);
+      return context && running.has(`process/${name}`) ? [{ name, run: processRunner(context) }] : [];
+    });
   }
 
   async run(): Promise<void> {
@@ -189,6 +224,7 @@ export class Agent {
     for (const name of this.o.processes.names()) if (!byName.get(name)?.process) await this.o.processes.remove(name);
     for (const name of this.containerSpecs.keys()) if (byName.get(name)?.kind !== 'container') await containers?.remove(name);
     this.containerSpecs = new Map();
+    this.workQueueApplications = workQueueApplicationsOf(desired);
     this.problems.clear();
     await Promise.all(
       desired.applications.map(async (app) => {
@@ -239,7 +275,9 @@ export class Agent {
         const problem = this.problems.get(app.name);
         const troubled = app.state === 'exited' || (app.state === 'running' && app.healthy === false);
         const logTail = troubled ? await this.logTail(app) : undefined;
-        return { ...app, ...(problem ? { problem: problem.slice(0, 1000) } : {}), ...(logTail ? { logTail: logTail.slice(-4000) } : {}) };
+        // A queue read before the application stopped says nothing of the cluster now.
+        const workQueue = app.state === 'running' && this.workQueueApplications.has(app.name) ? this.workQueues.get(app.name) : undefined;
+        return { ...app, ...(problem ? { problem: problem.slice(0, 1000) } : {}), ...(logTail ? { logTail: logTail.slice(-4000) } : {}), ...(workQueue ? { workQueue } : {}) };
       }),
     );
     const overlay = this.o.overlay.report();
@@ -262,4 +300,8 @@ export class Agent {
       return undefined;
     }
   }
+}
+
+function workQueueApplicationsOf(desired: DesiredState): Set<string> {
+  return new Set(desired.applications.filter((a) => a.workQueue).map((a) => a.name));
 }

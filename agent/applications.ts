@@ -192,12 +192,25 @@ export class ApplicationManager {
     }
   }
 
+  /** The environment and working folder the application's process gets, placeholders filled in. */
+  private processContext(spec: ProcessSpec): { env: NodeJS.ProcessEnv; cwd: string } {
+    const port = spec.port === undefined ? '' : String(spec.port);
+    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, this.fill(v, port)])), NODE_IP: this.node.ip, NODE_NAME: this.node.name, NODE_DIR: path.resolve(this.stateDir) };
+    if (port) env.PORT = port;
+    return { env, cwd: path.resolve(this.stateDir, spec.cwd ?? '.') };
+  }
+
+  /** Where and with what environment a command runs to see the node as the application does (e.g. its Slurm cluster). */
+  commandContext(name: string): { env: NodeJS.ProcessEnv; cwd: string } | undefined {
+    const app = this.apps.get(name);
+    return app && this.processContext(app.spec);
+  }
+
   private start(app: ManagedApplication): void {
     const { spec } = app;
     const port = spec.port === undefined ? '' : String(spec.port);
     const argv = spec.command.map((arg) => this.fill(arg, port));
-    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, this.fill(v, port)])), NODE_IP: this.node.ip, NODE_NAME: this.node.name, NODE_DIR: path.resolve(this.stateDir) };
-    if (port) env.PORT = port;
+    const { env, cwd } = this.processContext(spec);
 
     let child: ChildProcess;
     try {
@@ -206,7 +219,7 @@ export class ApplicationManager {
       try {
         writeSync(logFd, agentLine(`starting: ${argv.join(' ')}`));
         // Detached: it outlives a restart of the agent, and its group holds everything it starts.
-        child = spawn(argv[0], argv.slice(1), { cwd: path.resolve(this.stateDir, spec.cwd ?? '.'), env, stdio: ['ignore', logFd, logFd], detached: true });
+        child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', logFd, logFd], detached: true });
       } finally {
         // The child holds its own copy of the descriptor.
         closeSync(logFd);

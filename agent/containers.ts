@@ -11,6 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import type { ApplicationReport, ApplicationState, ContainerSpec, RestartPolicy } from './protocol';
 
+/** What a command run in a container printed, and its exit code (null when the engine does not know it). */
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** The image is neither on the host nor pullable: an application with a process form runs that instead. */
 export class ImageUnavailableError extends Error {
   override name = 'ImageUnavailableError';
@@ -29,6 +36,9 @@ const MAX_FAILURE_RESTARTS = 3;
 const REMOVE_ATTEMPTS = 10;
 const REMOVE_RETRY_MS = 200;
 const DEFAULT_SOCKETS = ['/var/run/docker.sock', '/run/podman/podman.sock'];
+/** The stream bytes of a multiplexed frame. */
+const STDOUT = 1;
+const STDERR = 2;
 /** Docker's zero time (0001-01-01T00:00:00Z): StartedAt of a container that never ran. */
 const ZERO_TIME_PREFIX = '0001-';
 
@@ -148,6 +158,37 @@ export class NodeContainers {
     if (!container) return '';
     const raw = await this.docker.getContainer(container.Id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
     return demuxLog(raw).split('\n').filter(Boolean).slice(-lines).join('\n');
+  }
+
+  /**
+   * Runs a command in the application's container, as `docker exec` does. The engine cannot stop
+   * it: when `signal` aborts, the agent stops waiting and the command ends on its own.
+   */
+  async exec(name: string, argv: string[], opts: { env: Record<string, string>; signal: AbortSignal }): Promise<ExecResult> {
+    const [container] = await this.containersOf(name);
+    if (!container) throw new Error(`application ${name} has no container`);
+    const exec = await this.docker.getContainer(container.Id).exec({ Cmd: argv, Env: Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const abort = () => {
+        stream.destroy();
+        reject(opts.signal.reason as Error);
+      };
+      if (opts.signal.aborted) return abort();
+      opts.signal.addEventListener('abort', abort, { once: true });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', reject);
+      // An engine may close the connection without ending the stream; the exit code then tells.
+      for (const event of ['end', 'close'])
+        stream.on(event, () => {
+          opts.signal.removeEventListener('abort', abort);
+          resolve();
+        });
+    });
+    const frames = demuxFrames(Buffer.concat(chunks));
+    const text = (kind: number) => Buffer.concat(frames.filter((f) => f.stream === kind).map((f) => f.data)).toString('utf8');
+    return { exitCode: (await exec.inspect()).ExitCode, stdout: text(STDOUT), stderr: text(STDERR) };
   }
 
   /** Power off: stops every container of this node and keeps it. */
@@ -288,17 +329,22 @@ function wantsStart(info: Dockerode.ContainerInspectInfo, restart: RestartPolicy
 }
 
 /**
- * The log as text. Without a TTY (never here) Docker multiplexes stdout and stderr in frames:
- * a byte for the stream, three zero bytes, a big-endian length, then that many bytes.
+ * Without a TTY (never here) Docker multiplexes stdout and stderr in frames: a byte for the
+ * stream, three zero bytes, a big-endian length, then that many bytes.
  */
-function demuxLog(raw: Buffer): string {
-  const chunks: Buffer[] = [];
+function demuxFrames(raw: Buffer): { stream: number; data: Buffer }[] {
+  const frames = [];
   for (let at = 0; at + 8 <= raw.length; ) {
     const size = raw.readUInt32BE(at + 4);
-    chunks.push(raw.subarray(at + 8, at + 8 + size));
+    frames.push({ stream: raw[at]!, data: raw.subarray(at + 8, at + 8 + size) });
     at += 8 + size;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return frames;
+}
+
+/** The log as text, stdout and stderr interleaved as written. */
+function demuxLog(raw: Buffer): string {
+  return Buffer.concat(demuxFrames(raw).map((f) => f.data)).toString('utf8');
 }
 
 function statusOf(err: unknown): number | undefined {

@@ -60,16 +60,16 @@ async function run(stateDir: string): Promise<void> {
         });
       }, ENGINE_SEARCH_MS);
   // A failed probe round (an engine that stopped answering) is logged; the agent goes on.
-  const probes = setInterval(
-    () =>
-      void processes
-        .probeAll()
-        .then(() => agent?.probeContainers())
-        .then(() => overlay.tick())
-        .then(() => agent?.noticeChanges())
-        .catch((e: unknown) => log(`probe round failed: ${(e as Error).message}`)),
-    PROBE_INTERVAL_MS,
-  );
+  const probes = setInterval(() => {
+    void processes
+      .probeAll()
+      .then(() => agent?.probeContainers())
+      .then(() => overlay.tick())
+      .then(() => agent?.noticeChanges())
+      .catch((e: unknown) => log(`probe round failed: ${(e as Error).message}`));
+    // Beside the round, not in it: Slurm's commands may take seconds to answer.
+    void agent?.readWorkQueues().catch((e: unknown) => log(`reading a work queue failed: ${(e as Error).message}`));
+  }, PROBE_INTERVAL_MS);
   await agent.run();
   clearInterval(probes);
 }

@@ -77,14 +77,22 @@ export const containerSpecSchema = z.strictObject({
   restart: restartPolicySchema.default('always'),
 });
 
+/**
+ * A batch scheduler the application runs, whose queue the agent reports (cloud burst reads it).
+ * Its commands run as the application sees the cluster: with the process's environment (e.g. its
+ * SLURM_CONF), or inside the container.
+ */
+export const workQueueSpecSchema = z.strictObject({ scheduler: z.literal('slurm') });
+
 export const desiredApplicationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('process'), process: processSpecSchema }),
+  z.strictObject({ name: z.string().regex(applicationNamePattern), kind: z.literal('process'), process: processSpecSchema, workQueue: workQueueSpecSchema.optional() }),
   z.strictObject({
     name: z.string().regex(applicationNamePattern),
     kind: z.literal('container'),
     container: containerSpecSchema,
     /** Run instead when the image is neither on the host nor pullable (e.g. Slurm from the host's own packages). */
     process: processSpecSchema.optional(),
+    workQueue: workQueueSpecSchema.optional(),
   }),
 ]);
 
@@ -141,6 +149,44 @@ export const overlayReportSchema = z.strictObject({
 
 export const applicationStateSchema = z.enum(['starting', 'running', 'exited', 'stopped']);
 
+/** At most this many pending jobs (the oldest) and nodes are listed in a work queue report. */
+export const WORK_QUEUE_LIST_MAX = 200;
+
+export const pendingJobSchema = z.strictObject({
+  /** As the scheduler names it: "42", or "43_[1-10]" for the pending tasks of an array job. */
+  jobId: z.string().min(1),
+  /** ISO time: how long the job has waited is measured from here. */
+  submittedAt: z.iso.datetime(),
+  /** Nodes it asks for. */
+  nodes: z.number().int().min(0),
+  /** Why it waits, as the scheduler says (Resources, Priority, …). */
+  reason: z.string(),
+});
+
+export const workQueueNodeSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Where the scheduler reaches it (Slurm's NodeAddr): the portal knows its nodes by it. */
+  address: z.string(),
+  /** As the scheduler says it: idle, allocated, mixed, drained, down*, idle~ … */
+  state: z.string().min(1),
+});
+
+/**
+ * The scheduler's queue as the application saw it, or why it could not be read. `at` is when this
+ * content was first seen (the report is sent only when something changed, so it is not the time
+ * of the last reading).
+ */
+export const workQueueReportSchema = z.union([
+  z.strictObject({
+    at: z.iso.datetime(),
+    /** Every pending job, of which `pendingJobs` lists the oldest. */
+    pendingJobCount: z.number().int().min(0),
+    pendingJobs: z.array(pendingJobSchema).max(WORK_QUEUE_LIST_MAX),
+    nodes: z.array(workQueueNodeSchema).max(WORK_QUEUE_LIST_MAX),
+  }),
+  z.strictObject({ at: z.iso.datetime(), problem: z.string().max(1000) }),
+]);
+
 export const applicationReportSchema = z.strictObject({
   name: z.string(),
   kind: z.enum(['process', 'container']),
@@ -154,6 +200,8 @@ export const applicationReportSchema = z.strictObject({
   logTail: z.string().max(4000).optional(),
   /** Why the agent could not run it at all (e.g. the image cannot be pulled). */
   problem: z.string().max(1000).optional(),
+  /** Its scheduler's queue, while it runs and its desired spec names a work queue. */
+  workQueue: workQueueReportSchema.optional(),
 });
 
 export const capabilitiesSchema = z.strictObject({
@@ -221,6 +269,10 @@ export type ProcessSpec = z.input<typeof processSpecSchema>;
 export type ApplicationFile = z.input<typeof applicationFileSchema>;
 export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 export type DesiredApplication = z.infer<typeof desiredApplicationSchema>;
+export type WorkQueueSpec = z.infer<typeof workQueueSpecSchema>;
+export type PendingJob = z.infer<typeof pendingJobSchema>;
+export type WorkQueueNode = z.infer<typeof workQueueNodeSchema>;
+export type WorkQueueReport = z.infer<typeof workQueueReportSchema>;
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 export type DesiredNetwork = z.infer<typeof desiredNetworkSchema>;
 export type OverlayPeer = z.infer<typeof overlayPeerSchema>;

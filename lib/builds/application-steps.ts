@@ -8,7 +8,7 @@ import { applicationProblem } from '@/lib/agent-channel/node-state';
 import { applications, nodes } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { runsOn, type TemplateApplication } from '@/lib/templates/format';
-import { renderApplication, renderLocalRun } from '@/lib/templates/render';
+import { renderApplication, renderLocalRun, renderWorkQueue } from '@/lib/templates/render';
 import { appendBuildLog } from './log';
 import { failSummary, label, liveNodes, reasonOf, setNode, type NodeRow, type StepContext } from './step-context';
 import { BuildCancelledError, StepError } from './step-error';
@@ -32,10 +32,11 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
   const here = r.unit.provider === 'local';
   const run = app.local ? await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' }) : null;
   const runnable = run && (here || !run.command.some((arg) => arg.includes(c.runtime.templateDir))) ? run : null;
+  const workQueue = renderWorkQueue(app);
   if (run && (here || !containers)) {
     if (!runnable)
       throw new StepError(`application "${app.name}" runs files of its template, which a server cannot get from the portal yet: give node ${label(r)}'s server a container engine (Docker, or Podman serving the Docker API) to run it as ${app.image}`, true);
-    return { spec: { name: app.name, kind: 'process', process: { ...runnable, restart: 'on-failure' } }, port: runnable.port ?? null };
+    return { spec: { name: app.name, kind: 'process', process: { ...runnable, restart: 'on-failure' }, ...workQueue }, port: runnable.port ?? null };
   }
   // Retried: the agent looks for an engine again now and then (one started late, or slow to answer at first).
   if (!containers)
@@ -47,6 +48,7 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
       kind: 'container',
       container: { image: rendered.image, env: rendered.env, ports: rendered.ports, volumes: rendered.volumes, ...(rendered.health ? { health: rendered.health } : {}), restart: 'always' },
       ...(runnable ? { process: { ...runnable, restart: 'on-failure' as const } } : {}),
+      ...workQueue,
     },
     port: rendered.health?.port ?? rendered.ports[0] ?? null,
   };

@@ -183,6 +183,12 @@ export const ZApplication = z.strictObject({
     .optional(),
   /** The providers it runs on; without it, every provider its role's units run on (e.g. an NFS server only where the servers share no home). */
   providers: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The batch scheduler it runs, whose queue (pending jobs, nodes) the node's agent reports for
+   * cloud burst, with Slurm's own commands as the application sees the cluster: a local: form
+   * whose slurm.conf is not the default sets SLURM_CONF in its env.
+   */
+  workQueue: z.literal('slurm', { error: 'expected "slurm", the only work queue the agent can read so far' }).optional(),
 });
 
 // ── steps and outputs ──────────────────────────────────────────────────────────────────────

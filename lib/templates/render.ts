@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { evaluateCondition, ExpressionError, interpolate, interpolateList } from './expressions';
-import { NODE_PLACEHOLDERS } from '@/agent/protocol';
+import { NODE_PLACEHOLDERS, type WorkQueueSpec } from '@/agent/protocol';
 import type { TemplateApplication, TemplateDefinition } from './format';
 
 // Turning a template's applications and outputs into concrete values for a unit group: the
@@ -161,6 +161,14 @@ export async function renderLocalRun(
     ...(primary !== undefined ? { port: primary } : {}),
     ...(health?.path ? { healthPath: health.path } : health ? { healthTcp: true } : {}),
   };
+}
+
+/**
+ * The work queue the node's agent is to report for the application, as fields of its desired spec:
+ * none when it names none (specs are compared as stored, where an undefined field is absent).
+ */
+export function renderWorkQueue(app: TemplateApplication): { workQueue?: WorkQueueSpec } {
+  return app.workQueue ? { workQueue: { scheduler: app.workQueue } } : {};
 }
 
 /** The template's outputs for a unit group (those whose `when` holds). */
