@@ -12,6 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { agentLine, appendLogLine, applicationLogPath } from './application-logs';
 import { probeHttp, probeTcp } from './health-probe';
+import { nodeRunDir } from './node-config';
 import { forgetApplicationPid, readApplicationPid, stopProcessGroup, writeApplicationPid, type RecordedPid } from './node-processes';
 import { isAlive } from './process-tree';
 import { NODE_PLACEHOLDERS, processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
@@ -176,11 +177,13 @@ export class ApplicationManager {
       .replaceAll(NODE_PLACEHOLDERS.nodeIp, this.node.ip)
       .replaceAll(NODE_PLACEHOLDERS.port, port)
       .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir))
+      .replaceAll(NODE_PLACEHOLDERS.nodeRunDir, nodeRunDir(this.node.name))
       .replaceAll(NODE_PLACEHOLDERS.nodeUser, this.user);
   }
 
   /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */
   private writeFiles(spec: ProcessSpec, port: string): void {
+    mkdirSync(nodeRunDir(this.node.name), { recursive: true, mode: 0o700 });
     for (const file of spec.files ?? []) {
       const target = path.join(this.stateDir, file.path);
       mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@
 // bootstrap-token (one-time, written by whoever installed the agent) and credential.json (what
 // the portal gave in exchange; the folder is the node user's alone).
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -21,6 +22,11 @@ export type Credential = z.infer<typeof credentialSchema>;
 
 export const BOOTSTRAP_TOKEN_FILE = 'bootstrap-token';
 const CREDENTIAL_FILE = 'credential.json';
+
+/** The node's short folder for sockets (NODE_PLACEHOLDERS.nodeRunDir): made with its applications, removed with them. */
+export function nodeRunDir(nodeName: string): string {
+  return path.join(os.tmpdir(), nodeName);
+}
 
 export async function readNodeConfig(stateDir: string): Promise<NodeConfig> {
   return nodeConfigSchema.parse(JSON.parse(await readFile(path.join(stateDir, 'node.json'), 'utf8')));

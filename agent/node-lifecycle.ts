@@ -1,7 +1,8 @@
 // Power off and removal of a node, with or without its agent running: what the local provider
 // calls in-process and what `ocs-agent stop|remove` runs on a host over SSH.
+import { rm } from 'node:fs/promises';
 import { detectContainerEngine, type NodeContainers } from './containers';
-import { readNodeConfig } from './node-config';
+import { nodeRunDir, readNodeConfig } from './node-config';
 import { stopAgent, stopNodeApplications } from './node-processes';
 import { hasOverlayKey, removeOverlayInterface } from './overlay/overlay';
 
@@ -32,4 +33,6 @@ export async function removeNodeWorkloads(stateDir: string): Promise<void> {
   await stopNodeApplications(stateDir);
   await containers?.removeAll();
   await removeInterface(stateDir);
+  const node = await readNodeConfig(stateDir).catch(() => null);
+  if (node) await rm(nodeRunDir(node.name), { recursive: true, force: true });
 }

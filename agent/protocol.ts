@@ -22,8 +22,12 @@ export const applicationNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** What to do when an application exits: as Docker's restart policies. */
 export const restartPolicySchema = z.enum(['always', 'on-failure', 'no']);
 
-/** Placeholders the agent fills in, as only the node knows them (e.g. where its folder is). */
-export const NODE_PLACEHOLDERS = { nodeIp: '{{nodeIp}}', port: '{{port}}', nodeDir: '{{nodeDir}}', nodeUser: '{{nodeUser}}' } as const;
+/**
+ * Placeholders the agent fills in, as only the node knows them (e.g. where its folder is).
+ * nodeRunDir: a short private folder of the node's for unix sockets and daemons' spools, whose
+ * paths must fit in 107 bytes however deep the node's folder is (agent/node-config.ts nodeRunDir).
+ */
+export const NODE_PLACEHOLDERS = { nodeIp: '{{nodeIp}}', port: '{{port}}', nodeDir: '{{nodeDir}}', nodeRunDir: '{{nodeRunDir}}', nodeUser: '{{nodeUser}}' } as const;
 
 /** A path inside the node's folder: relative, without "." or "..", so a spec cannot write elsewhere. */
 export function isNodeRelativePath(p: string): boolean {

@@ -1,7 +1,8 @@
 // Two sites that cannot reach each other, as two campuses behind NAT: two bridges of namespace
 // hosts where every host reaches only its own site and the portal's address (on site A's bridge),
 // with the agent endpoints and the overlay relay listening there. Nodes boot as cloud instances do
-// (their user data downloads the agent, which dials home) after joining their unit group's overlay.
+// (their user data downloads the agent, which dials home) after joining their unit group's overlay;
+// a cloud emulator's instances and the lab's servers can be put on a site too, for a real build.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
@@ -13,9 +14,9 @@ import { startRelay, type RunningRelay } from '@/lib/overlay/relay-server';
 import { relaySecret } from '@/lib/overlay/relay-ticket';
 import { cloudInitUserData } from '@/lib/providers/cloud-init';
 import { startAgentPortal, type AgentPortal } from './agent-portal';
-import { instanceBackend, type EmulatedInstance } from './clouds/instances';
+import { instanceBackend, type EmulatedInstance, type InstanceBackend } from './clouds/instances';
 import { until } from './fixtures';
-import { createHostNetwork, type HostNetwork } from './hosts';
+import { createHostNetwork, type HostNetwork, type NamespaceHost } from './hosts';
 
 export interface SiteNode {
   record: Node;
@@ -33,6 +34,10 @@ export interface Sites {
   relay: RunningRelay;
   /** A new host on `site` running `record`'s agent; resolves once the node's overlay address is on its interface. */
   boot(record: Node, site: HostNetwork): Promise<SiteNode>;
+  /** The machines of `site`, reaching only their own site and the portal: a cloud emulator's instances there. */
+  instances(site: HostNetwork): InstanceBackend;
+  /** A lab server on `site` (its sshd letting in `authorizedKeys`) that reaches only its own site and the portal. */
+  addServer(site: HostNetwork, authorizedKeys: string[]): Promise<NamespaceHost>;
   /** Removes a node's host with everything on it. */
   remove(node: SiteNode): Promise<void>;
   close(): Promise<void>;
@@ -47,7 +52,24 @@ export async function startSites(name: string, subnets: [string, string]): Promi
   const relay = await startRelay({ host: a.bridgeAddress, port: 0, secret: relaySecret(env().OCS_SECRET_KEY) });
   process.env.OCS_AGENT_PORTAL_URL = portal.url;
   process.env.OCS_RELAY_ENDPOINT = `${a.bridgeAddress}:${relay.port}`;
-  const backends = new Map([a, b].map((site) => [site, instanceBackend(site)]));
+  // Only the own site and the portal: no route to the other site, nor anywhere else.
+  const confine = async (host: NamespaceHost, site: HostNetwork) => {
+    const routes = site === a ? 'ip route del default' : `ip route del default && ip route add ${a.bridgeAddress}/32 via ${site.bridgeAddress}`;
+    const routed = await host.exec(['sh', '-c', routes]);
+    if (routed.code !== 0) throw new Error(`cannot set ${host.name}'s routes: ${routed.stderr}`);
+  };
+  const confined = (site: HostNetwork): InstanceBackend => {
+    const backend = instanceBackend(site);
+    return {
+      ...backend,
+      async create() {
+        const instance = await backend.create();
+        await confine(instance.host, site);
+        return instance;
+      },
+    };
+  };
+  const backends = new Map([a, b].map((site) => [site, confined(site)]));
   const booted: { node: SiteNode; site: HostNetwork }[] = [];
 
   return {
@@ -58,10 +80,6 @@ export async function startSites(name: string, subnets: [string, string]): Promi
     async boot(record, site) {
       const backend = backends.get(site)!;
       const instance = await backend.create();
-      // Only the own site and the portal: no route to the other site, nor anywhere else.
-      const routes = site === a ? 'ip route del default' : `ip route del default && ip route add ${a.bridgeAddress}/32 via ${site.bridgeAddress}`;
-      const routed = await instance.host.exec(['sh', '-c', routes]);
-      if (routed.code !== 0) throw new Error(`cannot set ${instance.host.name}'s routes: ${routed.stderr}`);
       const address = await joinOverlay(db(), record.unitGroupId, record.id);
       const userData = await cloudInitUserData({
         name: record.name,
@@ -76,6 +94,12 @@ export async function startSites(name: string, subnets: [string, string]): Promi
       const node = { record, instance, address, folder };
       booted.push({ node, site });
       return node;
+    },
+    instances: (site) => backends.get(site)!,
+    async addServer(site, authorizedKeys) {
+      const host = await site.addHost({ authorizedKeys });
+      await confine(host, site);
+      return host;
     },
     async remove(node) {
       const entry = booted.find((x) => x.node === node);

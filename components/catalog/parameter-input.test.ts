@@ -71,7 +71,7 @@ describe('build form parameters', () => {
 
   it('sends booleans and enums as their JSON values', async () => {
     const openhpc = await parametersOf('openhpc');
-    expect(parameterValues(openhpc, { ...initialValues(openhpc), gpu: true })).toEqual({ computeNodes: 2, gpu: true, cpusPerNode: 1, partition: 'compute' });
+    expect(parameterValues(openhpc, { ...initialValues(openhpc), gpu: true })).toEqual({ computeNodes: 2, gpu: true, cpusPerNode: 1, partition: 'compute', headComputes: false });
     const moodle = await parametersOf('moodle');
     const values = { ...initialValues(moodle), adminEmail: 'a@example.ac.jp' };
     expect(parameterValues(moodle, values)).toEqual({ moodleVersion: '4.5', siteName: 'Moodle', adminUser: 'admin', adminEmail: 'a@example.ac.jp' });

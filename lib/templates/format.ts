@@ -25,7 +25,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names the portal provides to expressions at build time; parameters may not take them. */
 export const NODE_RUNTIME_NAMES = ['nodeIp', 'nodeName', 'nodeNo'] as const;
 export const GROUP_RUNTIME_NAMES = ['units', 'secrets', 'unitGroup'] as const;
-export const LOCAL_RUNTIME_NAMES = ['templateDir', 'nodejs', 'nodeDir', 'nodeUser'] as const;
+export const LOCAL_RUNTIME_NAMES = ['templateDir', 'nodejs', 'nodeDir', 'nodeRunDir', 'nodeUser'] as const;
 export const RUNTIME_NAMES: readonly string[] = [...NODE_RUNTIME_NAMES, ...GROUP_RUNTIME_NAMES, ...LOCAL_RUNTIME_NAMES];
 
 // ── parameters: the JSON Schema subset a build form can render ──────────────────────────────

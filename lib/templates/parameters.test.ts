@@ -20,7 +20,7 @@ describe('validateParameters', () => {
   it('reads form strings: numbers, checkboxes, lists, empty fields', async () => {
     expect(validateParameters(await schemaOf('openhpc'), { computeNodes: '4', gpu: 'on', partition: '' })).toEqual({
       ok: true,
-      values: { computeNodes: 4, gpu: true, cpusPerNode: 1, partition: 'compute' },
+      values: { computeNodes: 4, gpu: true, cpusPerNode: 1, partition: 'compute', headComputes: false },
     });
     expect(validateParameters(await schemaOf('container'), { environment: 'A=1\nB=two words\n', localCommand: 'node\nserver.mjs' })).toMatchObject({
       ok: true,

@@ -36,6 +36,7 @@ const CASES: [slug: string, name: string, input: PlanInput][] = [
   ['openhpc', 'aws-gpu-4-nodes', { provider: 'aws', parameters: { gpu: true, computeNodes: 4 } }],
   ['openhpc', 'azure-gpu-large-master', { provider: 'azure', flavorByRole: { master: 'large' }, parameters: { gpu: 'on' } }],
   ['openhpc', 'onpremises-3-compute', { provider: 'onpremises', parameters: { computeNodes: 3, cpusPerNode: 4 } }],
+  ['openhpc', 'onpremises-head-aws-compute', { provider: 'onpremises', providerByRole: { compute: 'aws' }, parameters: { computeNodes: 2, headComputes: true } }],
   ['cloud-burst', 'aws-2-nodes', { provider: 'aws', parameters: { headNode: '172.30.2.10', mungeKey: 'a'.repeat(44) } }],
   ['cloud-burst', 'sakura-5-nodes', { provider: 'sakura', flavor: 'large', parameters: { headNode: 'head.example.ac.jp', partition: 'burst', computeNodes: 5, mungeKey: 'a'.repeat(44) } }],
   ['container', 'local-default', { provider: 'local' }],

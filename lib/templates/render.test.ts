@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATES_DIR } from '@/lib/catalog/template-files';
 import type { TemplateDefinition } from './format';
 import { loadShippedTemplates } from './load';
-import { generateSecrets, renderApplication, renderLocalRun, renderOutputs, type GroupRuntime } from './render';
+import { generateSecrets, renderApplication, renderLocalRun, renderOutputs, type GroupRuntime, type LocalRun, type RuntimeNode } from './render';
 import { resolveValues } from './values';
 
 const templates = new Map((await loadShippedTemplates()).map((d) => [d.slug, d]));
@@ -67,6 +67,42 @@ describe('renderLocalRun: what the node agent is asked to run', () => {
   });
 });
 
+describe('openhpc as processes: slurm.conf and the daemons of each node', () => {
+  async function cluster(headComputes: boolean) {
+    const { def, values, group, app } = await setUp('openhpc', { computeNodes: 2, cpusPerNode: 2, headComputes }, { master: 1, compute: 2 });
+    const head = group.units.master!.nodes[0]!;
+    head.hostname = 'hpc-head.example.ac.jp';
+    const run = (name: string, node: RuntimeNode) => renderLocalRun(def, app(name), values, group, node, { templateDir: '/unused', nodejs: 'node' });
+    const slurmConf = (r: LocalRun) => r.files!.find((f) => f.path === 'slurm/slurm.conf')!.content.split('\n');
+    const outputs = Object.fromEntries((await renderOutputs(def, values, group)).map((o) => [o.key, o.values]));
+    return { head, compute: group.units.compute!.nodes, master: await run('slurmctld', head), slurmd: await run('slurmd', group.units.compute!.nodes[1]!), slurmConf, outputs };
+  }
+  const script = '{{nodeDir}}/slurm/run-with-munge.sh';
+
+  it('a head node that also runs jobs is Slurm node "head" at its private address, and runs slurmd beside the controller', async () => {
+    const { head, compute, master, slurmd, slurmConf, outputs } = await cluster(true);
+    expect(master.command).toEqual(['sh', script, 'slurmctld', 'slurmd', 'head']);
+    expect(slurmd.command).toEqual(['sh', script, 'slurmd', 'compute-2']);
+    for (const conf of [slurmConf(master), slurmConf(slurmd)]) {
+      expect(conf).toContain(`SlurmctldHost=hpc-head(${head.privateIp})`);
+      expect(conf.filter((l) => l.startsWith('NodeName='))).toEqual([
+        `NodeName=compute-1 NodeAddr=${compute[0]!.privateIp} CPUs=2 State=UNKNOWN`,
+        `NodeName=compute-2 NodeAddr=${compute[1]!.privateIp} CPUs=2 State=UNKNOWN`,
+        `NodeName=head NodeAddr=${head.privateIp} CPUs=2 State=UNKNOWN`,
+      ]);
+    }
+    // A user signs in to the head at its own address; a job spans the compute nodes and the head.
+    expect(outputs).toMatchObject({ 'head-node': [head.ip], partition: ['compute (2 nodes and the head node)'], submit: ['srun -p compute -N 3 hostname'] });
+  });
+
+  it('by default the head node runs the controller alone', async () => {
+    const { master, slurmConf, outputs } = await cluster(false);
+    expect(master.command).toEqual(['sh', script, 'slurmctld']);
+    expect(slurmConf(master).filter((l) => l.startsWith('NodeName=')).map((l) => l.split(' ')[0])).toEqual(['NodeName=compute-1', 'NodeName=compute-2']);
+    expect(outputs).toMatchObject({ partition: ['compute (2 nodes)'], submit: ['srun -p compute -N 2 hostname'] });
+  });
+});
+
 describe('renderApplication: on a cloud node', () => {
   it('moodle: image by version, generated passwords, the node address, volumes per unit group', async () => {
     const { def, values, group, app } = await setUp('moodle', { adminEmail: 'a@example.ac.jp', moodleVersion: '5.0' }, { moodle: 1 });
@@ -92,12 +128,20 @@ describe('renderApplication: on a cloud node', () => {
     });
   });
 
-  it('openhpc: compute nodes find the head node', async () => {
+  it('openhpc: compute nodes find the head node on the private network', async () => {
     const { def, values, group, app } = await setUp('openhpc', { computeNodes: 2 }, { master: 1, compute: 2 });
+    const head = group.units.master!.nodes[0]!;
     const rendered = await renderApplication(def, app('slurmd'), values, group, group.units.compute!.nodes[1]!);
-    expect(rendered.env).toEqual({ MUNGE_KEY: 'munge', SLURM_CONTROLLER: group.units.master!.nodes[0]!.ip, SLURM_PARTITION: 'compute', NFS_SERVER: group.units.master!.nodes[0]!.ip });
-    const ctl = await renderApplication(def, app('slurmctld'), values, group, group.units.master!.nodes[0]!);
-    expect(ctl.env.SLURM_COMPUTE_NODES).toBe(group.units.compute!.nodes.map((n) => n.ip).join(','));
+    expect(rendered.env).toEqual({ MUNGE_KEY: 'munge', SLURM_CONTROLLER: head.privateIp, SLURM_PARTITION: 'compute', NFS_SERVER: head.privateIp });
+    const ctl = await renderApplication(def, app('slurmctld'), values, group, head);
+    expect(ctl.env).toMatchObject({ SLURM_COMPUTE_NODES: group.units.compute!.nodes.map((n) => n.privateIp).join(','), SLURM_HEAD_COMPUTES: 'false' });
+  });
+
+  it('coursewarehub: workers find the master\'s NFS and Swarm on the private network', async () => {
+    const { def, values, group, app } = await setUp('coursewarehub', { adminEmail: 'a@example.ac.jp' }, { master: 1, worker: 2 });
+    const master = group.units.master!.nodes[0]!;
+    const rendered = await renderApplication(def, app('swarm-worker'), values, group, group.units.worker!.nodes[0]!);
+    expect(rendered.env).toEqual({ NFS_SERVER: master.privateIp, SWARM_MANAGER: `${master.privateIp}:2377` });
   });
 });
 

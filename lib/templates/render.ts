@@ -147,7 +147,7 @@ export async function renderLocalRun(
   const f = appField(def, app);
   if (!app.local) throw new ExpressionError(f, `application "${app.name}" cannot run on the local provider`);
   // The node's folder and user are known only on the node: its agent fills these placeholders in.
-  const context = { ...nodeContext(values, group, node), ...host, nodeDir: NODE_PLACEHOLDERS.nodeDir, nodeUser: NODE_PLACEHOLDERS.nodeUser };
+  const context = { ...nodeContext(values, group, node), ...host, nodeDir: NODE_PLACEHOLDERS.nodeDir, nodeRunDir: NODE_PLACEHOLDERS.nodeRunDir, nodeUser: NODE_PLACEHOLDERS.nodeUser };
   const { ports, health } = await renderImageAndPorts(def, app, values);
   const primary = health?.port ?? ports[0];
   const files = [];

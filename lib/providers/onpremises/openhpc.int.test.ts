@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeRunDir } from '@/agent/node-config';
 import type { Actor } from '@/lib/auth/actor';
 import { previewBuild } from '@/lib/builds/plan-build';
 import { runBuild } from '@/lib/builds/run-build';
@@ -120,6 +121,9 @@ describe('an OpenHPC cluster on the lab\'s servers', { timeout: 240_000 }, () =>
 
     const job = await submitOnHead('srun -p compute -N 2 hostname');
     expect(job, job.stderr).toMatchObject({ code: 0, lines: await computeHostnames() });
+    // A batch job too: Slurm runs its script from the compute node's spool by an absolute path.
+    const batch = await submitOnHead(`sbatch -p compute -N 1 --wait -o /dev/null --wrap 'hostname'`);
+    expect(batch, batch.stderr).toMatchObject({ code: 0, lines: [expect.stringMatching(/^Submitted batch job \d+$/)] });
 
     // On the server with an engine, the daemon was handed over as a container with its process form,
     // and runs as that process: the image cannot be pulled there.
@@ -153,9 +157,13 @@ describe('an OpenHPC cluster on the lab\'s servers', { timeout: 240_000 }, () =>
 
   it('deleting the unit group stops every Slurm and MUNGE daemon and removes their files', async () => {
     const folders = servers.map(agentDir);
+    const all = [...(await liveNodes('master')), ...(await liveNodes('compute'))];
+    // Each node's short folder for sockets and spools (NODE_PLACEHOLDERS.nodeRunDir) is there until then.
+    const runDirs = all.map((n) => nodeRunDir(n.name));
+    expect(runDirs.filter((d) => existsSync(path.join(d, 'munge.socket')))).toEqual(runDirs);
     await deleteUnitGroup(db(), unitGroupId!);
     unitGroupId = undefined;
-    for (const folder of folders) expect(existsSync(folder)).toBe(false);
+    for (const folder of [...folders, ...runDirs]) expect(existsSync(folder)).toBe(false);
     const left = await servers[0]!.exec(['sh', '-c', `pgrep -ax 'slurmctld|slurmd|munged' | grep -F ${network.dir} || true`]);
     expect(left.stdout).toBe('');
   });
