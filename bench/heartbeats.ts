@@ -59,7 +59,7 @@ export async function benchHeartbeats(organizationId: string, ownerId: string, c
   for (let from = 0; from < count; from += 1000) {
     const rows = await db()
       .insert(nodes)
-      .values(Array.from({ length: Math.min(1000, count - from) }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: from + i + 1, name: `sim-${randomUUID()}`, state: 'RUNNING' as const })))
+      .values(Array.from({ length: Math.min(1000, count - from) }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: from + i + 1, name: `sim-${randomUUID()}`, state: 'RUNNING' as const, provider: 'local', flavor: 'small' })))
       .returning({ id: nodes.id });
     ids.push(...rows.map((r) => r.id));
   }

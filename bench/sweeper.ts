@@ -35,7 +35,7 @@ export async function benchSweeper(organization: { organizationId: string; actor
     ec2.seed(KEYS.accessKeyId, Array.from({ length: LEAKED }, () => ({ [INSTALL_TAG]: install, 'ocs.nodeId': randomUUID() })));
     await db()
       .insert(nodes)
-      .values(ids.map((id, i) => ({ id, unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${id}`, state: 'RUNNING' as const, providerResourceId: `${accountId}/${live[i]!.instanceId}` })));
+      .values(ids.map((id, i) => ({ id, unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${id}`, state: 'RUNNING' as const, provider: 'aws', providerAccountId: accountId, flavor: 'small', providerResourceId: `${accountId}/${live[i]!.instanceId}` })));
 
     const provider = new AwsProvider(db);
     const list: number[] = [];

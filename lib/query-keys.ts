@@ -4,4 +4,6 @@ export const queryKeys = {
   build: (id: string) => ['builds', id] as const,
   unitGroups: () => ['unit-groups'] as const,
   unitGroup: (id: string) => ['unit-groups', id] as const,
+  providers: () => ['providers'] as const,
+  providerAccounts: (organizationId: string) => ['organizations', organizationId, 'provider-accounts'] as const,
 };

@@ -68,7 +68,7 @@ export async function nodeRecords(count: number, opts: { provider?: string; orga
   const [unit] = await db().insert(units).values({ unitGroupId: group!.id, name: 'web', role: 'web', state: 'RUNNING', provider, flavor: 'small', numNodes: count, image: 'ocs/base:1.0' }).returning();
   return db()
     .insert(nodes)
-    .values(Array.from({ length: count }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${randomUUID()}`, state: 'RUNNING' as const })))
+    .values(Array.from({ length: count }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${randomUUID()}`, state: 'RUNNING' as const, provider, flavor: 'small' })))
     .returning();
 }
 

@@ -3,12 +3,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
 import type { AccountForm } from '@/lib/providers/account-fields';
+import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
 import { FieldError, inputClass } from '../catalog/parameter-field';
 import { AccountFieldsInput, filled, type ProviderLabel } from './account-fields-input';
-import { accountsKey } from './account-table';
 
 type Errors = Record<string, string | undefined>;
 
@@ -38,7 +38,7 @@ export function AccountAddForm({ organizationId, forms, providers }: { organizat
       setCredentials({});
       setNetwork({});
       setIsDefault(false);
-      void client.invalidateQueries({ queryKey: accountsKey(organizationId) });
+      void client.invalidateQueries({ queryKey: queryKeys.providerAccounts(organizationId) });
     },
     onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
   });

@@ -4,13 +4,12 @@ import { useState } from 'react';
 import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
 import type { AccountCheck } from '@/lib/providers/account-check';
 import { TESTABLE_PROVIDERS, type AccountForm } from '@/lib/providers/account-fields';
+import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
 import { ConfirmDialog } from '../organization/confirm-dialog';
 import { AccountFieldsInput, filled, type ProviderLabel } from './account-fields-input';
-
-export const accountsKey = (organizationId: string) => ['organizations', organizationId, 'provider-accounts'] as const;
 
 /** Providers whose accounts the portal can test (their driver has a connection test). */
 const testable = (provider: string) => TESTABLE_PROVIDERS.includes(provider);
@@ -26,7 +25,7 @@ function ReplaceCredentials({ account, form, onDone }: { account: Account; form:
     mutationFn: () => api.put<{ account: Account }>(`/api/v1/provider-accounts/${account.id}/credentials`, { credentials: filled(values) }),
     onSuccess: () => {
       setValues({});
-      void client.invalidateQueries({ queryKey: accountsKey(account.organizationId) });
+      void client.invalidateQueries({ queryKey: queryKeys.providerAccounts(account.organizationId) });
       onDone();
     },
   });
@@ -68,10 +67,10 @@ export function AccountTable({ organizationId, manage, forms, providers }: { org
   const [replacing, setReplacing] = useState<string | null>(null);
   const [replaced, setReplaced] = useState<string | null>(null);
   const { data, error } = useQuery({
-    queryKey: accountsKey(organizationId),
+    queryKey: queryKeys.providerAccounts(organizationId),
     queryFn: () => api.get<{ accounts: Account[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
   });
-  const refresh = () => void client.invalidateQueries({ queryKey: accountsKey(organizationId) });
+  const refresh = () => void client.invalidateQueries({ queryKey: queryKeys.providerAccounts(organizationId) });
   const makeDefault = useMutation({ mutationFn: (a: Account) => api.patch(`/api/v1/provider-accounts/${a.id}`, { isDefault: true }), onSuccess: refresh });
   // 接続テスト: changes nothing on the cloud, so no confirmation; its advice shows in the row.
   const check = useMutation({

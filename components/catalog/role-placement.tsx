@@ -1,7 +1,7 @@
 'use client';
 import { useLocale, useT } from '../i18n';
-import { FieldError, inputClass } from './parameter-field';
 import { useSay } from './say';
+import { SelectField } from './select-field';
 import type { ProviderOption } from './types';
 
 export interface RolePlacementProps {
@@ -26,51 +26,26 @@ export function RolePlacement({ roles, providers, buildProvider, providerByRole,
     const provider = providers.find((p) => p.id === (providerByRole[role] ?? buildProvider));
     return (
       <div key={role} className="mt-3 grid gap-2 sm:grid-cols-2" data-testid={`placement-${role}`}>
-        <div>
-          <label className="block text-sm" htmlFor={`provider-${role}`}>
-            {say('buildForm.roleProvider', { role })}
-          </label>
-          <select
-            id={`provider-${role}`}
-            className={inputClass}
-            value={providerByRole[role] ?? ''}
-            aria-invalid={!!error(`providerByRole.${role}`)}
-            onChange={(e) => {
-              // A flavor belongs to its provider: another provider starts from its default.
-              const next = e.target.value ? { ...providerByRole, [role]: e.target.value } : without(providerByRole, role);
-              onChange({ providerByRole: next, flavorByRole: without(flavorByRole, role) });
-            }}
-          >
-            <option value="">{t('buildForm.roleProviderDefault')}</option>
-            {providers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label[locale]}
-              </option>
-            ))}
-          </select>
-          <FieldError id={`provider-${role}`} message={error(`providerByRole.${role}`)} />
-        </div>
-        <div>
-          <label className="block text-sm" htmlFor={`flavor-${role}`}>
-            {say('buildForm.roleFlavor', { role })}
-          </label>
-          <select
-            id={`flavor-${role}`}
-            className={inputClass}
-            value={flavorByRole[role] ?? ''}
-            disabled={!provider}
-            aria-invalid={!!error(`flavorByRole.${role}`)}
-            onChange={(e) => onChange({ providerByRole, flavorByRole: e.target.value ? { ...flavorByRole, [role]: e.target.value } : without(flavorByRole, role) })}
-          >
-            <option value="">{t('buildForm.roleFlavorDefault')}</option>
-            {provider?.flavors.map((f) => (
-              <option key={f.name} value={f.name}>
-                {f.name} — {f.label[locale]}
-              </option>
-            ))}
-          </select>
-          <FieldError id={`flavor-${role}`} message={error(`flavorByRole.${role}`)} />
-        </div>
+        <SelectField
+          id={`provider-${role}`}
+          label={say('buildForm.roleProvider', { role })}
+          value={providerByRole[role] ?? ''}
+          placeholder={t('buildForm.roleProviderDefault')}
+          options={providers.map((p) => ({ value: p.id, label: p.label[locale] }))}
+          error={error(`providerByRole.${role}`)}
+          // A flavor belongs to its provider: another provider starts from its default.
+          onChange={(value) => onChange({ providerByRole: value ? { ...providerByRole, [role]: value } : without(providerByRole, role), flavorByRole: without(flavorByRole, role) })}
+        />
+        <SelectField
+          id={`flavor-${role}`}
+          label={say('buildForm.roleFlavor', { role })}
+          value={flavorByRole[role] ?? ''}
+          placeholder={t('buildForm.roleFlavorDefault')}
+          options={(provider?.flavors ?? []).map((f) => ({ value: f.name, label: `${f.name} — ${f.label[locale]}` }))}
+          disabled={!provider}
+          error={error(`flavorByRole.${role}`)}
+          onChange={(value) => onChange({ providerByRole, flavorByRole: value ? { ...flavorByRole, [role]: value } : without(flavorByRole, role) })}
+        />
       </div>
     );
   });

@@ -1,5 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '@/lib/query-keys';
 import Link from 'next/link';
 import { api } from '../api';
 import { useLocale, useT } from '../i18n';
@@ -19,7 +20,7 @@ export function TemplateView({ slug }: { slug: string }) {
     queryKey: ['templates', slug],
     queryFn: () => api.get<{ template: TemplateDetail; rights: TemplateRights }>(`/api/v1/templates/${encodeURIComponent(slug)}`),
   });
-  const providers = useQuery({ queryKey: ['providers'], queryFn: () => api.get<{ providers: ProviderOption[] }>('/api/v1/providers') });
+  const providers = useQuery({ queryKey: queryKeys.providers(), queryFn: () => api.get<{ providers: ProviderOption[] }>('/api/v1/providers') });
 
   const back = (
     <Link href="/catalog" className="text-sm text-indigo-700 hover:underline">

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
 import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
+import { canOverflow } from '@/lib/providers/catalog';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
@@ -10,12 +11,13 @@ import { useT } from '../i18n';
 import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
 import { formatDuration, useNow } from '../time';
+import { BurstPolicyForm } from './burst-policy-form';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
 import { NodePowerButton } from './node-power-button';
 import { ScaleUnitForm } from './scale-unit-form';
 
 type NodeJson = Json<Node> & { applications: Json<Application>[]; privateNetwork: PrivateNetworkView | null };
-type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; units: (Json<Unit> & { nodes: NodeJson[] })[] };
+type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; workQueue: boolean; units: (Json<Unit> & { nodes: NodeJson[] })[] };
 
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
   const t = useT();
@@ -64,6 +66,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           </div>
+          {canOverflow(u.provider) && <BurstPolicyForm unitId={u.id} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} disabled={g.state === 'DELETING'} />}
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>
@@ -90,8 +93,11 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                   <td className="p-2" data-testid="node-private-network">
                     <PrivateNetwork network={n.privateNetwork} />
                   </td>
-                  <td className="p-2">{u.flavor}</td>
-                  <td className="p-2">{u.provider}</td>
+                  <td className="p-2">{n.flavor}</td>
+                  <td className="p-2" data-testid="node-provider">
+                    {n.provider}
+                    {n.provider !== u.provider && <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('burst.overflowNode')}</span>}
+                  </td>
                   <td className="p-2">{n.startedAt && n.state === 'RUNNING' ? formatDuration(now - Date.parse(n.startedAt)) : '—'}</td>
                   <td className="p-2">
                     {n.applications.map((a) => (
@@ -108,7 +114,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                     ))}
                   </td>
                   <td className="p-2">
-                    <NodePowerButton nodeId={n.id} nodeNo={n.nodeNo} state={n.state} provider={u.provider} unitGroupId={g.id} />
+                    <NodePowerButton nodeId={n.id} nodeNo={n.nodeNo} state={n.state} provider={n.provider} unitGroupId={g.id} />
                   </td>
                 </tr>
               ))}

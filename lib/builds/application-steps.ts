@@ -29,7 +29,7 @@ async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateAppli
   const node = group.units[r.unit.name]?.nodes.find((n) => n.name === r.node.name);
   if (!node) throw new StepError(`node ${label(r)} is not part of the unit group any more`, false);
   const containers = r.node.capabilities?.containers ?? false;
-  const here = r.unit.provider === 'local';
+  const here = r.node.provider === 'local';
   const run = app.local ? await renderLocalRun(definition, app, values, group, node, { templateDir: c.runtime.templateDir, nodejs: here ? process.execPath : 'node' }) : null;
   const runnable = run && (here || !run.command.some((arg) => arg.includes(c.runtime.templateDir))) ? run : null;
   const workQueue = renderWorkQueue(app);
@@ -59,7 +59,7 @@ export async function startApplications(c: StepContext): Promise<void> {
   const rows = await liveNodes(c);
   const group = await groupRuntime(c.db, c.unitGroupId, c.runtime.secrets);
   const wanted = (name: string) => !c.applications.length || c.applications.includes(name);
-  const work = rows.flatMap((r) => c.runtime.definition.applications.filter((a) => a.role === r.unit.role && runsOn(a, r.unit.provider) && wanted(a.name)).map((app) => ({ r, app })));
+  const work = rows.flatMap((r) => c.runtime.definition.applications.filter((a) => a.role === r.unit.role && runsOn(a, r.node.provider) && wanted(a.name)).map((app) => ({ r, app })));
   const failures = await eachLimited(work, 4, async ({ r, app }) => {
     try {
       if (!r.node.ipAddress) throw new StepError(`node ${label(r)} has no address`, false);

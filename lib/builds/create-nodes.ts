@@ -27,19 +27,20 @@ export async function createNodes(c: StepContext): Promise<void> {
   const created: NodeRow[] = [];
   const failures = await eachLimited(rows, 4, async (r) => {
     if (await c.cancelRequested()) return;
-    const portalUrl = agentPortalUrl(r.unit.provider);
+    const portalUrl = agentPortalUrl(r.node.provider);
     try {
       c.assertHeld();
       // Its address on the unit group's private network, before the machine exists: its agent asks for it first thing.
-      const privateIp = joinsOverlay(r.unit.provider) ? await joinOverlay(c.db, c.unitGroupId, r.node.id) : null;
+      const privateIp = joinsOverlay(r.node.provider) ? await joinOverlay(c.db, c.unitGroupId, r.node.id) : null;
       const bootstrapToken = await issueBootstrapToken(c.db, r.node.id);
-      const resource = await getProvider(r.unit.provider).createNode({
+      const spec = specOf(r);
+      const resource = await getProvider(r.node.provider).createNode({
         name: r.node.name,
-        spec: specOf(r.unit),
-        ipAddress: r.unit.ipAddresses[r.node.nodeNo - 1],
+        spec,
+        ipAddress: spec.ipAddresses?.[r.node.nodeNo - 1],
         tags: { ...r.unit.tags, [INSTALL_TAG]: install, 'ocs.organizationId': group!.organizationId, 'ocs.unitGroupId': c.unitGroupId, 'ocs.unitId': r.unit.id, 'ocs.nodeId': r.node.id, 'ocs.buildId': c.buildId },
         agent: { portalUrl, bootstrapToken },
-        owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id, ...(r.unit.providerAccountId ? { accountId: r.unit.providerAccountId } : {}) },
+        owner: { organizationId: group!.organizationId, unitGroupId: c.unitGroupId, nodeId: r.node.id, ...(r.node.providerAccountId ? { accountId: r.node.providerAccountId } : {}) },
       });
       // Lost meanwhile: the node stays unrecorded; the next run finds it by its name, teardown by its tags.
       c.assertHeld();
@@ -50,7 +51,7 @@ export async function createNodes(c: StepContext): Promise<void> {
         stateReason: null,
       });
       created.push({ ...r, node: { ...r.node, providerResourceId: resource.resourceId } });
-      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) created at ${resource.ipAddress}${privateIp ? ` (private network ${privateIp})` : ''} on ${r.unit.provider}/${r.unit.flavor}; its agent dials home to ${portalUrl}`, { stepKey: c.stepKey });
+      await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.name}) created at ${resource.ipAddress}${privateIp ? ` (private network ${privateIp})` : ''} on ${r.node.provider}/${r.node.flavor}; its agent dials home to ${portalUrl}`, { stepKey: c.stepKey });
     } catch (e) {
       c.assertHeld();
       const reason = reasonOf(c, e);
@@ -91,12 +92,12 @@ async function waitForAgents(c: StepContext, rows: NodeRow[]): Promise<void> {
     if (Date.now() - describedAt >= DESCRIBE_EVERY_MS) {
       describedAt = Date.now();
       for (const r of pending) {
-        const resource = await getProvider(r.unit.provider).describeNode(r.node.providerResourceId ?? r.node.name);
+        const resource = await getProvider(r.node.provider).describeNode(r.node.providerResourceId ?? r.node.name);
         if (resource?.state === 'error') await failNode(c, r, resource.reason ?? 'the provider reports the machine in error');
       }
     }
     if (Date.now() > deadline)
-      await failNode(c, pending[0]!, `its agent did not dial home to ${agentPortalUrl(pending[0]!.unit.provider)} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
+      await failNode(c, pending[0]!, `its agent did not dial home to ${agentPortalUrl(pending[0]!.node.provider)} within ${AGENT_CONNECT_TIMEOUT_MS / 1000} s (can the node reach that address?)`, pending);
     await sleep(POLL_MS);
   }
 }

@@ -19,7 +19,7 @@ async function removeNodes(c: StepContext): Promise<void> {
     .where(and(eq(nodes.unitGroupId, c.unitGroupId), isNull(nodes.deletedAt), eq(nodes.state, 'DELETING')));
   const failures = await eachLimited(rows, 4, async (r) => {
     c.assertHeld();
-    await releaseNode(c.db, r.node, r.unit.provider);
+    await releaseNode(c.db, r.node);
     await appendBuildLog(c.db, c.buildId, `node ${label(r)} (${r.node.ipAddress ?? 'no address'}) removed`, { stepKey: c.stepKey });
   });
   c.assertHeld();

@@ -38,15 +38,20 @@ export async function setNode(db: Database, nodeId: string, values: Partial<type
   await db.update(nodes).set({ ...values, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
 }
 
-/** The unit's spec as the VCP SDK built it: get_spec(provider, flavor), then the unit's own values. */
-export function specOf(unit: Unit): NodeSpec {
+/**
+ * The node's spec as the VCP SDK built it: get_spec(provider, flavor) of where the node is, then
+ * its unit's own values. A node that overflowed to another provider (cloud burst) takes that
+ * provider's sizes: the unit's instance type and fixed addresses are its own provider's.
+ */
+export function specOf({ node, unit }: NodeRow): NodeSpec {
+  const home = node.provider === unit.provider;
   return {
-    ...getSpec(unit.provider, unit.flavor),
+    ...getSpec(node.provider, node.flavor),
     numNodes: unit.numNodes,
     image: unit.image,
-    instanceType: unit.instanceType ?? undefined,
+    instanceType: home ? (unit.instanceType ?? undefined) : undefined,
     volumeSize: unit.volumeSize ?? undefined,
-    ipAddresses: unit.ipAddresses,
+    ipAddresses: home ? unit.ipAddresses : [],
     tags: unit.tags,
   };
 }

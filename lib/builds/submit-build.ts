@@ -1,3 +1,4 @@
+import { homePlacement } from '@/lib/burst/placement';
 import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
@@ -86,7 +87,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
           await tx.insert(nodes).values(
             Array.from({ length: u.numNodes }, (_, i) => {
               const id = randomUUID();
-              return { id, unitId: unit!.id, unitGroupId: unitGroup!.id, nodeNo: i + 1, name: `ocs-${id}` };
+              return { id, unitId: unit!.id, unitGroupId: unitGroup!.id, nodeNo: i + 1, name: `ocs-${id}`, ...homePlacement(unit!) };
             }),
           );
       }

@@ -138,6 +138,9 @@ describe('upgrading a database of the first release', () => {
     const shown = await build(made.shownBuild);
     expect(shown).toMatchObject({ kind: 'create', status: 'SUCCEEDED', parameters: { nodes: 1, dbPassword: '********' }, secretOutputs: null });
     expect(shown.outputs.map((o) => o.key)).toEqual(['urls', 'admin-password']);
+    // Nodes made before they recorded their own place are where their unit is.
+    const placed = await database.select({ provider: schema.nodes.provider, flavor: schema.nodes.flavor }).from(schema.nodes);
+    expect(placed).toEqual(Array.from({ length: 3 }, () => ({ provider: 'local', flavor: 'small' })));
 
     // Before re-sealing, the domain reads the plain rows as they are.
     const runtime = await loadTemplateRuntime(database, made.shownGroup, ids.version);

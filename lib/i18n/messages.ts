@@ -1,6 +1,7 @@
 // UI text in Japanese (first) and English. Each area keeps its text in its own file
 // ({ ja, en } with the same keys); they are merged here.
 import { accountsMessages } from './accounts-messages';
+import { burstMessages } from './burst-messages';
 import { leaksMessages } from './leaks-messages';
 import { catalogMessages } from './catalog-messages';
 import { coreMessages } from './core-messages';
@@ -13,8 +14,8 @@ import { templateEditorMessages } from './template-editor-messages';
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

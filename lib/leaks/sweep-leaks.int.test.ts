@@ -9,7 +9,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
-import { auditEvents, leakedResources, nodes, units, type Node } from '@/lib/db/schema';
+import { auditEvents, leakedResources, nodes, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { ec2Client } from '@/lib/providers/aws/ec2-client';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   actor = organization.actor;
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'aws', name: 'lab-aws', region: 'ap-northeast-1', network: NETWORK, credentials: KEYS })).id;
   records = await nodeRecords(2, { provider: 'aws', organization });
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
   install = await installationId(db());
 
   live = await launch({ [INSTALL_TAG]: install, 'ocs.nodeId': records[0]!.id, Name: records[0]!.name });

@@ -8,7 +8,7 @@ import { applicationProblem, evaluateNodes } from '@/lib/agent-channel/node-stat
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { applications, nodes, unitGroups, units, type Node, type NodeState } from '@/lib/db/schema';
+import { applications, nodes, unitGroups, type Node, type NodeState } from '@/lib/db/schema';
 import { canPowerNodes } from '@/lib/providers/catalog';
 import { AppError } from '@/lib/errors';
 import { enqueueAfterCommit } from '@/lib/jobs/queue';
@@ -23,9 +23,8 @@ const POWER_ON_TIMEOUT_MS = 60_000;
 
 export async function requestNodePower(db: Database, actor: Actor, nodeId: string, action: PowerAction, meta: RequestMeta = { ip: null }): Promise<{ nodeId: string; state: NodeState }> {
   const [row] = await db
-    .select({ node: nodes, provider: units.provider, organizationId: unitGroups.organizationId, groupState: unitGroups.state })
+    .select({ node: nodes, provider: nodes.provider, organizationId: unitGroups.organizationId, groupState: unitGroups.state })
     .from(nodes)
-    .innerJoin(units, eq(nodes.unitId, units.id))
     .innerJoin(unitGroups, eq(nodes.unitGroupId, unitGroups.id))
     .where(and(eq(nodes.id, nodeId), isNull(nodes.deletedAt)));
   if (!row) throw new AppError('NOT_FOUND', 'No such node');
@@ -52,7 +51,7 @@ export async function runNodePower(db: Database, nodeId: string, action: PowerAc
   const [first] = await db.select({ unitGroupId: nodes.unitGroupId }).from(nodes).where(eq(nodes.id, nodeId));
   if (!first) return;
   await withUnitGroupLock(first.unitGroupId, async (hold) => {
-    const [row] = await db.select({ node: nodes, provider: units.provider }).from(nodes).innerJoin(units, eq(nodes.unitId, units.id)).where(eq(nodes.id, nodeId));
+    const [row] = await db.select({ node: nodes, provider: nodes.provider }).from(nodes).where(eq(nodes.id, nodeId));
     // Done already, deleted meanwhile, or asked the other way since.
     if (!row || row.node.deletedAt || row.node.state !== DOING[action] || !row.node.providerResourceId) return;
     const provider = getProvider(row.provider);

@@ -9,7 +9,8 @@ import { ProviderError } from '@/lib/providers/types';
 export const NEVER_REACHED = ['auth_refused', 'host_key_changed', 'unreachable'];
 
 /** Deletes every provider resource of a node — by its recorded id and by its tag — then its record. */
-export async function releaseNode(db: Database, node: Node, providerId: string): Promise<void> {
+export async function releaseNode(db: Database, node: Node): Promise<void> {
+  const providerId = node.provider;
   const provider = getProvider(providerId);
   try {
     const tagged = await provider.listResources({ 'ocs.nodeId': node.id });

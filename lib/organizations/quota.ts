@@ -1,6 +1,6 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '@/lib/db/client';
-import { nodes, organizations, unitGroups, units } from '@/lib/db/schema';
+import { nodes, organizations, unitGroups } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { QuotaUsage } from '@/lib/templates/plan';
 
@@ -33,12 +33,11 @@ export async function reserveNodes(tx: Transaction, organizationId: string, prov
 /** Nodes alive in an organization, by provider (a node being removed no longer counts). */
 async function liveNodesByProvider(db: Database | Transaction, organizationId: string): Promise<Record<string, number>> {
   const rows = await db
-    .select({ provider: units.provider, count: sql<number>`count(*)::int` })
+    .select({ provider: nodes.provider, count: sql<number>`count(*)::int` })
     .from(nodes)
-    .innerJoin(units, eq(nodes.unitId, units.id))
     .innerJoin(unitGroups, eq(nodes.unitGroupId, unitGroups.id))
     .where(and(eq(unitGroups.organizationId, organizationId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
-    .groupBy(units.provider);
+    .groupBy(nodes.provider);
   return Object.fromEntries(rows.map((r) => [r.provider, r.count]));
 }
 

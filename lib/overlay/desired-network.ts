@@ -3,7 +3,7 @@
 import { and, asc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { DesiredNetwork } from '@/agent/protocol';
 import type { Database } from '@/lib/db/client';
-import { nodes, overlayMembers, overlayNetworks, units } from '@/lib/db/schema';
+import { nodes, overlayMembers, overlayNetworks } from '@/lib/db/schema';
 import { agentPortalUrl, env } from '@/lib/env';
 import { blockAddress } from './addresses';
 import { issueRelayTicket, relaySecret } from './relay-ticket';
@@ -19,11 +19,10 @@ export function relayEndpoint(provider: string): string {
 
 export async function desiredNetworkOf(db: Database, nodeId: string): Promise<DesiredNetwork | undefined> {
   const [self] = await db
-    .select({ unitGroupId: overlayMembers.unitGroupId, hostNo: overlayMembers.hostNo, block: overlayNetworks.block, provider: units.provider })
+    .select({ unitGroupId: overlayMembers.unitGroupId, hostNo: overlayMembers.hostNo, block: overlayNetworks.block, provider: nodes.provider })
     .from(overlayMembers)
     .innerJoin(overlayNetworks, eq(overlayNetworks.unitGroupId, overlayMembers.unitGroupId))
     .innerJoin(nodes, eq(nodes.id, overlayMembers.nodeId))
-    .innerJoin(units, eq(units.id, nodes.unitId))
     .where(eq(overlayMembers.nodeId, nodeId));
   if (!self) return undefined;
   const peers = await db

@@ -92,7 +92,7 @@ describe('a unit group across two sites', { timeout: 120_000 }, () => {
     const removed = await leaving.instance.host.exec(['sh', '-c', 'node "$(cat "$1/agent-file")" remove --state-dir "$1"', 'remove', leaving.folder]);
     expect(removed.code, removed.stderr).toBe(0);
     const [row] = await db().select().from(nodes).where(and(eq(nodes.id, leaving.record.id), isNull(nodes.deletedAt)));
-    await releaseNode(db(), row!, 'onpremises');
+    await releaseNode(db(), row!);
     for (const m of members.slice(0, 3)) await until(`${m.record.name} to drop the removed peer`, async () => !(await peersOf(m)).includes(key!), 20_000, 200);
     const links = await leaving.instance.host.exec(['ip', '-o', 'link']);
     expect(links.stdout).not.toContain(interfaceNameFor(leaving.record.name));

@@ -1,13 +1,13 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { nodes, providerAccounts, units } from '@/lib/db/schema';
+import { nodes, providerAccounts } from '@/lib/db/schema';
 import { accountProviderOf } from './catalog';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The accounts that may hold `provider`'s machines with these tags: a node's or a unit group's
- * account (as its unit recorded it), else every live account nodes of the provider are made in
+ * account (as the node recorded it), else every live account nodes of the provider are made in
  * (aws_spot: aws's). Scoped so one organization's broken credentials never stop another's teardown.
  */
 export async function accountsHolding(db: Database, provider: string, tags: Record<string, string>): Promise<string[]> {
@@ -20,8 +20,8 @@ export async function accountsHolding(db: Database, provider: string, tags: Reco
   // Ids the portal never gave out name nothing it holds.
   if (![nodeId, unitGroupId].every((v) => v === undefined || UUID.test(v))) return [];
   const rows = await db
-    .selectDistinct({ id: units.providerAccountId })
-    .from(units)
-    .where(and(eq(units.provider, provider), nodeId ? inArray(units.id, db.select({ id: nodes.unitId }).from(nodes).where(eq(nodes.id, nodeId))) : eq(units.unitGroupId, unitGroupId!)));
+    .selectDistinct({ id: nodes.providerAccountId })
+    .from(nodes)
+    .where(and(eq(nodes.provider, provider), nodeId ? eq(nodes.id, nodeId) : eq(nodes.unitGroupId, unitGroupId!)));
   return rows.flatMap((r) => (r.id ? [r.id] : []));
 }

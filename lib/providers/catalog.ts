@@ -31,6 +31,16 @@ export function accountProviderOf(providerId: string): string {
   return findProvider(providerId)?.accountsOf ?? providerId;
 }
 
+/** Whether a unit on the provider may carry a burst policy: its room runs out, a cloud's does not. */
+export function canOverflow(providerId: string): boolean {
+  return findProvider(providerId)?.overflows === true;
+}
+
+/** Whether the provider is one of the clouds (made in an organization's account), not the portal's machine or the lab's servers. */
+export function isCloud(providerId: string): boolean {
+  return CLOUD_PROVIDERS.some((p) => p.id === providerId);
+}
+
 /** The providers builds can create nodes on. */
 export function availableProviders(): ProviderInfo[] {
   return PROVIDERS.filter((p) => p.available);

@@ -50,19 +50,19 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
 
     await db.update(units).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
     const rows = await db
-      .select({ node: nodes, provider: units.provider })
+      .select()
       .from(nodes)
-      .innerJoin(units, eq(nodes.unitId, units.id))
       .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)));
-    const failures = await eachLimited(rows, 4, async ({ node, provider }) => {
+    const failures = await eachLimited(rows, 4, async (node) => {
       hold.assertHeld();
       await db.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
-      await releaseNode(db, node, provider);
+      await releaseNode(db, node);
     });
     // Nodes still held stay DELETING with their records; the job is retried until all are gone.
     if (failures.length) throw new Error(`${failures.length} node(s) could not be deleted yet: ${(failures[0] as Error).message}`);
     hold.assertHeld();
-    await removeTaggedLeftovers(unitGroupId, [...new Set((await db.select({ provider: units.provider }).from(units).where(eq(units.unitGroupId, unitGroupId))).map((u) => u.provider))]);
+    // Every provider a node of the group was ever on (a burst node's cloud too).
+    await removeTaggedLeftovers(unitGroupId, [...new Set((await db.selectDistinct({ provider: nodes.provider }).from(nodes).where(eq(nodes.unitGroupId, unitGroupId))).map((n) => n.provider))]);
     await db.transaction(async (tx) => {
       await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));

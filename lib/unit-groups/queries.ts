@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, nodes, organizations, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
+import { applications, builds, nodes, organizations, templateVersions, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { privateNetworksOf, type PrivateNetworkView } from '@/lib/overlay/node-networks';
 
@@ -36,7 +36,12 @@ export type NodeDetail = Omit<Node, 'bootstrapTokenHash' | 'bootstrapTokenExpire
   privateNetwork: PrivateNetworkView | null;
 };
 export type UnitDetail = Unit & { nodes: NodeDetail[] };
-export type UnitGroupDetail = UnitGroup & { units: UnitDetail[]; buildId: string | null };
+export type UnitGroupDetail = UnitGroup & {
+  units: UnitDetail[];
+  buildId: string | null;
+  /** Its template runs a work queue (Slurm) whose jobs can drive a unit's size (a burst policy's `queue`). */
+  workQueue: boolean;
+};
 
 /** A unit group with its units, nodes and applications; someone else's is "not found". */
 export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetail> {
@@ -53,9 +58,17 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     : [];
   const networks = await privateNetworksOf(db, nodeRows.map((n) => n.id));
   const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
+  const [template] = await db
+    .select({ definition: templateVersions.definition })
+    .from(builds)
+    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
+    .where(eq(builds.unitGroupId, unitGroupId))
+    .orderBy(asc(builds.createdAt))
+    .limit(1);
   return {
     ...group,
     buildId: build?.id ?? null,
+    workQueue: template?.definition.applications.some((a) => a.workQueue !== undefined) ?? false,
     units: unitRows.map((u) => ({
       ...u,
       nodes: nodeRows

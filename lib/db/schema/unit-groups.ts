@@ -72,6 +72,8 @@ export const units = pgTable(
     providerAccountId: uuid().references(() => providerAccounts.id),
     ipAddresses: text().array().notNull().default(sql`'{}'::text[]`),
     tags: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Where nodes go that the unit's own provider has no room for (cloud burst); null: nowhere. */
+    burst: jsonb().$type<BurstPolicy>(),
     ...timestamps,
   },
   (t) => [uniqueIndex('units_group_name').on(t.unitGroupId, t.name)],
@@ -88,6 +90,13 @@ export const nodes = pgTable(
       .notNull()
       .references(() => unitGroups.id, { onDelete: 'cascade' }),
     nodeNo: integer().notNull(),
+    /**
+     * Where the node's machine is: its unit's provider, account and flavor, or its unit's burst
+     * policy's for a node that overflowed to a cloud. Set when the node is recorded, never changed.
+     */
+    provider: text().notNull(),
+    providerAccountId: uuid().references(() => providerAccounts.id),
+    flavor: text().notNull(),
     /** Deterministic provider-side name: the idempotency key for creation. */
     name: text().notNull().unique(),
     state: nodeState().notNull().default('BOOTING'),
@@ -108,6 +117,11 @@ export const nodes = pgTable(
     capabilities: jsonb().$type<Capabilities>(),
     /** Set when the agent registers and on every sync; liveness is judged from it. */
     lastHeartbeatAt: timestamp({ withTimezone: true }),
+    /**
+     * Since when the unit group's work queue (Slurm) has seen the node idle; null while it is busy or
+     * unknown. The queue-driven burst removes overflow nodes idle for long (lib/burst/queue-scaling.ts).
+     */
+    queueIdleSince: timestamp({ withTimezone: true }),
     /** Bumped on every change of what the node should run; the agent reports the version it applied. */
     desiredVersion: integer().notNull().default(0),
     appliedVersion: integer().notNull().default(0),
@@ -152,6 +166,22 @@ export const applications = pgTable(
   },
   (t) => [uniqueIndex('applications_node_name').on(t.nodeId, t.name)],
 );
+
+/**
+ * A unit's overflow: once its own provider (the lab's servers) has no room, new nodes go to this
+ * cloud account and flavor, up to maxNodes of them; scaling in removes them first. With `queue`,
+ * the work queue of the unit group (Slurm) also drives the count: jobs pending for pendingSeconds
+ * add a node, and overflow nodes idle for idleSeconds are removed.
+ */
+export interface BurstPolicy {
+  provider: string;
+  providerAccountId: string | null;
+  flavor: string;
+  maxNodes: number;
+  queue?: { pendingSeconds: number; idleSeconds: number };
+  /** Who set it: the queue-driven changes are made on their behalf. */
+  setBy: string;
+}
 
 export type UnitGroup = typeof unitGroups.$inferSelect;
 export type Unit = typeof units.$inferSelect;

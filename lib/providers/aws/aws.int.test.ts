@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, units, type Node } from '@/lib/db/schema';
+import { nodes, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'aws', name: 'lab-aws', region: 'ap-northeast-1', network: NETWORK, credentials: KEYS })).id;
   records = await nodeRecords(2, { provider: 'aws', organization });
   // As a build records it: the unit's nodes are made in this account.
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 });
 
 afterAll(async () => {
@@ -117,7 +117,7 @@ describe('aws provider on the local EC2 endpoint', { timeout: 120_000 }, () => {
   it('makes spot instances for aws_spot, in the same account; a one-time spot instance cannot be powered off', async () => {
     const spot = new AwsProvider(db, 'aws_spot');
     const [record] = await nodeRecords(1, { provider: 'aws_spot', organization });
-    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, record!.unitId));
+    await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, record!.unitId));
     const made = await spot.createNode({
       name: record!.name,
       spec: { provider: 'aws_spot', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', instanceType: 'm4.large', tags: {} },

@@ -17,7 +17,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, connectionConfig, db } from '@/lib/db/client';
 import * as schema from '@/lib/db/schema';
-import { nodes, organizationSshKeys, providerAccounts, units, type Node } from '@/lib/db/schema';
+import { nodes, organizationSshKeys, providerAccounts, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
@@ -83,7 +83,7 @@ beforeAll(async () => {
   firstSealed = await sealed();
   records = await nodeRecords(2, { provider: 'mdx', organization });
   // As a build records it: the unit's nodes are made in this account.
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 });
 
 afterAll(async () => {
@@ -249,7 +249,7 @@ describe('mdx provider on the local mdx API', { timeout: 120_000 }, () => {
 
   it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
     const [orphan] = await nodeRecords(1, { provider: 'mdx', organization });
-    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
     await agentDialledHome(orphan!);

@@ -10,5 +10,6 @@ export const ONPREMISES_PROVIDER: ProviderInfo = {
   region: 'onpremises',
   available: true,
   power: true,
+  overflows: true,
   flavors: [...MACHINE_FLAVORS, { name: 'gpu', label: { ja: 'GPU', en: 'GPU' }, values: { cpus: 4, memory_mb: 16384, gpus: 1 } }],
 };

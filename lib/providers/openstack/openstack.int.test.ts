@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, providerAccounts, units, type Node } from '@/lib/db/schema';
+import { nodes, providerAccounts, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
@@ -75,7 +75,7 @@ beforeAll(async () => {
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'openstack', name: 'lab-openstack', region: REGION, network: { ...NETWORK, imageId: IMAGE.id }, credentials })).id;
   records = await nodeRecords(2, { provider: 'openstack', organization });
   // As a build records it: the unit's nodes are made in this account.
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 });
 
 afterAll(async () => {
@@ -217,7 +217,7 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
 
   it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
     const [orphan] = await nodeRecords(1, { provider: 'openstack', organization });
-    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
     await agentDialledHome(orphan!);

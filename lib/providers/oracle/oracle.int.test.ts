@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, units, type Node } from '@/lib/db/schema';
+import { nodes, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -94,7 +94,7 @@ beforeAll(async () => {
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'oracle', name: 'lab-oci', region: REGION, network: { ...NETWORK, imageId: IMAGE.id }, credentials: CREDENTIALS })).id;
   records = await nodeRecords(2, { provider: 'oracle', organization });
   // As a build records it: the unit's nodes are made in this account.
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 });
 
 afterAll(async () => {

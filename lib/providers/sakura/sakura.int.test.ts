@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, units, type Node } from '@/lib/db/schema';
+import { nodes, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
@@ -70,7 +70,7 @@ beforeAll(async () => {
   accountId = await sakuraAccount('lab-sakura', {});
   records = await nodeRecords(2, { provider: 'sakura', organization });
   // As a build records it: the unit's nodes are made in this account.
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 });
 
 afterAll(async () => {
@@ -192,7 +192,7 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
 
   it('leaves a machine whose node is gone to the leak sweeper, which removes it', async () => {
     const [orphan] = await nodeRecords(1, { provider: 'sakura', organization });
-    await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, orphan!.unitId));
+    await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, orphan!.unitId));
     const made = await create(orphan!);
     resources.set(orphan!.id, made);
     await agentDialledHome(orphan!);

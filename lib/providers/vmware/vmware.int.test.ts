@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
-import { nodes, providerAccounts, units, type Node } from '@/lib/db/schema';
+import { nodes, providerAccounts, type Node } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { sweepLeaks } from '@/lib/leaks/sweep-leaks';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -99,7 +99,7 @@ beforeAll(async () => {
   // vcsim's certificate is its own: the account trusts it as vCenter's CA, as a lab would its VMCA.
   accountId = (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'vmware', name: 'lab-vsphere', network: { ...NETWORK, folder: FOLDER }, credentials: settings })).id;
   records = await nodeRecords(2, { provider: 'vmware', organization });
-  await db().update(units).set({ providerAccountId: accountId }).where(eq(units.id, records[0]!.unitId));
+  await db().update(nodes).set({ providerAccountId: accountId }).where(eq(nodes.unitId, records[0]!.unitId));
 }, 240_000);
 
 afterAll(async () => {
