@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { sweepLiveness } from '@/lib/agent-channel/liveness';
+import { scaleByWorkQueues } from '@/lib/burst/queue-scaling';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
@@ -56,6 +57,10 @@ export async function processJob(job: Job): Promise<void> {
     case 'leaks.sweep': {
       const { OCS_LEAK_GRACE_MINUTES, OCS_LEAK_DRY_RUN } = env();
       logSwept(await sweepLeaks(db(), { graceMs: OCS_LEAK_GRACE_MINUTES * 60_000, dryRun: OCS_LEAK_DRY_RUN }));
+      return;
+    }
+    case 'burst.scan': {
+      for (const d of await scaleByWorkQueues(db())) if (d.action !== 'none') console.log(`[worker] cloud burst: unit ${d.unitId} ${d.action} ${d.nodes} node(s), build ${d.buildId}: ${d.reason}`);
       return;
     }
     case 'queue.reconcile': {

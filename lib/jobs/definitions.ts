@@ -13,11 +13,15 @@ export const JOBS = {
   'nodes.check': z.object({}),
   /** Scheduled (OCS_LEAK_SWEEP_MINUTES): cloud machines no node accounts for (lib/leaks). */
   'leaks.sweep': z.object({}),
+  /** Scheduled every few seconds: units whose size follows their Slurm queue (lib/burst/queue-scaling.ts). */
+  'burst.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
   'queue.reconcile': z.object({}),
 } as const;
 
 export const NODE_CHECK_EVERY_MS = 5000;
+/** Jobs wait minutes before a burst: a quarter of a minute is soon enough to notice. */
+export const BURST_SCAN_EVERY_MS = 15_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
 export const LEAK_SWEEP_JOB_ID = 'leaks-sweep';
 
@@ -39,6 +43,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return 'nodes-check';
     case 'leaks.sweep':
       return LEAK_SWEEP_JOB_ID;
+    case 'burst.scan':
+      return 'burst-scan';
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
     default:
