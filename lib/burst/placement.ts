@@ -53,6 +53,7 @@ export async function placeNewNodes(tx: Transaction, unit: Unit, organizationId:
 
 /** The `count` nodes a scale-in removes: overflow nodes first, then the highest-numbered. */
 export function nodesToRemove<N extends Pick<Node, 'provider' | 'nodeNo'>>(live: N[], unit: Pick<Unit, 'provider'>, count: number): N[] {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`cannot remove ${count} nodes`);
   const order = [...live].sort((a, b) => Number(isOverflow(b, unit)) - Number(isOverflow(a, unit)) || b.nodeNo - a.nodeNo);
   return order.slice(0, count);
 }

@@ -54,7 +54,7 @@ async function scaleUnitByQueue(db: Database, unit: Unit, now: Date): Promise<Qu
     const wanted = Math.min(waiting.reduce((n, j) => n + Math.max(1, j.nodes), 0), policy.maxNodes - overflowNow);
     if (wanted <= 0) return none(`${waiting.length} job(s) wait, and the unit has its ${policy.maxNodes} overflow node(s) already`);
     const reason = `${waiting.length} job(s) waited longer than ${pendingSeconds} s (${waiting.map((j) => j.jobId).join(', ')})`;
-    return act(db, unit, { numNodes: live.length + wanted }, 'add', wanted, reason, none);
+    return act(db, unit, { addNodes: wanted }, 'add', wanted, reason, none);
   }
   const removable = live.filter((n) => isOverflow(n, unit) && n.nodeNo !== 1 && idle.has(n.id) && now.getTime() - idle.get(n.id)!.getTime() >= idleSeconds * 1000);
   if (removable.length) {

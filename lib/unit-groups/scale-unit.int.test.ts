@@ -64,4 +64,19 @@ describe('scaling a unit', () => {
     expect(await localResourcesOf(unitGroupId)).toHaveLength(1);
     for (const n of grown.slice(1)) await expect(fetch(`http://${n.ipAddress}:8080/healthz`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   });
+
+  it('grows a unit of two by one, keeping both nodes it had', async () => {
+    const { actor } = await organizationWithMember({ maxNodes: 3 });
+    const { buildId, unitGroupId } = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('grow'), provider: 'local', flavor: 'small', parameters: { nodes: 2 } });
+    created.push(unitGroupId);
+    await runBuild(db(), buildId);
+    const before = await liveNodes(unitGroupId);
+    const [unit] = await db().select().from(units).where(eq(units.unitGroupId, unitGroupId));
+    const out = await requestUnitScale(db(), actor, unit!.id, { numNodes: 3 });
+    expect((await liveNodes(unitGroupId)).map((n) => n.state)).toEqual(['RUNNING', 'RUNNING', 'BOOTING']);
+    await runBuild(db(), out.buildId);
+    const after = await liveNodes(unitGroupId);
+    expect(after.map((n) => [n.nodeNo, n.state])).toEqual([[1, 'RUNNING'], [2, 'RUNNING'], [3, 'RUNNING']]);
+    expect(after.slice(0, 2).map((n) => n.id)).toEqual(before.map((n) => n.id));
+  });
 });

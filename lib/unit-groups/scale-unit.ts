@@ -24,8 +24,11 @@ export const ZScaleUnitInput = z.object({
 /** Who changes a unit: a person (or their token), or the portal on their behalf (the queue-driven burst of their policy). */
 export type ScaleRequester = { actor: Actor } | { onBehalfOf: string; label: string };
 
-/** To a node count, or without these nodes (the queue-driven burst removes the idle ones). */
-export type UnitChange = { numNodes: number } | { removeNodeIds: string[] };
+/**
+ * To a node count; by a number of nodes more, counted from the unit as it is when the change is
+ * recorded (the queue-driven burst decides before it holds the unit group); or without these nodes.
+ */
+export type UnitChange = { numNodes: number } | { addNodes: number } | { removeNodeIds: string[] };
 
 /**
  * Changes how many nodes a unit has ("20 students: 2 nodes; 100 students: 10 nodes"), as the
@@ -60,8 +63,8 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
       .from(nodes)
       .where(and(eq(nodes.unitId, unitId), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
       .orderBy(asc(nodes.nodeNo));
-    const leaving = 'removeNodeIds' in change ? live.filter((n) => change.removeNodeIds.includes(n.id)) : nodesToRemove(live, unit, live.length - change.numNodes);
-    const numNodes = 'numNodes' in change ? change.numNodes : live.length - leaving.length;
+    const numNodes = 'numNodes' in change ? change.numNodes : 'addNodes' in change ? live.length + change.addNodes : live.length - live.filter((n) => change.removeNodeIds.includes(n.id)).length;
+    const leaving = 'removeNodeIds' in change ? live.filter((n) => change.removeNodeIds.includes(n.id)) : numNodes < live.length ? nodesToRemove(live, unit, live.length - numNodes) : [];
     const delta = numNodes - live.length;
     if (delta === 0) throw new AppError('CONFLICT', `The unit already has ${numNodes} node(s)`);
     if (delta > 0) await addNodes(tx, unit, group.organizationId, delta, live);
