@@ -81,3 +81,15 @@ export function agentDialledHome(record: Pick<Node, 'id' | 'name'>): Promise<unk
     100,
   );
 }
+
+/** Sets environment variables until the returned function puts back what they were. */
+export function setEnv(vars: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}

@@ -12,9 +12,11 @@ import { SelectField } from '../catalog/select-field';
 import type { ProviderOption } from '../catalog/types';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
+import { ConfirmDialog } from '../organization/confirm-dialog';
 
 interface Props {
   unitId: string;
+  unitName: string;
   unitGroupId: string;
   organizationId: string;
   burst: BurstPolicy | null;
@@ -24,14 +26,18 @@ interface Props {
 }
 
 /** A unit's cloud-burst policy: shown in a line, edited in place. */
-export function BurstPolicyForm({ unitId, unitGroupId, organizationId, burst, queueCapable, disabled }: Props) {
+export function BurstPolicyForm({ unitId, unitName, unitGroupId, organizationId, burst, queueCapable, disabled }: Props) {
   const t = useT();
   const say = useSay();
   const client = useQueryClient();
   const [editing, setEditing] = useState(false);
+  const [removing, setRemoving] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.delete(`/api/v1/units/${unitId}/burst`),
-    onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) }),
+    onSuccess: () => {
+      setRemoving(false);
+      void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
+    },
   });
   return (
     <div className="border-b border-slate-100 px-3 py-2 text-sm" data-testid="burst-policy">
@@ -50,19 +56,32 @@ export function BurstPolicyForm({ unitId, unitGroupId, organizationId, burst, qu
             {t('burst.edit')}
           </button>
           {burst && (
-            <button type="button" disabled={disabled || remove.isPending} onClick={() => remove.mutate()} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-50">
+            <button type="button" disabled={disabled} onClick={() => setRemoving(true)} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-50">
               {t('burst.remove')}
             </button>
           )}
         </span>
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={t('burst.removeConfirmTitle')}
+          subject={unitName}
+          body={t('burst.removeConfirmBody')}
+          confirmLabel={t('burst.remove')}
+          pending={remove.isPending}
+          error={remove.error?.message}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setRemoving(false)}
+        />
       )}
       {editing && <BurstEditor {...{ unitId, unitGroupId, organizationId, burst, queueCapable }} onDone={() => setEditing(false)} />}
     </div>
   );
 }
 
-function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable, onDone }: Omit<Props, 'disabled'> & { onDone: () => void }) {
+function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable, onDone }: Omit<Props, 'disabled' | 'unitName'> & { onDone: () => void }) {
   const t = useT();
+  const say = useSay();
   const locale = useLocale();
   const client = useQueryClient();
   const providers = useQuery({ queryKey: queryKeys.providers(), queryFn: () => api.get<{ providers: (ProviderOption & { accountsOf?: string })[] }>('/api/v1/providers') });
@@ -90,8 +109,25 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
       void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
       onDone();
     },
-    onError: (e) => setErrors(e instanceof ApiError ? { body: e.message, ...e.fields } : { body: String(e) }),
+    // Field errors go beside their fields; the message alone only when no field is named.
+    onError: (e) => setErrors(e instanceof ApiError ? (Object.keys(e.fields).length ? e.fields : { body: e.message }) : { body: String(e) }),
   });
+  const validate = (): Record<string, string> => {
+    const problems: Record<string, string> = {};
+    const outside = (value: string, min: number, max: number) => !/^\d+$/.test(value) || Number(value) < min || Number(value) > max;
+    if (!form.provider) problems.provider = t('burst.choose');
+    if (!form.flavor) problems.flavor = t('burst.choose');
+    if (outside(form.maxNodes, 1, 32)) problems.maxNodes = say('burst.range', { min: 1, max: 32 });
+    if (form.queue && outside(form.pendingSeconds, 10, 86_400)) problems['queue.pendingSeconds'] = say('burst.range', { min: 10, max: 86_400 });
+    if (form.queue && outside(form.idleSeconds, 60, 86_400)) problems['queue.idleSeconds'] = say('burst.range', { min: 60, max: 86_400 });
+    return problems;
+  };
+  if (providers.error || accounts.error)
+    return (
+      <p className="mt-2 text-rose-700" role="alert">
+        {(providers.error ?? accounts.error)!.message}
+      </p>
+    );
   if (!providers.data || !accounts.data) return <p>{t('common.loading')}</p>;
   const accountProvider = (p: { id: string; accountsOf?: string }) => p.accountsOf ?? p.id;
   // A cloud is offered where the organization has an account for it.
@@ -113,7 +149,9 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        const problems = validate();
+        setErrors(problems);
+        if (!Object.keys(problems).length) save.mutate();
       }}
     >
       <SelectField
@@ -146,7 +184,7 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
         error={errors.flavor}
         onChange={(flavor) => set({ flavor })}
       />
-      <NumberField id={`burst-max-${unitId}`} label={t('burst.maxNodes')} value={form.maxNodes} error={errors.maxNodes} onChange={(maxNodes) => set({ maxNodes })} />
+      <NumberField id={`burst-max-${unitId}`} label={t('burst.maxNodes')} value={form.maxNodes} min={1} max={32} error={errors.maxNodes} onChange={(maxNodes) => set({ maxNodes })} />
       {queueCapable && (
         <>
           <label className="flex items-center gap-2 sm:col-span-2">
@@ -155,8 +193,8 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
           </label>
           {form.queue && (
             <>
-              <NumberField id={`burst-pending-${unitId}`} label={t('burst.pendingSeconds')} value={form.pendingSeconds} error={errors['queue.pendingSeconds']} onChange={(pendingSeconds) => set({ pendingSeconds })} />
-              <NumberField id={`burst-idle-${unitId}`} label={t('burst.idleSeconds')} value={form.idleSeconds} error={errors['queue.idleSeconds']} onChange={(idleSeconds) => set({ idleSeconds })} />
+              <NumberField id={`burst-pending-${unitId}`} label={t('burst.pendingSeconds')} value={form.pendingSeconds} min={10} max={86_400} error={errors['queue.pendingSeconds']} onChange={(pendingSeconds) => set({ pendingSeconds })} />
+              <NumberField id={`burst-idle-${unitId}`} label={t('burst.idleSeconds')} value={form.idleSeconds} min={60} max={86_400} error={errors['queue.idleSeconds']} onChange={(idleSeconds) => set({ idleSeconds })} />
             </>
           )}
         </>
@@ -178,13 +216,13 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
   );
 }
 
-function NumberField({ id, label, value, error, onChange }: { id: string; label: string; value: string; error?: string; onChange: (value: string) => void }) {
+function NumberField({ id, label, value, min, max, error, onChange }: { id: string; label: string; value: string; min: number; max: number; error?: string; onChange: (value: string) => void }) {
   return (
     <div>
       <label className="block text-sm" htmlFor={id}>
         {label}
       </label>
-      <input id={id} type="number" min={1} className={inputClass} value={value} aria-invalid={!!error} onChange={(e) => onChange(e.target.value)} />
+      <input id={id} type="number" min={min} max={max} className={inputClass} value={value} aria-invalid={!!error} onChange={(e) => onChange(e.target.value)} />
       <FieldError id={id} message={error} />
     </div>
   );

@@ -66,7 +66,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           </div>
-          {canOverflow(u.provider) && <BurstPolicyForm unitId={u.id} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} disabled={g.state === 'DELETING'} />}
+          {canOverflow(u.provider) && <BurstPolicyForm unitId={u.id} unitName={u.name} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} disabled={g.state === 'DELETING'} />}
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>

@@ -41,17 +41,17 @@ export async function setNode(db: Database, nodeId: string, values: Partial<type
 /**
  * The node's spec as the VCP SDK built it: get_spec(provider, flavor) of where the node is, then
  * its unit's own values. A node that overflowed to another provider (cloud burst) takes that
- * provider's sizes: the unit's instance type and fixed addresses are its own provider's.
+ * provider's sizes: the unit's instance type, volume size (the template's per provider) and
+ * fixed addresses are its own provider's. The image is the same: OCS images are named alike everywhere.
  */
 export function specOf({ node, unit }: NodeRow): NodeSpec {
+  const spec = getSpec(node.provider, node.flavor);
   const home = node.provider === unit.provider;
   return {
-    ...getSpec(node.provider, node.flavor),
+    ...spec,
     numNodes: unit.numNodes,
     image: unit.image,
-    instanceType: home ? (unit.instanceType ?? undefined) : undefined,
-    volumeSize: unit.volumeSize ?? undefined,
-    ipAddresses: home ? unit.ipAddresses : [],
+    ...(home ? { instanceType: unit.instanceType ?? spec.instanceType, volumeSize: unit.volumeSize ?? spec.volumeSize, ipAddresses: unit.ipAddresses } : {}),
     tags: unit.tags,
   };
 }

@@ -3,6 +3,7 @@
 // Scaled to 4, two nodes go to the servers and two to the cloud, each answering on its address;
 // scaled back to 2, the cloud nodes go first and the emulator holds no live instance.
 // Subnet 10.203.23.0/24 of this test's own.
+import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
@@ -21,9 +22,9 @@ import { requestUnitScale } from '@/lib/unit-groups/scale-unit';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade';
 import { instanceBackend } from '@/test/clouds/instances';
-import { organizationWithMember, uniqueName } from '@/test/fixtures';
+import { organizationWithMember, setEnv, uniqueName } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
-import { setUnitBurst } from './policy';
+import { removeUnitBurst, setUnitBurst } from './policy';
 
 const KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const NETWORK = { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0', imageId: 'ami-0123456789abcdef0' };
@@ -36,7 +37,7 @@ let organizationId: string;
 let servers: NamespaceHost[];
 let unitGroupId: string | undefined;
 let unitId: string;
-const previous = { endpoint: process.env.OCS_AWS_EC2_ENDPOINT, poll: process.env.OCS_AWS_POLL_MS, portal: process.env.OCS_AGENT_PORTAL_URL };
+let restoreEnv: (() => void) | undefined;
 
 const liveInstances = () => ec2.instances.filter((i) => i.tags['ocs.unitGroupId'] === unitGroupId && i.state !== 'terminated');
 const liveNodes = () => db().select().from(nodes).where(and(eq(nodes.unitGroupId, unitGroupId!), isNull(nodes.deletedAt))).orderBy(nodes.nodeNo);
@@ -51,10 +52,8 @@ async function scale(numNodes: number): Promise<void> {
 beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocsbu', subnet: '10.203.23' });
   portal = await startAgentPortal({ host: network.bridgeAddress });
-  process.env.OCS_AGENT_PORTAL_URL = portal.url;
   ec2 = await startEc2Facade([{ ...KEYS, region: 'ap-northeast-1', subnets: [NETWORK.subnetId], securityGroups: [NETWORK.securityGroupId] }], { instances: instanceBackend(network, { containerEngine: true }) });
-  process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
-  process.env.OCS_AWS_POLL_MS = '100';
+  restoreEnv = setEnv({ OCS_AGENT_PORTAL_URL: portal.url, OCS_AWS_EC2_ENDPOINT: ec2.url, OCS_AWS_POLL_MS: '100' });
   ({ organizationId, actor } = await organizationWithMember());
   const { publicKey } = await organizationSshPublicKey(db(), actor, organizationId);
   servers = [await network.addHost({ authorizedKeys: [publicKey] }), await network.addHost({ authorizedKeys: [publicKey] })];
@@ -69,10 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (unitGroupId) await deleteUnitGroup(db(), unitGroupId).catch(() => {});
   await ec2?.settled();
-  for (const [k, v] of [['OCS_AWS_EC2_ENDPOINT', previous.endpoint], ['OCS_AWS_POLL_MS', previous.poll], ['OCS_AGENT_PORTAL_URL', previous.portal]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv?.();
   await ec2?.close();
   await portal?.close();
   await network?.destroy();
@@ -94,6 +90,10 @@ describe('a unit on the lab\'s servers that overflows to aws', { timeout: 240_00
     expect(await refusal({ provider: 'onpremises', flavor: 'small', maxNodes: 2 })).toEqual({ provider: expect.stringContaining('not a cloud') });
     expect(await refusal({ provider: 'aws', flavor: 'huge', maxNodes: 2 })).toEqual({ flavor: expect.stringContaining('small, medium') });
     expect(await refusal({ provider: 'aws', flavor: 'small', maxNodes: 0 })).toEqual({ maxNodes: 'must be at least 1' });
+    expect(await refusal({ provider: 'aws', accountId: randomUUID(), flavor: 'small', maxNodes: 2 })).toEqual({ accountId: 'no aws account of this organization has this id' });
+    // web-hello runs no scheduler: there is no queue to follow.
+    expect(await refusal({ provider: 'aws', flavor: 'small', maxNodes: 2, queue: { pendingSeconds: 60, idleSeconds: 600 } })).toEqual({ queue: expect.stringContaining('runs no scheduler') });
+    expect(await refusal(null)).toEqual({ body: expect.any(String) });
     expect((await db().select().from(units).where(eq(units.id, unitId)))[0]!.burst).toBeNull();
   });
 
@@ -122,8 +122,9 @@ describe('a unit on the lab\'s servers that overflows to aws', { timeout: 240_00
     expect(await liveNodes()).toHaveLength(4);
   });
 
-  it('scaled back to 2, removes the cloud nodes first', async () => {
+  it('scaled back to 2, removes the cloud nodes first, its policy removed or not', async () => {
     const before = await liveNodes();
+    await removeUnitBurst(db(), actor, unitId);
     await scale(2);
     const left = await liveNodes();
     expect(left.map((n) => [n.nodeNo, n.provider])).toEqual([

@@ -4,7 +4,7 @@ import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '@/lib/db/client';
 import { nodes, unitGroups, type Node, type Unit } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { serverCapacity } from '@/lib/hosts/placement';
+import { lockPlacement, serverCapacity } from '@/lib/hosts/placement';
 
 /** A node's provider, account and flavor, as recorded on it. */
 export type NodePlacement = Pick<Node, 'provider' | 'providerAccountId' | 'flavor'>;
@@ -16,12 +16,11 @@ export const isOverflow = (node: Pick<Node, 'provider'>, unit: Pick<Unit, 'provi
 
 /**
  * The lab's servers' free places not yet promised to a node: a node is placed on its server only
- * when it is created, so nodes recorded but not yet placed count as taken. Holds the
- * organization's placement lock (lib/hosts/placement.ts) until the transaction ends, so two
- * requests never promise one place twice.
+ * when it is created, so nodes recorded but not yet placed count as taken. Under the
+ * organization's placement lock, so two requests never promise one place twice.
  */
 async function unpromisedServerRoom(tx: Transaction, organizationId: string): Promise<number> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocs.placement'), hashtext(${organizationId}))`);
+  await lockPlacement(tx, organizationId);
   const { freeNodes } = await serverCapacity(tx, organizationId);
   const [waiting] = await tx
     .select({ n: sql<number>`count(*)::int` })

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { providerAccounts, unitGroups, units, type BurstPolicy } from '@/lib/db/schema';
+import { providerAccounts, unitGroups, units, type BurstPolicy, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
 import { accountProviderOf, canOverflow, findProvider, isCloud } from '@/lib/providers/catalog';
+import { runsWorkQueue, unitGroupTemplate } from '@/lib/unit-groups/queries';
 import { parseOrThrow } from '@/lib/zod-fields';
 
 const seconds = (min: number, max: number) =>
@@ -24,17 +25,24 @@ export const ZBurstPolicyInput = z.strictObject({
   accountId: z.uuid('must be an account id').optional(),
   flavor: z.string({ error: 'is required' }).min(1, 'is required'),
   maxNodes: z.coerce.number({ error: 'must be a whole number from 1 to 32' }).int('must be a whole number from 1 to 32').min(1, 'must be at least 1').max(32, 'must be at most 32'),
-  /** Scale by the unit group's work queue (Slurm): add a node for jobs pending this long, remove overflow nodes idle this long. */
+  /** Scale by the unit group's work queue (Slurm): add the nodes jobs pending this long ask for, remove overflow nodes idle this long. */
   queue: z.strictObject({ pendingSeconds: seconds(10, 86_400), idleSeconds: seconds(60, 86_400) }).optional(),
 });
 
-/** Checks a policy against the catalog and the organization's accounts, naming the field at fault. */
-export async function resolveBurstPolicy(db: Database, organizationId: string, unitProvider: string, raw: unknown): Promise<Omit<BurstPolicy, 'setBy'>> {
+/**
+ * Checks a policy against the catalog, the unit's template and the organization's accounts,
+ * naming the field at fault.
+ */
+async function resolveBurstPolicy(db: Database, organizationId: string, unit: Unit, raw: unknown): Promise<Omit<BurstPolicy, 'setBy'>> {
   const input = parseOrThrow(ZBurstPolicyInput, raw);
-  if (!canOverflow(unitProvider)) throw invalidInput({ provider: `only a unit on the lab's servers overflows to a cloud; this unit is on ${unitProvider}, which does not run out of room` });
+  if (!canOverflow(unit.provider)) throw invalidInput({ provider: `only a unit on the lab's servers overflows to a cloud; this unit is on ${unit.provider}, which does not run out of room` });
   const provider = findProvider(input.provider);
   if (!provider || !isCloud(provider.id) || !provider.available)
     throw invalidInput({ provider: `"${input.provider}" is not a cloud nodes can be made on; choose a cloud provider that is available` });
+  const template = await unitGroupTemplate(db, unit.unitGroupId);
+  const runsOn = Object.keys(template?.units.find((u) => u.name === unit.name)?.providers ?? {});
+  if (!runsOn.includes(provider.id)) throw invalidInput({ provider: `this unit's template runs it on ${runsOn.join(', ')}, not on ${provider.id}` });
+  if (input.queue && !(template && runsWorkQueue(template))) throw invalidInput({ queue: "this unit group's template runs no scheduler whose queue the portal can read" });
   if (!provider.flavors.some((f) => f.name === input.flavor))
     throw invalidInput({ flavor: `${provider.id} has no flavor "${input.flavor}"; choose one of ${provider.flavors.map((f) => f.name).join(', ')}` });
   const accountProvider = accountProviderOf(provider.id);
@@ -52,12 +60,28 @@ export async function resolveBurstPolicy(db: Database, organizationId: string, u
   return { provider: provider.id, providerAccountId: accountId, flavor: input.flavor, maxNodes: input.maxNodes, ...(input.queue ? { queue: input.queue } : {}) };
 }
 
-/** Sets (or, with null, removes) a unit's burst policy. Nodes already on the cloud stay until the unit shrinks. */
-export async function setUnitBurst(db: Database, actor: Actor, unitId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ unitId: string; burst: BurstPolicy | null }> {
+/** Sets a unit's burst policy, replacing any it had. */
+export async function setUnitBurst(db: Database, actor: Actor, unitId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ unitId: string; burst: BurstPolicy }> {
+  const row = await burstUnit(db, actor, unitId);
+  const burst = { ...(await resolveBurstPolicy(db, row.group.organizationId, row.unit, raw)), setBy: actor.userId };
+  await saveBurst(db, actor, row, burst, meta);
+  return { unitId, burst };
+}
+
+/** Removes a unit's burst policy. Nodes already on the cloud stay until the unit shrinks. */
+export async function removeUnitBurst(db: Database, actor: Actor, unitId: string, meta: RequestMeta = { ip: null }): Promise<void> {
+  await saveBurst(db, actor, await burstUnit(db, actor, unitId), null, meta);
+}
+
+async function burstUnit(db: Database, actor: Actor, unitId: string): Promise<{ unit: Unit; group: UnitGroup }> {
   const [row] = await db.select({ unit: units, group: unitGroups }).from(units).innerJoin(unitGroups, eq(units.unitGroupId, unitGroups.id)).where(eq(units.id, unitId));
   if (!row || row.group.state === 'DELETED' || row.group.state === 'DELETING') throw new AppError('NOT_FOUND', 'No such unit');
   authorize(actor, 'build', row.group.organizationId, 'unit');
-  const burst = raw === null ? null : { ...(await resolveBurstPolicy(db, row.group.organizationId, row.unit.provider, raw)), setBy: actor.userId };
+  return row;
+}
+
+async function saveBurst(db: Database, actor: Actor, row: { unit: Unit; group: UnitGroup }, burst: BurstPolicy | null, meta: RequestMeta): Promise<void> {
+  const unitId = row.unit.id;
   await db.update(units).set({ burst }).where(eq(units.id, unitId));
   await recordAudit(db, {
     actor,
@@ -69,5 +93,4 @@ export async function setUnitBurst(db: Database, actor: Actor, unitId: string, r
     outcome: 'success',
     details: { unitGroup: row.group.name, unit: row.unit.name, burst },
   });
-  return { unitId, burst };
 }

@@ -19,7 +19,7 @@ import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade';
 import { instanceBackend } from '@/test/clouds/instances';
-import { organizationWithMember, uniqueName, until } from '@/test/fixtures';
+import { organizationWithMember, setEnv, uniqueName, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 import { setUnitBurst } from './policy';
 import { QUEUE_SCALING_LABEL, scaleByWorkQueues, type QueueDecision } from './queue-scaling';
@@ -38,7 +38,7 @@ let organizationId: string;
 let servers: NamespaceHost[];
 let unitGroupId: string | undefined;
 let computeUnitId: string;
-const previous = { endpoint: process.env.OCS_AWS_EC2_ENDPOINT, poll: process.env.OCS_AWS_POLL_MS, portal: process.env.OCS_AGENT_PORTAL_URL };
+let restoreEnv: (() => void) | undefined;
 
 const liveInstances = () => ec2.instances.filter((i) => i.tags['ocs.unitGroupId'] === unitGroupId && i.state !== 'terminated');
 const computeNodes = () => db().select().from(nodes).where(and(eq(nodes.unitId, computeUnitId), isNull(nodes.deletedAt))).orderBy(nodes.nodeNo);
@@ -72,10 +72,8 @@ async function runScaleBuild(decision: QueueDecision): Promise<void> {
 beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocsqs', subnet: '10.203.24' });
   portal = await startAgentPortal({ host: network.bridgeAddress });
-  process.env.OCS_AGENT_PORTAL_URL = portal.url;
   ec2 = await startEc2Facade([{ ...KEYS, region: 'ap-northeast-1', subnets: [NETWORK.subnetId], securityGroups: [NETWORK.securityGroupId] }], { instances: instanceBackend(network) });
-  process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
-  process.env.OCS_AWS_POLL_MS = '100';
+  restoreEnv = setEnv({ OCS_AGENT_PORTAL_URL: portal.url, OCS_AWS_EC2_ENDPOINT: ec2.url, OCS_AWS_POLL_MS: '100' });
   ({ organizationId, actor } = await organizationWithMember());
   const { publicKey } = await organizationSshPublicKey(db(), actor, organizationId);
   servers = [await network.addHost({ authorizedKeys: [publicKey] }), await network.addHost({ authorizedKeys: [publicKey] })];
@@ -87,10 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (unitGroupId) await deleteUnitGroup(db(), unitGroupId).catch(() => {});
   await ec2?.settled();
-  for (const [k, v] of [['OCS_AWS_EC2_ENDPOINT', previous.endpoint], ['OCS_AWS_POLL_MS', previous.poll], ['OCS_AGENT_PORTAL_URL', previous.portal]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv?.();
   await ec2?.close();
   await portal?.close();
   await network?.destroy();
@@ -138,7 +133,7 @@ describe('a Slurm cluster whose compute unit follows its queue onto aws', { time
     expect(decisionFor(await scaleByWorkQueues(db()))).toMatchObject({ action: 'none' });
     expect((await computeNodes()).every((n) => n.queueIdleSince !== null)).toBe(true);
     const decision = decisionFor(await scaleByWorkQueues(db(), later(IDLE_SECONDS + 1)));
-    expect(decision).toMatchObject({ action: 'remove', nodes: 1, reason: expect.stringContaining('node(s) 2 idle') });
+    expect(decision).toMatchObject({ action: 'remove', nodes: 1, reason: expect.stringContaining('node(s) 2 ran no job') });
     await runScaleBuild(decision);
 
     expect((await computeNodes()).map((n) => [n.nodeNo, n.provider])).toEqual([[1, 'onpremises']]);

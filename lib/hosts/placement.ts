@@ -2,7 +2,7 @@
 // host until it is deleted); new nodes go to the active host with the most room, so a unit's
 // nodes spread over the servers (nodes of a unit use the same ports).
 import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database } from '@/lib/db/client';
+import type { Database, Transaction } from '@/lib/db/client';
 import { hosts, nodes, type Host } from '@/lib/db/schema';
 import type { ServerCapacity } from '@/lib/templates/plan';
 
@@ -28,14 +28,18 @@ export async function serverCapacity(db: Database, organizationId: string): Prom
   };
 }
 
+/** Holds the organization's placement lock until the transaction ends: two placements never take one host's last place. */
+export async function lockPlacement(tx: Transaction, organizationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocs.placement'), hashtext(${organizationId}))`);
+}
+
 /** Why no host could take the node, for the build log. */
 export class NoHostError extends Error {}
 
 /** The node's host: the one it was placed on, else the active host of its organization with the most free capacity. */
 export async function placeNode(db: Database, nodeId: string, organizationId: string): Promise<Host> {
   return db.transaction(async (tx) => {
-    // One placement at a time per organization: two nodes never take a host's last place.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ocs.placement'), hashtext(${organizationId}))`);
+    await lockPlacement(tx, organizationId);
     const [node] = await tx.select({ hostId: nodes.hostId }).from(nodes).where(eq(nodes.id, nodeId));
     if (node?.hostId) {
       const [placed] = await tx.select().from(hosts).where(eq(hosts.id, node.hostId));

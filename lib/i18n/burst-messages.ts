@@ -18,6 +18,10 @@ const ja = {
   'burst.idleSeconds': 'アイドル時間 (秒) を超えたら削除',
   'burst.noAccount': 'クラウドのアカウントがありません。先にプロバイダアカウントを追加してください。',
   'burst.overflowNode': 'バースト',
+  'burst.choose': '選んでください',
+  'burst.removeConfirmTitle': 'クラウドバーストを解除しますか？',
+  'burst.removeConfirmBody': 'このユニットはサーバーが満杯になると増やせなくなります。クラウドにあるノードは、ユニットを縮小するまで残ります。',
+  'burst.range': '{min}〜{max} の整数を入力してください',
 } as const;
 
 const en: Record<keyof typeof ja, string> = {
@@ -39,6 +43,10 @@ const en: Record<keyof typeof ja, string> = {
   'burst.idleSeconds': 'Remove when idle longer than (s)',
   'burst.noAccount': 'There is no cloud account: add a provider account first.',
   'burst.overflowNode': 'burst',
+  'burst.choose': 'Choose one',
+  'burst.removeConfirmTitle': 'Remove the cloud burst?',
+  'burst.removeConfirmBody': "The unit cannot grow once the servers are full. Nodes already on the cloud stay until the unit shrinks.",
+  'burst.range': 'Enter a whole number from {min} to {max}',
 };
 
 export const burstMessages = { ja, en };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database, Transaction } from '@/lib/db/client';
-import { providerAccounts, type ProviderAccount } from '@/lib/db/schema';
+import { nodes, providerAccounts, units, type ProviderAccount } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
 import { given } from '@/lib/providers/account-fields';
 import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
@@ -176,9 +176,20 @@ export async function replaceProviderCredentials(db: Database, actor: Actor, acc
   return viewOf(updated);
 }
 
-/** Removes an account (its row stays for the builds that used it and the audit trail); its credentials are erased. */
+/**
+ * Removes an account (its row stays for the builds that used it and the audit trail); its
+ * credentials are erased. Not while a node lives in it or a burst policy sends nodes there:
+ * without its credentials those machines could not be removed.
+ */
 export async function removeProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<void> {
   const account = await loadAccount(db, actor, accountId, 'manageAccounts');
+  const [machines] = await db.select({ n: count() }).from(nodes).where(and(eq(nodes.providerAccountId, accountId), isNull(nodes.deletedAt)));
+  const [policies] = await db.select({ n: count() }).from(units).where(sql`${units.burst}->>'providerAccountId' = ${accountId}`);
+  const inUse = { nodes: machines?.n ?? 0, policies: policies?.n ?? 0 };
+  if (inUse.nodes || inUse.policies)
+    throw new AppError('CONFLICT', `The account is in use by ${inUse.nodes} node(s) and ${inUse.policies} burst policy(ies): delete those unit groups, or change the policies, first`, {
+      fields: { account: `in use by ${inUse.nodes} node(s) and ${inUse.policies} burst policy(ies)` },
+    });
   const removed = await db
     .update(providerAccounts)
     // Nothing can use them any more: keep no secret that serves no one.

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { closeDb, db, type Database } from '@/lib/db/client';
 import * as schema from '@/lib/db/schema';
-import { auditEvents, providerAccounts } from '@/lib/db/schema';
+import { auditEvents, nodes, providerAccounts } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
-import { failure, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { failure, nodeRecords, organizationWithMember, uniqueName } from '@/test/fixtures';
 import { ownDatabase, type OwnDatabase } from '@/test/own-database';
 import { addProviderAccount, listProviderAccounts, removeProviderAccount, replaceProviderCredentials, updateProviderAccount } from './manage-accounts';
 
@@ -106,6 +106,18 @@ describe('provider accounts', () => {
     expect(await stored(account.id)).toMatchObject({ credentials: '', isDefault: false, removedAt: expect.any(Date) });
     expect((await listProviderAccounts(db(), actor, organizationId)).map((a) => a.id)).not.toContain(account.id);
     expect((await failure(updateProviderAccount(db(), actor, account.id, { name: 'again' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('is not removed while a node lives in it: its credentials are what removes the machine', async () => {
+    const account = await addProviderAccount(db(), actor, organizationId, aws());
+    const [node] = await nodeRecords(1, { provider: 'aws', organization: { organizationId, actor } });
+    await db().update(nodes).set({ providerAccountId: account.id }).where(eq(nodes.id, node!.id));
+    const refused = await failure(removeProviderAccount(db(), actor, account.id));
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { fields: { account: 'in use by 1 node(s) and 0 burst policy(ies)' } } });
+    expect((await stored(account.id)).removedAt).toBeNull();
+    await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, node!.id));
+    await removeProviderAccount(db(), actor, account.id);
+    expect((await stored(account.id)).removedAt).toEqual(expect.any(Date));
   });
 
   it('are for the organization\'s admins: others read them, and another organization sees none', async () => {

@@ -24,7 +24,7 @@ import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { requestUnitScale } from '@/lib/unit-groups/scale-unit';
 import { startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade';
-import { organizationWithMember, uniqueName, until } from '@/test/fixtures';
+import { organizationWithMember, setEnv, uniqueName, until } from '@/test/fixtures';
 import type { NamespaceHost } from '@/test/hosts';
 import { startSites, type Sites } from '@/test/overlay-sites';
 
@@ -40,7 +40,7 @@ let server: NamespaceHost;
 let actor: Actor;
 let organizationId: string;
 let unitGroupId: string | undefined;
-const previous = { endpoint: process.env.OCS_AWS_EC2_ENDPOINT, poll: process.env.OCS_AWS_POLL_MS };
+let restoreEnv: (() => void) | undefined;
 
 const agentDir = (host: NamespaceHost) => `${host.dir}/ocs`;
 const liveInstances = () => ec2.instances.filter((i) => i.tags['ocs.unitGroupId'] === unitGroupId && i.state !== 'terminated');
@@ -132,18 +132,14 @@ beforeAll(async () => {
   server = await sites.addServer(sites.a, [publicKey]);
   await registerHost(db(), actor, organizationId, { name: 'hpc-head', address: server.ip, sshUser: server.user, capacity: 1, agentDir: agentDir(server) });
   ec2 = await startEc2Facade([{ ...KEYS, region: 'ap-northeast-1', subnets: [NETWORK.subnetId], securityGroups: [NETWORK.securityGroupId] }], { instances: sites.instances(sites.b) });
-  process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
-  process.env.OCS_AWS_POLL_MS = '100';
+  restoreEnv = setEnv({ OCS_AWS_EC2_ENDPOINT: ec2.url, OCS_AWS_POLL_MS: '100' });
   await addProviderAccount(db(), actor, organizationId, { provider: 'aws', name: 'burst-aws', region: 'ap-northeast-1', network: NETWORK, credentials: KEYS });
 }, 120_000);
 
 afterAll(async () => {
   if (unitGroupId) await deleteUnitGroup(db(), unitGroupId).catch(() => {});
   await ec2?.settled();
-  for (const [k, v] of [['OCS_AWS_EC2_ENDPOINT', previous.endpoint], ['OCS_AWS_POLL_MS', previous.poll]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv?.();
   await ec2?.close();
   await sites?.close();
   await closeQueue();

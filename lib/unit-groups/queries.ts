@@ -4,6 +4,7 @@ import type { Database } from '@/lib/db/client';
 import { applications, builds, nodes, organizations, templateVersions, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { privateNetworksOf, type PrivateNetworkView } from '@/lib/overlay/node-networks';
+import type { TemplateDefinition } from '@/lib/templates/format';
 
 export type UnitGroupSummary = UnitGroup & { organizationName: string; nodeCount: number; runningCount: number };
 
@@ -43,6 +44,21 @@ export type UnitGroupDetail = UnitGroup & {
   workQueue: boolean;
 };
 
+/** The template version the unit group was built from (its first build's). */
+export async function unitGroupTemplate(db: Database, unitGroupId: string): Promise<TemplateDefinition | null> {
+  const [row] = await db
+    .select({ definition: templateVersions.definition })
+    .from(builds)
+    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
+    .where(eq(builds.unitGroupId, unitGroupId))
+    .orderBy(asc(builds.createdAt))
+    .limit(1);
+  return row?.definition ?? null;
+}
+
+/** Whether the template runs a scheduler whose queue its agents report (a burst policy's `queue` needs one). */
+export const runsWorkQueue = (def: TemplateDefinition): boolean => def.applications.some((a) => a.workQueue !== undefined);
+
 /** A unit group with its units, nodes and applications; someone else's is "not found". */
 export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetail> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
@@ -58,17 +74,11 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     : [];
   const networks = await privateNetworksOf(db, nodeRows.map((n) => n.id));
   const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
-  const [template] = await db
-    .select({ definition: templateVersions.definition })
-    .from(builds)
-    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
-    .where(eq(builds.unitGroupId, unitGroupId))
-    .orderBy(asc(builds.createdAt))
-    .limit(1);
+  const template = await unitGroupTemplate(db, unitGroupId);
   return {
     ...group,
     buildId: build?.id ?? null,
-    workQueue: template?.definition.applications.some((a) => a.workQueue !== undefined) ?? false,
+    workQueue: template ? runsWorkQueue(template) : false,
     units: unitRows.map((u) => ({
       ...u,
       nodes: nodeRows

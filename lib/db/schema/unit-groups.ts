@@ -171,7 +171,7 @@ export const applications = pgTable(
  * A unit's overflow: once its own provider (the lab's servers) has no room, new nodes go to this
  * cloud account and flavor, up to maxNodes of them; scaling in removes them first. With `queue`,
  * the work queue of the unit group (Slurm) also drives the count: jobs pending for pendingSeconds
- * add a node, and overflow nodes idle for idleSeconds are removed.
+ * add the nodes they ask for, and overflow nodes that ran no job for idleSeconds are removed.
  */
 export interface BurstPolicy {
   provider: string;

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { setUnitBurst } from '@/lib/burst/policy';
+import { removeUnitBurst, setUnitBurst } from '@/lib/burst/policy';
 import { idOrNotFound } from '@/lib/http/ids';
 import { jsonBody, withActor } from '@/lib/http/route';
 
@@ -15,7 +15,7 @@ export const PUT = withActor<{ id: string }>(
 // DELETE /api/v1/units/:id/burst – no more overflow; nodes already on the cloud stay until the unit shrinks → 204
 export const DELETE = withActor<{ id: string }>(
   async ({ actor, params, meta, db }) => {
-    await setUnitBurst(db, actor, idOrNotFound(params.id, 'unit'), null, meta);
+    await removeUnitBurst(db, actor, idOrNotFound(params.id, 'unit'), meta);
     return new Response(null, { status: 204 });
   },
   { audit: 'unit.burst' },
