@@ -184,7 +184,7 @@ export async function replaceProviderCredentials(db: Database, actor: Actor, acc
 export async function removeProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<void> {
   const account = await loadAccount(db, actor, accountId, 'manageAccounts');
   const [machines] = await db.select({ n: count() }).from(nodes).where(and(eq(nodes.providerAccountId, accountId), isNull(nodes.deletedAt)));
-  const [policies] = await db.select({ n: count() }).from(units).where(sql`${units.burst}->>'providerAccountId' = ${accountId}`);
+  const [policies] = await db.select({ n: count() }).from(units).where(and(ne(units.state, 'DELETED'), sql`${units.burst}->>'providerAccountId' = ${accountId}`));
   const inUse = { nodes: machines?.n ?? 0, policies: policies?.n ?? 0 };
   if (inUse.nodes || inUse.policies)
     throw new AppError('CONFLICT', `The account is in use by ${inUse.nodes} node(s) and ${inUse.policies} burst policy(ies): delete those unit groups, or change the policies, first`, {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { closeDb, db, type Database } from '@/lib/db/client';
 import * as schema from '@/lib/db/schema';
-import { auditEvents, nodes, providerAccounts } from '@/lib/db/schema';
+import { auditEvents, nodes, providerAccounts, units } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
@@ -108,7 +108,7 @@ describe('provider accounts', () => {
     expect((await failure(updateProviderAccount(db(), actor, account.id, { name: 'again' }))).code).toBe('NOT_FOUND');
   });
 
-  it('is not removed while a node lives in it: its credentials are what removes the machine', async () => {
+  it('is not removed while a node lives in it or a burst policy sends nodes there: its credentials are what removes the machines', async () => {
     const account = await addProviderAccount(db(), actor, organizationId, aws());
     const [node] = await nodeRecords(1, { provider: 'aws', organization: { organizationId, actor } });
     await db().update(nodes).set({ providerAccountId: account.id }).where(eq(nodes.id, node!.id));
@@ -116,6 +116,11 @@ describe('provider accounts', () => {
     expect(refused).toMatchObject({ code: 'CONFLICT', details: { fields: { account: 'in use by 1 node(s) and 0 burst policy(ies)' } } });
     expect((await stored(account.id)).removedAt).toBeNull();
     await db().update(nodes).set({ deletedAt: new Date(), state: 'DELETED' }).where(eq(nodes.id, node!.id));
+    // A burst policy sending nodes there holds it too, until its unit is deleted.
+    const burst = { provider: 'aws', providerAccountId: account.id, flavor: 'small', maxNodes: 1, setBy: actor.userId };
+    await db().update(units).set({ burst }).where(eq(units.id, node!.unitId));
+    expect((await failure(removeProviderAccount(db(), actor, account.id))).details?.fields).toEqual({ account: 'in use by 0 node(s) and 1 burst policy(ies)' });
+    await db().update(units).set({ state: 'DELETED' }).where(eq(units.id, node!.unitId));
     await removeProviderAccount(db(), actor, account.id);
     expect((await stored(account.id)).removedAt).toEqual(expect.any(Date));
   });
