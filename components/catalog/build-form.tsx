@@ -1,8 +1,10 @@
 'use client';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { TemplateDefinition } from '@/lib/templates/format';
+import type { OrganizationView } from '@/lib/organizations/list-organizations';
+import { queryKeys } from '@/lib/query-keys';
 import type { Plan } from '@/lib/templates/plan';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
@@ -10,8 +12,9 @@ import { FieldError, inputClass, ParameterField } from './parameter-field';
 import { initialValues, parameterProblems, parameterValues, type FormValue } from './parameter-input';
 import { PlanPreview } from './plan-preview';
 import { RolePlacement } from './role-placement';
+import { SelectField } from './select-field';
 import { useSay } from './say';
-import { templateProviders, type ProviderOption } from './types';
+import { templateProviders, type AccountOption, type ProviderOption } from './types';
 
 // The build form, rendered from the template's JSON Schema. 構築を開始 posts straight to
 // /api/v1/builds (the server plans again and creates what the plan shows); プランを確認 shows that
@@ -38,6 +41,17 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
   const [flavor, setFlavor] = useState('');
   const [flavorByRole, setFlavorByRole] = useState<Record<string, string>>({});
   const [providerByRole, setProviderByRole] = useState<Record<string, string>>({});
+  const [accountByRole, setAccountByRole] = useState<Record<string, string>>({});
+  // The build is the chosen organization's: its accounts are the ones a role may choose from.
+  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ organizations: OrganizationView[] }>('/api/v1/organizations') });
+  const buildable = (organizations.data?.organizations ?? []).filter((o) => o.permissions.includes('build'));
+  const [chosenOrganization, setOrganizationId] = useState('');
+  const organizationId = chosenOrganization || buildable[0]?.id || '';
+  const accounts = useQuery({
+    queryKey: queryKeys.providerAccounts(organizationId),
+    queryFn: () => api.get<{ accounts: AccountOption[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
+    enabled: organizationId !== '',
+  });
   const [params, setParams] = useState<Record<string, FormValue>>(() => initialValues(schema));
   const [errors, setErrors] = useState<Errors>({});
   const [alert, setAlert] = useState<FormAlert | null>(null);
@@ -52,6 +66,8 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
     ...(flavor ? { flavor } : {}),
     ...(Object.keys(flavorByRole).length ? { flavorByRole } : {}),
     ...(Object.keys(providerByRole).length ? { providerByRole } : {}),
+    ...(Object.keys(accountByRole).length ? { accountByRole } : {}),
+    ...(organizationId ? { organizationId } : {}),
     parameters: parameterValues(schema, params),
     ...(unitGroupName.trim() ? { unitGroupName: unitGroupName.trim() } : {}),
   };
@@ -60,7 +76,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
   const blockedByPlan = planIsCurrent && !planned.plan.canSubmit;
 
   // A server field error shows under its field when the form has one, else in the form's alert.
-  const fieldKeys = new Set(['unitGroupName', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.flatMap((r) => [`flavorByRole.${r}`, `providerByRole.${r}`])]);
+  const fieldKeys = new Set(['unitGroupName', 'organizationId', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.flatMap((r) => [`flavorByRole.${r}`, `providerByRole.${r}`, `accountByRole.${r}`])]);
 
   function onApiError(e: unknown) {
     if (!(e instanceof ApiError)) {
@@ -76,7 +92,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
     }
     const quota = e.code === 'QUOTA_EXCEEDED' || (e.status === 409 && 'nodes' in e.fields);
     if (e.code !== 'INVALID_INPUT' && !lines.includes(e.message)) lines.unshift(e.message);
-    if (Object.keys(found).some((k) => k.startsWith('flavorByRole.') || k.startsWith('providerByRole.'))) setAdvancedOpen(true);
+    if (Object.keys(found).some((k) => /^(flavor|provider|account)ByRole\./.test(k))) setAdvancedOpen(true);
     setErrors(found);
     setAlert({ title: e.code === 'INVALID_INPUT' ? t('form.error') : quota ? t('buildForm.quotaExceeded') : t('buildForm.failed'), lines });
   }
@@ -184,6 +200,23 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
         </p>
         <FieldError id="unitGroupName" message={error('unitGroupName')} />
 
+        {buildable.length > 1 && (
+          <div className="mt-4">
+            <SelectField
+              id="organizationId"
+              label={t('buildForm.organization')}
+              value={organizationId}
+              options={buildable.map((o) => ({ value: o.id, label: o.name }))}
+              error={error('organizationId')}
+              // Accounts are the organization's own: another organization starts from its defaults.
+              onChange={(id) => {
+                setOrganizationId(id);
+                setAccountByRole({});
+              }}
+            />
+          </div>
+        )}
+
         <label className="mt-4 block text-sm font-medium" htmlFor="provider">
           {t('form.provider')}
         </label>
@@ -218,9 +251,12 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
             buildProvider={provider}
             providerByRole={providerByRole}
             flavorByRole={flavorByRole}
+            accountByRole={accountByRole}
+            accounts={accounts.data?.accounts ?? []}
             onChange={(next) => {
               setProviderByRole(next.providerByRole);
               setFlavorByRole(next.flavorByRole);
+              setAccountByRole(next.accountByRole);
             }}
             error={error}
           />

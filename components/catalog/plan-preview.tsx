@@ -114,6 +114,11 @@ export function PlanPreview({ plan, stale, providers }: { plan: Plan; stale: boo
                     <td className={`${td} font-mono`}>{u.role}</td>
                     <td className={td} title={providerLabel(u.provider)}>
                       {u.provider}
+                      {u.account && (
+                        <span className="block text-slate-500" data-testid="plan-unit-account">
+                          {t('plan.account')}: {u.account.name}
+                        </span>
+                      )}
                     </td>
                     <td className={td}>
                       {u.flavor}

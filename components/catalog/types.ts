@@ -10,6 +10,16 @@ export interface ProviderOption {
   region: string;
   available: boolean;
   unavailableReason?: Localized;
+  /** Whose accounts its nodes are made in, when another provider's (aws_spot: aws). */
+  accountsOf?: string;
+}
+
+/** GET /api/v1/organizations/:id/provider-accounts, as a build form chooses from them. */
+export interface AccountOption {
+  id: string;
+  name: string;
+  provider: string;
+  isDefault: boolean;
 }
 
 /** GET /api/v1/templates/:slug */

@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, db } from '@/lib/db/client';
-import { buildSteps, builds, nodes, units } from '@/lib/db/schema';
+import { buildSteps, builds, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { closeQueue } from '@/lib/jobs/queue';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
+import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { organizationWithMember, uniqueName } from '@/test/fixtures';
 import { markBuildCancelled } from './state';
 import { previewBuild } from './plan-build';
@@ -56,5 +57,30 @@ describe('plan preview', () => {
     const moodle = (await previewBuild(db(), actor, { templateSlug: 'moodle', provider: 'local', parameters: { adminEmail: 'admin@demo-univ.ac.jp' } }).catch((e) => e)) as AppError;
     expect(moodle.code).toBe('INVALID_INPUT');
     expect(moodle.details?.fields?.provider).toMatch(/local/);
+  });
+
+  it('puts a role in the account the form chose, and its nodes record it', async () => {
+    const { actor, organizationId } = await organizationWithMember({ maxNodes: 5 });
+    const account = (name: string, isDefault: boolean) =>
+      addProviderAccount(db(), actor, organizationId, {
+        provider: 'aws',
+        name,
+        region: 'ap-northeast-1',
+        isDefault,
+        network: { subnetId: 'subnet-0123456789abcdef0', securityGroupId: 'sg-0123456789abcdef0', imageId: 'ami-0123456789abcdef0' },
+        credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      });
+    const lab = await account('lab-aws', true);
+    const grant = await account('grant-aws', false);
+    const input = { templateSlug: 'web-hello', provider: 'aws', organizationId, parameters: { nodes: 2 } };
+    expect((await previewBuild(db(), actor, input)).units.map((u) => u.account)).toEqual([{ id: lab.id, name: 'lab-aws' }]);
+    const submitted = await submitBuild(db(), actor, { ...input, unitGroupName: uniqueName('grant'), accountByRole: { web: grant.id } });
+    const [unit] = await db().select().from(units).where(eq(units.unitGroupId, submitted.unitGroupId));
+    expect(unit!.providerAccountId).toBe(grant.id);
+    expect((await db().select().from(nodes).where(eq(nodes.unitId, unit!.id))).map((n) => n.providerAccountId)).toEqual([grant.id, grant.id]);
+    // Never run, so nothing is on AWS: its records go without asking AWS.
+    await markBuildCancelled(db(), submitted.buildId, 'test finished');
+    await db().update(nodes).set({ state: 'DELETED', deletedAt: new Date() }).where(eq(nodes.unitId, unit!.id));
+    await db().update(unitGroups).set({ state: 'DELETED', deletedAt: new Date() }).where(eq(unitGroups.id, submitted.unitGroupId));
   });
 });

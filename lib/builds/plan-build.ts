@@ -4,8 +4,8 @@ import type { Database } from '@/lib/db/client';
 import { AppError, invalidInput } from '@/lib/errors';
 import { quotaUsage } from '@/lib/organizations/quota';
 import { serverCapacity } from '@/lib/hosts/placement';
-import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
-import { planBuild, type Plan, type QuotaUsage, type ServerCapacity } from '@/lib/templates/plan';
+import { planAccounts } from '@/lib/provider-accounts/manage-accounts';
+import { planBuild, type Plan, type PlanAccount, type QuotaUsage, type ServerCapacity } from '@/lib/templates/plan';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { ZPlanBuildInput } from './validation';
 
@@ -17,7 +17,7 @@ export async function templateForBuild(db: Database, slug: string, actor?: Actor
 }
 
 /** The plan of a build for a template and parameters, or the field errors that prevent one. */
-export async function planOrThrow(template: CatalogEntry, input: Parameters<typeof planBuild>[1], context: { quota?: QuotaUsage; servers?: ServerCapacity; accounts?: Record<string, { id: string; name: string }> } = {}): Promise<Plan> {
+export async function planOrThrow(template: CatalogEntry, input: Parameters<typeof planBuild>[1], context: { quota?: QuotaUsage; servers?: ServerCapacity; accounts?: PlanAccount[] } = {}): Promise<Plan> {
   const result = await planBuild(template.definition, input, context);
   if (!result.ok) throw invalidInput(result.errors);
   return result.plan;
@@ -29,5 +29,5 @@ export async function previewBuild(db: Database, actor: Actor, rawInput: unknown
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
   const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
-  return planOrThrow(template, input, { quota: await quotaUsage(db, organizationId), servers: await serverCapacity(db, organizationId), accounts: await defaultAccounts(db, organizationId) });
+  return planOrThrow(template, input, { quota: await quotaUsage(db, organizationId), servers: await serverCapacity(db, organizationId), accounts: await planAccounts(db, organizationId) });
 }

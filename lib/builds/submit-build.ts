@@ -1,8 +1,8 @@
-import { homePlacement } from '@/lib/burst/placement';
 import { randomUUID } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { actingOrganization, authorize, type Actor } from '@/lib/auth/actor';
+import { homePlacement } from '@/lib/burst/placement';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
@@ -15,8 +15,7 @@ import { resolveValues } from '@/lib/templates/values';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 import { serverCapacity } from '@/lib/hosts/placement';
-import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
-import { accountProviderOf } from '@/lib/providers/catalog';
+import { planAccounts } from '@/lib/provider-accounts/manage-accounts';
 import { planOrThrow, templateForBuild } from './plan-build';
 import { ZSubmitBuildInput } from './validation';
 
@@ -33,7 +32,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
   authorize(actor, 'build', organizationId, 'organization');
   const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
   // The accounts are read once: the units record the very ones the plan was checked against.
-  const accounts = await defaultAccounts(db, organizationId);
+  const accounts = await planAccounts(db, organizationId);
   const plan = await planOrThrow(template, input, { servers: await serverCapacity(db, organizationId), accounts });
   // Quota is decided below under the organization's lock; anything else that blocks the plan blocks the build.
   const blocking = plan.problems.filter((p) => p.kind !== 'quota');
@@ -79,7 +78,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
             image: u.image,
             instanceType: u.instanceType,
             volumeSize: u.volumeSize,
-            providerAccountId: accounts[accountProviderOf(u.provider)]?.id ?? null,
+            providerAccountId: u.account?.id ?? null,
             tags: { 'ocs.template': template.slug, 'ocs.templateVersion': template.version },
           })
           .returning();

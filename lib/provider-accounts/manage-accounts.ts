@@ -6,6 +6,7 @@ import type { Database, Transaction } from '@/lib/db/client';
 import { nodes, providerAccounts, units, type ProviderAccount } from '@/lib/db/schema';
 import { AppError, invalidInput, pgErrorCode } from '@/lib/errors';
 import { given } from '@/lib/providers/account-fields';
+import type { PlanAccount } from '@/lib/templates/plan';
 import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { accountFieldsOf, parseAccountPart, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
@@ -207,6 +208,15 @@ export async function removeProviderAccount(db: Database, actor: Actor, accountI
     outcome: 'success',
     details: { provider: account.provider, name: account.name },
   });
+}
+
+/** The organization's live accounts, for a build's plan: each unit's is the role's choice or the provider's default. */
+export async function planAccounts(db: Database, organizationId: string): Promise<PlanAccount[]> {
+  return db
+    .select({ id: providerAccounts.id, name: providerAccounts.name, provider: providerAccounts.provider, isDefault: providerAccounts.isDefault })
+    .from(providerAccounts)
+    .where(and(eq(providerAccounts.organizationId, organizationId), live))
+    .orderBy(asc(providerAccounts.provider), asc(providerAccounts.name));
 }
 
 /** The organization's default account of each provider that has one: what a build there uses. */

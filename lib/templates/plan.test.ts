@@ -179,10 +179,26 @@ describe('problems a plan shows before anything is created', () => {
 
   it('a cloud build needs one of the organization\'s accounts there', async () => {
     const input = { provider: 'aws', parameters: { nodes: 2 } };
-    expect((await plan('web-hello', input, { ...ENV, accounts: {} })).problems).toEqual([
+    expect((await plan('web-hello', input, { ...ENV, accounts: [] })).problems).toEqual([
       { kind: 'no-account', provider: 'aws', message: 'The organization has no aws account: add one under Cloud accounts (クラウドアカウント) first.' },
     ]);
-    expect((await plan('web-hello', input, { ...ENV, accounts: { aws: { id: 'a', name: 'lab-aws' } } })).canSubmit).toBe(true);
+    expect((await plan('web-hello', input, { ...ENV, accounts: [{ id: 'a', name: 'lab-aws', provider: 'aws', isDefault: true }] })).canSubmit).toBe(true);
+  });
+
+  it('a role may use another of the organization\'s accounts than the provider\'s default', async () => {
+    const accounts = [
+      { id: '11111111-1111-4111-8111-111111111111', name: 'lab-aws', provider: 'aws', isDefault: true },
+      { id: '22222222-2222-4222-8222-222222222222', name: 'grant-aws', provider: 'aws', isDefault: false },
+    ];
+    const hybrid = { provider: 'onpremises', providerByRole: { compute: 'aws' }, parameters: { computeNodes: 2 } };
+    const byDefault = await plan('openhpc', hybrid, { ...ENV, accounts });
+    expect(byDefault.units.map((u) => [u.name, u.account?.name ?? null])).toEqual([['master', null], ['compute', 'lab-aws']]);
+    const chosen = await plan('openhpc', { ...hybrid, accountByRole: { compute: accounts[1]!.id } }, { ...ENV, accounts });
+    expect(chosen.units.map((u) => [u.name, u.account?.name ?? null])).toEqual([['master', null], ['compute', 'grant-aws']]);
+    const unknown = await planBuild(template('openhpc'), { ...hybrid, accountByRole: { compute: '33333333-3333-4333-8333-333333333333' } }, { ...ENV, accounts });
+    expect(unknown).toEqual({ ok: false, errors: { 'accountByRole.compute': 'no aws account of the organization has this id' } });
+    const noRole = await planBuild(template('openhpc'), { ...hybrid, accountByRole: { gpu: accounts[1]!.id } }, { ...ENV, accounts });
+    expect(noRole).toEqual({ ok: false, errors: { 'accountByRole.gpu': 'this template has no role "gpu"; its roles are master, compute' } });
   });
 
   it('providers this installation cannot build on yet (by default, those without a driver)', async () => {

@@ -25,6 +25,8 @@ export const ZPlanInput = z.object({
   flavorByRole: z.record(z.string(), z.string().min(1)).optional(),
   /** Units of a role on another provider than the build's (e.g. compute nodes on a cloud). */
   providerByRole: z.record(z.string(), z.string().min(1)).optional(),
+  /** Units of a role in another of the organization's accounts than its default for their provider. */
+  accountByRole: z.record(z.string(), z.uuid('must be an account id')).optional(),
   unitGroupName: z.string().optional(),
 });
 export type PlanInput = z.infer<typeof ZPlanInput>;
@@ -49,8 +51,15 @@ export interface PlanEnvironment {
   buildableProviders?: string[];
   /** The organization's servers, for builds on onpremises (lib/hosts/placement.ts serverCapacity). */
   servers?: ServerCapacity;
-  /** The organization's default account per cloud provider (lib/provider-accounts defaultAccounts). */
-  accounts?: Record<string, { id: string; name: string }>;
+  /** The organization's cloud accounts (lib/provider-accounts planAccounts); without them, the plan names no account. */
+  accounts?: PlanAccount[];
+}
+
+export interface PlanAccount {
+  id: string;
+  name: string;
+  provider: string;
+  isDefault: boolean;
 }
 
 export interface ServerCapacity {
@@ -87,6 +96,8 @@ export interface PlanUnit {
   hourlyPerNode: HourlyPrice;
   hourly: HourlyPrice;
   applications: PlanApplication[];
+  /** The organization's account its nodes are made in, on a provider that takes accounts. */
+  account: { id: string; name: string } | null;
 }
 
 export interface QuotaLine {
@@ -146,6 +157,22 @@ async function chooseFlavor(unit: TemplateUnit, provider: string, input: PlanInp
   return { flavor: unit.providers[provider]?.flavor ?? unit.flavor, field: `units.${unit.name}`, image: variant?.image ?? unit.image };
 }
 
+const takesAccount = (providerId: string) => ACCOUNT_FIELDS[accountProviderOf(providerId)] !== undefined;
+
+/**
+ * The account a unit's nodes are made in: the role's choice, else the organization's default for
+ * the provider; null where the provider takes none or the organization has none there (a plan
+ * problem), 'unknown' for a choice that is not one of its accounts of that provider.
+ */
+function unitAccount(role: string, providerId: string, input: PlanInput, accounts: PlanAccount[] | undefined): { id: string; name: string } | null | 'unknown' {
+  if (!accounts || !takesAccount(providerId)) return null;
+  const mine = accounts.filter((a) => a.provider === accountProviderOf(providerId));
+  const chosen = input.accountByRole?.[role];
+  const account = chosen ? mine.find((a) => a.id === chosen) : mine.find((a) => a.isDefault);
+  if (chosen && !account) return 'unknown';
+  return account ? { id: account.id, name: account.name } : null;
+}
+
 function quotaLine(limit: number | null, inUse: number, adding: number): QuotaLine {
   return { limit, inUse, adding, after: inUse + adding, exceeds: limit !== null && adding > 0 && inUse + adding > limit };
 }
@@ -159,7 +186,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
   const errors: FieldErrors = resolved.ok ? {} : { ...resolved.errors };
   if (!providers.some((p) => p.id === input.provider)) errors.provider = `unknown provider "${input.provider}"; choose one of ${providers.map((p) => p.id).join(', ')}`;
   const roles = new Set(def.units.map((u) => u.role));
-  for (const [field, byRole] of [['flavorByRole', input.flavorByRole], ['providerByRole', input.providerByRole]] as const)
+  for (const [field, byRole] of [['flavorByRole', input.flavorByRole], ['providerByRole', input.providerByRole], ['accountByRole', input.accountByRole]] as const)
     for (const role of Object.keys(byRole ?? {})) if (!roles.has(role)) errors[`${field}.${role}`] = `this template has no role "${role}"; its roles are ${[...roles].join(', ')}`;
   if (!resolved.ok || Object.keys(errors).length) return { ok: false, errors };
   const { values } = resolved;
@@ -185,6 +212,11 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       const flavor = provider.flavors.find((f) => f.name === choice.flavor);
       if (!flavor) {
         errors[choice.field] ??= `provider "${providerId}" has no flavor "${choice.flavor}"; it has ${provider.flavors.map((f) => f.name).join(', ')}`;
+        continue;
+      }
+      const account = unitAccount(unit.role, providerId, input, env.accounts);
+      if (account === 'unknown') {
+        errors[`accountByRole.${unit.role}`] ??= `no ${accountProviderOf(providerId)} account of the organization has this id`;
         continue;
       }
       const numNodes = await evaluateNodeCount(unit.nodes, values, `units.${unit.name}.nodes`);
@@ -216,6 +248,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         hourlyPerNode: perNode,
         hourly: numNodes === 0 ? 0 : perNode === 'unknown' ? 'unknown' : roundUsd(perNode * numNodes),
         applications,
+        account,
       });
       group.units[unit.name] = {
         role: unit.role,
@@ -267,7 +300,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
         else if (nodes > env.servers.freeNodes) problems.push({ kind: 'servers-full', message: `This makes ${nodes} nodes on the organization's servers, which can take ${env.servers.freeNodes} more.` });
       }
       if (!buildable.includes(provider)) problems.push({ kind: 'provider-unavailable', message: `This installation cannot create nodes on ${provider} yet; the plan shows what a build there would create.` });
-      else if (env.accounts && ACCOUNT_FIELDS[accountProviderOf(provider)] && !env.accounts[accountProviderOf(provider)])
+      else if (env.accounts && takesAccount(provider) && units.some((u) => u.provider === provider && !u.account))
         problems.push({ kind: 'no-account', provider: accountProviderOf(provider), message: `The organization has no ${accountProviderOf(provider)} account: add one under Cloud accounts (クラウドアカウント) first.` });
     }
 
