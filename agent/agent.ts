@@ -31,6 +31,8 @@ export interface AgentOptions {
   containerEngine?: string;
   overlay: Overlay;
   log: (message: string) => void;
+  /** A reading of an application's work queue ends within this (default SLURM_COMMAND_TIMEOUT_MS). */
+  workQueueTimeoutMs?: number;
 }
 
 export class Agent {
@@ -43,7 +45,7 @@ export class Agent {
   private containerSpecs = new Map<string, ContainerSpec>();
   /** Applications whose desired spec names a work queue (Slurm's, the only one so far): the agent reports their queues. */
   private workQueueApplications = new Set<string>();
-  private readonly workQueues = new WorkQueueReadings();
+  private readonly workQueues: WorkQueueReadings;
   private workQueuesDueAt = 0;
   private readingWorkQueues = false;
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
@@ -59,6 +61,7 @@ export class Agent {
 
   constructor(private readonly o: AgentOptions) {
     this.client = new PortalClient(o.node.portalUrl);
+    this.workQueues = new WorkQueueReadings(o.workQueueTimeoutMs);
   }
 
   private get capabilities(): Capabilities {
@@ -120,30 +123,37 @@ export class Agent {
   }
 
   /**
-   * Reads the queue of every running application that has one, at most every WORK_QUEUE_EVERY_MS
-   * and one round at a time (Slurm's commands may take seconds); a changed queue goes to the portal at once.
+   * Reads the queue of every application that has one, at most every WORK_QUEUE_EVERY_MS and one
+   * round at a time (Slurm's commands may take seconds); a changed queue goes to the portal at once.
+   * Each reading ends within its deadline, so a hanging engine or command cannot stop the rounds.
    */
   async readWorkQueues(): Promise<void> {
     if (this.readingWorkQueues || Date.now() < this.workQueuesDueAt) return;
     this.readingWorkQueues = true;
+    let changed: boolean;
     try {
-      if (await this.workQueues.read(await this.workQueueTargets())) await this.noticeChanges();
+      changed = await this.workQueues.read(this.workQueueTargets());
     } finally {
       this.readingWorkQueues = false;
       this.workQueuesDueAt = Date.now() + WORK_QUEUE_EVERY_MS;
     }
+    // Outside the round: making the report asks the engine too.
+    if (changed) await this.noticeChanges();
   }
 
-  /** The running applications with a work queue, each with where its commands run: its container, or beside its process. */
-  private async workQueueTargets(): Promise<{ name: string; run: CommandRunner }[]> {
+  /**
+   * Each application with a work queue, with where its commands run as it runs now: beside its
+   * running process, else in its running container (without one, the reading says so). A
+   * container's application may run its process form instead (no image, or no engine when the
+   * agent started): its desired kind does not tell.
+   */
+  private workQueueTargets(): { name: string; run: CommandRunner }[] {
     const { processes, containers } = this.o;
-    const names = [...this.workQueueApplications];
-    const inContainers = names.some((name) => this.containerSpecs.has(name)) && containers ? await containers.list() : [];
-    const running = new Set([...processes.reports(), ...inContainers].filter((a) => a.state === 'running').map((a) => `${a.kind}/${a.name}`));
-    return names.flatMap((name) => {
-      if (this.containerSpecs.has(name)) return containers && running.has(`container/${name}`) ? [{ name, run: containerRunner(containers, name) }] : [];
-      const context = processes.commandContext(name);
-      return context && running.has(`process/${name}`) ? [{ name, run: processRunner(context) }] : [];
+    const asProcesses = new Set(processes.reports().flatMap((a) => (a.state === 'running' ? [a.name] : [])));
+    return [...this.workQueueApplications].flatMap((name) => {
+      const context = asProcesses.has(name) ? processes.commandContext(name) : undefined;
+      if (context) return [{ name, run: processRunner(context) }];
+      return containers ? [{ name, run: containerRunner(containers, name) }] : [];
     });
   }
 
@@ -272,7 +282,8 @@ export class Agent {
     for (const name of this.problems.keys()) if (!all.some((a) => a.name === name)) all.push({ name, kind: 'container', state: 'stopped', restarts: 0 });
     const applications = await Promise.all(
       all.map(async (app) => {
-        const problem = this.problems.get(app.name);
+        // The agent's (it could not run the application at all), else the process's (it could not start).
+        const problem = this.problems.get(app.name) ?? app.problem;
         const troubled = app.state === 'exited' || (app.state === 'running' && app.healthy === false);
         const logTail = troubled ? await this.logTail(app) : undefined;
         // A queue read before the application stopped says nothing of the cluster now.

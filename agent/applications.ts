@@ -3,21 +3,18 @@
 // still running instead of restarting them, and the node's owner can stop them without the agent
 // (agent/node-processes.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { agentLine, appendLogLine, applicationLogPath } from './application-logs';
 import { probeHttp, probeTcp } from './health-probe';
-import { nodeRunDir } from './node-config';
 import { forgetApplicationPid, readApplicationPid, stopProcessGroup, writeApplicationPid, type RecordedPid } from './node-processes';
+import { ProcessContext, type NodeIdentity, type ProcessSpec } from './process-context';
 import { isAlive } from './process-tree';
-import { NODE_PLACEHOLDERS, processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
-
-type ProcessSpec = z.output<typeof processSpecSchema>;
+import { processSpecSchema, type ApplicationReport, type ApplicationState } from './protocol';
 
 /** Restarts allowed by the on-failure policy; "always" has no limit but backs off up to a cap. */
 const MAX_FAILURE_RESTARTS = 3;
@@ -31,11 +28,6 @@ const STARTUP_PROBE_WINDOW_MS = 30_000;
 /** Probed over HTTP when it has a health path, over TCP when it asks for that; else "running" is all we know. */
 const hasHealthCheck = (spec: ProcessSpec) => spec.port !== undefined && (!!spec.healthPath || !!spec.healthTcp);
 
-export interface NodeIdentity {
-  name: string;
-  ip: string;
-}
-
 interface ManagedApplication {
   name: string;
   spec: ProcessSpec;
@@ -47,6 +39,8 @@ interface ManagedApplication {
   exitCode?: number | null;
   restarts: number;
   healthy?: boolean;
+  /** Why its process could not be started at all (e.g. its files or the node's run folder could not be made). */
+  problem?: string;
   /** Set while the agent itself stops the process, so its exit is not treated as a crash. */
   stopping: boolean;
   restartTimer?: NodeJS.Timeout;
@@ -61,8 +55,7 @@ export class ApplicationManager {
   /** Serialises put/remove per application so concurrent calls cannot start two processes. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private persisting: Promise<void> = Promise.resolve();
-  /** The user the agent, and so every application, runs as. */
-  private readonly user = os.userInfo().username;
+  private readonly context: ProcessContext;
 
   constructor(
     private readonly node: NodeIdentity,
@@ -70,7 +63,9 @@ export class ApplicationManager {
     private readonly log: (message: string) => void,
     /** Told whenever an application's state or health changes, so the portal hears of it at once. */
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.context = new ProcessContext(node, stateDir);
+  }
 
   logPath(name: string): string {
     return applicationLogPath(this.stateDir, name);
@@ -119,6 +114,7 @@ export class ApplicationManager {
       restarts: app.restarts,
       ...(app.exitCode === undefined ? {} : { exitCode: app.exitCode }),
       ...(app.startedAt ? { startedAt: app.startedAt.toISOString() } : {}),
+      ...(app.problem ? { problem: app.problem } : {}),
     }));
   }
 
@@ -171,53 +167,20 @@ export class ApplicationManager {
     return app;
   }
 
-  /** Fills in what only the node knows: its address, the application's port, the node's folder and the user the agent runs as. */
-  private fill(text: string, port: string): string {
-    return text
-      .replaceAll(NODE_PLACEHOLDERS.nodeIp, this.node.ip)
-      .replaceAll(NODE_PLACEHOLDERS.port, port)
-      .replaceAll(NODE_PLACEHOLDERS.nodeDir, path.resolve(this.stateDir))
-      .replaceAll(NODE_PLACEHOLDERS.nodeRunDir, nodeRunDir(this.node.name))
-      .replaceAll(NODE_PLACEHOLDERS.nodeUser, this.user);
-  }
-
-  /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */
-  private writeFiles(spec: ProcessSpec, port: string): void {
-    mkdirSync(nodeRunDir(this.node.name), { recursive: true, mode: 0o700 });
-    for (const file of spec.files ?? []) {
-      const target = path.join(this.stateDir, file.path);
-      mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-      const tmp = `${target}.tmp`;
-      writeFileSync(tmp, this.fill(file.content, port), { mode: file.mode });
-      // The mode given at creation is masked by the umask; the spec's mode is what it asked for.
-      chmodSync(tmp, file.mode);
-      renameSync(tmp, target);
-    }
-  }
-
-  /** The environment and working folder the application's process gets, placeholders filled in. */
-  private processContext(spec: ProcessSpec): { env: NodeJS.ProcessEnv; cwd: string } {
-    const port = spec.port === undefined ? '' : String(spec.port);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, this.fill(v, port)])), NODE_IP: this.node.ip, NODE_NAME: this.node.name, NODE_DIR: path.resolve(this.stateDir) };
-    if (port) env.PORT = port;
-    return { env, cwd: path.resolve(this.stateDir, spec.cwd ?? '.') };
-  }
-
   /** Where and with what environment a command runs to see the node as the application does (e.g. its Slurm cluster). */
   commandContext(name: string): { env: NodeJS.ProcessEnv; cwd: string } | undefined {
     const app = this.apps.get(name);
-    return app && this.processContext(app.spec);
+    return app && this.context.environment(app.spec);
   }
 
   private start(app: ManagedApplication): void {
     const { spec } = app;
-    const port = spec.port === undefined ? '' : String(spec.port);
-    const argv = spec.command.map((arg) => this.fill(arg, port));
-    const { env, cwd } = this.processContext(spec);
+    const argv = this.context.argv(spec);
+    const { env, cwd } = this.context.environment(spec);
 
     let child: ChildProcess;
     try {
-      this.writeFiles(spec, port);
+      this.context.writeFiles(spec);
       const logFd = openSync(this.logPath(app.name), 'a', 0o600);
       try {
         writeSync(logFd, agentLine(`starting: ${argv.join(' ')}`));
@@ -230,6 +193,7 @@ export class ApplicationManager {
     } catch (err) {
       app.state = 'exited';
       app.exitCode = null;
+      app.problem = (err as Error).message;
       this.log(`application ${app.name} could not start: ${(err as Error).message}`);
       appendLogLine(this.logPath(app.name), `could not start: ${(err as Error).message}`, this.log);
       return;
@@ -262,6 +226,7 @@ export class ApplicationManager {
     app.healthy = hasHealthCheck(app.spec) ? false : undefined;
     app.startedAt = new Date();
     app.exitCode = undefined;
+    app.problem = undefined;
     let resolveExited!: () => void;
     app.exited = new Promise((resolve) => (resolveExited = resolve));
     let gone = false;

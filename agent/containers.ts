@@ -161,14 +161,16 @@ export class NodeContainers {
   }
 
   /**
-   * Runs a command in the application's container, as `docker exec` does. The engine cannot stop
-   * it: when `signal` aborts, the agent stops waiting and the command ends on its own.
+   * Runs a command in the application's running container, as `docker exec` does. `signal` bounds
+   * every call to the engine (an engine may hang as well as the command). The engine cannot stop
+   * the command: once `signal` aborts, the agent stops waiting and the command ends on its own.
    */
   async exec(name: string, argv: string[], opts: { env: Record<string, string>; signal: AbortSignal }): Promise<ExecResult> {
-    const [container] = await this.containersOf(name);
-    if (!container) throw new Error(`application ${name} has no container`);
-    const exec = await this.docker.getContainer(container.Id).exec({ Cmd: argv, Env: Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
+    const abortSignal = opts.signal;
+    const container = (await this.containersOf(name, abortSignal)).find((c) => c.State === 'running');
+    if (!container) throw new Error(`application ${name} has no running container`);
+    const exec = await this.docker.getContainer(container.Id).exec({ Cmd: argv, Env: Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), AttachStdout: true, AttachStderr: true, abortSignal });
+    const stream = await exec.start({ hijack: true, stdin: false, abortSignal });
     const chunks: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {
       const abort = () => {
@@ -188,7 +190,7 @@ export class NodeContainers {
     });
     const frames = demuxFrames(Buffer.concat(chunks));
     const text = (kind: number) => Buffer.concat(frames.filter((f) => f.stream === kind).map((f) => f.data)).toString('utf8');
-    return { exitCode: (await exec.inspect()).ExitCode, stdout: text(STDOUT), stderr: text(STDERR) };
+    return { exitCode: (await exec.inspect({ abortSignal })).ExitCode, stdout: text(STDOUT), stderr: text(STDERR) };
   }
 
   /** Power off: stops every container of this node and keeps it. */
@@ -234,8 +236,8 @@ export class NodeContainers {
     }
   }
 
-  private containersOf(name: string): Promise<Dockerode.ContainerInfo[]> {
-    return this.docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${this.node.name}`, `${LABEL_APPLICATION}=${name}`] } });
+  private containersOf(name: string, abortSignal?: AbortSignal): Promise<Dockerode.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${this.node.name}`, `${LABEL_APPLICATION}=${name}`] }, abortSignal });
   }
 
   private labels(name: string): Record<string, string> {

@@ -1,8 +1,7 @@
 // Power off and removal of a node, with or without its agent running: what the local provider
 // calls in-process and what `ocs-agent stop|remove` runs on a host over SSH.
-import { rm } from 'node:fs/promises';
 import { detectContainerEngine, type NodeContainers } from './containers';
-import { nodeRunDir, readNodeConfig } from './node-config';
+import { readNodeConfig, removeNodeRunDir } from './node-config';
 import { stopAgent, stopNodeApplications } from './node-processes';
 import { hasOverlayKey, removeOverlayInterface } from './overlay/overlay';
 
@@ -34,5 +33,5 @@ export async function removeNodeWorkloads(stateDir: string): Promise<void> {
   await containers?.removeAll();
   await removeInterface(stateDir);
   const node = await readNodeConfig(stateDir).catch(() => null);
-  if (node) await rm(nodeRunDir(node.name), { recursive: true, force: true });
+  if (node) await removeNodeRunDir(node.name);
 }

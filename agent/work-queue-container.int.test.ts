@@ -76,12 +76,13 @@ describe('a work queue read inside the container', { timeout: 60_000 }, () => {
     });
   });
 
-  it('says what failed: a command that is not there, one that fails, an application without a container', async () => {
-    const run = containerRunner(containers, 'slurmctld');
+  it('says what failed: a command that is not there, one that fails, an application without a running container', async () => {
+    const runner = containerRunner(containers, 'slurmctld');
+    const run = (argv: string[]) => runner(argv, new AbortController().signal);
     await expect(run(['scontrol', 'ping'])).rejects.toThrow('scontrol is not installed where the application runs');
     await expect(run(['/usr/bin/node', '-e', 'console.error("slurm_load_jobs error: Unable to contact slurm controller (connect failure)"); process.exit(1)'])).rejects.toThrow(
       /^slurm_load_jobs error: Unable to contact slurm controller \(connect failure\)$/,
     );
-    expect(await readSlurmQueue(containerRunner(containers, 'nfs-server'))).toEqual({ problem: 'application nfs-server has no container' });
+    expect(await readSlurmQueue(containerRunner(containers, 'nfs-server'))).toEqual({ problem: 'application nfs-server has no running container' });
   });
 });

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { isAlive } from './process-tree';
 import { agentReportSchema, applicationReportSchema, desiredApplicationSchema, WORK_QUEUE_LIST_MAX } from './protocol';
 import { parseNodes, parsePendingJobs, processRunner, readSlurmQueue, SINFO_NODES, SQUEUE_PENDING, WorkQueueReadings, type CommandRunner } from './work-queue';
 
@@ -89,16 +93,51 @@ describe('readSlurmQueue', () => {
 
 describe('processRunner', () => {
   const context = { env: { PATH: '/nowhere', SLURM_CONF: '/node/slurm/slurm.conf', TZ: 'Asia/Tokyo', SLURM_TIME_FORMAT: 'relative' }, cwd: '/' };
+  const run = (argv: string[]) => processRunner(context)(argv, new AbortController().signal);
 
   it('runs with the application\'s environment, Slurm\'s folders on the PATH and its times printed in UTC', async () => {
-    const out = await processRunner(context)(['sh', '-c', 'echo "$SLURM_CONF $PATH $TZ $SLURM_TIME_FORMAT"']);
+    const out = await run(['sh', '-c', 'echo "$SLURM_CONF $PATH $TZ $SLURM_TIME_FORMAT"']);
     expect(out).toBe('/node/slurm/slurm.conf /nowhere:/usr/sbin:/usr/bin UTC0 standard\n');
   });
 
   it('fails with the last line the command printed on stderr, or saying it is not installed', async () => {
     const failing = ['sh', '-c', 'echo "squeue: error: first" >&2; echo "slurm_load_jobs error: Unable to contact slurm controller (connect failure)" >&2; exit 1'];
-    await expect(processRunner(context)(failing)).rejects.toThrow(/^slurm_load_jobs error: Unable to contact slurm controller \(connect failure\)$/);
-    await expect(processRunner(context)(['squeue-not-here'])).rejects.toThrow('squeue-not-here is not installed where the application runs');
+    await expect(run(failing)).rejects.toThrow(/^slurm_load_jobs error: Unable to contact slurm controller \(connect failure\)$/);
+    await expect(run(['squeue-not-here'])).rejects.toThrow('squeue-not-here is not installed where the application runs');
+  });
+});
+
+describe('the deadline of a reading', () => {
+  /** Never answers, and takes no notice of the signal: as a container engine that hangs. */
+  const hanging = () => new Promise<string>(() => {});
+
+  it('ends the reading of commands that do not answer, naming them, and aborts the signal they were given', async () => {
+    const given: AbortSignal[] = [];
+    const started = Date.now();
+    const queue = await readSlurmQueue((_argv, signal) => {
+      given.push(signal);
+      return hanging();
+    }, 100);
+    expect(queue).toEqual({ problem: 'squeue and sinfo did not answer within 0.1 s' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(given.map((s) => s.aborted)).toEqual([true, true]);
+  });
+
+  it('names only the command that did not answer', async () => {
+    expect(await readSlurmQueue(async (argv) => (argv[0] === 'squeue' ? SQUEUE_SAMPLE : hanging()), 100)).toEqual({ problem: 'sinfo did not answer within 0.1 s' });
+  });
+
+  it('kills a command of the process form that overruns it', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'ocs-wq-deadline-'));
+    try {
+      await writeFile(path.join(bin, 'squeue'), '#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 30\n', { mode: 0o755 });
+      await writeFile(path.join(bin, 'sinfo'), `#!/bin/sh\nprintf '${SINFO_SAMPLE.replaceAll('\n', '\\n')}'\n`, { mode: 0o755 });
+      expect(await readSlurmQueue(processRunner({ env: { PATH: bin }, cwd: bin }), 500)).toEqual({ problem: 'squeue did not answer within 0.5 s' });
+      const pid = Number(await readFile(path.join(bin, 'squeue.pid'), 'utf8'));
+      await vi.waitFor(() => expect(isAlive(pid)).toBe(false));
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 });
 
@@ -123,6 +162,22 @@ describe('WorkQueueReadings', () => {
 
     expect(await readings.read([])).toBe(true);
     expect(readings.get('slurmctld')).toBeUndefined();
+  });
+
+  it('replaces the queue with the problem when a reading overruns its deadline, so the portal no longer decides from it', async () => {
+    const readings = new WorkQueueReadings(100);
+    let hanging = false;
+    const slurm = { name: 'slurmctld', run: async (argv: string[]) => (hanging ? new Promise<string>(() => {}) : argv[0] === 'squeue' ? SQUEUE_SAMPLE : SINFO_SAMPLE) };
+    await readings.read([slurm]);
+    const queue = readings.get('slurmctld')!;
+    expect(queue).toMatchObject({ pendingJobCount: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    hanging = true;
+    expect(await readings.read([slurm])).toBe(true);
+    const overrun = readings.get('slurmctld')!;
+    expect(overrun).toEqual({ at: expect.any(String), problem: 'squeue and sinfo did not answer within 0.1 s' });
+    expect(Date.parse(overrun.at)).toBeGreaterThan(Date.parse(queue.at));
   });
 });
 

@@ -3,10 +3,15 @@
 // the application runs: with the process's environment (its SLURM_CONF), or inside its container.
 import { execFile } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import type { ExecResult, NodeContainers } from './containers';
+import type { NodeContainers } from './containers';
 import { WORK_QUEUE_LIST_MAX, type PendingJob, type WorkQueueNode, type WorkQueueReport } from './protocol';
 
-/** squeue gives up on a controller that does not answer after about 9 s (Slurm's own retries); a missing slurm.conf it retries for a minute. */
+/**
+ * A reading of a queue ends within this, both commands and every call to a container engine in
+ * it: a reading left hanging would leave the last queue reported, and the portal deciding from it.
+ * squeue gives up on a controller that does not answer after about 9 s (Slurm's own retries); a
+ * missing slurm.conf it retries for a minute.
+ */
 const SLURM_COMMAND_TIMEOUT_MS = 15_000;
 /** Queues are read at most this often: jobs wait minutes before a burst, and squeue costs the controller a little each time. */
 export const WORK_QUEUE_EVERY_MS = 5000;
@@ -25,10 +30,10 @@ export const SINFO_NODES = ['sinfo', '-h', '-N', '-o', '%N|%o|%T'];
  */
 const SLURM_OUTPUT_ENV = { TZ: 'UTC0', SLURM_TIME_FORMAT: 'standard' } as const;
 
-/** Runs a command where the application runs; resolves with what it printed, rejects saying why it failed. */
-export type CommandRunner = (argv: string[]) => Promise<string>;
+/** Runs a command where the application runs, giving up once `signal` aborts; resolves with what it printed, rejects saying why it failed. */
+export type CommandRunner = (argv: string[], signal: AbortSignal) => Promise<string>;
 
-/** The first line that does not hold `fields` fields separated by "|". */
+/** The `fields` fields of a line, separated by "|" (trimmed); a line of another form throws, naming the command. */
 function fieldsOf(line: string, fields: number, command: string): string[] {
   const parts = line.split('|');
   if (parts.length !== fields) throw new Error(`${command} printed a line of an unexpected form: ${JSON.stringify(line.slice(0, 200))}`);
@@ -63,19 +68,37 @@ export function parseNodes(out: string): WorkQueueNode[] {
 /** What one reading says, without its time. */
 type WorkQueueContent = { pendingJobCount: number; pendingJobs: PendingJob[]; nodes: WorkQueueNode[] } | { problem: string };
 
-/** Reads the queue with Slurm's commands; a failure is the reading's problem, never thrown. */
-export async function readSlurmQueue(run: CommandRunner): Promise<WorkQueueContent> {
+/** Reads the queue with Slurm's commands, all within `timeoutMs`; a failure is the reading's problem, never thrown. */
+export async function readSlurmQueue(run: CommandRunner, timeoutMs = SLURM_COMMAND_TIMEOUT_MS): Promise<WorkQueueContent> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const unanswered = new Set<string>();
+  const command = async (argv: string[]) => {
+    unanswered.add(argv[0]!);
+    const out = await run(argv, signal);
+    unanswered.delete(argv[0]!);
+    return out;
+  };
   try {
-    const [pending, nodes] = await Promise.all([run(SQUEUE_PENDING).then(parsePendingJobs), run(SINFO_NODES).then(parseNodes)]);
+    const reading = Promise.all([command(SQUEUE_PENDING).then(parsePendingJobs), command(SINFO_NODES).then(parseNodes)]);
+    const [pending, nodes] = await untilAborted(reading, signal);
     return { pendingJobCount: pending.length, pendingJobs: pending.slice(0, WORK_QUEUE_LIST_MAX), nodes: nodes.slice(0, WORK_QUEUE_LIST_MAX) };
   } catch (err) {
-    return { problem: (err as Error).message.slice(0, 1000) };
+    const problem = signal.aborted ? `${[...unanswered].join(' and ')} did not answer within ${timeoutMs / 1000} s` : (err as Error).message;
+    return { problem: problem.slice(0, 1000) };
   }
 }
 
+/** Settles as `promise` does, or rejects once `signal` aborts: a runner that misses the signal cannot hold the reading. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /** Why a Slurm command failed, in a line: what it said last on stderr, else how it ended. */
-function commandFailure(command: string, how: { timedOut?: boolean; notFound?: boolean; stderr?: string; fallback: string }): Error {
-  if (how.timedOut) return new Error(`${command} did not answer within ${SLURM_COMMAND_TIMEOUT_MS / 1000} s`);
+function commandFailure(command: string, how: { notFound?: boolean; stderr?: string; fallback: string }): Error {
   if (how.notFound) return new Error(`${command} is not installed where the application runs (Slurm's client commands read the queue)`);
   return new Error(lines(how.stderr ?? '').at(-1)?.trim() ?? how.fallback);
 }
@@ -84,27 +107,19 @@ function commandFailure(command: string, how: { timedOut?: boolean; notFound?: b
 export function processRunner(context: { env: Record<string, string | undefined>; cwd: string }): CommandRunner {
   // Debian puts some of Slurm's programs in /usr/sbin, which an ordinary user's PATH lacks.
   const env: Record<string, string | undefined> = { ...context.env, PATH: [context.env.PATH, '/usr/sbin', '/usr/bin'].filter(Boolean).join(':'), ...SLURM_OUTPUT_ENV };
-  return (argv) =>
+  return (argv, signal) =>
     new Promise((resolve, reject) => {
-      execFile(argv[0]!, argv.slice(1), { env: env as NodeJS.ProcessEnv, cwd: context.cwd, timeout: SLURM_COMMAND_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES }, (err, stdout, stderr) => {
+      execFile(argv[0]!, argv.slice(1), { env: env as NodeJS.ProcessEnv, cwd: context.cwd, signal, maxBuffer: MAX_OUTPUT_BYTES }, (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
-        const code = (err as NodeJS.ErrnoException).code;
-        const timedOut = err.killed && code !== 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER';
-        reject(commandFailure(argv[0]!, { timedOut, notFound: code === 'ENOENT', stderr, fallback: err.message }));
+        reject(commandFailure(argv[0]!, { notFound: (err as NodeJS.ErrnoException).code === 'ENOENT', stderr, fallback: err.message }));
       });
     });
 }
 
-/** Slurm's commands run inside the application's container, with its environment (its slurm.conf, its PATH). */
+/** Slurm's commands run inside the application's running container, with its environment (its slurm.conf, its PATH). */
 export function containerRunner(containers: Pick<NodeContainers, 'exec'>, name: string): CommandRunner {
-  return async (argv) => {
-    const signal = AbortSignal.timeout(SLURM_COMMAND_TIMEOUT_MS);
-    let result: ExecResult;
-    try {
-      result = await containers.exec(name, argv, { env: SLURM_OUTPUT_ENV, signal });
-    } catch (err) {
-      throw signal.aborted ? commandFailure(argv[0]!, { timedOut: true, fallback: '' }) : err;
-    }
+  return async (argv, signal) => {
+    const result = await containers.exec(name, argv, { env: SLURM_OUTPUT_ENV, signal });
     if (result.exitCode === 0) return result.stdout;
     // 127: the shell's and the OCI runtimes' "command not found".
     throw commandFailure(argv[0]!, { notFound: result.exitCode === 127, stderr: result.stderr, fallback: `${argv[0]} exited with code ${result.exitCode}` });
@@ -118,6 +133,8 @@ export function containerRunner(containers: Pick<NodeContainers, 'exec'>, name: 
 export class WorkQueueReadings {
   private readonly readings = new Map<string, WorkQueueReport>();
 
+  constructor(private readonly timeoutMs = SLURM_COMMAND_TIMEOUT_MS) {}
+
   /** Reads the queues of these applications (forgetting any other); true when a report changed. */
   async read(targets: { name: string; run: CommandRunner }[]): Promise<boolean> {
     let changed = false;
@@ -126,7 +143,7 @@ export class WorkQueueReadings {
         this.readings.delete(name);
         changed = true;
       }
-    const contents = await Promise.all(targets.map(async (t) => [t.name, await readSlurmQueue(t.run)] as const));
+    const contents = await Promise.all(targets.map(async (t) => [t.name, await readSlurmQueue(t.run, this.timeoutMs)] as const));
     for (const [name, content] of contents) {
       const before = this.readings.get(name);
       if (before && isDeepStrictEqual({ ...before, at: undefined }, { ...content, at: undefined })) continue;

@@ -3,7 +3,7 @@
 // straight to its endpoints first, through the relay when no handshake comes back (both behind
 // NAT, or no route between their sites). WireGuard itself follows a peer that shows up at another
 // address (roaming), so a path one side finds serves both.
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DesiredNetwork, OverlayPeer, OverlayReport, PeerPath } from '../protocol';
@@ -205,7 +205,10 @@ export class Overlay {
 
 /** Only a node that was ever on a private network has a key, and maybe an interface. */
 export async function hasOverlayKey(stateDir: string): Promise<boolean> {
-  return (await readFile(path.join(stateDir, KEY_FILE), 'utf8').catch(() => null)) !== null;
+  return access(path.join(stateDir, KEY_FILE)).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Power off and delete: the interface goes with the node (wireguard-go with it). */

@@ -17,6 +17,14 @@ export function relayEndpoint(provider: string): string {
   return OCS_RELAY_ENDPOINT ?? `${new URL(agentPortalUrl(provider)).hostname}:${OCS_RELAY_PORT}`;
 }
 
+// Derived once per key rather than on every agent sync.
+let derived: { from: string; key: Buffer } | undefined;
+function ticketKey(): Buffer {
+  const { OCS_SECRET_KEY } = env();
+  if (derived?.from !== OCS_SECRET_KEY) derived = { from: OCS_SECRET_KEY, key: relaySecret(OCS_SECRET_KEY) };
+  return derived.key;
+}
+
 export async function desiredNetworkOf(db: Database, nodeId: string): Promise<DesiredNetwork | undefined> {
   const [self] = await db
     .select({ unitGroupId: overlayMembers.unitGroupId, hostNo: overlayMembers.hostNo, block: overlayNetworks.block, provider: nodes.provider })
@@ -37,7 +45,7 @@ export async function desiredNetworkOf(db: Database, nodeId: string): Promise<De
     peers: peers.map((p) => ({ nodeId: p.nodeId, name: p.name, publicKey: p.publicKey!, address: blockAddress(self.block, p.hostNo), endpoints: p.endpoints })),
     relay: {
       endpoint: relayEndpoint(self.provider),
-      ticket: issueRelayTicket(relaySecret(env().OCS_SECRET_KEY), { nodeId, unitGroupId: self.unitGroupId, expiresAt }),
+      ticket: issueRelayTicket(ticketKey(), { nodeId, unitGroupId: self.unitGroupId, expiresAt }),
     },
   };
 }
