@@ -22,11 +22,13 @@ interface Props {
   burst: BurstPolicy | null;
   /** The unit group runs a work queue (Slurm) that can drive the unit's size. */
   queueCapable: boolean;
+  /** The unit's own cloud, for a unit on one: its policy stays there and follows the queue. */
+  ownCloud: string | null;
   disabled: boolean;
 }
 
 /** A unit's cloud-burst policy: shown in a line, edited in place. */
-export function BurstPolicyForm({ unitId, unitName, unitGroupId, organizationId, burst, queueCapable, disabled }: Props) {
+export function BurstPolicyForm({ unitId, unitName, unitGroupId, organizationId, burst, queueCapable, ownCloud, disabled }: Props) {
   const t = useT();
   const say = useSay();
   const client = useQueryClient();
@@ -74,12 +76,12 @@ export function BurstPolicyForm({ unitId, unitName, unitGroupId, organizationId,
           onCancel={() => setRemoving(false)}
         />
       )}
-      {editing && <BurstEditor {...{ unitId, unitGroupId, organizationId, burst, queueCapable }} onDone={() => setEditing(false)} />}
+      {editing && <BurstEditor {...{ unitId, unitGroupId, organizationId, burst, queueCapable, ownCloud }} onDone={() => setEditing(false)} />}
     </div>
   );
 }
 
-function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable, onDone }: Omit<Props, 'disabled' | 'unitName'> & { onDone: () => void }) {
+function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable, ownCloud, onDone }: Omit<Props, 'disabled' | 'unitName'> & { onDone: () => void }) {
   const t = useT();
   const say = useSay();
   const locale = useLocale();
@@ -87,11 +89,11 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
   const providers = useQuery({ queryKey: queryKeys.providers(), queryFn: () => api.get<{ providers: (ProviderOption & { accountsOf?: string })[] }>('/api/v1/providers') });
   const accounts = useQuery({ queryKey: queryKeys.providerAccounts(organizationId), queryFn: () => api.get<{ accounts: Json<ProviderAccountView>[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`) });
   const [form, setForm] = useState({
-    provider: burst?.provider ?? '',
+    provider: burst?.provider ?? ownCloud ?? '',
     accountId: burst?.providerAccountId ?? '',
     flavor: burst?.flavor ?? '',
     maxNodes: String(burst?.maxNodes ?? 2),
-    queue: !!burst?.queue,
+    queue: !!burst?.queue || ownCloud !== null,
     pendingSeconds: String(burst?.queue?.pendingSeconds ?? 300),
     idleSeconds: String(burst?.queue?.idleSeconds ?? 600),
   });
@@ -131,7 +133,7 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
   if (!providers.data || !accounts.data) return <p>{t('common.loading')}</p>;
   const accountProvider = (p: { id: string; accountsOf?: string }) => p.accountsOf ?? p.id;
   // A cloud is offered where the organization has an account for it.
-  const clouds = providers.data.providers.filter((p) => p.available && accounts.data.accounts.some((a) => a.provider === accountProvider(p)));
+  const clouds = providers.data.providers.filter((p) => p.available && (ownCloud === null || p.id === ownCloud) && accounts.data.accounts.some((a) => a.provider === accountProvider(p)));
   if (!clouds.length)
     return (
       <p className="mt-2 text-rose-700" role="alert">
@@ -188,7 +190,7 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
       {queueCapable && (
         <>
           <label className="flex items-center gap-2 sm:col-span-2">
-            <input type="checkbox" checked={form.queue} onChange={(e) => set({ queue: e.target.checked })} />
+            <input type="checkbox" checked={form.queue} disabled={ownCloud !== null} onChange={(e) => set({ queue: e.target.checked })} />
             {t('burst.queue')}
           </label>
           {form.queue && (

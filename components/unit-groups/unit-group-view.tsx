@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
 import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
-import { canOverflow } from '@/lib/providers/catalog';
+import { canOverflow, isCloud } from '@/lib/providers/catalog';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
@@ -66,7 +66,10 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           </div>
-          {canOverflow(u.provider) && <BurstPolicyForm unitId={u.id} unitName={u.name} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} disabled={g.state === 'DELETING'} />}
+          {/* Units on the lab's servers overflow to a cloud; a unit on a cloud may follow the Slurm queue there. */}
+          {(canOverflow(u.provider) || (g.workQueue && isCloud(u.provider))) && (
+            <BurstPolicyForm unitId={u.id} unitName={u.name} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} ownCloud={isCloud(u.provider) ? u.provider : null} disabled={g.state === 'DELETING'} />
+          )}
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>

@@ -4,6 +4,7 @@ import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Transaction } from '@/lib/db/client';
 import { nodes, unitGroups, type Node, type Unit } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { canOverflow } from '@/lib/providers/catalog';
 import { lockPlacement, serverCapacity } from '@/lib/hosts/placement';
 
 /** A node's provider, account and flavor, as recorded on it. */
@@ -13,6 +14,9 @@ export const homePlacement = (unit: Pick<Unit, 'provider' | 'providerAccountId' 
 
 /** Whether the node overflowed from its unit's provider (a burst node). */
 export const isOverflow = (node: Pick<Node, 'provider'>, unit: Pick<Unit, 'provider'>): boolean => node.provider !== unit.provider;
+
+/** Whether the node is on its unit's burst policy's provider: what the policy's maxNodes counts and its queue may remove. */
+export const onPolicyProvider = (node: Pick<Node, 'provider'>, unit: Pick<Unit, 'burst'>): boolean => node.provider === unit.burst?.provider;
 
 /**
  * The lab's servers' free places not yet promised to a node: a node is placed on its server only
@@ -32,16 +36,18 @@ async function unpromisedServerRoom(tx: Transaction, organizationId: string): Pr
 
 /**
  * Where `count` new nodes of the unit go, in node-number order. Without a burst policy, all on the
- * unit's provider; with one, as many as the servers have room for, the rest on the policy's cloud
- * up to its maxNodes (beyond that the request is refused, naming both limits).
+ * unit's provider; with one, as many as the servers have room for (a unit on the lab's servers),
+ * the rest on the policy's cloud up to its maxNodes there (beyond that the request is refused,
+ * naming both limits). A unit on a cloud has no servers' room: its policy (queue-driven growth on
+ * its own cloud) takes every new node.
  */
 export async function placeNewNodes(tx: Transaction, unit: Unit, organizationId: string, count: number, existing: Pick<Node, 'provider'>[]): Promise<NodePlacement[]> {
   const home = homePlacement(unit);
   if (!unit.burst) return Array.from({ length: count }, () => home);
-  const room = await unpromisedServerRoom(tx, organizationId);
+  const room = canOverflow(unit.provider) ? await unpromisedServerRoom(tx, organizationId) : 0;
   const onServers = Math.min(count, room);
   const overflow = count - onServers;
-  const burstNow = existing.filter((n) => isOverflow(n, unit)).length;
+  const burstNow = existing.filter((n) => onPolicyProvider(n, unit)).length;
   if (burstNow + overflow > unit.burst.maxNodes)
     throw new AppError('QUOTA_EXCEEDED', `The servers have room for ${room} more node(s) and the unit's burst policy allows ${unit.burst.maxNodes} node(s) on ${unit.burst.provider} (${burstNow} there now)`, {
       fields: { numNodes: `at most ${room + unit.burst.maxNodes - burstNow} more node(s): ${room} on the servers, ${unit.burst.maxNodes - burstNow} on ${unit.burst.provider}` },

@@ -1,5 +1,6 @@
 // A unit's cloud-burst policy (OCS: "オンプレ資源が枯渇したときのみクラウドを利用"): once the lab's
-// servers have no room, the unit's new nodes go to a cloud account and flavor.
+// servers have no room, the unit's new nodes go to a cloud account and flavor. A unit on a cloud
+// may carry one too, on its own cloud, for its size to follow the Slurm queue.
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
@@ -35,7 +36,10 @@ export const ZBurstPolicyInput = z.strictObject({
  */
 async function resolveBurstPolicy(db: Database, organizationId: string, unit: Unit, raw: unknown): Promise<Omit<BurstPolicy, 'setBy'>> {
   const input = parseOrThrow(ZBurstPolicyInput, raw);
-  if (!canOverflow(unit.provider)) throw invalidInput({ provider: `only a unit on the lab's servers overflows to a cloud; this unit is on ${unit.provider}, which does not run out of room` });
+  // A unit on a cloud does not run out of room: its policy can only let its own cloud follow the queue.
+  if (!canOverflow(unit.provider) && input.provider !== unit.provider)
+    throw invalidInput({ provider: `a unit on ${unit.provider} does not overflow elsewhere; give ${unit.provider} and a queue for its size to follow the Slurm queue` });
+  if (!canOverflow(unit.provider) && !input.queue) throw invalidInput({ queue: `a unit on ${unit.provider} does not run out of room: its policy is for following the Slurm queue` });
   const provider = findProvider(input.provider);
   if (!provider || !isCloud(provider.id) || !provider.available)
     throw invalidInput({ provider: `"${input.provider}" is not a cloud nodes can be made on; choose a cloud provider that is available` });

@@ -1,9 +1,10 @@
 // Queue-driven burst, as OCS's HybridCloud template does: a unit whose burst policy has `queue`
-// grows when Slurm jobs have waited longer than pendingSeconds, and loses overflow nodes that Slurm
-// has seen idle for longer than idleSeconds (never the unit's first node). Each round decides
+// grows when Slurm jobs have waited longer than pendingSeconds, and loses the nodes on the policy's
+// cloud that Slurm has seen idle for longer than idleSeconds (never the unit's first node): the
+// overflow of a unit on the lab's servers, or the nodes of a unit on that cloud itself. Each round decides
 // from PostgreSQL alone — the agents' queue reports and the nodes' idle times — so any worker may
 // run it, and the clock is a parameter, so a test can let hours pass.
-import { and, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { WorkQueueNode } from '@/agent/protocol';
 import { can, loadActor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
@@ -12,7 +13,7 @@ import { AppError, safeErrorMessage } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { privateNetworksOf } from '@/lib/overlay/node-networks';
 import { changeUnitNodes } from '@/lib/unit-groups/scale-unit';
-import { isOverflow } from './placement';
+import { onPolicyProvider } from './placement';
 import { workQueueOf } from './work-queue';
 
 export const QUEUE_SCALING_LABEL = 'cloud burst (Slurm queue)';
@@ -43,7 +44,7 @@ export async function scaleByWorkQueues(db: Database, now: Date = new Date()): P
 async function scaleUnitByQueue(db: Database, unit: Unit, organizationId: string, now: Date): Promise<QueueDecision> {
   const policy = unit.burst!;
   const { pendingSeconds, idleSeconds } = policy.queue!;
-  const live = await db.select().from(nodes).where(and(eq(nodes.unitId, unit.id), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')));
+  const live = await db.select().from(nodes).where(and(eq(nodes.unitId, unit.id), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING'))).orderBy(asc(nodes.nodeNo));
   // A round that cannot see the queue forgets the idle times: an idle spell counts only as far as it was seen.
   const unseen = async (reason: string): Promise<QueueDecision> => {
     await forgetIdleTimes(db, live);
@@ -63,16 +64,16 @@ async function scaleUnitByQueue(db: Database, unit: Unit, organizationId: string
   // Jobs wait from their submission, or from the unit's last change: nodes just added need a moment to take them.
   const waitedSince = (submittedAt: string) => Math.max(Date.parse(submittedAt), unit.updatedAt.getTime());
   const waiting = reported.queue.pendingJobs.filter((j) => NODES_HELP.has(j.reason) && now.getTime() - waitedSince(j.submittedAt) >= pendingSeconds * 1000);
-  const overflowNow = live.filter((n) => isOverflow(n, unit)).length;
+  const onCloud = live.filter((n) => onPolicyProvider(n, unit)).length;
   if (waiting.length) {
     // Idle nodes may take the jobs yet (just freed, or the scheduler has not come round to them).
     const spare = reported.queue.nodes.filter((n) => n.state.startsWith('idle')).length;
-    const wanted = Math.min(waiting.reduce((n, j) => n + Math.max(1, j.nodes), 0) - spare, policy.maxNodes - overflowNow);
-    if (wanted <= 0) return none(`${waiting.length} job(s) wait, and ${overflowNow >= policy.maxNodes ? `the unit has its ${policy.maxNodes} overflow node(s) already` : `${spare} node(s) are idle`}`);
+    const wanted = Math.min(waiting.reduce((n, j) => n + Math.max(1, j.nodes), 0) - spare, policy.maxNodes - onCloud);
+    if (wanted <= 0) return none(`${waiting.length} job(s) wait, and ${onCloud >= policy.maxNodes ? `the unit has its ${policy.maxNodes} node(s) on ${policy.provider} already` : `${spare} node(s) are idle`}`);
     const reason = `${waiting.length} job(s) waited longer than ${pendingSeconds} s (${waiting.map((j) => j.jobId).join(', ')})`;
     return act(db, unit, { addNodes: wanted }, 'add', wanted, reason, none);
   }
-  const removable = live.filter((n) => isOverflow(n, unit) && n.nodeNo !== 1 && idle.has(n.id) && now.getTime() - idle.get(n.id)!.getTime() >= idleSeconds * 1000);
+  const removable = live.filter((n) => onPolicyProvider(n, unit) && n.nodeNo !== 1 && idle.has(n.id) && now.getTime() - idle.get(n.id)!.getTime() >= idleSeconds * 1000);
   if (removable.length) {
     const reason = `node(s) ${removable.map((n) => n.nodeNo).join(', ')} ran no job for longer than ${idleSeconds} s`;
     return act(db, unit, { removeNodeIds: removable.map((n) => n.id) }, 'remove', removable.length, reason, none);

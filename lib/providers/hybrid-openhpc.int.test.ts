@@ -20,6 +20,9 @@ import { registerHost } from '@/lib/hosts/manage-hosts';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
 import { closeQueue } from '@/lib/jobs/queue';
 import { blockAddress } from '@/lib/overlay/addresses';
+import { setUnitBurst } from '@/lib/burst/policy';
+import { scaleByWorkQueues } from '@/lib/burst/queue-scaling';
+import { workQueueOf } from '@/lib/burst/work-queue';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { requestUnitScale } from '@/lib/unit-groups/scale-unit';
@@ -219,16 +222,53 @@ describe('an OpenHPC cluster with its head on the lab\'s server and its compute 
     expect(three, three.stderr).toMatchObject({ code: 0, lines: await clusterHostnames() });
   });
 
+  it('follows the Slurm queue on its own cloud: a job waiting adds an instance, and those idle long go but the first', async () => {
+    const [compute] = await db().select().from(units).where(and(eq(units.unitGroupId, unitGroupId!), eq(units.name, 'compute')));
+    await setUnitBurst(db(), actor, compute!.id, { provider: 'aws', flavor: 'small', maxNodes: 3, queue: { pendingSeconds: 60, idleSeconds: 300 } });
+    const decision = async (at: Date) => (await scaleByWorkQueues(db(), at)).find((d) => d.unitId === compute!.id)!;
+    const queue = (what: string, check: (q: { pendingJobCount: number; nodes: { name: string; state: string }[] }) => boolean) =>
+      until(what, async () => {
+        const reported = await workQueueOf(db(), unitGroupId!);
+        return reported && 'nodes' in reported.queue && check(reported.queue);
+      }, 90_000, 500);
+    const runChange = async (buildId: string) => {
+      await runBuild(db(), buildId);
+      const [build] = await db().select().from(builds).where(eq(builds.id, buildId));
+      expect(build!.status, build!.error ?? '').toBe('SUCCEEDED');
+    };
+
+    // Three Slurm nodes of one CPU each: the fourth job waits.
+    for (let i = 0; i < 4; i++) expect((await onHead('sbatch -p compute -N 1 -o /dev/null --wrap "sleep 600"')).code).toBe(0);
+    await queue('one job pending', (q) => q.pendingJobCount === 1);
+    const grow = await decision(new Date(Date.now() + 61_000));
+    expect(grow, JSON.stringify(grow)).toMatchObject({ action: 'add', nodes: 1 });
+    await runChange((grow as { buildId: string }).buildId);
+    expect((await liveNodes('compute')).map((n) => [n.nodeNo, n.provider])).toEqual([[1, 'aws'], [3, 'aws'], [4, 'aws']]);
+    expect(liveInstances()).toHaveLength(3);
+    await queue('no job pending, compute-4 running one', (q) => q.pendingJobCount === 0 && q.nodes.some((n) => n.name === 'compute-4' && n.state === 'allocated'));
+
+    expect((await onHead('scancel -u "$(id -un)"')).code).toBe(0);
+    await queue('every node idle', (q) => q.nodes.length === 4 && q.nodes.every((n) => n.state === 'idle'));
+    expect(await decision(new Date())).toMatchObject({ action: 'none' });
+    const shrink = await decision(new Date(Date.now() + 301_000));
+    expect(shrink, JSON.stringify(shrink)).toMatchObject({ action: 'remove', nodes: 2, reason: expect.stringContaining('node(s) 3, 4 ran no job') });
+    await runChange((shrink as { buildId: string }).buildId);
+    expect((await liveNodes('compute')).map((n) => n.nodeNo)).toEqual([1]);
+    await ec2.settled();
+    expect(liveInstances()).toHaveLength(1);
+  });
+
   it('deleting the unit group terminates the instances and leaves no file, daemon or network on the server', async () => {
     const all = [...(await liveNodes('master')), ...(await liveNodes('compute'))];
     // Hosts share this machine's process view: a node's daemons name its folder (so its name) or its interface.
     const pattern = [...all.map((n) => n.name), ...all.map((n) => interfaceNameFor(n.name))].join('|');
     const daemons = async () => (await server.exec(['sh', '-c', `ps -eo args | grep -E '^(slurmctld|slurmd|munged|wireguard-go) ' | grep -E -- "$1" || true`, 'daemons', pattern])).stdout;
+    // Every node runs munged, slurmd (the head too) and its WireGuard; the head slurmctld.
     expect((await daemons()).split('\n').map((l) => l.split(' ')[0]).filter(Boolean).sort()).toEqual([
-      ...Array<string>(3).fill('munged'),
+      ...Array<string>(all.length).fill('munged'),
       'slurmctld',
-      ...Array<string>(3).fill('slurmd'),
-      ...Array<string>(3).fill('wireguard-go'),
+      ...Array<string>(all.length).fill('slurmd'),
+      ...Array<string>(all.length).fill('wireguard-go'),
     ]);
 
     await deleteUnitGroup(db(), unitGroupId!);
