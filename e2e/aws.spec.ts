@@ -61,7 +61,7 @@ test('a lab admin adds an AWS account, builds web-hello on 3 instances, opens it
   await expect(page.getByTestId('build-log')).toContainText('build succeeded');
   await page.getByRole('link', { name: /ユニットグループを表示/ }).click();
   await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(3);
-  const ips = await page.getByTestId('node-row').locator('td:nth-child(3)').allInnerTexts();
+  const ips = await page.getByTestId('node-row').getByTestId('node-ip').allInnerTexts();
   const mine = () => ec2.instances.filter((i) => ips.includes(i.privateIpAddress));
   expect(mine().map((i) => i.privateIpAddress).sort()).toEqual([...ips].sort());
   await page.screenshot({ path: 'e2e/output/aws-unit-group.png', fullPage: true });
@@ -72,7 +72,7 @@ test('a lab admin adds an AWS account, builds web-hello on 3 instances, opens it
 
   // Power the first node off and on: the instance stops, its application with it, and boots again.
   const first = page.getByTestId('node-row').first();
-  const firstIp = (await first.locator('td:nth-child(3)').innerText()).trim();
+  const firstIp = (await first.getByTestId('node-ip').innerText()).trim();
   await first.getByRole('button', { name: /電源オフ/ }).click();
   await expect(first).toHaveAttribute('data-node-state', 'POWER_OFF');
   expect(ec2.instances.find((i) => i.privateIpAddress === firstIp)!.state).toBe('stopped');
@@ -86,7 +86,7 @@ test('a lab admin adds an AWS account, builds web-hello on 3 instances, opens it
   await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(1);
   await expect.poll(() => mine().filter((i) => i.state !== 'terminated').length).toBe(1);
 
-  await page.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
   await ec2.settled();

@@ -121,7 +121,7 @@ test('a lab admin builds OpenHPC with its head on the lab\'s server and compute 
   await master.getByRole('button', { name: '保存' }).click();
   await expect(master.getByTestId('burst-summary')).toHaveText('満杯時は aws / small に最大 1 台');
 
-  await page.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
   await ec2.settled();

@@ -56,7 +56,7 @@ test('a lab admin registers two servers, builds web-hello on them as containers,
 
   const rows = page.getByTestId('node-row');
   await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(2);
-  const ips = await rows.locator('td:nth-child(3)').allInnerTexts();
+  const ips = await rows.getByTestId('node-ip').allInnerTexts();
   expect(ips.sort()).toEqual(servers.map((s) => s.ip).sort());
   // Each node is on the unit group's private network and reaches the other one directly.
   await expect(page.getByTestId('node-private-network')).toHaveCount(2);
@@ -73,7 +73,7 @@ test('a lab admin registers two servers, builds web-hello on them as containers,
 
   // Power the first node off and on: its container stops and starts again, its files stay.
   const first = rows.first();
-  const firstIp = (await first.locator('td:nth-child(3)').innerText()).trim();
+  const firstIp = (await first.getByTestId('node-ip').innerText()).trim();
   await first.getByRole('button', { name: /電源オフ/ }).click();
   await expect(first).toHaveAttribute('data-node-state', 'POWER_OFF');
   await expect(fetch(`http://${firstIp}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
@@ -81,7 +81,7 @@ test('a lab admin registers two servers, builds web-hello on them as containers,
   await expect(first).toHaveAttribute('data-node-state', 'RUNNING');
   expect((await fetch(`http://${firstIp}:8080/`)).status).toBe(200);
 
-  await page.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
   for (const host of servers) expect(await onServer(host)).toEqual({ containers: [], files: false });

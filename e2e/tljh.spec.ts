@@ -45,7 +45,7 @@ test('a lab admin launches The Littlest JupyterHub, a student signs in to it, an
   expect(jupyterProcesses().length).toBeGreaterThanOrEqual(3);
 
   await page.getByRole('link', { name: /ユニットグループを表示/ }).click();
-  await page.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
   expect(jupyterProcesses()).toEqual([]);

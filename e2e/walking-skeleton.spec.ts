@@ -75,7 +75,7 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await expect(page.getByRole('heading', { name })).toBeVisible();
   await page.screenshot({ path: 'e2e/output/unit-group-running.png', fullPage: true });
 
-  const ips = await rows.locator('td:nth-child(3)').allInnerTexts();
+  const ips = await rows.getByTestId('node-ip').allInnerTexts();
   expect(new Set(ips).size).toBe(2);
   expect(agentGroups().size).toBe(2);
   // Two agents and the web application each one runs.
@@ -89,7 +89,16 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await expect(appPage.locator('#address')).toContainText(`${ips[0]}:8080`);
   await appPage.close();
 
-  await page.getByRole('button', { name: '削除' }).click();
+  // Tick node 2 and delete it: the confirmation names exactly that node, and only it goes.
+  await page.getByLabel('ノード 2 を選択').check();
+  await page.getByRole('button', { name: '選択したノードを削除 (1)' }).click();
+  await expect(page.getByRole('dialog')).toContainText(`No. 2 (${ips[1]}, local)`);
+  await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.getByTestId('node-ip')).toHaveText(ips[0]!);
+  await expect(fetch(`http://${ips[1]}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await expect(page.getByRole('dialog')).toContainText('ユニットグループを削除しますか？');
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();

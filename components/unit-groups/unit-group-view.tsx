@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
 import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
 import { canOverflow, isCloud } from '@/lib/providers/catalog';
@@ -12,6 +13,7 @@ import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
 import { formatDuration, useNow } from '../time';
 import { BurstPolicyForm } from './burst-policy-form';
+import { DeleteNodesButton } from './delete-nodes-button';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
 import { NodePowerButton } from './node-power-button';
 import { ScaleUnitForm } from './scale-unit-form';
@@ -21,6 +23,10 @@ type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; workQueue: bool
 
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
   const t = useT();
+  const say = useSay();
+  // Ticked node numbers per unit, for deleting exactly those nodes.
+  const [ticked, setTicked] = useState<Record<string, number[]>>({});
+  const tick = (unitId: string, no: number, on: boolean) => setTicked((prev) => ({ ...prev, [unitId]: on ? [...(prev[unitId] ?? []), no] : (prev[unitId] ?? []).filter((n) => n !== no) }));
   const now = useNow();
   const { data, error } = useQuery({
     queryKey: queryKeys.unitGroup(unitGroupId),
@@ -65,6 +71,13 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               {u.provider} / {u.flavor} · {u.image} · {u.nodes.length} / {u.numNodes}
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
+            <DeleteNodesButton
+              unitId={u.id}
+              unitGroupId={g.id}
+              nodeNos={(ticked[u.id] ?? []).filter((no) => u.nodes.some((n) => n.nodeNo === no))}
+              disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'}
+              onDone={() => setTicked((prev) => ({ ...prev, [u.id]: [] }))}
+            />
           </div>
           {/* Units on the lab's servers overflow to a cloud; a unit on a cloud may follow the Slurm queue there. */}
           {(canOverflow(u.provider) || (g.workQueue && isCloud(u.provider))) && (
@@ -73,6 +86,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>
+                <th className="p-2" />
                 <th className="p-2">{t('node.no')}</th>
                 <th className="p-2">{t('node.state')}</th>
                 <th className="p-2">{t('node.ip')}</th>
@@ -87,12 +101,17 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             <tbody>
               {u.nodes.map((n) => (
                 <tr key={n.id} className="border-t border-slate-100 align-top" data-testid="node-row" data-node-state={n.state}>
+                  <td className="p-2">
+                    <input type="checkbox" aria-label={say('node.select', { no: n.nodeNo })} checked={(ticked[u.id] ?? []).includes(n.nodeNo)} onChange={(e) => tick(u.id, n.nodeNo, e.target.checked)} />
+                  </td>
                   <td className="p-2">{n.nodeNo}</td>
                   <td className="p-2">
                     <StateBadge state={n.state} />
                     {n.stateReason && <p className="mt-1 max-w-xs text-xs text-rose-700">{n.stateReason}</p>}
                   </td>
-                  <td className="p-2 font-mono">{n.ipAddress ?? '—'}</td>
+                  <td className="p-2 font-mono" data-testid="node-ip">
+                    {n.ipAddress ?? '—'}
+                  </td>
                   <td className="p-2" data-testid="node-private-network">
                     <PrivateNetwork network={n.privateNetwork} />
                   </td>

@@ -79,8 +79,9 @@ export async function removeUnitBurst(db: Database, actor: Actor, unitId: string
 
 async function burstUnit(db: Database, actor: Actor, unitId: string): Promise<{ unit: Unit; group: UnitGroup }> {
   const [row] = await db.select({ unit: units, group: unitGroups }).from(units).innerJoin(unitGroups, eq(units.unitGroupId, unitGroups.id)).where(eq(units.id, unitId));
-  if (!row || row.group.state === 'DELETED' || row.group.state === 'DELETING') throw new AppError('NOT_FOUND', 'No such unit');
+  if (!row || row.group.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
   authorize(actor, 'build', row.group.organizationId, 'unit');
+  if (row.group.state === 'DELETING') throw new AppError('CONFLICT', 'The unit group is being deleted');
   return row;
 }
 

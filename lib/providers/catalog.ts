@@ -36,6 +36,11 @@ export function canOverflow(providerId: string): boolean {
   return findProvider(providerId)?.overflows === true;
 }
 
+/** Whether a node of the provider can be given its address (add_nodes with ip_addresses). */
+export function hasFixedIps(providerId: string): boolean {
+  return findProvider(providerId)?.fixedIps === true;
+}
+
 /** Whether the provider is one of the clouds (made in an organization's account), not the portal's machine or the lab's servers. */
 export function isCloud(providerId: string): boolean {
   return CLOUD_PROVIDERS.some((p) => p.id === providerId);

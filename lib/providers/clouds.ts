@@ -8,6 +8,7 @@ import type { ProviderInfo } from './types';
 export const CLOUD_PROVIDERS: ProviderInfo[] = [
   {
     id: 'aws',
+    fixedIps: true,
     label: { ja: 'Amazon Web Services', en: 'Amazon Web Services' },
     region: 'ap-northeast-1',
     // Nodes are EC2 instances in the organization's default AWS account (lib/providers/aws).
@@ -24,6 +25,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
     // OCS's aws_spot: EC2 spot instances in the organization's AWS account. AWS may reclaim one
     // at any time; one-time spot instances cannot be stopped, so there is no power off.
     id: 'aws_spot',
+    fixedIps: true,
     label: { ja: 'AWS (スポットインスタンス)', en: 'AWS (spot instances)' },
     region: 'ap-northeast-1',
     available: true,
@@ -37,6 +39,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
   },
   {
     id: 'azure',
+    fixedIps: true,
     label: { ja: 'Microsoft Azure', en: 'Microsoft Azure' },
     region: 'japaneast',
     // Nodes are VMs in the organization's Azure subscription (lib/providers/azure).
@@ -52,6 +55,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
   },
   {
     id: 'oracle',
+    fixedIps: true,
     label: { ja: 'Oracle Cloud Infrastructure', en: 'Oracle Cloud Infrastructure' },
     region: 'ap-tokyo-1',
     // Nodes are OCI instances in the organization's default OCI account (lib/providers/oracle).
@@ -65,6 +69,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
   },
   {
     id: 'sakura',
+    fixedIps: true,
     label: { ja: 'さくらのクラウド', en: 'Sakura Cloud' },
     region: 'is1a',
     // Nodes are servers in the organization's Sakura Cloud account and zone (lib/providers/sakura).
@@ -107,6 +112,7 @@ export const CLOUD_PROVIDERS: ProviderInfo[] = [
   {
     // Academic clouds on OpenStack (mdx II among them): the flavor names are each cloud's own.
     id: 'openstack',
+    fixedIps: true,
     label: { ja: 'OpenStack (mdx II ほか)', en: 'OpenStack (mdx II and others)' },
     region: 'openstack',
     // Nodes are Nova servers in the organization's default OpenStack project (lib/providers/openstack).

@@ -42,6 +42,8 @@ export interface ProviderInfo {
   power?: boolean;
   /** Whose accounts its nodes are made in, when another provider's (aws_spot: aws). */
   accountsOf?: string;
+  /** A node can be given its address (the VCP SDK's fixed IPs): its driver passes it on. */
+  fixedIps?: boolean;
   /** Its room runs out (the lab's servers): a unit here may overflow to a cloud (lib/burst). */
   overflows?: boolean;
   /** Its nodes are processes on the portal's own machine: they reach each other on loopback, without a private network. */

@@ -28,7 +28,7 @@ export type ScaleRequester = { actor: Actor } | { onBehalfOf: string; label: str
  * To a node count; by a number of nodes more, counted from the unit as it is when the change is
  * recorded (the queue-driven burst decides before it holds the unit group); or without these nodes.
  */
-export type UnitChange = { numNodes: number } | { addNodes: number } | { removeNodeIds: string[] };
+export type UnitChange = { numNodes: number } | { addNodes: number; ipAddresses?: string[] } | { removeNodeIds: string[] };
 
 /**
  * Changes how many nodes a unit has ("20 students: 2 nodes; 100 students: 10 nodes"), as the
@@ -67,7 +67,7 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
     const leaving = 'removeNodeIds' in change ? live.filter((n) => change.removeNodeIds.includes(n.id)) : numNodes < live.length ? nodesToRemove(live, unit, live.length - numNodes) : [];
     const delta = numNodes - live.length;
     if (delta === 0) throw new AppError('CONFLICT', `The unit already has ${numNodes} node(s)`);
-    if (delta > 0) await addNodes(tx, unit, group.organizationId, delta, live);
+    if (delta > 0) await addNodes(tx, unit, group.organizationId, delta, live, 'ipAddresses' in change ? change.ipAddresses : undefined);
     for (const node of leaving) await tx.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
     await tx.update(units).set({ numNodes, state: delta > 0 ? 'BOOTING' : unit.state, updatedAt: sql`now()` }).where(eq(units.id, unitId));
     await tx.update(unitGroups).set({ state: 'APPLYING', stateReason: null, updatedAt: sql`now()` }).where(eq(unitGroups.id, group.id));
@@ -104,11 +104,20 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
   return { buildId };
 }
 
-/** Records `count` new nodes after the unit's highest number, placed and counted against the quota per provider. */
-async function addNodes(tx: Transaction, unit: Unit, organizationId: string, count: number, live: Node[]): Promise<void> {
+/**
+ * Records `count` new nodes after the unit's highest number, placed and counted against the quota
+ * per provider; with `ipAddresses`, each at its fixed address (the unit's address for the node's
+ * number, which lib/builds/step-context specOf hands the provider).
+ */
+async function addNodes(tx: Transaction, unit: Unit, organizationId: string, count: number, live: Node[], ipAddresses?: string[]): Promise<void> {
   const placements = await placeNewNodes(tx, unit, organizationId, count, live);
   for (const [provider, n] of countBy(placements.map((p) => p.provider))) await reserveNodes(tx, organizationId, provider, n);
   const [last] = await tx.select({ no: nodes.nodeNo }).from(nodes).where(eq(nodes.unitId, unit.id)).orderBy(desc(nodes.nodeNo)).limit(1);
+  if (ipAddresses) {
+    const byNumber = Array.from({ length: (last?.no ?? 0) + count }, (_, i) => unit.ipAddresses[i] ?? '');
+    ipAddresses.forEach((ip, i) => (byNumber[(last?.no ?? 0) + i] = ip));
+    await tx.update(units).set({ ipAddresses: byNumber }).where(eq(units.id, unit.id));
+  }
   await tx.insert(nodes).values(
     placements.map((placement, i) => {
       const id = randomUUID();

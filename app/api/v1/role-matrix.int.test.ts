@@ -43,6 +43,9 @@ import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
+import * as unitBurstRoute from '@/app/api/v1/units/[id]/burst/route';
+import * as unitNodesDeleteRoute from '@/app/api/v1/units/[id]/nodes/delete/route';
+import * as unitNodesRoute from '@/app/api/v1/units/[id]/nodes/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
 import * as nodePowerRoute from '@/app/api/v1/nodes/[id]/power/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
@@ -316,6 +319,30 @@ const ROUTES: Route[] = [
     need: 'build',
     ok: 409,
     call: (s, t) => send(unitRoute.PATCH, 'PATCH', `/units/${t.unitId}`, { id: t.unitId }, s, { numNodes: 2 }),
+  },
+  {
+    name: 'PUT /units/:id/burst',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitBurstRoute.PUT, 'PUT', `/units/${t.unitId}/burst`, { id: t.unitId }, s, { provider: 'aws', flavor: 'small', maxNodes: 1 }),
+  },
+  {
+    name: 'DELETE /units/:id/burst',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitBurstRoute.DELETE, 'DELETE', `/units/${t.unitId}/burst`, { id: t.unitId }, s),
+  },
+  {
+    name: 'POST /units/:id/nodes',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitNodesRoute.POST, 'POST', `/units/${t.unitId}/nodes`, { id: t.unitId }, s, { count: 1 }),
+  },
+  {
+    name: 'POST /units/:id/nodes/delete',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitNodesDeleteRoute.POST, 'POST', `/units/${t.unitId}/nodes/delete`, { id: t.unitId }, s, { count: 1 }),
   },
   {
     name: 'POST /nodes/:id/power',
