@@ -204,7 +204,8 @@ describe('the agent with the portal', { timeout: 60_000 }, () => {
     const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'ocs-elsewhere-'));
     done.push(() => rm(elsewhere, { recursive: true, force: true }));
     await symlink(elsewhere, nodeRunDir(node.name));
-    await putDesired({ name: 'munge', kind: 'process', process: { command: ['sleep', '60'], restart: 'no' } });
+    // Its socket goes in the run folder, as MUNGE's does in OpenHPC's template.
+    await putDesired({ name: 'munge', kind: 'process', process: { command: ['sleep', '60'], env: { SOCKET: '{{nodeRunDir}}/munge.socket' }, restart: 'no' } });
 
     await startAgent();
     const problem = `the node's run folder ${nodeRunDir(node.name)} cannot be used: it is a symbolic link`;
@@ -213,7 +214,7 @@ describe('the agent with the portal', { timeout: 60_000 }, () => {
     expect(applied.appliedVersion).toBe(applied.desiredVersion);
 
     // Still syncing: a change to the desired state is applied and reported.
-    await putDesired({ name: 'slurmd', kind: 'process', process: { command: ['sleep', '60'], restart: 'no' } });
+    await putDesired({ name: 'slurmd', kind: 'process', process: { command: ['sleep', '60'], env: { SPOOL: '{{nodeRunDir}}/spool' }, restart: 'no' } });
     await vi.waitFor(
       async () => {
         const row = await nodeRow();

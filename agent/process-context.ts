@@ -37,9 +37,13 @@ export class ProcessContext {
     return { env, cwd: path.resolve(this.stateDir, spec.cwd ?? '.') };
   }
 
-  /** Writes the application's files afresh (a changed spec brings changed files); the folders they need are made, private by default. */
+  /**
+   * Writes the application's files afresh (a changed spec brings changed files); the folders they
+   * need are made, private by default, and the node's run folder when the spec names it: the agent
+   * touches nothing outside the node's folder that no application asked for.
+   */
   writeFiles(spec: ProcessSpec): void {
-    makeNodeRunDir(this.node.name);
+    if (JSON.stringify(spec).includes(NODE_PLACEHOLDERS.nodeRunDir)) makeNodeRunDir(this.node.name);
     for (const file of spec.files ?? []) {
       const target = path.join(this.stateDir, file.path);
       mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });

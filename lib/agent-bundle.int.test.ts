@@ -1,6 +1,7 @@
 // The bundled agent as a product of its own: plain node runs it in a folder with nothing of this
 // repository, under Node's permission model (no file outside that folder, and /proc where it reads
-// processes), and it dials home, registers and runs what its desired state says.
+// processes), and it dials home, registers and runs what its desired state says. (An application
+// that names {{nodeRunDir}} gets a short folder outside too; this one does not.)
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
