@@ -4,6 +4,7 @@ import { E2E } from '../playwright.config';
 import { startEc2Facade, type Ec2Facade } from '../test/clouds/ec2/facade';
 import { instanceBackend } from '../test/clouds/instances';
 import { createHostNetwork, type HostNetwork } from '../test/hosts';
+import { addAwsAccount } from './aws-account';
 import { signInWithOidc } from './sign-in';
 
 // A lab admin builds on AWS, emulated: the portal's EC2 calls go to the local EC2 endpoint, whose
@@ -33,21 +34,8 @@ test.afterAll(async () => {
 
 test('a lab admin adds an AWS account, builds web-hello on 3 instances, opens it, powers one off and on, scales to 1 and deletes it leaving no instance', async ({ page, context }) => {
   await signInWithOidc(page, 'labadmin', 'labadmin');
-  await page.goto('/organization/accounts');
-  const form = page.getByRole('form', { name: 'アカウントの追加' });
-  await form.getByLabel('プロバイダ', { exact: true }).selectOption('aws');
-  const account = `aws-build-${Date.now().toString(36)}`;
-  await form.getByLabel('名前', { exact: true }).fill(account);
-  await form.getByLabel('リージョン / ゾーン', { exact: true }).fill('ap-northeast-1');
-  await form.getByLabel('アクセスキー ID', { exact: true }).fill(KEYS.accessKeyId);
-  await form.getByLabel('シークレットアクセスキー', { exact: true }).fill(KEYS.secretAccessKey);
-  await form.getByLabel('サブネット ID', { exact: true }).fill(NETWORK.subnetId);
-  await form.getByLabel('セキュリティグループ ID', { exact: true }).fill(NETWORK.securityGroupId);
-  await form.getByLabel('ノードの AMI (Node.js 20 以上入り)', { exact: true }).fill(NETWORK.imageId);
   // The default account is the one builds use.
-  await form.getByLabel('このプロバイダの既定のアカウントにする').check();
-  await form.getByRole('button', { name: '追加' }).click();
-  const row = page.locator(`[data-testid="account-row"][data-account-name="${account}"]`);
+  const row = await addAwsAccount(page, 'aws-build', { keys: KEYS, network: NETWORK });
   await row.getByRole('button', { name: '接続テスト' }).click();
   await expect(row.getByTestId('account-test')).toHaveAttribute('data-ok', 'true');
 

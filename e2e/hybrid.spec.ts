@@ -4,6 +4,7 @@ import { E2E } from '../playwright.config';
 import { startEc2Facade, type Ec2Facade } from '../test/clouds/ec2/facade';
 import { instanceBackend } from '../test/clouds/instances';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '../test/hosts';
+import { addAwsAccount } from './aws-account';
 import { signInWithOidc } from './sign-in';
 
 // One cluster across the lab's server and a cloud, all by clicks: OpenHPC with its head node on a
@@ -29,23 +30,6 @@ test.afterAll(async () => {
   await network?.destroy();
 });
 
-async function addAwsAccount(page: Page): Promise<void> {
-  await page.goto('/organization/accounts');
-  const form = page.getByRole('form', { name: 'アカウントの追加' });
-  await form.getByLabel('プロバイダ', { exact: true }).selectOption('aws');
-  const account = `hybrid-${Date.now().toString(36)}`;
-  await form.getByLabel('名前', { exact: true }).fill(account);
-  await form.getByLabel('リージョン / ゾーン', { exact: true }).fill('ap-northeast-1');
-  await form.getByLabel('アクセスキー ID', { exact: true }).fill(KEYS.accessKeyId);
-  await form.getByLabel('シークレットアクセスキー', { exact: true }).fill(KEYS.secretAccessKey);
-  await form.getByLabel('サブネット ID', { exact: true }).fill(NETWORK.subnetId);
-  await form.getByLabel('セキュリティグループ ID', { exact: true }).fill(NETWORK.securityGroupId);
-  await form.getByLabel('ノードの AMI (Node.js 20 以上入り)', { exact: true }).fill(NETWORK.imageId);
-  await form.getByLabel('このプロバイダの既定のアカウントにする').check();
-  await form.getByRole('button', { name: '追加' }).click();
-  await expect(page.locator(`[data-testid="account-row"][data-account-name="${account}"]`)).toBeVisible();
-}
-
 async function registerServer(page: Page): Promise<NamespaceHost> {
   await page.goto('/organization/hosts');
   const publicKey = (await page.getByTestId('ssh-public-key').textContent())!.trim();
@@ -66,7 +50,7 @@ async function registerServer(page: Page): Promise<NamespaceHost> {
 test('a lab admin builds OpenHPC with its head on the lab\'s server and compute nodes on AWS, runs a job on all three, scales the cloud part and deletes it leaving nothing', async ({ page }) => {
   test.setTimeout(360_000);
   await signInWithOidc(page, 'labadmin', 'labadmin');
-  await addAwsAccount(page);
+  await addAwsAccount(page, 'hybrid', { keys: KEYS, network: NETWORK });
   const server = await registerServer(page);
 
   await page.goto('/catalog/openhpc');
