@@ -98,6 +98,14 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await expect(rows.getByTestId('node-ip')).toHaveText(ips[0]!);
   await expect(fetch(`http://${ips[1]}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
 
+  // The whole unit group off and on again, as one operation with its log.
+  await page.getByRole('button', { name: 'すべて電源オフ' }).click();
+  await expect(rows).toHaveAttribute('data-node-state', 'POWER_OFF');
+  await expect(fetch(`http://${ips[0]}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  await page.getByRole('button', { name: 'すべて電源オン' }).click();
+  await expect(rows).toHaveAttribute('data-node-state', 'RUNNING');
+  expect((await fetch(`http://${ips[0]}:8080/`)).status).toBe(200);
+
   await page.getByRole('button', { name: '削除', exact: true }).click();
   await expect(page.getByRole('dialog')).toContainText('ユニットグループを削除しますか？');
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();

@@ -37,7 +37,7 @@ export function BuildList() {
             <td className="p-2">
               <Link href={`/builds/${b.id}`} className="text-indigo-700 hover:underline">
                 {b.templateTitle[locale]} <span className="text-xs text-slate-500">v{b.templateVersion}</span>
-                {b.kind === 'scale' && <span className="ml-2 text-xs text-slate-500">({t('build.kind.scale')})</span>}
+                {b.kind !== 'create' && <span className="ml-2 text-xs text-slate-500">({t(b.kind === 'scale' ? 'build.kind.scale' : 'build.kind.power')})</span>}
               </Link>
             </td>
             <td className="p-2 font-mono">{b.unitGroupName ?? '—'}</td>

@@ -2,6 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { nodes, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
+import { powerNodes } from '@/lib/nodes/power-many';
 import { releaseNode } from '@/lib/nodes/release-node';
 import { startApplications, waitReady } from './application-steps';
 import { createNodes } from './create-nodes';
@@ -31,4 +32,5 @@ export const STEP_RUNNERS: Record<string, (c: StepContext) => Promise<void>> = {
   'create-nodes': createNodes,
   'start-applications': startApplications,
   'wait-ready': waitReady,
+  'power-nodes': powerNodes,
 };

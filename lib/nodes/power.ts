@@ -17,8 +17,8 @@ import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 
 export type PowerAction = 'off' | 'on';
 
-const FROM: Record<PowerAction, NodeState[]> = { off: ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'], on: ['POWER_OFF'] };
-const DOING: Record<PowerAction, NodeState> = { off: 'SHUTTING_DOWN', on: 'BOOTING' };
+export const FROM: Record<PowerAction, NodeState[]> = { off: ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'], on: ['POWER_OFF'] };
+export const DOING: Record<PowerAction, NodeState> = { off: 'SHUTTING_DOWN', on: 'BOOTING' };
 const POWER_ON_TIMEOUT_MS = 60_000;
 
 export async function requestNodePower(db: Database, actor: Actor, nodeId: string, action: PowerAction, meta: RequestMeta = { ip: null }): Promise<{ nodeId: string; state: NodeState }> {
@@ -50,31 +50,39 @@ export async function requestNodePower(db: Database, actor: Actor, nodeId: strin
 export async function runNodePower(db: Database, nodeId: string, action: PowerAction): Promise<void> {
   const [first] = await db.select({ unitGroupId: nodes.unitGroupId }).from(nodes).where(eq(nodes.id, nodeId));
   if (!first) return;
-  await withUnitGroupLock(first.unitGroupId, async (hold) => {
-    const [row] = await db.select({ node: nodes, provider: nodes.provider }).from(nodes).where(eq(nodes.id, nodeId));
-    // Done already, deleted meanwhile, or asked the other way since.
-    if (!row || row.node.deletedAt || row.node.state !== DOING[action] || !row.node.providerResourceId) return;
-    const provider = getProvider(row.provider);
-    const set = async (state: NodeState, stateReason: string | null) => {
-      hold.assertHeld();
-      await db.update(nodes).set({ state, stateReason, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
-    };
-    try {
-      if (action === 'off') {
-        await provider.powerOff(row.node.providerResourceId);
-        return await set('POWER_OFF', null);
-      }
-      const since = new Date();
-      await provider.powerOn(row.node.providerResourceId);
-      await waitUntilUp(db, row.node, since);
-      // RUNNING, or CONTAINER_ERROR naming the application that did not come up.
-      await set('RUNNING', null);
-      await evaluateNodes(db, [nodeId]);
-    } catch (e) {
-      await set('HOST_ERROR', `power ${action} failed: ${(e as Error).message}`);
-      throw e;
+  await withUnitGroupLock(first.unitGroupId, (hold) => powerNode(db, nodeId, action, hold.assertHeld));
+}
+
+/**
+ * Powers one node off or on through its provider, holding its unit group's lock (assertHeld
+ * throws once it is lost); a power on ends when the agent is heard again. Returns whether it did
+ * anything: a node done already, deleted meanwhile or asked the other way since is left alone.
+ */
+export async function powerNode(db: Database, nodeId: string, action: PowerAction, assertHeld: () => void): Promise<boolean> {
+  const [node] = await db.select().from(nodes).where(eq(nodes.id, nodeId));
+  if (!node || node.deletedAt || node.state !== DOING[action] || !node.providerResourceId) return false;
+  const provider = getProvider(node.provider);
+  const set = async (state: NodeState, stateReason: string | null) => {
+    assertHeld();
+    await db.update(nodes).set({ state, stateReason, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));
+  };
+  try {
+    if (action === 'off') {
+      await provider.powerOff(node.providerResourceId);
+      await set('POWER_OFF', null);
+      return true;
     }
-  });
+    const since = new Date();
+    await provider.powerOn(node.providerResourceId);
+    await waitUntilUp(db, node, since);
+    // RUNNING, or CONTAINER_ERROR naming the application that did not come up.
+    await set('RUNNING', null);
+    await evaluateNodes(db, [nodeId]);
+    return true;
+  } catch (e) {
+    await set('HOST_ERROR', `power ${action} failed: ${(e as Error).message}`);
+    throw e;
+  }
 }
 
 /** Until the agent is heard after the power on and its applications are up (or the time is over: they are then reported as they are). */

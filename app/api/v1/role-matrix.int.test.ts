@@ -41,11 +41,13 @@ import * as templateSourceRoute from '@/app/api/v1/templates/[slug]/source/route
 import * as templateVersionsRoute from '@/app/api/v1/templates/[slug]/versions/route';
 import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
+import * as unitGroupPowerRoute from '@/app/api/v1/unit-groups/[id]/power/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
 import * as unitBurstRoute from '@/app/api/v1/units/[id]/burst/route';
 import * as unitNodesDeleteRoute from '@/app/api/v1/units/[id]/nodes/delete/route';
 import * as unitNodesRoute from '@/app/api/v1/units/[id]/nodes/route';
+import * as unitPowerRoute from '@/app/api/v1/units/[id]/power/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
 import * as nodePowerRoute from '@/app/api/v1/nodes/[id]/power/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
@@ -343,6 +345,18 @@ const ROUTES: Route[] = [
     need: 'build',
     ok: 409,
     call: (s, t) => send(unitNodesDeleteRoute.POST, 'POST', `/units/${t.unitId}/nodes/delete`, { id: t.unitId }, s, { count: 1 }),
+  },
+  {
+    name: 'POST /units/:id/power',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitPowerRoute.POST, 'POST', `/units/${t.unitId}/power`, { id: t.unitId }, s, { action: 'off' }),
+  },
+  {
+    name: 'POST /unit-groups/:id/power',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitGroupPowerRoute.POST, 'POST', `/unit-groups/${t.unitGroupId}/power`, { id: t.unitGroupId }, s, { action: 'off' }),
   },
   {
     name: 'POST /nodes/:id/power',

@@ -1,0 +1,44 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { canPowerNodes } from '@/lib/providers/catalog';
+import { queryKeys } from '@/lib/query-keys';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+
+const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
+
+/**
+ * Powers a whole unit or unit group off or on as one operation (a build with its log). Offered
+ * only for what its providers can power; nodes on one that cannot are left as they are.
+ */
+export function PowerManyButtons({ path, unitGroupId, nodes, scope, disabled }: { path: string; unitGroupId: string; nodes: { provider: string; state: string }[]; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
+  const t = useT();
+  const client = useQueryClient();
+  const power = useMutation({
+    mutationFn: (action: 'off' | 'on') => api.post<{ buildId: string }>(`${path}/power`, { action }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) }),
+  });
+  const powerable = nodes.filter((n) => canPowerNodes(n.provider));
+  if (!powerable.length) return null;
+  const actions = (['off', 'on'] as const).filter((a) => powerable.some((n) => (a === 'off' ? CAN_POWER_OFF.includes(n.state) : n.state === 'POWER_OFF')));
+  return (
+    <span className="inline-flex items-center gap-2 text-sm">
+      {actions.map((a) => (
+        <button key={a} type="button" disabled={disabled || power.isPending} onClick={() => power.mutate(a)} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-50">
+          {t(`${scope}.power${a === 'off' ? 'Off' : 'On'}`)}
+        </button>
+      ))}
+      {power.data && (
+        <Link href={`/builds/${power.data.buildId}`} className="text-indigo-700 hover:underline">
+          {t('power.log')}
+        </Link>
+      )}
+      {power.error && (
+        <span role="alert" className="text-rose-700">
+          {power.error instanceof ApiError ? (power.error.fields.action ?? power.error.message) : String(power.error)}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."build_kind" ADD VALUE 'power';
