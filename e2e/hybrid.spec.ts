@@ -30,7 +30,7 @@ test.afterAll(async () => {
   await network?.destroy();
 });
 
-async function registerServer(page: Page): Promise<NamespaceHost> {
+async function registerServer(page: Page): Promise<{ host: NamespaceHost; name: string }> {
   await page.goto('/organization/hosts');
   const publicKey = (await page.getByTestId('ssh-public-key').textContent())!.trim();
   const host = await network.addHost({ authorizedKeys: [publicKey] });
@@ -44,14 +44,14 @@ async function registerServer(page: Page): Promise<NamespaceHost> {
   const row = page.locator(`[data-testid="host-row"][data-host-name="${name}"]`);
   await row.getByRole('button', { name: '接続テスト' }).click();
   await expect(row.getByTestId('host-check')).toHaveAttribute('data-ok', 'true');
-  return host;
+  return { host, name };
 }
 
 test('a lab admin builds OpenHPC with its head on the lab\'s server and compute nodes on AWS, runs a job on all three, scales the cloud part and deletes it leaving nothing', async ({ page }) => {
   test.setTimeout(360_000);
   await signInWithOidc(page, 'labadmin', 'labadmin');
   await addAwsAccount(page, 'hybrid', { keys: KEYS, network: NETWORK });
-  const server = await registerServer(page);
+  const { host: server, name: serverName } = await registerServer(page);
 
   await page.goto('/catalog/openhpc');
   await page.getByLabel('プロバイダ', { exact: true }).selectOption('onpremises');
@@ -113,4 +113,11 @@ test('a lab admin builds OpenHPC with its head on the lab\'s server and compute 
   expect(existsSync(`${server.dir}/ocs`)).toBe(false);
   const left = await server.exec(['sh', '-c', `pgrep -ax 'slurmctld|slurmd|munged' | grep -F ${server.dir} || true`]);
   expect(left.stdout).toBe('');
+
+  // The server goes too: the next test's hosts may get its address.
+  await page.goto('/organization/hosts');
+  const row = page.locator(`[data-testid="host-row"][data-host-name="${serverName}"]`);
+  await row.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '削除' }).click();
+  await expect(row).toHaveCount(0);
 });

@@ -50,7 +50,7 @@ test('a new lab head signs in by SAML, applies, NII staff approve it, and the la
   await expect(applicant.getByTestId('build-log')).toContainText('build succeeded');
   await applicant.getByRole('link', { name: /ユニットグループを表示/ }).click();
   await expect(applicant.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(1);
-  await applicant.getByRole('button', { name: '削除' }).click();
+  await applicant.getByRole('button', { name: '削除', exact: true }).click();
   await applicant.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(applicant.getByTestId('unit-group-gone')).toBeVisible();
 

@@ -37,7 +37,7 @@ test('a lab copies a template, sees an edit error with its line and field, saves
   await expect(page.getByTestId('build-log')).toContainText('build succeeded');
   await expect(page.getByTestId('build-log')).toContainText(`${slug}@0.2.0`);
   await page.getByRole('link', { name: /ユニットグループを表示/ }).click();
-  await page.getByRole('button', { name: '削除' }).click();
+  await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();
 });
