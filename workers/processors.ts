@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { sweepLiveness } from '@/lib/agent-channel/liveness';
+import { scanAlerts } from '@/lib/alerts/scan-alerts';
 import { scaleByWorkQueues } from '@/lib/burst/queue-scaling';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
@@ -57,6 +58,11 @@ export async function processJob(job: Job): Promise<void> {
     case 'leaks.sweep': {
       const { OCS_LEAK_GRACE_MINUTES, OCS_LEAK_DRY_RUN } = env();
       logSwept(await sweepLeaks(db(), { graceMs: OCS_LEAK_GRACE_MINUTES * 60_000, dryRun: OCS_LEAK_DRY_RUN }));
+      return;
+    }
+    case 'alerts.scan': {
+      const round = await scanAlerts(db());
+      if (round.sent || round.failed) console.log(`[worker] alerts: ${round.sent} mailed, ${round.failed} could not be (tried again next round)`);
       return;
     }
     case 'burst.scan': {

@@ -13,6 +13,8 @@ export const JOBS = {
   'nodes.check': z.object({}),
   /** Scheduled (OCS_LEAK_SWEEP_MINUTES): cloud machines no node accounts for (lib/leaks). */
   'leaks.sweep': z.object({}),
+  /** Scheduled: mail the organization about nodes in error and failed builds (lib/alerts). */
+  'alerts.scan': z.object({}),
   /** Scheduled every few seconds: units whose size follows their Slurm queue (lib/burst/queue-scaling.ts). */
   'burst.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
@@ -22,6 +24,8 @@ export const JOBS = {
 export const NODE_CHECK_EVERY_MS = 5000;
 /** Jobs wait minutes before a burst: a quarter of a minute is soon enough to notice. */
 export const BURST_SCAN_EVERY_MS = 15_000;
+/** A node in error is told of within half a minute. */
+export const ALERTS_SCAN_EVERY_MS = 30_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
 export const LEAK_SWEEP_JOB_ID = 'leaks-sweep';
 
@@ -45,6 +49,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return LEAK_SWEEP_JOB_ID;
     case 'burst.scan':
       return 'burst-scan';
+    case 'alerts.scan':
+      return 'alerts-scan';
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
     default:

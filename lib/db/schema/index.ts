@@ -9,3 +9,4 @@ export * from './provider-accounts';
 export * from './installation';
 export * from './leaks';
 export * from './overlay';
+export * from './alerts';
