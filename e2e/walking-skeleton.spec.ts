@@ -100,6 +100,7 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
 
   // The whole unit group off and on again, as one operation with its log.
   await page.getByRole('button', { name: 'すべて電源オフ' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '電源オフにする' }).click();
   await expect(rows).toHaveAttribute('data-node-state', 'POWER_OFF');
   await expect(fetch(`http://${ips[0]}:8080/`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   await page.getByRole('button', { name: 'すべて電源オン' }).click();

@@ -75,3 +75,8 @@ export function relayEnv() {
 export function env(): Env {
   return ZEnv.parse(process.env);
 }
+
+/** The portal's address as people open it (links in mails). */
+export function publicPortalUrl(): string {
+  return (process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+}

@@ -25,7 +25,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 type Errors = Record<string, string>;
 type FormAlert = { title: string; lines: string[] };
 
-export function BuildForm({ templateSlug, definition, providers }: { templateSlug: string; definition: TemplateDefinition; providers: ProviderOption[] }) {
+/** templateOrganizationId: an organization's own template is built in that organization only. */
+export function BuildForm({ templateSlug, templateOrganizationId, definition, providers }: { templateSlug: string; templateOrganizationId: string | null; definition: TemplateDefinition; providers: ProviderOption[] }) {
   const t = useT();
   const locale = useLocale();
   const router = useRouter();
@@ -46,7 +47,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
   const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ organizations: OrganizationView[] }>('/api/v1/organizations') });
   const buildable = (organizations.data?.organizations ?? []).filter((o) => o.permissions.includes('build'));
   const [chosenOrganization, setOrganizationId] = useState('');
-  const organizationId = chosenOrganization || buildable[0]?.id || '';
+  const organizationId = templateOrganizationId ?? (chosenOrganization || buildable[0]?.id || '');
   const accounts = useQuery({
     queryKey: queryKeys.providerAccounts(organizationId),
     queryFn: () => api.get<{ accounts: AccountOption[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
@@ -200,7 +201,7 @@ export function BuildForm({ templateSlug, definition, providers }: { templateSlu
         </p>
         <FieldError id="unitGroupName" message={error('unitGroupName')} />
 
-        {buildable.length > 1 && (
+        {!templateOrganizationId && buildable.length > 1 && (
           <div className="mt-4">
             <SelectField
               id="organizationId"

@@ -91,7 +91,7 @@ export function TemplateView({ slug }: { slug: string }) {
           </ReferenceSection>
         </div>
         <div className="min-w-0 lg:mt-8">
-          <BuildForm templateSlug={detail.slug} definition={d} providers={available} />
+          <BuildForm templateSlug={detail.slug} templateOrganizationId={detail.organizationId} definition={d} providers={available} />
           {rights.copyTo.length > 0 && (
             <div className="mt-6">
               <CopyTemplate slug={detail.slug} organizations={rights.copyTo} />

@@ -53,13 +53,16 @@ export function DeleteNodesButton({ unitId, unitGroupId, nodeNos, disabled, onDo
       {going && (
         <ConfirmDialog
           title={t('nodes.deleteConfirmTitle')}
-          subject={going.map((n) => say('nodes.deleteConfirmNode', { no: n.nodeNo, ip: n.ipAddress ?? '—', provider: n.provider })).join('、')}
+          subject={going.map((n) => say('nodes.deleteConfirmNode', { no: n.nodeNo, ip: n.ipAddress ?? '—', provider: n.provider })).join(', ')}
           body={t('nodes.deleteConfirmBody')}
           confirmLabel={t('nodes.delete')}
           pending={remove.isPending}
           error={remove.error ? messageOf(remove.error) : null}
           onConfirm={() => remove.mutate()}
-          onCancel={() => setGoing(null)}
+          onCancel={() => {
+            remove.reset();
+            setGoing(null);
+          }}
         />
       )}
     </>

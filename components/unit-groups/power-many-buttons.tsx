@@ -1,10 +1,12 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import { canPowerNodes } from '@/lib/providers/catalog';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import { ConfirmDialog } from '../organization/confirm-dialog';
 
 const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
 
@@ -12,12 +14,17 @@ const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
  * Powers a whole unit or unit group off or on as one operation (a build with its log). Offered
  * only for what its providers can power; nodes on one that cannot are left as they are.
  */
-export function PowerManyButtons({ path, unitGroupId, nodes, scope, disabled }: { path: string; unitGroupId: string; nodes: { provider: string; state: string }[]; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
+export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabled }: { path: string; name: string; unitGroupId: string; nodes: { provider: string; state: string }[]; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
   const t = useT();
   const client = useQueryClient();
+  // Powering off stops what runs there: it is confirmed first.
+  const [confirmingOff, setConfirmingOff] = useState(false);
   const power = useMutation({
     mutationFn: (action: 'off' | 'on') => api.post<{ buildId: string }>(`${path}/power`, { action }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) }),
+    onSuccess: () => {
+      setConfirmingOff(false);
+      void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
+    },
   });
   const powerable = nodes.filter((n) => canPowerNodes(n.provider));
   if (!powerable.length) return null;
@@ -25,7 +32,7 @@ export function PowerManyButtons({ path, unitGroupId, nodes, scope, disabled }: 
   return (
     <span className="inline-flex items-center gap-2 text-sm">
       {actions.map((a) => (
-        <button key={a} type="button" disabled={disabled || power.isPending} onClick={() => power.mutate(a)} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-50">
+        <button key={a} type="button" disabled={disabled || power.isPending} onClick={() => (a === 'off' ? setConfirmingOff(true) : power.mutate(a))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-50">
           {t(`${scope}.power${a === 'off' ? 'Off' : 'On'}`)}
         </button>
       ))}
@@ -33,6 +40,18 @@ export function PowerManyButtons({ path, unitGroupId, nodes, scope, disabled }: 
         <Link href={`/builds/${power.data.buildId}`} className="text-indigo-700 hover:underline">
           {t('power.log')}
         </Link>
+      )}
+      {confirmingOff && (
+        <ConfirmDialog
+          title={t('power.offConfirmTitle')}
+          subject={name}
+          body={t('power.offConfirmBody')}
+          confirmLabel={t('power.offConfirm')}
+          pending={power.isPending}
+          error={null}
+          onConfirm={() => power.mutate('off')}
+          onCancel={() => setConfirmingOff(false)}
+        />
       )}
       {power.error && (
         <span role="alert" className="text-rose-700">

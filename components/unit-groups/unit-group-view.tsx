@@ -58,7 +58,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               {t('unitGroup.build')}
             </Link>
           )}
-          <PowerManyButtons path={`/api/v1/unit-groups/${g.id}`} unitGroupId={g.id} nodes={g.units.flatMap((u) => u.nodes)} scope="unitGroup" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
+          <PowerManyButtons path={`/api/v1/unit-groups/${g.id}`} name={g.name} unitGroupId={g.id} nodes={g.units.flatMap((u) => u.nodes)} scope="unitGroup" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           <DeleteUnitGroupButton unitGroupId={g.id} name={g.name} disabled={g.state === 'DELETING'} />
         </div>
       </div>
@@ -73,7 +73,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               {u.provider} / {u.flavor} · {u.image} · {u.nodes.length} / {u.numNodes}
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
-            <PowerManyButtons path={`/api/v1/units/${u.id}`} unitGroupId={g.id} nodes={u.nodes} scope="unit" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
+            <PowerManyButtons path={`/api/v1/units/${u.id}`} name={`${g.name} / ${u.name}`} unitGroupId={g.id} nodes={u.nodes} scope="unit" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
             <DeleteNodesButton
               unitId={u.id}
               unitGroupId={g.id}

@@ -5,6 +5,7 @@
 import { and, eq, gt, inArray, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { alerts, builds, memberships, nodes, unitGroups, units, users, type Alert } from '@/lib/db/schema';
+import { publicPortalUrl } from '@/lib/env';
 import { sendMail } from '@/lib/mail/send';
 
 const NODE_ERRORS = ['HOST_ERROR', 'CONTAINER_ERROR'] as const;
@@ -17,10 +18,6 @@ export interface AlertRound {
   resolved: number;
   sent: number;
   failed: number;
-}
-
-function portalUrl(): string {
-  return (process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
 }
 
 export async function scanAlerts(db: Database, now: Date = new Date()): Promise<AlertRound> {
@@ -42,7 +39,8 @@ export async function scanAlerts(db: Database, now: Date = new Date()): Promise<
     .from(nodes)
     .innerJoin(units, eq(nodes.unitId, units.id))
     .innerJoin(unitGroups, eq(nodes.unitGroupId, unitGroups.id))
-    .where(and(inArray(nodes.state, [...NODE_ERRORS]), isNull(nodes.deletedAt), notInArray(unitGroups.state, ['DELETING', 'DELETED'])));
+    // A unit group under a change (APPLYING) is told of by its build's alert if the change fails.
+    .where(and(inArray(nodes.state, [...NODE_ERRORS]), isNull(nodes.deletedAt), notInArray(unitGroups.state, ['APPLYING', 'DELETING', 'DELETED'])));
   const failedBuilds = await db
     .select({ build: builds, groupName: unitGroups.name })
     .from(builds)
@@ -56,7 +54,7 @@ export async function scanAlerts(db: Database, now: Date = new Date()): Promise<
       state: node.state,
       subject: `ノード ${unitName}-${node.nodeNo} (${group.name}) が ${node.state} です / Node ${unitName}-${node.nodeNo} of ${group.name} is ${node.state}`,
       reason: node.stateReason ?? node.state,
-      link: `${portalUrl()}/unit-groups/${group.id}`,
+      link: `${publicPortalUrl()}/unit-groups/${group.id}`,
     })),
     ...failedBuilds.map(({ build, groupName }) => ({
       organizationId: build.organizationId,
@@ -65,27 +63,28 @@ export async function scanAlerts(db: Database, now: Date = new Date()): Promise<
       state: 'FAILED',
       subject: `構築に失敗しました: ${groupName ?? build.id} / A build failed: ${groupName ?? build.id}`,
       reason: build.error ?? 'no reason recorded',
-      link: `${portalUrl()}/builds/${build.id}`,
+      link: `${publicPortalUrl()}/builds/${build.id}`,
     })),
   ];
   const opened = rows.length ? await db.insert(alerts).values(rows).onConflictDoNothing().returning({ id: alerts.id }) : [];
 
-  const unsent = await db.select().from(alerts).where(and(isNull(alerts.sentAt), lt(alerts.attempts, MAX_ATTEMPTS)));
-  let sent = 0;
-  let failed = 0;
-  for (const alert of unsent) {
-    // Claimed by counting the attempt first: a round running beside this one leaves it alone.
-    const [claimed] = await db
-      .update(alerts)
-      .set({ attempts: sql`${alerts.attempts} + 1` })
-      .where(and(eq(alerts.id, alert.id), eq(alerts.attempts, alert.attempts), isNull(alerts.sentAt)))
-      .returning({ id: alerts.id });
-    if (!claimed) continue;
-    const error = await send(db, alert);
-    if (error === null) sent++;
-    else failed++;
-    await db.update(alerts).set(error === null ? { sentAt: new Date(), lastError: null } : { lastError: error }).where(eq(alerts.id, alert.id));
-  }
+  // One round sends at a time (a slow SMTP server can make rounds overlap): its marks commit with it.
+  // A worker that dies after a mail went and before the mark sends it again: at least once.
+  const { sent, failed } = await db.transaction(async (tx) => {
+    const [lock] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('ocs.alerts')) as locked`).then((r) => r.rows);
+    if (!lock?.locked) return { sent: 0, failed: 0 };
+    const unsent = await tx.select().from(alerts).where(and(isNull(alerts.sentAt), isNull(alerts.resolvedAt), lt(alerts.attempts, MAX_ATTEMPTS)));
+    let ok = 0;
+    for (const alert of unsent) {
+      const error = await send(tx as unknown as Database, alert);
+      if (error === null) ok++;
+      await tx
+        .update(alerts)
+        .set({ attempts: sql`${alerts.attempts} + 1`, ...(error === null ? { sentAt: new Date(), lastError: null } : { lastError: error }) })
+        .where(eq(alerts.id, alert.id));
+    }
+    return { sent: ok, failed: unsent.length - ok };
+  });
   return { opened: opened.length, resolved: resolved.length, sent, failed };
 }
 

@@ -64,6 +64,12 @@ export async function finishCancelledBuild(db: Database, buildId: string): Promi
         .groupBy(nodes.unitId);
       for (const c of counts) await tx.update(units).set({ numNodes: c.live, updatedAt: sql`now()` }).where(eq(units.id, c.unitId));
     }
+    // A cancelled power change leaves the nodes it had not reached as they were.
+    if (build.kind === 'power' && build.unitGroupId) {
+      const { action, nodeIds } = build.parameters as { action: 'off' | 'on'; nodeIds: string[] };
+      const [doing, was] = action === 'off' ? (['SHUTTING_DOWN', 'RUNNING'] as const) : (['BOOTING', 'POWER_OFF'] as const);
+      await tx.update(nodes).set({ state: was, updatedAt: sql`now()` }).where(and(inArray(nodes.id, nodeIds), eq(nodes.state, doing), isNull(nodes.deletedAt)));
+    }
     if (build.unitGroupId)
       await tx
         .update(unitGroups)

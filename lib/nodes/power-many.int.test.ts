@@ -4,6 +4,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
+import { requestBuildCancel } from '@/lib/builds/cancel-build';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
@@ -62,6 +63,14 @@ describe('powering a unit or a unit group', { timeout: 120_000 }, () => {
     const refused = await failure(requestPower(db(), actor, { unitId }, { action: 'off' }));
     expect(refused).toMatchObject({ code: 'CONFLICT', details: { fields: { action: 'no node is RUNNING or CONTAINER_ERROR or HOST_ERROR' } } });
     expect((await failure(requestPower(db(), actor, { unitId }, { action: 'sideways' }))).details?.fields).toEqual({ action: 'must be "off" or "on"' });
+  });
+
+  it('leaves the nodes as they were when the power change is cancelled before it ran', async () => {
+    const { buildId } = await requestPower(db(), actor, { unitGroupId }, { action: 'on' });
+    await requestBuildCancel(db(), actor, buildId, { mode: 'keep' });
+    expect((await liveNodes()).map((n) => n.state)).toEqual(['POWER_OFF', 'POWER_OFF']);
+    expect((await db().select().from(builds).where(eq(builds.id, buildId)))[0]!.status).toBe('CANCELLED');
+    await db().update(unitGroups).set({ state: 'RUNNING', stateReason: null }).where(eq(unitGroups.id, unitGroupId));
   });
 
   it('powers the whole unit group on again: the applications answer', async () => {

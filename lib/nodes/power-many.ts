@@ -8,6 +8,7 @@ import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import { appendBuildLog } from '@/lib/builds/log';
 import { failSummary, type StepContext } from '@/lib/builds/step-context';
+import { BuildCancelledError } from '@/lib/builds/step-error';
 import { POWER_STEPS } from '@/lib/builds/steps';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
@@ -45,7 +46,8 @@ export async function requestPower(db: Database, actor: Actor, scope: PowerScope
       .from(nodes)
       .where(and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, isNull(nodes.deletedAt), inArray(nodes.state, FROM[action])))
       .orderBy(asc(nodes.nodeNo));
-    const powered = candidates.filter((n) => canPowerNodes(n.provider));
+    // A node whose machine was never made (its creation failed) has nothing to power.
+    const powered = candidates.filter((n) => canPowerNodes(n.provider) && n.providerResourceId);
     const skipped = candidates.filter((n) => !canPowerNodes(n.provider));
     if (!powered.length)
       throw new AppError('CONFLICT', skipped.length ? `Nodes on ${[...new Set(skipped.map((n) => n.provider))].join(', ')} cannot be powered off and on` : `No node of the ${what} can be powered ${action} (${FROM[action].join(' or ')} ones can)`, {
@@ -85,12 +87,21 @@ export async function requestPower(db: Database, actor: Actor, scope: PowerScope
   return { buildId };
 }
 
-/** The power-nodes step: powers each node the build names that is still on its way (a retry skips those done). */
+/**
+ * The power-nodes step: powers each node the build names that is on its way. A retry powers again
+ * those a failed attempt left in HOST_ERROR, and skips those done; a cancel stops before the next node.
+ */
 export async function powerNodes(c: StepContext): Promise<void> {
   const [build] = await c.db.select({ parameters: builds.parameters }).from(builds).where(eq(builds.id, c.buildId));
   const { action, nodeIds } = ZPowerParameters.parse(build?.parameters);
+  c.assertHeld();
+  await c.db
+    .update(nodes)
+    .set({ state: DOING[action], updatedAt: sql`now()` })
+    .where(and(inArray(nodes.id, nodeIds), eq(nodes.state, 'HOST_ERROR'), isNull(nodes.deletedAt), sql`${nodes.stateReason} like ${`power ${action} failed:%`}`));
   const named = await c.db.select().from(nodes).where(inArray(nodes.id, nodeIds)).orderBy(asc(nodes.nodeNo));
   const failures = await eachLimited(named, 4, async (node) => {
+    if (await c.cancelRequested()) throw new BuildCancelledError();
     const label = `${node.nodeNo} (${node.ipAddress ?? 'no address'})`;
     try {
       if (await powerNode(c.db, node.id, action as PowerAction, c.assertHeld)) await appendBuildLog(c.db, c.buildId, `node ${label} powered ${action}`, { stepKey: c.stepKey });
@@ -99,5 +110,6 @@ export async function powerNodes(c: StepContext): Promise<void> {
       throw e;
     }
   });
+  if (failures.some((f) => f instanceof BuildCancelledError)) throw new BuildCancelledError();
   if (failures.length) throw failSummary(`node(s) could not be powered ${action}`, failures, named.length);
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { users, type Organization, type ServiceApplication } from '@/lib/db/schema';
+import { publicPortalUrl } from '@/lib/env';
 import { sendMail, type MailMessage } from '@/lib/mail/send';
 import type { DecisionInput } from './validation';
 
@@ -9,9 +10,7 @@ import type { DecisionInput } from './validation';
 
 const KIND = { lab: ['研究室', 'lab'], department: ['部局', 'department'], institution: ['機関', 'institution'] } as const;
 
-function portalUrl(): string {
-  return (process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
-}
+const portalUrl = publicPortalUrl;
 
 async function staffAddresses(db: Database): Promise<string[]> {
   return (await db.select({ email: users.email }).from(users).where(eq(users.isStaff, true))).map((u) => u.email);

@@ -197,6 +197,8 @@ describe('problems a plan shows before anything is created', () => {
     expect(chosen.units.map((u) => [u.name, u.account?.name ?? null])).toEqual([['master', null], ['compute', 'grant-aws']]);
     const unknown = await planBuild(template('openhpc'), { ...hybrid, accountByRole: { compute: '33333333-3333-4333-8333-333333333333' } }, { ...ENV, accounts });
     expect(unknown).toEqual({ ok: false, errors: { 'accountByRole.compute': 'no aws account of the organization has this id' } });
+    const noAccounts = await planBuild(template('openhpc'), { ...hybrid, accountByRole: { master: accounts[1]!.id } }, { ...ENV, accounts });
+    expect(noAccounts).toEqual({ ok: false, errors: { 'accountByRole.master': 'nodes on onpremises are made in no account' } });
     const noRole = await planBuild(template('openhpc'), { ...hybrid, accountByRole: { gpu: accounts[1]!.id } }, { ...ENV, accounts });
     expect(noRole).toEqual({ ok: false, errors: { 'accountByRole.gpu': 'this template has no role "gpu"; its roles are master, compute' } });
   });

@@ -165,7 +165,8 @@ const takesAccount = (providerId: string) => ACCOUNT_FIELDS[accountProviderOf(pr
  * problem), 'unknown' for a choice that is not one of its accounts of that provider.
  */
 function unitAccount(role: string, providerId: string, input: PlanInput, accounts: PlanAccount[] | undefined): { id: string; name: string } | null | 'unknown' {
-  if (!accounts || !takesAccount(providerId)) return null;
+  if (!accounts) return null;
+  if (!takesAccount(providerId)) return input.accountByRole?.[role] ? 'unknown' : null;
   const mine = accounts.filter((a) => a.provider === accountProviderOf(providerId));
   const chosen = input.accountByRole?.[role];
   const account = chosen ? mine.find((a) => a.id === chosen) : mine.find((a) => a.isDefault);
@@ -216,7 +217,7 @@ export async function planBuild(def: TemplateDefinition, input: PlanInput, env: 
       }
       const account = unitAccount(unit.role, providerId, input, env.accounts);
       if (account === 'unknown') {
-        errors[`accountByRole.${unit.role}`] ??= `no ${accountProviderOf(providerId)} account of the organization has this id`;
+        errors[`accountByRole.${unit.role}`] ??= takesAccount(providerId) ? `no ${accountProviderOf(providerId)} account of the organization has this id` : `nodes on ${providerId} are made in no account`;
         continue;
       }
       const numNodes = await evaluateNodeCount(unit.nodes, values, `units.${unit.name}.nodes`);

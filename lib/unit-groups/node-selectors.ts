@@ -16,7 +16,7 @@ import { changeUnitNodes } from './scale-unit';
 const MAX_CHANGE = 10;
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item).min(1, `name at least one ${what}`).max(MAX_CHANGE, `at most ${MAX_CHANGE} at a time`);
 
-/** Exactly one way of choosing: the first given field is the selector. */
+/** Exactly one way of choosing nodes. */
 export const ZDeleteNodesInput = z
   .strictObject({
     nodeNos: list(z.number().int().min(1), 'node number').optional(),
@@ -48,6 +48,7 @@ async function unitOf(db: Database, actor: Actor, unitId: string): Promise<{ uni
   const [row] = await db.select({ unit: units, organizationId: unitGroups.organizationId, groupState: unitGroups.state }).from(units).innerJoin(unitGroups, eq(units.unitGroupId, unitGroups.id)).where(eq(units.id, unitId));
   if (!row || row.groupState === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
   authorize(actor, 'build', row.organizationId, 'unit');
+  if (row.groupState === 'DELETING') throw new AppError('CONFLICT', 'The unit group is being deleted');
   const live = await db
     .select()
     .from(nodes)
@@ -74,7 +75,7 @@ function selected(unit: Unit, live: Node[], input: z.infer<typeof ZDeleteNodesIn
 
 /**
  * Deletes the nodes the selector names (dryRun: only says which, for the confirmation). The
- * nodes go in one scale build; their places in the quota are free once it starts.
+ * nodes go in one scale build; their places in the quota are free as soon as it is recorded.
  */
 export async function requestNodeDeletion(db: Database, actor: Actor, unitId: string, raw: unknown, opts: { dryRun?: boolean; meta?: RequestMeta } = {}): Promise<{ nodes: SelectedNode[]; buildId: string | null }> {
   const input = parseOrThrow(ZDeleteNodesInput, raw);

@@ -7,8 +7,8 @@ export const alertKind = pgEnum('alert_kind', ['node_error', 'build_failed']);
 /**
  * What the organization was told by mail, one row per occurrence (lib/alerts): a node in
  * HOST_ERROR or CONTAINER_ERROR until it leaves that state, a build that failed. The row is
- * written before the mail, so a worker that dies between the two sends it on the next round and
- * never twice.
+ * written before the mail, so a worker that dies between the two sends it on the next round (at
+ * least once).
  */
 export const alerts = pgTable(
   'alerts',

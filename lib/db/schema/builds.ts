@@ -7,7 +7,7 @@ import { unitGroups } from './unit-groups';
 export const buildStatus = pgEnum('build_status', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
 export const stepStatus = pgEnum('build_step_status', ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']);
 export const logLevel = pgEnum('build_log_level', ['info', 'warn', 'error']);
-/** create: a template's first run, making the unit group; scale: changing a unit's node count. */
+/** create: a template's first run, making the unit group; scale: changing a unit's node count; power: powering a unit's or unit group's nodes off or on. */
 export const buildKind = pgEnum('build_kind', ['create', 'scale', 'power']);
 /** On cancel: keep what the build made, or tear its unit group down. */
 export const cancelMode = pgEnum('build_cancel_mode', ['keep', 'teardown']);
