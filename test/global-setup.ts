@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -8,12 +8,19 @@ import { freePort } from '@/scripts/services/free-port';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
 import { closedCloudEndpoints } from './clouds/closed-endpoints';
-import { stopAgentsUnder } from './stray-agents';
+import { RUN_BEAT_MS, RUNNER_FILE, stopAgentsUnder, sweepDeadRuns } from './stray-agents';
 
 // Real PostgreSQL and Redis for every test: the ones named by DATABASE_URL / REDIS_URL (in a
 // fresh database and queue prefix, so nothing of yours is touched), else embedded ones started here.
 export default async function setup(project: TestProject) {
+  const swept = sweepDeadRuns(os.tmpdir(), 'ocs-test-');
+  if (swept.length) console.warn(`[test] swept ${swept.length} folder(s) of test runs that were killed: ${swept.join(', ')}`);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ocs-test-'));
+  // This run's beat: another run's start tells from it that this one still goes.
+  const beatFile = path.join(scratch, RUNNER_FILE);
+  await writeFile(beatFile, String(process.pid));
+  const beat = setInterval(() => void utimes(beatFile, new Date(), new Date()).catch(() => {}), RUN_BEAT_MS);
+  beat.unref();
   // As root where user namespaces are not allowed, the embedded PostgreSQL runs as the postgres user: it must reach its folder.
   await chmod(scratch, 0o755);
   const stops: (() => Promise<void>)[] = [];
@@ -58,6 +65,7 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
+    clearInterval(beat);
     // Nodes a failed test could not tear down would outlive the run.
     const stray = stopAgentsUnder(path.join(scratch, 'nodes'));
     if (stray) console.warn(`[test] stopped ${stray} node agent(s) a test left running`);

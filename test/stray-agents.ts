@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readProcess } from '@/agent/process-tree';
 
@@ -65,4 +65,35 @@ export function stopAgentsUnder(dir: string): number {
     }
   }
   return stopped;
+}
+
+/** The file in a test run's scratch folder that its runner touches while it lives (RUN_BEAT_MS). */
+export const RUNNER_FILE = 'runner.beat';
+export const RUN_BEAT_MS = 10_000;
+
+/**
+ * A run killed part-way never tears down: its nodes' applications go on holding their addresses,
+ * which the next run's local nodes get again. Stops what runs under the scratch folders
+ * (`<tmp>/<prefix>*`) of runs whose beat (or, before it beats, the folder) is older than `deadAfterMs`,
+ * and removes those folders. A beat, not a pid: a run in another PID namespace (test/hosts/sandbox.sh)
+ * has pids this one cannot see. Returns the folders swept.
+ */
+export function sweepDeadRuns(tmp: string, prefix: string, deadAfterMs = 6 * RUN_BEAT_MS): string[] {
+  const swept: string[] = [];
+  for (const name of listing(tmp).filter((n) => n.startsWith(prefix))) {
+    const dir = path.join(tmp, name);
+    const lastSign = (file: string) => {
+      try {
+        return statSync(file).mtimeMs;
+      } catch {
+        return null;
+      }
+    };
+    const seen = lastSign(path.join(dir, RUNNER_FILE)) ?? lastSign(dir);
+    if (seen === null || Date.now() - seen < deadAfterMs) continue;
+    stopAgentsUnder(path.join(dir, 'nodes'));
+    rmSync(dir, { recursive: true, force: true });
+    swept.push(dir);
+  }
+  return swept;
 }
