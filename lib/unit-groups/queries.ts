@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { applications, builds, nodes, organizations, templateVersions, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
@@ -74,11 +74,18 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     : [];
   const networks = await privateNetworksOf(db, nodeRows.map((n) => n.id));
   const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
-  const template = await unitGroupTemplate(db, unitGroupId);
+  // The page polls this every second: PostgreSQL answers the question, without sending the template.
+  const [template] = await db
+    .select({ workQueue: sql<boolean>`exists (select 1 from jsonb_array_elements(${templateVersions.definition}->'applications') app where app ? 'workQueue')` })
+    .from(builds)
+    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
+    .where(eq(builds.unitGroupId, unitGroupId))
+    .orderBy(asc(builds.createdAt))
+    .limit(1);
   return {
     ...group,
     buildId: build?.id ?? null,
-    workQueue: template ? runsWorkQueue(template) : false,
+    workQueue: template?.workQueue ?? false,
     units: unitRows.map((u) => ({
       ...u,
       nodes: nodeRows
