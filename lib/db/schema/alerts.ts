@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './tenancy';
 
-export const alertKind = pgEnum('alert_kind', ['node_error', 'build_failed']);
+export const alertKind = pgEnum('alert_kind', ['node_error', 'build_failed', 'expiry']);
 
 /**
  * What the organization was told by mail, one row per occurrence (lib/alerts): a node in
- * HOST_ERROR or CONTAINER_ERROR until it leaves that state, a build that failed. The row is
+ * HOST_ERROR or CONTAINER_ERROR until it leaves that state, a build that failed, a unit group's
+ * coming or passed end date (one per reminder, resolved when the date moves). The row is
  * written before the mail, so a worker that dies between the two sends it on the next round (at
  * least once).
  */
@@ -18,9 +19,9 @@ export const alerts = pgTable(
       .notNull()
       .references(() => organizations.id),
     kind: alertKind().notNull(),
-    /** The node or build it is about. */
+    /** The node, build or (for expiry) unit group it is about. */
     targetId: uuid().notNull(),
-    /** The node's state it reports (HOST_ERROR, CONTAINER_ERROR); the build's status for a build. */
+    /** The node's state it reports (HOST_ERROR, CONTAINER_ERROR); the build's status for a build; for expiry remind7, remind1, expired or deleted. */
     state: text().notNull(),
     /** What it says, in a line: the mail's subject (Japanese and English). */
     subject: text().notNull(),

@@ -10,3 +10,6 @@ export * from './installation';
 export * from './leaks';
 export * from './overlay';
 export * from './alerts';
+export * from './metrics';
+export * from './schedules';
+export * from './expiry';

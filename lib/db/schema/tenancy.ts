@@ -39,6 +39,10 @@ export const organizations = pgTable(
     maxNodes: integer().notNull().default(10),
     /** Most nodes per provider id; a provider not listed is limited only by maxNodes. */
     maxNodesPerProvider: jsonb().$type<Record<string, number>>().notNull().default({}),
+    /** An extension of a unit group's end date by at most this many days is approved at once; a longer one goes to NII staff. */
+    extensionAutoApproveDays: integer().notNull().default(30),
+    /** Days an expired unit group stays (powered off) before it is deleted. */
+    expiryGraceDays: integer().notNull().default(7),
     ...timestamps,
   },
   (t) => [uniqueIndex('organizations_institution_name').on(t.institutionId, t.name)],

@@ -43,6 +43,10 @@ export const unitGroups = pgTable(
       .references(() => users.id),
     state: unitGroupState().notNull().default('APPLYING'),
     stateReason: text(),
+    /** The end of its term (lib/expiry): reminders before it, nodes powered off at it, deletion after the organization's grace period. */
+    expiresAt: timestamp({ withTimezone: true }),
+    /** When its nodes were powered off because it expired; cleared by an extension. */
+    expiredAt: timestamp({ withTimezone: true }),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true }),
   },
