@@ -14,12 +14,13 @@ import { probeHttp, probeTcp } from './health-probe';
 import { metricsSnapshot } from './metrics';
 import type { Overlay } from './overlay/overlay';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
-import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState } from './protocol';
+import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState, type MetricsSnapshot } from './protocol';
 import { containerRunner, processRunner, WORK_QUEUE_EVERY_MS, WorkQueueReadings, type CommandRunner } from './work-queue';
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
-const METRICS_EVERY_MS = 60_000;
+/** Until the portal says otherwise (an older portal never does). */
+const DEFAULT_METRICS_SECONDS = 60;
 const LOG_TAIL_LINES = 5;
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -50,6 +51,7 @@ export class Agent {
   private readingWorkQueues = false;
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
   private metricsDueAt = 0;
+  private metricsSeconds = DEFAULT_METRICS_SECONDS;
   private pendingSync?: AbortController;
   /**
    * Set while the sync under way carries a report. Such a sync is never cut short: the portal may
@@ -167,15 +169,17 @@ export class Agent {
         const credential = await this.credential();
         const report = await this.report();
         const changed = !isDeepStrictEqual(report, this.lastSent);
-        // Metrics ride on every report that is sent anyway, and at least once a minute.
+        // Metrics ride on every report that is sent anyway, and at least every metricsSeconds.
         const withMetrics = changed || Date.now() >= this.metricsDueAt;
-        const sent = withMetrics ? { ...report, metrics: metricsSnapshot(this.o.processes.runningPids()) } : undefined;
+        const sent = withMetrics ? { ...report, metrics: await this.metrics() } : undefined;
         // A report just sent is answered at once: the portal may have news for it.
         this.sendingReport = sent !== undefined;
         const res = await this.client.sync(credential.nodeId, credential.credential, { report: sent, appliedVersion: this.appliedVersion }, sent ? 0 : waitSeconds, this.pendingSync.signal);
         if (sent) this.lastSent = report;
-        if (withMetrics) this.metricsDueAt = Date.now() + METRICS_EVERY_MS;
-        waitSeconds = res.heartbeatSeconds;
+        this.metricsSeconds = res.metricsSeconds ?? DEFAULT_METRICS_SECONDS;
+        if (withMetrics) this.metricsDueAt = Date.now() + this.metricsSeconds * 1000;
+        // The wait ends in time for the next metrics.
+        waitSeconds = Math.max(0, Math.min(res.heartbeatSeconds, (this.metricsDueAt - Date.now()) / 1000));
         failures = 0;
         this.o.overlay.renewRelayTicket(res.desired.network?.relay);
         if (res.desired.version !== this.appliedVersion) await this.converge(res.desired, credential.nodeId);
@@ -267,6 +271,10 @@ export class Agent {
     // The applications' environment is in it (secrets among it): the node user's alone, written whole.
     await writeFile(`${this.desiredFile}.tmp`, JSON.stringify(desired), { mode: 0o600 });
     await rename(`${this.desiredFile}.tmp`, this.desiredFile);
+  }
+
+  private metrics(): Promise<MetricsSnapshot> {
+    return metricsSnapshot({ pids: this.o.processes.runningPids(), containers: this.o.containers, diskPath: this.o.stateDir, log: this.o.log });
   }
 
   private async report(): Promise<Omit<AgentReport, 'metrics'>> {

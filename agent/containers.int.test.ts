@@ -129,6 +129,20 @@ describe('NodeContainers', () => {
     expect(Date.parse(report!.startedAt!)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it("usage gives each running container's CPU seconds, memory and network from the engine's counters", async () => {
+    // Traffic to count: the page fetched a few times.
+    for (let i = 0; i < 5; i++) expect(await page(NODE_A.ip)).toContain('node A');
+    const [usage, ...others] = await a.usage();
+    expect(others).toEqual([]);
+    expect(usage!.name).toBe('hello');
+    expect(usage!.cpuSeconds).toBeGreaterThan(0);
+    // A Node.js server holds megabytes.
+    expect(usage!.memoryBytes).toBeGreaterThan(1024 * 1024);
+    expect(usage!.networkReceiveBytes).toBeGreaterThan(0);
+    expect(usage!.networkTransmitBytes).toBeGreaterThan(0);
+    expect(await b.usage()).toEqual([]);
+  });
+
   it('a changed spec replaces the container', async () => {
     const before = await docker.listContainers(byLabel(`ocs.node=${NODE_A.name}`));
     await a.ensure('hello', webSpec('node A, second edition'));

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
-import type { ApplicationReport, ApplicationState, ContainerSpec, RestartPolicy } from './protocol';
+import type { ApplicationMetrics, ApplicationReport, ApplicationState, ContainerSpec, RestartPolicy } from './protocol';
 
 /** What a command run in a container printed, and its exit code (null when the engine does not know it). */
 export interface ExecResult {
@@ -150,6 +150,35 @@ export class NodeContainers {
       }),
     );
     return reports.filter((r): r is ApplicationReport => r !== null);
+  }
+
+  /**
+   * CPU, memory and network used so far by each running container of the node. One-shot stats:
+   * the engine answers from its counters at once instead of sampling for a second.
+   */
+  async usage(): Promise<ApplicationMetrics[]> {
+    const running = await this.docker.listContainers({ filters: { label: [`${LABEL_NODE}=${this.node.name}`], status: ['running'] } });
+    const usage = await Promise.all(
+      running.map(async (c) => {
+        try {
+          const stats = (await this.docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true })) as unknown as Dockerode.ContainerStats;
+          const networks = Object.values(stats.networks ?? {});
+          return {
+            name: applicationOf(c),
+            cpuSeconds: (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) / 1e9,
+            memoryBytes: stats.memory_stats?.usage ?? 0,
+            ...(networks.length
+              ? { networkReceiveBytes: networks.reduce((sum, n) => sum + n.rx_bytes, 0), networkTransmitBytes: networks.reduce((sum, n) => sum + n.tx_bytes, 0) }
+              : {}),
+          };
+        } catch (err) {
+          // Stopped or removed since the listing: it used nothing since.
+          if (statusOf(err) === 404 || statusOf(err) === 409) return null;
+          throw err;
+        }
+      }),
+    );
+    return usage.filter((u): u is NonNullable<typeof u> => u !== null);
   }
 
   /** The last `lines` lines of the application's stdout and stderr, interleaved as written. */

@@ -1,10 +1,25 @@
-// A snapshot of the machine and of each application for the portal (which keeps the history and
-// serves Prometheus text). An application's CPU and memory include every process it started,
-// since many applications are wrapper scripts.
+// A snapshot of the machine and of each application for the portal, which turns the counters into
+// rates, keeps the history and serves Prometheus text. An application's CPU and memory include
+// every process it started, since many applications are wrapper scripts; a container's are the
+// engine's figures for it.
 import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import os from 'node:os';
+import si from 'systeminformation';
+import type { NodeContainers } from './containers';
 import { listProcesses, processTree, residentBytes } from './process-tree';
-import type { MetricsSnapshot } from './protocol';
+import type { ApplicationMetrics, GpuMetrics, MetricsSnapshot } from './protocol';
+
+const MIB = 1024 * 1024;
+
+export interface MetricsSources {
+  /** The process (group leader) of each running process-form application. */
+  pids: Map<string, number>;
+  containers: NodeContainers | null;
+  /** The node's folder: its filesystem is the node's disk. */
+  diskPath: string;
+  log: (message: string) => void;
+}
 
 function availableMemory(): number {
   try {
@@ -16,23 +31,65 @@ function availableMemory(): number {
   return os.freemem();
 }
 
-/** `pids`: the process (group leader) of each running process-form application. */
-export function metricsSnapshot(pids: Map<string, number>): MetricsSnapshot {
+/** Busy time of every processor since boot (Node reports cumulative milliseconds per processor). */
+function cpuBusySeconds(): number {
+  return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0) / 1000;
+}
+
+async function disk(path: string): Promise<Pick<MetricsSnapshot, 'diskTotalBytes' | 'diskAvailableBytes'>> {
+  const fs = await statfs(path);
+  return { diskTotalBytes: fs.blocks * fs.bsize, diskAvailableBytes: fs.bavail * fs.bsize };
+}
+
+async function network(): Promise<Pick<MetricsSnapshot, 'networkReceiveBytes' | 'networkTransmitBytes'>> {
+  const interfaces = (await si.networkStats('*')).filter((i) => i.iface !== 'lo');
+  return { networkReceiveBytes: interfaces.reduce((sum, i) => sum + i.rx_bytes, 0), networkTransmitBytes: interfaces.reduce((sum, i) => sum + i.tx_bytes, 0) };
+}
+
+/** NVIDIA GPUs as nvidia-smi reports them; none without the driver. */
+async function gpus(): Promise<GpuMetrics[]> {
+  const { controllers } = await si.graphics();
+  return controllers
+    .filter((c) => c.utilizationGpu !== undefined && c.memoryTotal !== undefined)
+    .map((c) => ({ name: c.model, utilizationPercent: c.utilizationGpu ?? 0, memoryUsedBytes: (c.memoryUsed ?? 0) * MIB, memoryTotalBytes: (c.memoryTotal ?? 0) * MIB }));
+}
+
+function processApplications(pids: Map<string, number>): ApplicationMetrics[] {
   const processes = pids.size > 0 ? listProcesses() : [];
-  const applications = [...pids].map(([name, pid]) => {
+  return [...pids].map(([name, pid]) => {
     const tree = processTree(pid, processes);
-    return {
-      name,
-      cpuSeconds: tree.reduce((sum, p) => sum + p.cpuSeconds, 0),
-      memoryBytes: tree.reduce((sum, p) => sum + (residentBytes(p.pid) ?? 0), 0),
-    };
+    return { name, cpuSeconds: tree.reduce((sum, p) => sum + p.cpuSeconds, 0), memoryBytes: tree.reduce((sum, p) => sum + (residentBytes(p.pid) ?? 0), 0) };
   });
+}
+
+/** A reading that fails is left out of the snapshot (and logged), never the whole snapshot. */
+async function optional<T extends object>(what: string, read: () => Promise<T>, log: (message: string) => void): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    log(`metrics: cannot read ${what}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export async function metricsSnapshot(sources: MetricsSources): Promise<MetricsSnapshot> {
+  const { log } = sources;
+  const [diskReading, networkReading, gpuReading, containerApplications] = await Promise.all([
+    optional('the disk', () => disk(sources.diskPath), log),
+    optional('the network', network, log),
+    optional('the GPUs', gpus, log),
+    sources.containers ? optional('the containers', () => sources.containers!.usage(), log) : undefined,
+  ]);
   return {
     at: new Date().toISOString(),
     load1: os.loadavg()[0],
     cpus: os.cpus().length,
     memoryTotalBytes: os.totalmem(),
     memoryAvailableBytes: availableMemory(),
-    applications,
+    cpuBusySeconds: cpuBusySeconds(),
+    ...diskReading,
+    ...networkReading,
+    ...(gpuReading?.length ? { gpus: gpuReading } : {}),
+    applications: [...processApplications(sources.pids), ...(containerApplications ?? [])],
   };
 }

@@ -216,6 +216,25 @@ export const capabilitiesSchema = z.strictObject({
   containerEngine: z.string().optional(),
 });
 
+/** Counters are cumulative (the portal turns them into rates); an older agent sends only the first fields. */
+const applicationMetricsSchema = z.strictObject({
+  name: z.string(),
+  /** CPU seconds used so far by the application (every process it started, or its container). */
+  cpuSeconds: z.number(),
+  memoryBytes: z.number(),
+  /** A container's own network, where it has one. */
+  networkReceiveBytes: z.number().optional(),
+  networkTransmitBytes: z.number().optional(),
+});
+
+export const gpuMetricsSchema = z.strictObject({
+  name: z.string(),
+  /** 0–100 */
+  utilizationPercent: z.number(),
+  memoryUsedBytes: z.number(),
+  memoryTotalBytes: z.number(),
+});
+
 export const metricsSnapshotSchema = z.strictObject({
   at: z.string(),
   /** Load average over a minute, and the machine's processors, memory and the agent's own use. */
@@ -223,7 +242,16 @@ export const metricsSnapshotSchema = z.strictObject({
   cpus: z.number().int(),
   memoryTotalBytes: z.number(),
   memoryAvailableBytes: z.number(),
-  applications: z.array(z.strictObject({ name: z.string(), cpuSeconds: z.number(), memoryBytes: z.number() })),
+  /** CPU seconds the machine's processors spent busy since it booted. */
+  cpuBusySeconds: z.number().optional(),
+  /** The filesystem holding the node's folder. */
+  diskTotalBytes: z.number().optional(),
+  diskAvailableBytes: z.number().optional(),
+  /** Bytes through the machine's interfaces other than loopback since they came up. */
+  networkReceiveBytes: z.number().optional(),
+  networkTransmitBytes: z.number().optional(),
+  gpus: z.array(gpuMetricsSchema).optional(),
+  applications: z.array(applicationMetricsSchema),
 });
 
 export const agentReportSchema = z.strictObject({
@@ -264,6 +292,8 @@ export const syncResponseSchema = z.strictObject({
   desired: desiredStateSchema,
   /** How long the agent may wait between syncs; the portal declares it dead after a few of these. */
   heartbeatSeconds: z.number().positive(),
+  /** How often the agent sends metrics (absent from an older portal: once a minute). */
+  metricsSeconds: z.number().positive().optional(),
   /** The agent version the portal serves; an agent of another version may update itself. */
   agentVersion: z.string(),
 });
@@ -286,6 +316,8 @@ export type ApplicationState = z.infer<typeof applicationStateSchema>;
 export type ApplicationReport = z.infer<typeof applicationReportSchema>;
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
+export type ApplicationMetrics = z.infer<typeof applicationMetricsSchema>;
+export type GpuMetrics = z.infer<typeof gpuMetricsSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;

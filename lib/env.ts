@@ -31,6 +31,8 @@ const ZEnv = z.object({
   OCS_AGENT_LOCAL_URL: z.url().optional(),
   /** How long an agent's sync waits for news; it is also the heartbeat interval. */
   OCS_AGENT_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(15),
+  /** How often agents send metrics: the charts' resolution and the raw table's size (a day of samples per node). */
+  OCS_AGENT_METRICS_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   /** A node whose agent has not synced for this long is HOST_ERROR. */
   OCS_AGENT_LIVENESS_SECONDS: z.coerce.number().min(1).max(3600).default(45),
   /** How long a node's one-time bootstrap token stays valid. */

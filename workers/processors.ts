@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { sweepLiveness } from '@/lib/agent-channel/liveness';
 import { scanAlerts } from '@/lib/alerts/scan-alerts';
+import { rollUpMetrics } from '@/lib/metrics/retention';
 import { scaleByWorkQueues } from '@/lib/burst/queue-scaling';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
 import { markBuildFailed } from '@/lib/builds/state';
@@ -63,6 +64,10 @@ export async function processJob(job: Job): Promise<void> {
     case 'alerts.scan': {
       const round = await scanAlerts(db());
       if (round.sent || round.failed) console.log(`[worker] alerts: ${round.sent} mailed, ${round.failed} could not be (tried again next round)`);
+      return;
+    }
+    case 'metrics.rollup': {
+      await rollUpMetrics(db());
       return;
     }
     case 'burst.scan': {

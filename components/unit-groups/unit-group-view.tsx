@@ -16,6 +16,7 @@ import { BurstPolicyForm } from './burst-policy-form';
 import { DeleteNodesButton } from './delete-nodes-button';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
 import { NodePowerButton } from './node-power-button';
+import { MetricsPanel } from './metrics-panel';
 import { PowerManyButtons } from './power-many-buttons';
 import { ScaleUnitForm } from './scale-unit-form';
 
@@ -147,6 +148,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
           </table>
         </section>
       ))}
+      <MetricsPanel unitGroupId={g.id} />
     </div>
   );
 }

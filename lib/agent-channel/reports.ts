@@ -7,6 +7,7 @@ import type { Database } from '@/lib/db/client';
 import { applications, builds, hosts, nodes } from '@/lib/db/schema';
 import { openBuildSecrets, redactSecrets, secretTexts } from '@/lib/secrets/build-secrets';
 import { safeErrorMessage } from '@/lib/errors';
+import { recordMetrics } from '@/lib/metrics/record';
 import { recordOverlayEnd } from '@/lib/overlay/membership';
 import { evaluateNodes } from './node-state';
 
@@ -35,6 +36,8 @@ async function redacted(db: Database, nodeId: string, report: AgentReport): Prom
 
 export async function recordReport(db: Database, nodeId: string, received: AgentReport): Promise<void> {
   const report = await redacted(db, nodeId, received);
+  // The snapshot before this one: rates are the counters' change between the two.
+  const previous = report.metrics ? await db.select({ metrics: nodes.metrics }).from(nodes).where(eq(nodes.id, nodeId)) : [];
   const [node] = await db
     .update(nodes)
     .set({
@@ -48,6 +51,7 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
     })
     .where(eq(nodes.id, nodeId))
     .returning({ hostId: nodes.hostId });
+  if (node && report.metrics) await recordMetrics(db, nodeId, report.metrics, previous[0]?.metrics ?? null);
   // What a lab server can run is known best from the agents on it: plans read it (lib/hosts/placement.ts).
   if (node?.hostId)
     await db

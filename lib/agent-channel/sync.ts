@@ -20,7 +20,7 @@ export async function syncAgent(db: Database, nodeId: string, req: SyncRequest, 
       desired = await desiredStateOf(db, nodeId);
     }
     if (!desired) throw new AppError('NOT_FOUND', `Node ${nodeId} has been deleted`);
-    return { desired, heartbeatSeconds: env().OCS_AGENT_HEARTBEAT_SECONDS, agentVersion: (await agentBundle()).version };
+    return { desired, heartbeatSeconds: env().OCS_AGENT_HEARTBEAT_SECONDS, metricsSeconds: env().OCS_AGENT_METRICS_SECONDS, agentVersion: (await agentBundle()).version };
   } finally {
     subscription.close();
   }

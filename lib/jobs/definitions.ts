@@ -15,6 +15,8 @@ export const JOBS = {
   'leaks.sweep': z.object({}),
   /** Scheduled: mail the organization about nodes in error and failed builds (lib/alerts). */
   'alerts.scan': z.object({}),
+  /** Scheduled: metrics summed into hourly rollups, and what is past keeping dropped (lib/metrics/retention.ts). */
+  'metrics.rollup': z.object({}),
   /** Scheduled every few seconds: units whose size follows their Slurm queue (lib/burst/queue-scaling.ts). */
   'burst.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
@@ -26,6 +28,8 @@ export const NODE_CHECK_EVERY_MS = 5000;
 export const BURST_SCAN_EVERY_MS = 15_000;
 /** A node in error is told of within half a minute. */
 export const ALERTS_SCAN_EVERY_MS = 30_000;
+/** Hours are summed within minutes of ending; a day of raw samples is dropped hourly. */
+export const METRICS_ROLLUP_EVERY_MS = 5 * 60_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
 export const LEAK_SWEEP_JOB_ID = 'leaks-sweep';
 
@@ -51,6 +55,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return 'burst-scan';
     case 'alerts.scan':
       return 'alerts-scan';
+    case 'metrics.rollup':
+      return 'metrics-rollup';
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
     default:

@@ -17,6 +17,7 @@ import * as hostCheckRoute from '@/app/api/v1/hosts/[id]/check/route';
 import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
 import * as hostRoute from '@/app/api/v1/hosts/[id]/route';
 import * as leaksRoute from '@/app/api/v1/leaks/route';
+import * as metricsRoute from '@/app/api/v1/metrics/route';
 import * as orgLeaksCheckRoute from '@/app/api/v1/organizations/[id]/leaks/check/route';
 import * as orgHostsRoute from '@/app/api/v1/organizations/[id]/hosts/route';
 import * as orgProviderAccountsRoute from '@/app/api/v1/organizations/[id]/provider-accounts/route';
@@ -41,6 +42,7 @@ import * as templateSourceRoute from '@/app/api/v1/templates/[slug]/source/route
 import * as templateVersionsRoute from '@/app/api/v1/templates/[slug]/versions/route';
 import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
+import * as unitGroupMetricsRoute from '@/app/api/v1/unit-groups/[id]/metrics/route';
 import * as unitGroupPowerRoute from '@/app/api/v1/unit-groups/[id]/power/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
@@ -309,6 +311,13 @@ const ROUTES: Route[] = [
     call: (s, t) => send(buildRetryRoute.POST, 'POST', `/builds/${t.finishedBuildId}/retry`, { id: t.finishedBuildId }, s),
   },
   { name: 'GET /unit-groups/:id', need: 'read', ok: 200, call: (s, t) => send(unitGroupRoute.GET, 'GET', `/unit-groups/${t.unitGroupId}`, { id: t.unitGroupId }, s) },
+  {
+    name: 'GET /unit-groups/:id/metrics',
+    need: 'read',
+    ok: 200,
+    call: (s, t) => send(unitGroupMetricsRoute.GET, 'GET', `/unit-groups/${t.unitGroupId}/metrics?range=6h`, { id: t.unitGroupId }, s),
+  },
+  { name: 'GET /metrics', need: 'read', ok: 200, call: (s, t) => send(metricsRoute.GET, 'GET', `/metrics?organization=${t.id}`, {}, s) },
   {
     name: 'DELETE /unit-groups/:id',
     need: 'build',
