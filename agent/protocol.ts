@@ -254,6 +254,17 @@ export const metricsSnapshotSchema = z.strictObject({
   applications: z.array(applicationMetricsSchema),
 });
 
+/** How people log in to the node over SSH: the account whose authorized_keys the agent keeps, and the host's keys. */
+export const nodeLoginSchema = z.strictObject({
+  user: z.string(),
+  /** As `ssh-keygen -l` prints them: SHA256:… per key type. */
+  hostKeys: z.array(z.strictObject({ type: z.string(), fingerprint: z.string() })),
+  /** Members' keys the agent has installed. */
+  keysInstalled: z.number().int().min(0),
+  /** Why the keys could not be installed, or the host keys not read. */
+  problem: z.string().max(1000).optional(),
+});
+
 export const agentReportSchema = z.strictObject({
   agentVersion: z.string(),
   /** When this agent process started. */
@@ -319,6 +330,7 @@ export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
 export type ApplicationMetrics = z.infer<typeof applicationMetricsSchema>;
 export type GpuMetrics = z.infer<typeof gpuMetricsSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
+export type NodeLogin = z.infer<typeof nodeLoginSchema>;
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
 export type SyncRequest = z.infer<typeof syncRequestSchema>;

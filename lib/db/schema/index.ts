@@ -13,3 +13,4 @@ export * from './alerts';
 export * from './metrics';
 export * from './schedules';
 export * from './expiry';
+export * from './node-access';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { ApplicationReport, Capabilities, MetricsSnapshot } from '@/agent/protocol';
+import type { ApplicationReport, Capabilities, MetricsSnapshot, NodeLogin } from '@/agent/protocol';
 import { hosts } from './hosts';
 import { providerAccounts } from './provider-accounts';
 import { organizations, users } from './tenancy';
@@ -131,6 +131,8 @@ export const nodes = pgTable(
     appliedVersion: integer().notNull().default(0),
     /** The agent's latest metrics snapshot. */
     metrics: jsonb().$type<MetricsSnapshot>(),
+    /** How people log in over SSH, as the agent reports it: the account and the host keys to trust. */
+    login: jsonb().$type<NodeLogin>(),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true }),
   },
