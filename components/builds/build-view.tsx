@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BuildDetail } from '@/lib/builds/queries';
 import type { BuildLog } from '@/lib/db/schema';
 import type { MessageKey } from '@/lib/i18n/messages';
+import { inLanguage } from '@/lib/providers/explained';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import type { Json } from '../json-types';
@@ -65,8 +66,8 @@ export function BuildView({ buildId }: { buildId: string }) {
       </p>
       <BuildActions buildId={b.id} status={b.status} kind={b.kind} />
       {b.error && (
-        <p role="alert" className="rounded bg-rose-50 p-3 text-sm text-rose-800">
-          {t('build.error')}: {b.error}
+        <p role="alert" className="whitespace-pre-line rounded bg-rose-50 p-3 text-sm text-rose-800">
+          {t('build.error')}: {inLanguage(b.error, locale)}
         </p>
       )}
       <section>
@@ -80,11 +81,11 @@ export function BuildView({ buildId }: { buildId: string }) {
                   <span>{s.title?.[locale] ?? t(`step.${s.key}` as MessageKey)}</span>
                   <span className="ml-auto text-sm text-slate-500">{duration(s.startedAt, s.finishedAt)}</span>
                 </summary>
-                {s.error && <p className="mt-2 text-sm text-rose-700">{s.error}</p>}
+                {s.error && <p className="mt-2 whitespace-pre-line text-sm text-rose-700">{inLanguage(s.error, locale)}</p>}
                 <pre className="mt-2 overflow-auto text-xs text-slate-600">
                   {logs
                     .filter((l) => l.stepKey === s.key)
-                    .map((l) => l.message)
+                    .map((l) => inLanguage(l.message, locale))
                     .join('\n')}
                 </pre>
               </details>
@@ -126,7 +127,7 @@ export function BuildView({ buildId }: { buildId: string }) {
           {logs.map((l) => (
             <div key={l.id} className={l.level === 'error' ? 'text-rose-300' : l.level === 'warn' ? 'text-amber-300' : ''}>
               {new Date(l.createdAt!).toLocaleTimeString(locale === 'ja' ? 'ja-JP' : 'en-GB')} {l.stepKey ? `[${l.stepKey}] ` : ''}
-              {l.message}
+              {inLanguage(l.message, locale)}
             </div>
           ))}
         </pre>

@@ -1,6 +1,7 @@
 // The contract every provider (local, aws, azure, …) implements. It mirrors the VCP SDK:
 // a spec is built from (provider, flavor) and overridden per unit; a provider turns one spec
 // into nodes and answers for them by their resource id.
+import { withAdvice } from './explained';
 
 export type Localized = { ja: string; en: string };
 
@@ -124,15 +125,20 @@ export function isAccountProvider(p: Provider): p is AccountProvider {
   return typeof (p as Partial<AccountProvider>).listAccountResources === 'function';
 }
 
-/** A provider failure; `retryable` says whether trying the same call again may succeed. */
+/**
+ * A provider failure; `retryable` says whether trying the same call again may succeed. With
+ * `advice` (what the provider's code means and what to do next), the message carries it in
+ * Japanese and English after `detail`, so every record of the failure explains it (explained.ts).
+ */
 export class ProviderError extends Error {
   constructor(
     readonly provider: string,
     readonly code: string,
-    message: string,
+    detail: string,
     readonly retryable: boolean,
+    readonly advice?: Localized,
   ) {
-    super(message);
+    super(advice ? withAdvice(detail, advice) : detail);
     this.name = 'ProviderError';
   }
 }

@@ -25,7 +25,7 @@ import { findProvider } from '../catalog';
 import { cloudInitUserData } from '../cloud-init';
 import { ProviderError, type AccountProvider, type CreateNodeRequest, type Flavor, type Localized, type NodeResource, type ResourceState } from '../types';
 import { ec2Client } from './ec2-client';
-import { ec2Advice, ec2ErrorCode } from './errors';
+import { ec2ErrorCode, ec2Failure } from './errors';
 
 /** Whose accounts nodes are made in, spot or not. */
 const ID = 'aws';
@@ -40,9 +40,8 @@ const STATES: Record<string, ResourceState> = { pending: 'booting', running: 'ru
 /** An EC2 failure as a provider error: the code decides whether to retry and what to tell people. */
 function providerError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
-  const code = ec2ErrorCode(e);
-  const { retryable, advice } = ec2Advice(code);
-  return new ProviderError(ID, code, `${doing}: ${advice.en} (EC2 ${code}: ${(e as Error).message})`, retryable);
+  const { code, retryable, advice } = ec2Failure(e);
+  return new ProviderError(ID, code, `${doing}: EC2 ${code}: ${(e as Error).message}`, retryable, advice);
 }
 
 export class AwsProvider implements AccountProvider {

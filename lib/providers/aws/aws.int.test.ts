@@ -16,6 +16,7 @@ import { FAULTS, startEc2Facade, type Ec2Facade } from '@/test/clouds/ec2/facade
 import { instanceBackend } from '@/test/clouds/instances';
 import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { AwsProvider } from './aws-provider';
 
@@ -32,6 +33,10 @@ let accountId: string;
 let records: Node[];
 const resources = new Map<string, NodeResource>();
 const previous = { endpoint: process.env.OCS_AWS_EC2_ENDPOINT, poll: process.env.OCS_AWS_POLL_MS };
+
+const launches = () => ec2.calls.filter((c) => c.action === 'RunInstances').length;
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 
 async function create(record: Node): Promise<NodeResource> {
   return provider.createNode({
@@ -130,18 +135,21 @@ describe('aws provider on the local EC2 endpoint', { timeout: 120_000 }, () => {
     expect(ec2.instances.find((i) => made.resourceId.endsWith(i.instanceId))).toMatchObject({ spotType: 'one-time', tags: { 'ocs.nodeId': record!.id } });
     expect((await spot.listResources({ 'ocs.unitGroupId': record!.unitGroupId })).map((r) => r.resourceId)).toEqual([made.resourceId]);
     const refused = await spot.powerOff(made.resourceId).then(() => null, (e: unknown) => e);
-    expect(refused).toMatchObject({ code: 'UnsupportedOperation', retryable: false, message: expect.stringContaining('Build on aws, not aws_spot') });
+    expect(refused).toMatchObject({ code: 'UnsupportedOperation', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('スポットでない aws で構築してください'), expect.stringContaining('Build on aws, not aws_spot')]);
     expect(await spot.describeNode(made.resourceId)).toMatchObject({ state: 'running' });
   });
 
-  it('stops at a capacity error with what to do next, creating nothing', async () => {
+  it('stops at a capacity error at once with what to do next, creating nothing', async () => {
     const [extra] = await nodeRecords(1, { provider: 'aws', organization });
-    const before = ec2.instances.length;
-    ec2.failNext('RunInstances', FAULTS.capacity, 10);
+    const before = { instances: ec2.instances.length, launches: launches() };
+    ec2.failNext('RunInstances', FAULTS.capacity, 1);
     const refused = await create(extra!).then(() => null, (e: unknown) => e);
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'InsufficientInstanceCapacity', retryable: true, message: expect.stringContaining('choose another flavor or subnet (zone)') });
-    expect(ec2.instances).toHaveLength(before);
+    expect(refused).toMatchObject({ code: 'InsufficientInstanceCapacity', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('別のフレーバーまたはサブネット (ゾーン) を選んでください'), expect.stringContaining('choose another flavor or subnet (zone)')]);
+    // EC2's 500 was not tried again, by the SDK or the driver.
+    expect({ instances: ec2.instances.length, launches: launches() }).toEqual({ ...before, launches: before.launches + 1 });
   });
 
   it('deletes instances, and the machines go with them', async () => {

@@ -8,6 +8,17 @@ export interface Ec2ErrorAdvice {
   advice: Localized;
 }
 
+// No capacity: EC2 answers 500, but trying the same launch again at once does not help; a person chooses.
+const CAPACITY: Ec2ErrorAdvice = {
+  retryable: false,
+  advice: { ja: 'このアベイラビリティーゾーンに、この種類のインスタンスの空きがありません。時間をおくか、別のフレーバーまたはサブネット (ゾーン) を選んでください。', en: 'The Availability Zone has no capacity for this instance type now. Try later, or choose another flavor or subnet (zone).' },
+};
+
+const IMAGE: Ec2ErrorAdvice = {
+  retryable: false,
+  advice: { ja: 'アカウントの AMI がこのリージョンに見つからないか、使えません。AMI ID (cloud-init と Node.js 20 以上入り) とリージョンを確認してください。', en: "The account's AMI is not found or not usable in this region. Check the AMI ID (with cloud-init and Node.js 20 or later) and the region." },
+};
+
 const ADVICE: Record<string, Ec2ErrorAdvice> = {
   AuthFailure: {
     retryable: false,
@@ -37,9 +48,20 @@ const ADVICE: Record<string, Ec2ErrorAdvice> = {
     retryable: true,
     advice: { ja: 'AWS が呼び出しを制限しています。しばらく待ってから再試行します。', en: 'AWS is throttling calls. Trying again after a pause.' },
   },
-  InsufficientInstanceCapacity: {
-    retryable: true,
-    advice: { ja: 'このアベイラビリティーゾーンに、この種類のインスタンスの空きがありません。時間をおくか、別のフレーバーまたはサブネット (ゾーン) を選んでください。', en: 'The Availability Zone has no capacity for this instance type now. Try later, or choose another flavor or subnet (zone).' },
+  InsufficientInstanceCapacity: CAPACITY,
+  InsufficientHostCapacity: CAPACITY,
+  InsufficientCapacity: CAPACITY,
+  InsufficientAddressCapacity: CAPACITY,
+  InsufficientFreeAddressesInSubnet: {
+    retryable: false,
+    advice: { ja: 'サブネットに空きの IP アドレスがありません。使っていないインスタンスやネットワークインターフェースを削除するか、大きいサブネットを選んでください。', en: 'The subnet has no free IP addresses. Remove instances or network interfaces no longer needed, or choose a larger subnet.' },
+  },
+  'InvalidAMIID.NotFound': IMAGE,
+  'InvalidAMIID.Malformed': IMAGE,
+  'InvalidAMIID.Unavailable': IMAGE,
+  VcpuLimitExceeded: {
+    retryable: false,
+    advice: { ja: 'アカウントの vCPU 数の上限 (オンデマンドまたはスポット) に達しました。AWS で上限の引き上げを申請するか、ノードを減らすか、小さいフレーバーを選んでください。', en: "The account's vCPU limit (on-demand or spot) is reached. Ask AWS to raise it, use fewer nodes, or choose a smaller flavor." },
   },
   UnsupportedOperation: {
     retryable: false,
@@ -64,10 +86,7 @@ const UNREACHABLE: Ec2ErrorAdvice = {
   advice: { ja: 'EC2 のエンドポイントに接続できませんでした。ポータルからインターネット (またはプロキシ) に出られるか確認してください。', en: 'The EC2 endpoint could not be reached. Check that the portal can reach the internet (or its proxy).' },
 };
 
-const UNKNOWN: Ec2ErrorAdvice = {
-  retryable: false,
-  advice: { ja: 'AWS がエラーを返しました。メッセージを確認してください。', en: 'AWS answered with an error; see its message.' },
-};
+const UNKNOWN: Localized = { ja: 'AWS がエラーを返しました。メッセージを確認してください。', en: 'AWS answered with an error; see its message.' };
 
 /** The code of an EC2 error (SDK v3 names the error by it), or "NetworkError" when AWS never answered. */
 export function ec2ErrorCode(e: unknown): string {
@@ -76,7 +95,18 @@ export function ec2ErrorCode(e: unknown): string {
   return err.code && /^E[A-Z]+$/.test(err.code) ? 'NetworkError' : (err.name ?? 'UnknownError');
 }
 
-export function ec2Advice(code: string): Ec2ErrorAdvice {
+/** What a code this table knows says; a code it does not know may still pass when AWS's status (5xx) says so. */
+export function ec2Advice(code: string, status?: number): Ec2ErrorAdvice {
   if (code === 'NetworkError') return UNREACHABLE;
-  return ADVICE[code] ?? UNKNOWN;
+  return ADVICE[code] ?? { retryable: status !== undefined && status >= 500, advice: UNKNOWN };
+}
+
+/** An error whose EC2 code says trying again will not help, whatever its status: no retry at all. */
+export function isFinalEc2Error(e: unknown): boolean {
+  return ADVICE[ec2ErrorCode(e)]?.retryable === false;
+}
+
+export function ec2Failure(e: unknown): Ec2ErrorAdvice & { code: string } {
+  const code = ec2ErrorCode(e);
+  return { code, ...ec2Advice(code, (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) };
 }

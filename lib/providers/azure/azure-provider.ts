@@ -46,7 +46,7 @@ const namesOf = (vm: string) => ({ vm, nic: `${vm}-nic`, disk: `${vm}-osdisk` })
 function providerError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const { code, retryable, advice } = azureFailure(e);
-  return new ProviderError(ID, code, `${doing}: ${advice.en} (Azure ${code}: ${(e as Error).message})`, retryable);
+  return new ProviderError(ID, code, `${doing}: Azure ${code}: ${(e as Error).message}`, retryable, advice);
 }
 
 /** 404 for the resource itself; a missing resource group is no proof the VM is gone. */

@@ -21,6 +21,7 @@ import { instanceBackend } from '@/test/clouds/instances';
 import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkAzureAccount } from './account-check';
 import { AzureProvider } from './azure-provider';
@@ -60,6 +61,8 @@ async function create(record: Node, ipAddress?: string): Promise<NodeResource> {
   });
 }
 
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const callsOf = (op: string) => azure.calls.filter((c) => c.op === op).length;
 const liveVm = (name: string) => azure.vms.find((v) => v.name === name && v.provisioningState !== 'Deleted');
@@ -201,7 +204,8 @@ describe('azure provider on the local Entra ID and ARM', { timeout: 120_000 }, (
     azure.failNext('putVm', FAULTS.allocationFailed, 1);
     const refused = await refusal(create(extra!, '10.203.14.200'));
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'AllocationFailed', retryable: true, message: expect.stringContaining('choose another flavor (VM size) or region') });
+    expect(refused).toMatchObject({ code: 'AllocationFailed', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('別のフレーバー (VM サイズ) またはリージョンを選んでください'), expect.stringContaining('choose another flavor (VM size) or region')]);
     expect(azure.vms.filter((v) => v.name === extra!.name)).toMatchObject([{ provisioningState: 'Deleted', failure: { code: 'AllocationFailed' }, machine: null }]);
     // The NIC had the fixed address asked for; it went with the VM.
     expect(azure.nics.filter((n) => n.name === `${extra!.name}-nic`)).toMatchObject([{ allocation: 'Static', address: '10.203.14.200', deleted: true }]);

@@ -30,7 +30,8 @@ const SIGN_IN = fixed(
   'Microsoft Entra ID がサインインを認めませんでした。テナント ID、クライアント ID (アプリの登録) とクライアントシークレットを確認し、認証情報を置き換えてください。',
   'Microsoft Entra ID refused the sign-in. Check the tenant ID, the client ID (app registration) and the client secret, then replace the credentials.',
 );
-const CAPACITY = passing(
+// Trying the same size in the same region again at once does not help: a person chooses.
+const CAPACITY = fixed(
   'このリージョンに、この VM サイズの空きがありません。時間をおくか、別のフレーバー (VM サイズ) またはリージョンを選んでください。',
   'The region has no capacity for this VM size now. Try later, or choose another flavor (VM size) or region.',
 );
@@ -122,8 +123,9 @@ export function azureFailure(e: unknown): AzureFailure {
   const err = (e ?? {}) as Thrown;
   const code = codeOf(err);
   const known = ADVICE[code] ?? UNKNOWN;
-  // Throttling and server errors pass whatever ARM calls them; an AzureError says for itself.
+  // A code this table knows decides (no capacity stays fixed, whatever its status); else throttling
+  // and server errors pass. An AzureError says for itself.
   const transient = err.name === 'RestError' && (err.statusCode === undefined || err.statusCode === 429 || err.statusCode >= 500);
-  const retryable = e instanceof AzureError ? e.retryable || known.retryable : transient || known.retryable;
+  const retryable = e instanceof AzureError ? e.retryable || known.retryable : (ADVICE[code]?.retryable ?? transient);
   return { code, retryable, advice: known.advice };
 }

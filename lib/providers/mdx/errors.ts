@@ -50,8 +50,9 @@ const ADVICE: Record<string, MdxErrorAdvice> = {
       en: 'The VM is not in a state that allows this (it is destroyed only when powered off, and not while another task runs). Trying again once its state has changed.',
     },
   },
+  // Trying the same packs again at once does not help: a person chooses.
   resource_shortage: {
-    retryable: true,
+    retryable: false,
     advice: {
       ja: 'mdx に、このパック数の仮想マシンを置く空きが今はありません。時間をおくか、小さいフレーバーを選ぶか、サービスレベル (spot / guarantee) を見直してください。',
       en: 'mdx has no room for a VM of this many packs now. Try later, choose a smaller flavor, or reconsider the service level (spot / guarantee).',
@@ -134,11 +135,11 @@ export function mdxError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const code = mdxFailureCode(e);
   const { retryable, advice } = mdxAdvice(code);
-  return new ProviderError('mdx', code, `${doing}: ${advice.en} (mdx ${code}: ${(e as Error).message})`, retryable);
+  return new ProviderError('mdx', code, `${doing}: mdx ${code}: ${(e as Error).message}`, retryable, advice);
 }
 
 /** A failure the driver itself finds, with the advice of its code. */
 export function mdxProblem(code: string, what: string): ProviderError {
   const { retryable, advice } = mdxAdvice(code);
-  return new ProviderError('mdx', code, `${what}: ${advice.en}`, retryable);
+  return new ProviderError('mdx', code, `${what} (mdx ${code})`, retryable, advice);
 }

@@ -28,6 +28,7 @@ import { FAULTS, startMdxFacade, type MdxAccount, type MdxFacade } from '@/test/
 import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkMdxAccount } from './account-check';
 import { MdxProvider } from './mdx-provider';
@@ -49,6 +50,9 @@ let install: string;
 let records: Node[];
 const resources = new Map<string, NodeResource>();
 const previous = { endpoint: process.env.OCS_MDX_ENDPOINT, poll: process.env.OCS_MDX_POLL_MS };
+
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 
 async function create(record: Node): Promise<NodeResource> {
   return provider.createNode({
@@ -208,7 +212,8 @@ describe('mdx provider on the local mdx API', { timeout: 120_000 }, () => {
     mdx.failNext('deploy', FAULTS.capacity, 1);
     const refused = await create(extra!).then(() => null, (e: unknown) => e);
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'resource_shortage', retryable: true, message: expect.stringContaining('choose a smaller flavor') });
+    expect(refused).toMatchObject({ code: 'resource_shortage', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('小さいフレーバーを選ぶか'), expect.stringContaining('choose a smaller flavor')]);
     expect(mdx.instances).toHaveLength(before);
   });
 

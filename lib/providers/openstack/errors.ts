@@ -127,11 +127,14 @@ export function openStackFailure(e: unknown): OpenStackFailure {
   return { code, retryable, advice: ADVICE[code] ?? UNKNOWN };
 }
 
-/** Why a server went to ERROR, from its fault: Nova's scheduling failures (NoValidHost and its MaxRetriesExceeded) mean no capacity. */
+/**
+ * Why a server went to ERROR, from its fault: Nova's scheduling failures (NoValidHost and its
+ * MaxRetriesExceeded) mean no capacity, which trying again at once does not cure: a person chooses.
+ */
 export function serverFaultError(serverId: string, fault: { code?: number; message?: string } | undefined): OpenStackError {
   const message = fault?.message ?? 'no fault recorded';
   const capacity = fault?.code === 500 && /^(No valid host was found|Exceeded maximum number of retries)/.test(message);
   return capacity
-    ? new OpenStackError('NoValidHost', `server ${serverId} could not be placed: ${message}`, true)
+    ? new OpenStackError('NoValidHost', `server ${serverId} could not be placed: ${message}`)
     : new OpenStackError('ServerFault', `server ${serverId} went to ERROR: ${message}`);
 }

@@ -63,7 +63,7 @@ interface Cloud {
 function providerError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const { code, retryable, advice } = openStackFailure(e);
-  return new ProviderError(ID, code, `${doing}: ${advice.en} (OpenStack ${code}: ${(e as Error).message})`, retryable);
+  return new ProviderError(ID, code, `${doing}: OpenStack ${code}: ${(e as Error).message}`, retryable, advice);
 }
 
 const notFound = (e: unknown) => e instanceof HttpStatusError && e.status === 404;

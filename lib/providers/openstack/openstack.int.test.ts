@@ -20,6 +20,7 @@ import { FAULTS, startOpenStackFacade, type OpenStackFacade } from '@/test/cloud
 import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkOpenStackAccount } from './account-check';
 import { OpenStackProvider } from './openstack-provider';
@@ -61,6 +62,8 @@ async function create(record: Node): Promise<NodeResource> {
   });
 }
 
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const callsOf = (op: string) => openstack.calls.filter((c) => c.op === op).length;
 
@@ -160,7 +163,8 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     openstack.failNext('createServer', FAULTS.noValidHost, 1);
     const refused = await refusal(create(extra!));
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'NoValidHost', retryable: true, message: expect.stringContaining('choose a smaller flavor') });
+    expect(refused).toMatchObject({ code: 'NoValidHost', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('より小さいフレーバーを選んでください'), expect.stringContaining('choose a smaller flavor')]);
     // The server in ERROR was deleted (it would hold quota), and no machine was ever made for it.
     expect(openstack.instances.filter((s) => s.name === extra!.name)).toMatchObject([{ vmState: 'deleted', machine: null }]);
   });
@@ -169,7 +173,8 @@ describe('openstack provider on the local Keystone and Nova', { timeout: 120_000
     const [extra] = await nodeRecords(1, { provider: 'openstack', organization });
     openstack.failNext('createServer', FAULTS.quota, 1);
     const refused = await refusal(create(extra!));
-    expect(refused).toMatchObject({ code: 'QuotaExceeded', retryable: false, message: expect.stringContaining('Ask the cloud\'s administrators to raise it') });
+    expect(refused).toMatchObject({ code: 'QuotaExceeded', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('クォータの引き上げを依頼する'), expect.stringContaining("Ask the cloud's administrators to raise it")]);
     expect(openstack.instances.filter((s) => s.name === extra!.name)).toHaveLength(0);
   });
 

@@ -5,7 +5,7 @@ import type { Localized } from '../types';
 // Decided by the HTTP status and OCI's error code (`serviceCode`, from the body's "code"), never by
 // the message text. OCI answers a launch without host capacity with the generic 500 InternalError
 // ("Out of host capacity."): the driver tells that case apart by asking OCI's own compute capacity
-// report (oracle-provider.ts), and names it OutOfHostCapacity.
+// report (oracle-provider.ts), names it OutOfHostCapacity and does not try it again.
 
 /** A failure the driver itself detects (no OCI error carries it): no image set, a launch that ended TERMINATED, … */
 export class OciDriverError extends Error {

@@ -49,7 +49,7 @@ const stateOf = (i: Instance) => String(i.lifecycleState);
 function providerError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const { code, retryable, advice } = ociFailure(e);
-  return new ProviderError(ID, code, `${doing}: ${advice.en} (OCI ${ociMessage(e)})`, retryable);
+  return new ProviderError(ID, code, `${doing}: OCI ${code} (${ociMessage(e)})`, retryable, advice);
 }
 
 /** The launch's opc-retry-token: the same for every try of one node's launch (OCI takes up to 64 characters). */
@@ -175,18 +175,26 @@ export class OracleProvider implements AccountProvider {
     return named.find((i) => !GONE.includes(stateOf(i)) && i.freeformTags?.['ocs.nodeId'] === req.owner.nodeId);
   }
 
-  /** Launches the node's instance; the token makes every try (the retries of cloud.call too) the same launch. */
+  /**
+   * Launches the node's instance; the token makes every try (the retries of cloud.call too) the same
+   * launch. An InternalError is looked into before it is tried again: without host capacity, trying
+   * again does not help, and the launch stops at once.
+   */
   private async launch(cloud: OciCloud, req: CreateNodeRequest): Promise<Instance> {
     const launchInstanceDetails = await this.launchDetails(cloud, req);
+    const once = (generation: number) =>
+      cloud.compute.launchInstance({ launchInstanceDetails, opcRetryToken: retryToken(req, generation) }).catch(async (e: unknown) => {
+        if (isOciError(e, 500, 'InternalError') && (await this.outOfCapacity(cloud, launchInstanceDetails.shape!)))
+          throw new OciDriverError('OutOfHostCapacity', `${ociMessage(e)} OCI's capacity report for ${launchInstanceDetails.shape} in ${launchInstanceDetails.availabilityDomain} says OUT_OF_HOST_CAPACITY`);
+        throw e;
+      });
     for (let generation = 0; generation < TOKEN_GENERATIONS; generation++) {
       try {
-        const { instance } = await cloud.call(() => cloud.compute.launchInstance({ launchInstanceDetails, opcRetryToken: retryToken(req, generation) }));
+        const { instance } = await cloud.call(() => once(generation));
         // A token whose instance is terminated is spent, whether OCI refuses it or answers with that instance.
         if (!GONE.includes(stateOf(instance))) return instance;
       } catch (e) {
         if (isOciError(e, 409, 'InvalidatedRetryToken')) continue;
-        if (isOciError(e, 500, 'InternalError') && (await this.outOfCapacity(cloud, launchInstanceDetails.shape!)))
-          throw new OciDriverError('OutOfHostCapacity', `${ociMessage(e)} OCI's capacity report for ${launchInstanceDetails.shape} in ${launchInstanceDetails.availabilityDomain} says OUT_OF_HOST_CAPACITY`, true);
         throw e;
       }
     }

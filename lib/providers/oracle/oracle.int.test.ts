@@ -24,6 +24,7 @@ import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { DEFAULT_RETRY } from '../http';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkOracleAccount } from './account-check';
 import { OciCloud } from './oci-cloud';
@@ -79,6 +80,8 @@ async function create(record: Node, own: { instanceType?: string; ipAddress?: st
   });
 }
 
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const callsOf = (op: string) => oci.calls.filter((c) => c.op === op).length;
 const instanceOf = (record: Node) => oci.instances.find((i) => i.displayName === record.name && i.lifecycleState !== 'TERMINATED')!;
@@ -177,11 +180,14 @@ describe('oracle provider on the local OCI Core Services', { timeout: 120_000 },
     expect(await refusal(create(extra!))).toMatchObject({ code: 'InternalError', retryable: true, message: expect.stringContaining('Internal error occurred') });
     // The same 500 InternalError, with the message OCI sends when it has no host for the shape.
     const reports = callsOf('CreateComputeCapacityReport');
-    oci.failNext('LaunchInstance', FAULTS.capacity, 1 + DEFAULT_RETRY.retries);
+    // Looked into at once, and not tried again: one launch, one report.
+    const launches = callsOf('LaunchInstance');
+    oci.failNext('LaunchInstance', FAULTS.capacity, 1);
     const refused = await refusal(create(extra!));
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'OutOfHostCapacity', retryable: true, message: expect.stringMatching(/choose another shape.*Out of host capacity\./) });
-    expect(callsOf('CreateComputeCapacityReport')).toBe(reports + 1);
+    expect(refused).toMatchObject({ code: 'OutOfHostCapacity', retryable: false, message: expect.stringContaining('Out of host capacity.') });
+    expect(explained(refused)).toEqual([expect.stringContaining('別のシェイプ (フレーバー) または可用性ドメインを選んでください'), expect.stringContaining('choose another shape (flavor) or availability domain')]);
+    expect([callsOf('LaunchInstance'), callsOf('CreateComputeCapacityReport')]).toEqual([launches + 1, reports + 1]);
     expect(oci.instances.filter((i) => i.displayName === extra!.name)).toHaveLength(0);
   });
 

@@ -42,8 +42,9 @@ const QUOTA: SakuraErrorAdvice = {
   },
 };
 
+// Sakura answers 503, but trying the same zone again at once does not help: a person chooses.
 const CAPACITY: SakuraErrorAdvice = {
-  retryable: true,
+  retryable: false,
   advice: {
     ja: 'このゾーンには今、必要な資源 (ディスク、アドレス、ホスト) の空きがありません。時間をおくか、別のゾーンのアカウントまたは小さいフレーバーを選んでください。',
     en: 'The zone has no capacity (disks, addresses, hosts) for this now. Try later, or choose an account in another zone or a smaller flavor.',
@@ -111,6 +112,11 @@ const BY_STATUS: Record<number, SakuraErrorAdvice> = { 400: REFUSED, 401: UNAUTH
 export interface ExplainedSakuraError extends SakuraErrorAdvice {
   /** The API's `error_code`, `HTTP <status>` when the body named none, or "NetworkError" when it never answered. */
   code: string;
+}
+
+/** Whether trying again may help, when the error's `error_code` is one this table knows; else undefined (its status decides). */
+export function sakuraCodeRetryable(code: string): boolean | undefined {
+  return BY_CODE[code]?.retryable;
 }
 
 export function explainSakuraError(e: unknown): ExplainedSakuraError {

@@ -4,7 +4,7 @@
 // answers wrapped as {"Server": {…}, "is_ok": true}. OCS_SAKURA_API_ROOT sends every call to
 // another root instead of Sakura's (the tests' emulator).
 import { HttpStatusError, isTransient, requestJson, withRetry } from '../http';
-import { errorCodeOfBody } from './errors';
+import { errorCodeOfBody, sakuraCodeRetryable } from './errors';
 
 const API_ROOT = 'https://secure.sakura.ad.jp/cloud/zone';
 
@@ -59,17 +59,15 @@ function escapeFilter(filter: SakuraFilter): SakuraFilter {
   return Object.fromEntries(Object.entries(filter).map(([key, values]) => [key, values.map((v) => (Array.isArray(v) ? v.map(escapeValue) : escapeValue(v)))])) as SakuraFilter;
 }
 
-/** Conflicts Sakura answers while a resource is still being made: the same call succeeds later (iaas-api-go's power helper waits them out). */
-const WAIT_CONFLICTS = new Set(['still_creating']);
-
 /**
- * What may be tried again: transient statuses, 423 Locked (iaas-api-go retries it too) and
- * "still creating". A request that got no answer is repeated only when it reads: a write may have
- * been done, and the caller finds what it made by name instead.
+ * What may be tried again: what the error's code says (errors.ts: "still creating" is, as
+ * iaas-api-go's power helper waits it out; no capacity is not, whatever its status), else transient
+ * statuses and 423 Locked (iaas-api-go retries it too). A request that got no answer is repeated
+ * only when it reads: a write may have been done, and the caller finds what it made by name instead.
  */
 function transientFor(method: string) {
   return (e: unknown) => {
-    if (e instanceof HttpStatusError) return isTransient(e) || e.status === 423 || (e.status === 409 && WAIT_CONFLICTS.has(e.code));
+    if (e instanceof HttpStatusError) return sakuraCodeRetryable(e.code) ?? (isTransient(e) || e.status === 423);
     return method === 'GET' && isTransient(e);
   };
 }

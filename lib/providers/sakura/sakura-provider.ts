@@ -63,7 +63,7 @@ function sizing(spec: NodeSpec): { cpu: number; memoryMB: number; diskPlan: numb
 function providerError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const { code, retryable, advice } = explainSakuraError(e);
-  return new ProviderError(ID, code, `${doing}: ${advice.en} (Sakura Cloud ${code}: ${(e as Error).message})`, retryable);
+  return new ProviderError(ID, code, `${doing}: Sakura Cloud ${code}: ${(e as Error).message}`, retryable, advice);
 }
 
 const notFound = (e: unknown) => e instanceof HttpStatusError && e.status === 404;

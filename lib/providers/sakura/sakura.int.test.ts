@@ -18,8 +18,8 @@ import { instanceBackend } from '@/test/clouds/instances';
 import { FAULTS, startSakuraFacade, type SakuraFacade } from '@/test/clouds/sakura/facade';
 import { agentDialledHome, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
-import { DEFAULT_RETRY } from '../http';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkSakuraAccount } from './account-check';
 import { SakuraProvider } from './sakura-provider';
@@ -45,6 +45,9 @@ const previous = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 async function sakuraAccount(name: string, network: Record<string, string>): Promise<string> {
   return (await addProviderAccount(db(), organization.actor, organizationId, { provider: 'sakura', name, region: ZONE, network: { ...network, archiveId: ARCHIVE_ID }, credentials: KEYS })).id;
 }
+
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 
 async function create(record: Node, options: { account?: string; ipAddress?: string } = {}): Promise<NodeResource> {
   return provider.createNode({
@@ -117,7 +120,8 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
     const [extra] = await nodeRecords(1, { provider: 'sakura', organization });
     sakura.failNext('Server.Create', FAULTS.quota, 1);
     const refused = await create(extra!).then(() => null, (e: unknown) => e);
-    expect(refused).toMatchObject({ code: 'limit_count_in_zone', retryable: false, message: expect.stringContaining('ask Sakura Internet to raise the limit') });
+    expect(refused).toMatchObject({ code: 'limit_count_in_zone', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('さくらインターネットに上限の緩和を申請する'), expect.stringContaining('ask Sakura Internet to raise the limit')]);
     const left = sakura.disks.filter((d) => d.name === extra!.name);
     expect(left).toHaveLength(1);
     resources.set(extra!.id, await create(extra!));
@@ -163,11 +167,15 @@ describe('sakura provider on the local Sakura Cloud endpoint', { timeout: 120_00
   it('stops at a capacity error with what to do next, creating nothing', async () => {
     const [extra] = await nodeRecords(1, { provider: 'sakura', organization });
     const before = { servers: sakura.instances.length, disks: sakura.disks.length };
-    // Every try the driver makes.
-    sakura.failNext('Disk.Create', FAULTS.capacity, DEFAULT_RETRY.retries + 1);
+    // A 503, but its code says trying again does not help: one try.
+    const tries = () => sakura.calls.filter((c) => c.op === 'Disk.Create').length;
+    const triedBefore = tries();
+    sakura.failNext('Disk.Create', FAULTS.capacity, 1);
     const refused = await create(extra!).then(() => null, (e: unknown) => e);
     expect(refused).toBeInstanceOf(ProviderError);
-    expect(refused).toMatchObject({ code: 'disk_stock_run_out', retryable: true, message: expect.stringContaining('choose an account in another zone or a smaller flavor') });
+    expect(refused).toMatchObject({ code: 'disk_stock_run_out', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('別のゾーンのアカウントまたは小さいフレーバーを選んでください'), expect.stringContaining('choose an account in another zone or a smaller flavor')]);
+    expect(tries()).toBe(triedBefore + 1);
     expect({ servers: sakura.instances.length, disks: sakura.disks.length }).toEqual(before);
   });
 

@@ -14,8 +14,8 @@ export class VmwareFault extends Error {
     /** The vim25 fault type (InvalidLogin, NoPermission, DuplicateName, …) or the driver's own code. */
     readonly code: string,
     message: string,
-    /** Whether trying again later may succeed: capacity may free up, a deleted object be made again. */
-    readonly retryable = TRANSIENT.has(code) || family(code) === 'InsufficientResourcesFault' || ['ManagedObjectNotFound', 'NoGuestAddress'].includes(code),
+    /** Whether trying again later may succeed: a deleted object be made again. Not without capacity: a person chooses. */
+    readonly retryable = TRANSIENT.has(code) || ['ManagedObjectNotFound', 'NoGuestAddress'].includes(code),
   ) {
     super(message);
     this.name = 'VmwareFault';
@@ -136,5 +136,5 @@ export function vmwareFailure(e: unknown): VmwareFailure {
 export function vmwareProviderError(e: unknown, doing: string): ProviderError {
   if (e instanceof ProviderError) return e;
   const { code, retryable, advice } = vmwareFailure(e);
-  return new ProviderError('vmware', code, `${doing}: ${advice.en} (vSphere ${code}: ${(e as Error).message})`, retryable);
+  return new ProviderError('vmware', code, `${doing}: vSphere ${code}: ${(e as Error).message}`, retryable, advice);
 }

@@ -4,9 +4,11 @@
 // (test/clouds/vmware/bridge.ts) plays the guest: a VM powered on with guestinfo user data boots a
 // namespace host on this test's own 10.203.16.0/24 that runs it, and VMware Tools' report of its
 // address; the agent the user data installs dials home from there. Clone, sizing, network and tags;
-// idempotency by name; describe and list by tags; sessions made again after vCenter ends them;
-// power off (a guest shutdown) and on; faults with their advice; the connection test; the leak
-// sweeper removing an orphan; delete with its tag associations.
+// idempotency by name; a clone task vCenter fails for a moment (HostCommunication) tried again, and
+// one it fails for want of capacity (InsufficientResourcesFault) not, with its advice; describe
+// and list by tags; sessions made again after vCenter ends them; power off (a guest shutdown) and
+// on; faults with their advice; the connection test; the leak sweeper removing an orphan; delete
+// with its tag associations.
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +26,7 @@ import { startVcsim, type Vcsim } from '@/test/clouds/vmware/vcsim';
 import { nodeRecords, organizationWithMember, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork } from '@/test/hosts';
 import { INSTALL_TAG, installationId } from '../installation';
+import { inLanguage } from '../explained';
 import { ProviderError, type NodeResource } from '../types';
 import { checkVmwareAccount } from './account-check';
 import { VmwareFault } from './errors';
@@ -65,6 +68,9 @@ async function create(record: Node): Promise<NodeResource> {
     owner: { organizationId, unitGroupId: record.unitGroupId, nodeId: record.id, accountId },
   });
 }
+
+/** A refusal's message as a Japanese and an English reader see it: the provider's code and words, and its advice in their language. */
+const explained = (refused: unknown) => (['ja', 'en'] as const).map((locale) => inLanguage((refused as Error).message, locale));
 
 const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e);
 const vmOf = (r: NodeResource): Moref => ({ type: 'VirtualMachine', value: r.resourceId.split('/')[1]! });
@@ -159,6 +165,35 @@ describe('vmware provider on vcsim', { timeout: 120_000 }, () => {
     await heard(late!);
   });
 
+  it('clones again when vCenter fails a clone for a moment, and the VM comes up', async () => {
+    const [extra] = await nodeRecords(1, { provider: 'vmware', organization });
+    const served = await vcsim.faultsServed('CloneVM_Task');
+    // The clone task fails as vCenter's does when it loses the host for a moment.
+    await vcsim.failNext('CloneVM_Task', 'HostCommunication', { message: 'An error occurred while communicating with the remote host.' });
+    const made = await create(extra!);
+    resources.set(extra!.id, made);
+    expect(await vcsim.faultsServed('CloneVM_Task')).toBe(served + 1);
+    expect(made).toMatchObject({ name: extra!.name, state: 'running', ipAddress: expect.stringMatching(/^10\.203\.16\./) });
+    expect((await inFolder()).filter((n) => n === extra!.name)).toHaveLength(1);
+    await heard(extra!);
+  });
+
+  it('stops at once when the cluster has no room for a clone, saying what to do next', async () => {
+    const [extra] = await nodeRecords(1, { provider: 'vmware', organization });
+    const served = await vcsim.faultsServed('CloneVM_Task');
+    // Once only: a second clone would succeed, so a retry would show as a VM made.
+    await vcsim.failNext('CloneVM_Task', 'InsufficientResourcesFault', { message: 'Insufficient resources.' });
+    const refused = await refusal(create(extra!));
+    expect(refused).toBeInstanceOf(ProviderError);
+    expect(refused).toMatchObject({ code: 'InsufficientResourcesFault', retryable: false, message: expect.stringContaining('vSphere InsufficientResourcesFault: Insufficient resources.') });
+    expect(explained(refused)).toEqual([
+      expect.stringContaining('クラスタ (またはリソースプール) に、このフレーバーの CPU・メモリ・ディスクを割り当てる余裕がありません'),
+      expect.stringContaining('The cluster (or resource pool) has no room for the CPU, memory or disk of this flavor'),
+    ]);
+    expect(await vcsim.faultsServed('CloneVM_Task')).toBe(served + 1);
+    expect(await inFolder()).not.toContain(extra!.name);
+  });
+
   it('describes and lists the VMs by their tags', async () => {
     const first = resources.get(records[0]!.id)!;
     expect(await provider.describeNode(first.resourceId)).toMatchObject({ resourceId: first.resourceId, name: records[0]!.name, state: 'running', ipAddress: first.ipAddress, tags: { 'ocs.nodeId': records[0]!.id, 'ocs.unitGroupId': records[0]!.unitGroupId } });
@@ -213,7 +248,8 @@ describe('vmware provider on vcsim', { timeout: 120_000 }, () => {
     try {
       const refused = await refusal(create(extra!));
       expect(refused).toBeInstanceOf(ProviderError);
-      expect(refused).toMatchObject({ code: 'TemplateNotFound', retryable: false, message: expect.stringContaining('open-vm-tools, cloud-init (VMware datasource)') });
+      expect(refused).toMatchObject({ code: 'TemplateNotFound', retryable: false });
+      expect(explained(refused)).toEqual([expect.stringContaining('テンプレートには open-vm-tools、cloud-init (VMware データソース) と Node.js 20 以上が必要です'), expect.stringContaining('open-vm-tools, cloud-init (VMware datasource)')]);
     } finally {
       await db().update(providerAccounts).set({ network: { ...NETWORK, folder: FOLDER } }).where(eq(providerAccounts.id, accountId));
     }
@@ -227,7 +263,9 @@ describe('vmware provider on vcsim', { timeout: 120_000 }, () => {
     const duplicate = await refusal(admin.call('CreateFolder', await folder(), text('name', extra!.name)));
     expect(duplicate).toBeInstanceOf(VmwareFault);
     expect(duplicate).toMatchObject({ code: 'DuplicateName', message: expect.stringContaining(`name ${extra!.name}`) });
-    expect(await refusal(create(extra!))).toMatchObject({ code: 'DuplicateName', retryable: false, message: expect.stringContaining('Rename or remove that object') });
+    const refused = await refusal(create(extra!));
+    expect(refused).toMatchObject({ code: 'DuplicateName', retryable: false });
+    expect(explained(refused)).toEqual([expect.stringContaining('そのオブジェクトの名前を変えるか削除してから'), expect.stringContaining('Rename or remove that object')]);
     expect(await inFolder()).not.toContain(extra!.name);
   });
 

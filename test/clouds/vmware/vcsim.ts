@@ -1,12 +1,14 @@
-// VMware's vCenter simulator for the vmware driver's tests: vcsim/main.go built with Debian's Go and
+// VMware's vCenter simulator for the vmware driver's tests: vcsim/*.go built with Debian's Go and
 // govmomi (golang-go, golang-github-vmware-govmomi-dev: GOPATH mode over /usr/share/gocode, no
-// module proxy, no network) once per version of main.go into node_modules/.cache/ocs-vcsim, then
-// started per test on a free port of 127.0.0.1 with a certificate of the test's own (an account's
-// URL is https; the account trusts that certificate as its CA).
+// module proxy, no network) once per version of its sources into node_modules/.cache/ocs-vcsim,
+// then started per test on a free port of 127.0.0.1 with a certificate of the test's own (an
+// account's URL is https; the account trusts that certificate as its CA). A test makes the next
+// calls of a task method fail with a vim25 fault through it (vcsim/faults.go).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,13 +25,18 @@ export interface Vcsim {
   readonly url: string;
   /** The PEM certificate vcsim serves, as an account's caCertificate. */
   readonly caCertificate: string;
+  /** The next `times` calls of a task method (CloneVM_Task, …) return a task that fails with the vim25 fault named (its type), worded `message`. */
+  failNext(method: string, fault: string, options?: { times?: number; message?: string }): Promise<void>;
+  /** How many calls of `method` got a fault of failNext. */
+  faultsServed(method: string): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The simulator's binary for this main.go, built first when missing. */
+/** The simulator's binary for these sources, built first when missing. */
 async function binary(): Promise<string> {
-  const source = await readFile(path.join(SOURCE, 'main.go'));
-  const file = path.join(CACHE, `vcsim-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
+  const hash = createHash('sha256');
+  for (const name of (await readdir(SOURCE)).filter((n) => n.endsWith('.go')).sort()) hash.update(name).update(await readFile(path.join(SOURCE, name)));
+  const file = path.join(CACHE, `vcsim-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(file)) return file;
   const go = await run('go', ['version']).catch(() => null);
   if (!go || !existsSync(GOVMOMI)) throw new Error(`vcsim is built from Debian's Go sources, which are not installed here: ${PACKAGES}`);
@@ -74,6 +81,20 @@ function urlOf(child: ChildProcess): Promise<string> {
   });
 }
 
+/** One request to vcsim's fault endpoint, over its TLS. */
+function faultEndpoint(url: string, ca: string, method: 'GET' | 'POST', form?: Record<string, string>): Promise<string> {
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/ocs-test/faults', url), { method, ca, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve(text) : reject(new Error(`vcsim refused the fault: ${res.statusCode} ${text.trim()}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** vcsim with the one user it lets in. */
 export async function startVcsim(login: { username: string; password: string }): Promise<Vcsim> {
   const file = await binary();
@@ -83,9 +104,16 @@ export async function startVcsim(login: { username: string; password: string }):
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const url = await urlOf(child);
+    const caCertificate = await readFile(tls.cert, 'utf8');
     return {
       url,
-      caCertificate: await readFile(tls.cert, 'utf8'),
+      caCertificate,
+      async failNext(method, fault, options = {}) {
+        await faultEndpoint(url, caCertificate, 'POST', { method, fault, times: String(options.times ?? 1), ...(options.message ? { message: options.message } : {}) });
+      },
+      async faultsServed(method) {
+        return (JSON.parse(await faultEndpoint(url, caCertificate, 'GET')) as Record<string, number>)[method] ?? 0;
+      },
       async close() {
         // SIGTERM lets it remove its datastore folders.
         child.kill('SIGTERM');

@@ -2,8 +2,9 @@
 // as Debian ships it) with the VPX model (datacenter DC0, cluster DC0_C0, datastore LocalDS_0,
 // networks "VM Network" and DC0_DVPG0) and the vSphere Automation REST endpoints (tagging), served
 // over TLS with the test's certificate. It adds what an account names: a template VM at
-// DC0/vm/templates/ubuntu-node20 and an empty folder DC0/vm/ocs-nodes. Prints the SDK URL once
-// ready and serves until SIGTERM or SIGINT.
+// DC0/vm/templates/ubuntu-node20 and an empty folder DC0/vm/ocs-nodes. A test can make the next
+// calls of a task method fail with a vim25 fault (faults.go). Prints the SDK URL once ready and
+// serves until SIGTERM or SIGINT.
 package main
 
 import (
@@ -78,6 +79,8 @@ func main() {
 	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	server := model.Service.NewServer()
 	defer server.Close()
+	// Read per request, and set before anyone (inventory below first) calls.
+	server.Config.Handler = withFaults(newFaultQueue(), server.Config.Handler)
 
 	inventory(context.Background(), server.URL)
 
