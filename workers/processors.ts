@@ -8,6 +8,7 @@ import { markBuildFailed } from '@/lib/builds/state';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { scanExpiry } from '@/lib/expiry/scan-expiry';
 import { safeErrorMessage } from '@/lib/errors';
 import { JOBS, type JobName } from '@/lib/jobs/definitions';
 import { reconcileQueue, type ReconcileResult } from '@/lib/jobs/reconcile';
@@ -72,6 +73,10 @@ export async function processJob(job: Job): Promise<void> {
     }
     case 'burst.scan': {
       for (const d of await scaleByWorkQueues(db())) if (d.action !== 'none') console.log(`[worker] cloud burst: unit ${d.unitId} ${d.action} ${d.nodes} node(s), build ${d.buildId}: ${d.reason}`);
+      return;
+    }
+    case 'expiry.scan': {
+      for (const s of await scanExpiry(db())) if (s.action !== 'wait') console.log(`[worker] expiry: unit group ${s.unitGroupId} ${s.action}: ${s.reason}`);
       return;
     }
     case 'queue.reconcile': {

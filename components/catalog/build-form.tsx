@@ -7,6 +7,7 @@ import type { OrganizationView } from '@/lib/organizations/list-organizations';
 import { queryKeys } from '@/lib/query-keys';
 import type { Plan } from '@/lib/templates/plan';
 import { ApiError, api } from '../api';
+import { endOfDay } from '../expiry/dates';
 import { useLocale, useT } from '../i18n';
 import { FieldError, inputClass, ParameterField } from './parameter-field';
 import { initialValues, parameterProblems, parameterValues, type FormValue } from './parameter-input';
@@ -38,6 +39,7 @@ export function BuildForm({ templateSlug, templateOrganizationId, definition, pr
   const schema = definition.parameters;
 
   const [unitGroupName, setUnitGroupName] = useState('');
+  const [endDay, setEndDay] = useState('');
   const [provider, setProvider] = useState(usable[0]?.id ?? '');
   const [flavor, setFlavor] = useState('');
   const [flavorByRole, setFlavorByRole] = useState<Record<string, string>>({});
@@ -71,13 +73,14 @@ export function BuildForm({ templateSlug, templateOrganizationId, definition, pr
     ...(organizationId ? { organizationId } : {}),
     parameters: parameterValues(schema, params),
     ...(unitGroupName.trim() ? { unitGroupName: unitGroupName.trim() } : {}),
+    ...(endDay ? { expiresAt: endOfDay(endDay) } : {}),
   };
   const bodyKey = JSON.stringify(body);
   const planIsCurrent = planned !== null && planned.key === bodyKey;
   const blockedByPlan = planIsCurrent && !planned.plan.canSubmit;
 
   // A server field error shows under its field when the form has one, else in the form's alert.
-  const fieldKeys = new Set(['unitGroupName', 'organizationId', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.flatMap((r) => [`flavorByRole.${r}`, `providerByRole.${r}`, `accountByRole.${r}`])]);
+  const fieldKeys = new Set(['unitGroupName', 'expiresAt', 'organizationId', 'provider', 'flavor', ...Object.keys(schema.properties).map((n) => `parameters.${n}`), ...roles.flatMap((r) => [`flavorByRole.${r}`, `providerByRole.${r}`, `accountByRole.${r}`])]);
 
   function onApiError(e: unknown) {
     if (!(e instanceof ApiError)) {
@@ -200,6 +203,15 @@ export function BuildForm({ templateSlug, templateOrganizationId, definition, pr
           {t('form.unitGroupName.help')}
         </p>
         <FieldError id="unitGroupName" message={error('unitGroupName')} />
+
+        <label className="mt-4 block text-sm font-medium" htmlFor="expiresAt">
+          {t('buildForm.expiresAt')}
+        </label>
+        <input id="expiresAt" type="date" className={inputClass} value={endDay} onChange={(e) => setEndDay(e.target.value)} aria-invalid={!!error('expiresAt')} aria-describedby="expiresAt-help" />
+        <p id="expiresAt-help" className="mt-1 text-xs text-slate-500">
+          {t('buildForm.expiresAt.help')}
+        </p>
+        <FieldError id="expiresAt" message={error('expiresAt')} />
 
         {!templateOrganizationId && buildable.length > 1 && (
           <div className="mt-4">

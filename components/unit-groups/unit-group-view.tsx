@@ -5,16 +5,18 @@ import { useState } from 'react';
 import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
 import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
 import { canOverflow, isCloud } from '@/lib/providers/catalog';
+import { inLanguage } from '@/lib/providers/explained';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
-import { useT } from '../i18n';
+import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
 import { formatDuration, useNow } from '../time';
 import { BurstPolicyForm } from './burst-policy-form';
 import { DeleteNodesButton } from './delete-nodes-button';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
+import { ExpirySection } from './expiry-section';
 import { NodePowerButton } from './node-power-button';
 import { MetricsPanel } from './metrics-panel';
 import { PowerManyButtons } from './power-many-buttons';
@@ -26,6 +28,7 @@ type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; workQueue: bool
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
   const t = useT();
   const say = useSay();
+  const locale = useLocale();
   // Ticked node numbers per unit, for deleting exactly those nodes.
   const [ticked, setTicked] = useState<Record<string, number[]>>({});
   const tick = (unitId: string, no: number, on: boolean) => setTicked((prev) => ({ ...prev, [unitId]: on ? [...(prev[unitId] ?? []), no] : (prev[unitId] ?? []).filter((n) => n !== no) }));
@@ -52,7 +55,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-2xl font-bold">{g.name}</h1>
         <StateBadge state={g.state} />
-        {g.stateReason && <span className="text-sm text-rose-700">{g.stateReason}</span>}
+        {g.stateReason && <span className="whitespace-pre-line text-sm text-rose-700">{inLanguage(g.stateReason, locale)}</span>}
         <div className="ml-auto flex gap-2">
           {g.buildId && (
             <Link href={`/builds/${g.buildId}`} className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
@@ -63,6 +66,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
           <DeleteUnitGroupButton unitGroupId={g.id} name={g.name} disabled={g.state === 'DELETING'} />
         </div>
       </div>
+      <ExpirySection unitGroupId={g.id} deleting={g.state === 'DELETING'} />
       {g.units.map((u) => (
         <section key={u.id} className="rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={`unit-${u.name}`}>
           <div className="flex items-center gap-3 border-b border-slate-100 p-3">
@@ -111,7 +115,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                   <td className="p-2">{n.nodeNo}</td>
                   <td className="p-2">
                     <StateBadge state={n.state} />
-                    {n.stateReason && <p className="mt-1 max-w-xs text-xs text-rose-700">{n.stateReason}</p>}
+                    {n.stateReason && <p className="mt-1 max-w-xs whitespace-pre-line text-xs text-rose-700">{inLanguage(n.stateReason, locale)}</p>}
                   </td>
                   <td className="p-2 font-mono" data-testid="node-ip">
                     {n.ipAddress ?? '—'}

@@ -28,6 +28,7 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function submitBuild(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string; unitGroupId: string }> {
   const input = parseOrThrow(ZSubmitBuildInput, rawInput);
+  if (input.expiresAt && input.expiresAt <= new Date()) throw invalidInput({ expiresAt: 'must be in the future' });
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');
   const template = await templateForBuild(db, input.templateSlug, actor, organizationId);
@@ -50,7 +51,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
         .where(and(eq(unitGroups.organizationId, organizationId), eq(unitGroups.name, input.unitGroupName), ne(unitGroups.state, 'DELETED')));
       if (clash.length) throw nameTaken(input.unitGroupName);
       for (const { provider, nodes: count } of plan.totals.byProvider) await reserveNodes(tx, organizationId, provider, count);
-      const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId }).returning();
+      const [unitGroup] = await tx.insert(unitGroups).values({ organizationId, name: input.unitGroupName, ownerId: actor.userId, expiresAt: input.expiresAt }).returning();
       // The id is chosen here: the sealed secrets are bound to it.
       const buildId = randomUUID();
       const [build] = await tx
@@ -110,7 +111,7 @@ export async function submitBuild(db: Database, actor: Actor, rawInput: unknown,
     targetId: ids.buildId,
     ipAddress: meta.ip,
     outcome: 'success',
-    details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, units: summary, parameters: plan.parameters },
+    details: { template: `${template.slug}@${template.version}`, unitGroupName: input.unitGroupName, unitGroupId: ids.unitGroupId, units: summary, parameters: plan.parameters, ...(input.expiresAt ? { expiresAt: input.expiresAt.toISOString() } : {}) },
   });
   await appendBuildLog(db, ids.buildId, `${actor.email} submitted ${template.slug}@${template.version}: ${summary}`);
   // The build is recorded: if Redis cannot take it now, the reconciler queues it once Redis is back.

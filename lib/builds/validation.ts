@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZPlanInput } from '@/lib/templates/plan';
+import { ZEndDate } from '@/lib/expiry/fields';
 import { ZResourceName } from '@/lib/zod-fields';
 
 export const ZUnitGroupName = ZResourceName;
@@ -11,6 +12,10 @@ export const ZPlanBuildInput = ZPlanInput.extend({
   organizationId: z.uuid('must be an organization id').optional(),
 });
 
-export const ZSubmitBuildInput = ZPlanBuildInput.extend({ unitGroupName: ZUnitGroupName });
+export const ZSubmitBuildInput = ZPlanBuildInput.extend({
+  unitGroupName: ZUnitGroupName,
+  /** The unit group's end date (lib/expiry), if it has one. */
+  expiresAt: ZEndDate.optional(),
+});
 
 export type SubmitBuildInput = z.infer<typeof ZSubmitBuildInput>;

@@ -2,6 +2,7 @@
 // ({ ja, en } with the same keys); they are merged here.
 import { accountsMessages } from './accounts-messages';
 import { burstMessages } from './burst-messages';
+import { expiryMessages } from './expiry-messages';
 import { leaksMessages } from './leaks-messages';
 import { metricsMessages } from './metrics-messages';
 import { catalogMessages } from './catalog-messages';
@@ -15,8 +16,8 @@ import { templateEditorMessages } from './template-editor-messages';
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja, ...expiryMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en, ...expiryMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

@@ -19,6 +19,8 @@ export const JOBS = {
   'metrics.rollup': z.object({}),
   /** Scheduled every few seconds: units whose size follows their Slurm queue (lib/burst/queue-scaling.ts). */
   'burst.scan': z.object({}),
+  /** Scheduled: unit groups' end dates — reminders, power-off at the end, deletion after the grace period (lib/expiry). */
+  'expiry.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
   'queue.reconcile': z.object({}),
 } as const;
@@ -28,6 +30,8 @@ export const NODE_CHECK_EVERY_MS = 5000;
 export const BURST_SCAN_EVERY_MS = 15_000;
 /** A node in error is told of within half a minute. */
 export const ALERTS_SCAN_EVERY_MS = 30_000;
+/** End dates are days apart: a minute late is on time. */
+export const EXPIRY_SCAN_EVERY_MS = 60_000;
 /** Hours are summed within minutes of ending; a day of raw samples is dropped hourly. */
 export const METRICS_ROLLUP_EVERY_MS = 5 * 60_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
@@ -55,6 +59,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return 'burst-scan';
     case 'alerts.scan':
       return 'alerts-scan';
+    case 'expiry.scan':
+      return 'expiry-scan';
     case 'metrics.rollup':
       return 'metrics-rollup';
     case 'queue.reconcile':

@@ -3,7 +3,7 @@ import { can, readableOrganizations, type Actor, type Permission } from '@/lib/a
 import type { Database } from '@/lib/db/client';
 import { institutions, organizations, type MemberRole, type Organization } from '@/lib/db/schema';
 
-export type OrganizationView = Pick<Organization, 'id' | 'name' | 'kind' | 'department' | 'state' | 'maxNodes' | 'maxNodesPerProvider'> & {
+export type OrganizationView = Pick<Organization, 'id' | 'name' | 'kind' | 'department' | 'state' | 'maxNodes' | 'maxNodesPerProvider' | 'extensionAutoApproveDays' | 'expiryGraceDays'> & {
   institutionName: string;
   institutionNameJa: string;
   /** The caller's role; null for NII staff looking at an organization they do not belong to. */
@@ -27,6 +27,8 @@ export async function listOrganizations(db: Database, actor: Actor): Promise<Org
       state: organizations.state,
       maxNodes: organizations.maxNodes,
       maxNodesPerProvider: organizations.maxNodesPerProvider,
+      extensionAutoApproveDays: organizations.extensionAutoApproveDays,
+      expiryGraceDays: organizations.expiryGraceDays,
       institutionName: institutions.name,
       institutionNameJa: institutions.nameJa,
     })

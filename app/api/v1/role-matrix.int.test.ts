@@ -12,6 +12,8 @@ import * as buildCancelRoute from '@/app/api/v1/builds/[id]/cancel/route';
 import * as buildRetryRoute from '@/app/api/v1/builds/[id]/retry/route';
 import * as buildPlanRoute from '@/app/api/v1/builds/plan/route';
 import * as buildsRoute from '@/app/api/v1/builds/route';
+import * as expiryDecisionRoute from '@/app/api/v1/expiry-extensions/[id]/decision/route';
+import * as expiryExtensionsRoute from '@/app/api/v1/expiry-extensions/route';
 import * as hostActivateRoute from '@/app/api/v1/hosts/[id]/activate/route';
 import * as hostCheckRoute from '@/app/api/v1/hosts/[id]/check/route';
 import * as hostDrainRoute from '@/app/api/v1/hosts/[id]/drain/route';
@@ -30,6 +32,7 @@ import * as orgSshPublicKeyRoute from '@/app/api/v1/organizations/[id]/ssh-publi
 import * as orgTokensRoute from '@/app/api/v1/organizations/[id]/tokens/route';
 import * as directOrganizationRoute from '@/app/api/v1/organizations/direct/route';
 import * as organizationsRoute from '@/app/api/v1/organizations/route';
+import * as organizationRoute from '@/app/api/v1/organizations/[id]/route';
 import * as providersRoute from '@/app/api/v1/providers/route';
 import * as applicationCommentsRoute from '@/app/api/v1/service-applications/[id]/comments/route';
 import * as applicationDecisionRoute from '@/app/api/v1/service-applications/[id]/decision/route';
@@ -43,6 +46,8 @@ import * as templateVersionsRoute from '@/app/api/v1/templates/[slug]/versions/r
 import * as templatesRoute from '@/app/api/v1/templates/route';
 import * as tokenRoute from '@/app/api/v1/tokens/[id]/route';
 import * as unitGroupMetricsRoute from '@/app/api/v1/unit-groups/[id]/metrics/route';
+import * as unitGroupExpiryRoute from '@/app/api/v1/unit-groups/[id]/expiry/route';
+import * as unitGroupExtensionsRoute from '@/app/api/v1/unit-groups/[id]/extensions/route';
 import * as unitGroupPowerRoute from '@/app/api/v1/unit-groups/[id]/power/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
@@ -56,7 +61,7 @@ import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
-import { apiTokens, auditEvents, builds, institutions, leakedResources, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { apiTokens, auditEvents, builds, expiryExtensions, institutions, leakedResources, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -96,6 +101,9 @@ interface Fixture {
   accountId: string;
   /** A machine the leak sweeper found in that account. */
   leakId: string;
+  /** A RUNNING unit group (records only) without an end date (clearing it changes nothing; extending it is refused), and a request pending for NII staff. */
+  expiryGroupId: string;
+  extensionId: string;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -179,15 +187,20 @@ async function organization(label: string): Promise<Fixture> {
     .insert(leakedResources)
     .values({ provider: 'aws', accountId: account.id, organizationId: org!.id, resourceId: `${account.id}/i-0${randomBytes(8).toString('hex')}`, name: 'ocs-leftover', reason: 'matrix' })
     .returning();
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id };
+  const [expiryGroup] = await db().insert(unitGroups).values({ organizationId: org!.id, name: uniqueName('matrix-expiry'), ownerId: members.owner.userId, state: 'RUNNING' }).returning();
+  const [extension] = await db()
+    .insert(expiryExtensions)
+    .values({ unitGroupId: expiryGroup!.id, requestedBy: members.user.userId, fromExpiresAt: new Date(Date.now() + 86_400_000), untilExpiresAt: new Date(Date.now() + 90 * 86_400_000), reason: 'matrix', state: 'pending' })
+    .returning();
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id, expiryGroupId: expiryGroup!.id, extensionId: extension!.id };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
 // Service applications belong to their applicant, whatever their role ("apply"); deciding them is for NII staff
-// in the browser, never a token ("staff").
-type Need = 'read' | 'build' | 'manage' | 'audit' | 'apply' | 'staff';
+// in the browser, never a token ("staff"). An organization's policy is its owners' ("owner", never a readonly token).
+type Need = 'read' | 'build' | 'manage' | 'audit' | 'owner' | 'apply' | 'staff';
 const RANK: Record<MemberRole, number> = { viewer: 0, user: 1, admin: 2, owner: 3 };
-const NEEDED_RANK: Record<Need, number> = { read: 0, apply: 0, build: 1, manage: 2, audit: 3, staff: 4 };
+const NEEDED_RANK: Record<Need, number> = { read: 0, apply: 0, build: 1, manage: 2, audit: 3, owner: 3, staff: 4 };
 /** A readonly token may do only what changes nothing. Listing members and tokens needs the manage rights, which a readonly token lacks; hosts and the SSH public key are for every reader. */
 const READONLY_MAY: Need[] = ['read', 'audit'];
 
@@ -373,6 +386,29 @@ const ROUTES: Route[] = [
     ok: 409,
     call: (s, t) => send(nodePowerRoute.POST, 'POST', `/nodes/${t.nodeId}/power`, { id: t.nodeId }, s, { action: 'off' }),
   },
+  { name: 'GET /unit-groups/:id/extensions', need: 'read', ok: 200, call: (s, t) => send(unitGroupExtensionsRoute.GET, 'GET', `/unit-groups/${t.expiryGroupId}/extensions`, { id: t.expiryGroupId }, s) },
+  {
+    name: 'PUT /unit-groups/:id/expiry',
+    need: 'build',
+    ok: 200,
+    call: (s, t) => send(unitGroupExpiryRoute.PUT, 'PUT', `/unit-groups/${t.expiryGroupId}/expiry`, { id: t.expiryGroupId }, s, { expiresAt: null }),
+  },
+  {
+    // The unit group has no end date: an allowed caller gets past the rights check to "nothing to extend".
+    name: 'POST /unit-groups/:id/extensions',
+    need: 'build',
+    ok: 400,
+    call: (s, t) =>
+      send(unitGroupExtensionsRoute.POST, 'POST', `/unit-groups/${t.expiryGroupId}/extensions`, { id: t.expiryGroupId }, s, { until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'matrix' }),
+  },
+  { name: 'GET /expiry-extensions', need: 'staff', ok: 200, call: (s) => send(expiryExtensionsRoute.GET, 'GET', '/expiry-extensions?state=pending', {}, s), ownOnly: () => {} },
+  {
+    name: 'POST /expiry-extensions/:id/decision',
+    need: 'staff',
+    ok: 200,
+    call: (s, t) => send(expiryDecisionRoute.POST, 'POST', `/expiry-extensions/${t.extensionId}/decision`, { id: t.extensionId }, s, { decision: 'reject', note: 'matrix' }),
+  },
+  { name: 'PATCH /organizations/:id', need: 'owner', ok: 200, call: (s, t) => send(organizationRoute.PATCH, 'PATCH', `/organizations/${t.id}`, { id: t.id }, s, { expiryGraceDays: 7 }) },
   { name: 'GET /organizations/:id/members', need: 'manage', ok: 200, call: (s, t) => send(membersRoute.GET, 'GET', `/organizations/${t.id}/members`, { id: t.id }, s) },
   {
     name: 'POST /organizations/:id/members',
