@@ -14,6 +14,7 @@ import { JOBS, type JobName } from '@/lib/jobs/definitions';
 import { reconcileQueue, type ReconcileResult } from '@/lib/jobs/reconcile';
 import { sweepLeaks, type SweepReport } from '@/lib/leaks/sweep-leaks';
 import { runNodePower } from '@/lib/nodes/power';
+import { applySchedules } from '@/lib/schedules/apply-schedules';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
 
@@ -77,6 +78,11 @@ export async function processJob(job: Job): Promise<void> {
     }
     case 'expiry.scan': {
       for (const s of await scanExpiry(db())) if (s.action !== 'wait') console.log(`[worker] expiry: unit group ${s.unitGroupId} ${s.action}: ${s.reason}`);
+      return;
+    }
+    case 'schedules.scan': {
+      // Refusals are shown on the unit group page (lastError), not logged every round.
+      for (const s of await applySchedules(db())) if ('buildId' in s || s.action === 'failed') console.log(`[worker] class schedule: unit ${s.unitId} ${s.action}${'buildId' in s ? `, build ${s.buildId}` : `: ${s.reason}`}`);
       return;
     }
     case 'queue.reconcile': {

@@ -7,6 +7,7 @@ import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
 import { useT } from '../i18n';
 import { ConfirmDialog } from '../organization/confirm-dialog';
+import { useScheduleQuestion } from './schedule-question';
 
 /**
  * Deletes the nodes ticked in a unit's table (the VCP SDK's delete_nodes by node number). The
@@ -27,12 +28,18 @@ export function DeleteNodesButton({ unitId, unitGroupId, nodeNos, disabled, onDo
     },
     onError: (e) => setError(messageOf(e)),
   });
+  const question = useScheduleQuestion();
   const remove = useMutation({
-    mutationFn: () => api.post(`/api/v1/units/${unitId}/nodes/delete`, { nodeNos: going!.map((n) => n.nodeNo) }),
+    mutationFn: ({ nodeNos, pauseSchedule }: { nodeNos: number[]; pauseSchedule?: boolean }) => api.post(`/api/v1/units/${unitId}/nodes/delete`, { nodeNos, pauseSchedule }),
     onSuccess: () => {
       setGoing(null);
       onDone();
       void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
+    },
+    // The confirmation named the nodes; the schedule's question replaces it, and the answer's outcome is said beside the button.
+    onError: (e, asked) => {
+      if (question.asks(e, (pauseSchedule) => remove.mutate({ ...asked, pauseSchedule }))) setGoing(null);
+      else if (asked.pauseSchedule !== undefined) setError(messageOf(e));
     },
   });
   return (
@@ -58,13 +65,14 @@ export function DeleteNodesButton({ unitId, unitGroupId, nodeNos, disabled, onDo
           confirmLabel={t('nodes.delete')}
           pending={remove.isPending}
           error={remove.error ? messageOf(remove.error) : null}
-          onConfirm={() => remove.mutate()}
+          onConfirm={() => remove.mutate({ nodeNos: going.map((n) => n.nodeNo) })}
           onCancel={() => {
             remove.reset();
             setGoing(null);
           }}
         />
       )}
+      {question.dialog}
     </>
   );
 }

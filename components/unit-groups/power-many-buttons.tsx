@@ -7,6 +7,7 @@ import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { ConfirmDialog } from '../organization/confirm-dialog';
+import { useScheduleQuestion } from './schedule-question';
 
 const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
 
@@ -19,11 +20,15 @@ export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabl
   const client = useQueryClient();
   // Powering off stops what runs there: it is confirmed first.
   const [confirmingOff, setConfirmingOff] = useState(false);
+  const question = useScheduleQuestion();
   const power = useMutation({
-    mutationFn: (action: 'off' | 'on') => api.post<{ buildId: string }>(`${path}/power`, { action }),
+    mutationFn: ({ action, pauseSchedule }: { action: 'off' | 'on'; pauseSchedule?: boolean }) => api.post<{ buildId: string }>(`${path}/power`, { action, pauseSchedule }),
     onSuccess: () => {
       setConfirmingOff(false);
       void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
+    },
+    onError: (e, asked) => {
+      if (question.asks(e, (pauseSchedule) => power.mutate({ ...asked, pauseSchedule }))) setConfirmingOff(false);
     },
   });
   const powerable = nodes.filter((n) => canPowerNodes(n.provider));
@@ -32,7 +37,7 @@ export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabl
   return (
     <span className="inline-flex items-center gap-2 text-sm">
       {actions.map((a) => (
-        <button key={a} type="button" disabled={disabled || power.isPending} onClick={() => (a === 'off' ? setConfirmingOff(true) : power.mutate(a))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-50">
+        <button key={a} type="button" disabled={disabled || power.isPending} onClick={() => (a === 'off' ? setConfirmingOff(true) : power.mutate({ action: a }))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-50">
           {t(`${scope}.power${a === 'off' ? 'Off' : 'On'}`)}
         </button>
       ))}
@@ -49,11 +54,12 @@ export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabl
           confirmLabel={t('power.offConfirm')}
           pending={power.isPending}
           error={null}
-          onConfirm={() => power.mutate('off')}
+          onConfirm={() => power.mutate({ action: 'off' })}
           onCancel={() => setConfirmingOff(false)}
         />
       )}
-      {power.error && (
+      {question.dialog}
+      {power.error && !question.dialog && (
         <span role="alert" className="text-rose-700">
           {power.error instanceof ApiError ? (power.error.fields.action ?? power.error.message) : String(power.error)}
         </span>

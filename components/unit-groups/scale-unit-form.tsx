@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import { useScheduleQuestion } from './schedule-question';
 
 /** Change a unit's node count; the unit group goes APPLYING while nodes come and go. */
 export function ScaleUnitForm({ unitId, unitGroupId, current, disabled }: { unitId: string; unitGroupId: string; current: number; disabled: boolean }) {
@@ -11,19 +12,22 @@ export function ScaleUnitForm({ unitId, unitGroupId, current, disabled }: { unit
   const client = useQueryClient();
   const [value, setValue] = useState(String(current));
   const [error, setError] = useState<string | null>(null);
+  const question = useScheduleQuestion();
   const scale = useMutation({
-    mutationFn: (numNodes: number) => api.patch(`/api/v1/units/${unitId}`, { numNodes }),
+    mutationFn: ({ numNodes, pauseSchedule }: { numNodes: number; pauseSchedule?: boolean }) => api.patch(`/api/v1/units/${unitId}`, { numNodes, pauseSchedule }),
     onSuccess: () => {
       setError(null);
       void client.invalidateQueries({ queryKey: queryKeys.unitGroup(unitGroupId) });
     },
-    onError: (e) => setError(e instanceof ApiError ? (e.fields.numNodes ?? e.fields.nodes ?? e.message) : String(e)),
+    onError: (e, asked) => {
+      if (!question.asks(e, (pauseSchedule) => scale.mutate({ ...asked, pauseSchedule }))) setError(e instanceof ApiError ? (e.fields.numNodes ?? e.fields.nodes ?? e.message) : String(e));
+    },
   });
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1 || n > 10) return setError(t('form.nodesRange'));
-    scale.mutate(n);
+    scale.mutate({ numNodes: n });
   };
   return (
     <form onSubmit={submit} className="ml-auto flex items-center gap-2 text-sm" noValidate>
@@ -37,6 +41,7 @@ export function ScaleUnitForm({ unitId, unitGroupId, current, disabled }: { unit
           {error}
         </span>
       )}
+      {question.dialog}
     </form>
   );
 }

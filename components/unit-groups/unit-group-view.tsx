@@ -21,6 +21,7 @@ import { NodePowerButton } from './node-power-button';
 import { MetricsPanel } from './metrics-panel';
 import { PowerManyButtons } from './power-many-buttons';
 import { ScaleUnitForm } from './scale-unit-form';
+import { ScheduleForm } from './schedule-form';
 
 type NodeJson = Json<Node> & { applications: Json<Application>[]; privateNetwork: PrivateNetworkView | null };
 type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; workQueue: boolean; units: (Json<Unit> & { nodes: NodeJson[] })[] };
@@ -91,6 +92,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
           {(canOverflow(u.provider) || (g.workQueue && isCloud(u.provider))) && (
             <BurstPolicyForm unitId={u.id} unitName={u.name} unitGroupId={g.id} organizationId={g.organizationId} burst={u.burst} queueCapable={g.workQueue} ownCloud={isCloud(u.provider) ? u.provider : null} disabled={g.state === 'DELETING'} />
           )}
+          <ScheduleForm unitId={u.id} unitName={u.name} unitGroupId={g.id} disabled={g.state === 'DELETING'} />
           <table className="w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>

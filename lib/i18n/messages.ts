@@ -5,6 +5,7 @@ import { burstMessages } from './burst-messages';
 import { expiryMessages } from './expiry-messages';
 import { leaksMessages } from './leaks-messages';
 import { metricsMessages } from './metrics-messages';
+import { schedulesMessages } from './schedules-messages';
 import { catalogMessages } from './catalog-messages';
 import { coreMessages } from './core-messages';
 import { hostsMessages } from './hosts-messages';
@@ -16,8 +17,8 @@ import { templateEditorMessages } from './template-editor-messages';
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja, ...expiryMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en, ...expiryMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja, ...expiryMessages.ja, ...schedulesMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en, ...expiryMessages.en, ...schedulesMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

@@ -21,6 +21,8 @@ export const JOBS = {
   'burst.scan': z.object({}),
   /** Scheduled: unit groups' end dates — reminders, power-off at the end, deletion after the grace period (lib/expiry). */
   'expiry.scan': z.object({}),
+  /** Scheduled: units follow their class schedules (lib/schedules/apply-schedules.ts). */
+  'schedules.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
   'queue.reconcile': z.object({}),
 } as const;
@@ -32,6 +34,8 @@ export const BURST_SCAN_EVERY_MS = 15_000;
 export const ALERTS_SCAN_EVERY_MS = 30_000;
 /** End dates are days apart: a minute late is on time. */
 export const EXPIRY_SCAN_EVERY_MS = 60_000;
+/** Timetables are in minutes, and warm-up starts nodes ahead of a period: a minute late is on time. */
+export const SCHEDULES_SCAN_EVERY_MS = 60_000;
 /** Hours are summed within minutes of ending; a day of raw samples is dropped hourly. */
 export const METRICS_ROLLUP_EVERY_MS = 5 * 60_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
@@ -63,6 +67,8 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return 'expiry-scan';
     case 'metrics.rollup':
       return 'metrics-rollup';
+    case 'schedules.scan':
+      return 'schedules-scan';
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
     default:

@@ -24,7 +24,8 @@ export const ZPowerInput = z.object({ action: z.enum(['off', 'on'], { error: 'mu
 /** What a power build records: the action and the nodes it powers. */
 const ZPowerParameters = z.object({ action: z.enum(['off', 'on']), nodeIds: z.array(z.uuid()) });
 
-export type PowerScope = { unitGroupId: string } | { unitId: string };
+/** A whole unit group, a unit, or chosen nodes of a unit (the class schedule powers those beyond its count). */
+export type PowerScope = { unitGroupId: string } | { unitId: string } | { unitId: string; nodeIds: string[] };
 
 /** Powers the scope's nodes that are not that way yet; refused when none can be (naming why). */
 export async function requestPower(db: Database, actor: Actor, scope: PowerScope, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string }> {
@@ -44,7 +45,7 @@ export async function requestPower(db: Database, actor: Actor, scope: PowerScope
     const candidates = await tx
       .select()
       .from(nodes)
-      .where(and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, isNull(nodes.deletedAt), inArray(nodes.state, FROM[action])))
+      .where(and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, 'nodeIds' in scope ? inArray(nodes.id, scope.nodeIds) : undefined, isNull(nodes.deletedAt), inArray(nodes.state, FROM[action])))
       .orderBy(asc(nodes.nodeNo));
     // A node whose machine was never made (its creation failed) has nothing to power.
     const powered = candidates.filter((n) => canPowerNodes(n.provider) && n.providerResourceId);

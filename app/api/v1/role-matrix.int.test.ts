@@ -55,6 +55,9 @@ import * as unitBurstRoute from '@/app/api/v1/units/[id]/burst/route';
 import * as unitNodesDeleteRoute from '@/app/api/v1/units/[id]/nodes/delete/route';
 import * as unitNodesRoute from '@/app/api/v1/units/[id]/nodes/route';
 import * as unitPowerRoute from '@/app/api/v1/units/[id]/power/route';
+import * as unitSchedulePauseRoute from '@/app/api/v1/units/[id]/schedule/pause/route';
+import * as unitScheduleResumeRoute from '@/app/api/v1/units/[id]/schedule/resume/route';
+import * as unitScheduleRoute from '@/app/api/v1/units/[id]/schedule/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
 import * as nodePowerRoute from '@/app/api/v1/nodes/[id]/power/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
@@ -386,6 +389,18 @@ const ROUTES: Route[] = [
     ok: 409,
     call: (s, t) => send(nodePowerRoute.POST, 'POST', `/nodes/${t.nodeId}/power`, { id: t.nodeId }, s, { action: 'off' }),
   },
+  // The unit group is DELETING by now: an allowed caller reads the (absent) schedule, and gets past the rights check to "being deleted" for a change.
+  { name: 'GET /units/:id/schedule', need: 'read', ok: 200, call: (s, t) => send(unitScheduleRoute.GET, 'GET', `/units/${t.unitId}/schedule`, { id: t.unitId }, s) },
+  {
+    name: 'PUT /units/:id/schedule',
+    need: 'build',
+    ok: 409,
+    call: (s, t) =>
+      send(unitScheduleRoute.PUT, 'PUT', `/units/${t.unitId}/schedule`, { id: t.unitId }, s, { startsOn: '2026-10-01', endsOn: '2027-01-31', periods: [{ weekday: 1, start: '09:00', end: '10:30', nodes: 1 }] }),
+  },
+  { name: 'DELETE /units/:id/schedule', need: 'build', ok: 409, call: (s, t) => send(unitScheduleRoute.DELETE, 'DELETE', `/units/${t.unitId}/schedule`, { id: t.unitId }, s) },
+  { name: 'POST /units/:id/schedule/pause', need: 'build', ok: 409, call: (s, t) => send(unitSchedulePauseRoute.POST, 'POST', `/units/${t.unitId}/schedule/pause`, { id: t.unitId }, s) },
+  { name: 'POST /units/:id/schedule/resume', need: 'build', ok: 409, call: (s, t) => send(unitScheduleResumeRoute.POST, 'POST', `/units/${t.unitId}/schedule/resume`, { id: t.unitId }, s) },
   { name: 'GET /unit-groups/:id/extensions', need: 'read', ok: 200, call: (s, t) => send(unitGroupExtensionsRoute.GET, 'GET', `/unit-groups/${t.expiryGroupId}/extensions`, { id: t.expiryGroupId }, s) },
   {
     name: 'PUT /unit-groups/:id/expiry',
