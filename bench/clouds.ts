@@ -33,8 +33,11 @@ import { throwawayAwsKeys } from './throwaway-keys';
 
 interface Cloud {
   provider: string;
-  /** Starts the endpoint on `backend`, points the driver at it and adds the organization's account. */
-  start(backend: InstanceBackend, organizationId: string, actor: Actor): Promise<{ close(): Promise<void> }>;
+  /**
+   * Starts the endpoint on `backend`, points the driver at it and adds the organization's account;
+   * `settled` resolves once the endpoint has carried out what it was asked (a deleted machine gone).
+   */
+  start(backend: InstanceBackend, organizationId: string, actor: Actor): Promise<{ settled(): Promise<void>; close(): Promise<void> }>;
 }
 
 const SUBNET = '10.205.4';
@@ -51,7 +54,7 @@ const ec2Cloud = (provider: 'aws' | 'aws_spot'): Cloud => ({
     const ec2 = await startEc2Facade([{ ...keys, region: 'ap-northeast-1', subnets: [network.subnetId], securityGroups: [network.securityGroupId] }], { instances: backend });
     process.env.OCS_AWS_EC2_ENDPOINT = ec2.url;
     await addProviderAccount(db(), actor, organizationId, { provider: 'aws', name: `bench-${provider}`, region: 'ap-northeast-1', network, credentials: keys, isDefault: true });
-    return { close: async () => (await ec2.settled(), await ec2.close()) };
+    return { settled: () => ec2.settled(), close: async () => (await ec2.settled(), await ec2.close()) };
   },
 });
 
@@ -73,7 +76,7 @@ const CLOUDS: Cloud[] = [
       );
       Object.assign(process.env, { OCS_AZURE_AUTHORITY_HOST: azure.authorityHost, OCS_AZURE_ARM_ENDPOINT: azure.armEndpoint });
       await addProviderAccount(db(), actor, organizationId, { provider: 'azure', name: 'bench-azure', region: 'japaneast', network: { ...network, imageId: image }, credentials: principal });
-      return { close: async () => (await azure.settled(), await azure.close()) };
+      return { settled: () => azure.settled(), close: async () => (await azure.settled(), await azure.close()) };
     },
   },
   {
@@ -91,7 +94,7 @@ const CLOUDS: Cloud[] = [
       );
       process.env.OCS_OCI_ENDPOINT = oci.endpoint;
       await addProviderAccount(db(), actor, organizationId, { provider: 'oracle', name: 'bench-oci', region: 'ap-tokyo-1', network: { compartmentId, subnetId: subnet.id, availabilityDomain: ad, imageId: image.id }, credentials });
-      return { close: async () => (await oci.settled(), await oci.close()) };
+      return { settled: () => oci.settled(), close: async () => (await oci.settled(), await oci.close()) };
     },
   },
   {
@@ -101,7 +104,7 @@ const CLOUDS: Cloud[] = [
       const sakura = await startSakuraFacade([{ ...keys, zone: 'is1a', switches: [], archives: ['113000088001'] }], { instances: backend });
       process.env.OCS_SAKURA_API_ROOT = sakura.url;
       await addProviderAccount(db(), actor, organizationId, { provider: 'sakura', name: 'bench-sakura', region: 'is1a', network: { archiveId: '113000088001' }, credentials: keys });
-      return { close: async () => (await sakura.settled(), await sakura.close()) };
+      return { settled: () => sakura.settled(), close: async () => (await sakura.settled(), await sakura.close()) };
     },
   },
   {
@@ -114,7 +117,7 @@ const CLOUDS: Cloud[] = [
       process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
       const openstack = await startOpenStackFacade([{ ...user, region: 'RegionOne', networks: [net], securityGroups: ['default'], images: [image] }], { instances: backend });
       await addProviderAccount(db(), actor, organizationId, { provider: 'openstack', name: 'bench-openstack', region: 'RegionOne', network: { networkId: net.id, securityGroup: 'default', imageId: image.id }, credentials: { ...user, authUrl: openstack.authUrl } });
-      return { close: async () => (await openstack.settled(), await openstack.close()) };
+      return { settled: () => openstack.settled(), close: async () => (await openstack.settled(), await openstack.close()) };
     },
   },
   {
@@ -124,7 +127,7 @@ const CLOUDS: Cloud[] = [
       const mdx = await startMdxFacade([account], { instances: backend });
       process.env.OCS_MDX_ENDPOINT = mdx.url;
       await addProviderAccount(db(), actor, organizationId, { provider: 'mdx', name: 'bench-mdx', network: { projectId: account.projectId, networkSegment: account.segments[0]!.uuid, catalog: CATALOG.uuid }, credentials: { token: account.token } });
-      return { close: async () => (await mdx.settled(), await mdx.close()) };
+      return { settled: () => mdx.settled(), close: async () => (await mdx.settled(), await mdx.close()) };
     },
   },
   {
@@ -136,13 +139,17 @@ const CLOUDS: Cloud[] = [
       const bridge = await startBridge(credentials, backend);
       const network = { datacenter: 'DC0', cluster: 'DC0_C0', datastore: 'LocalDS_0', network: 'DC0_DVPG0', template: 'templates/ubuntu-node20', folder: 'ocs-nodes' };
       await addProviderAccount(db(), actor, organizationId, { provider: 'vmware', name: 'bench-vsphere', network, credentials });
-      return { close: async () => (await bridge.settled(), await bridge.close(), await vcsim.close()) };
+      return { settled: () => bridge.settled(), close: async () => (await bridge.settled(), await bridge.close(), await vcsim.close()) };
     },
   },
 ];
 
-/** Watches the network for new machines and times each from its host appearing to its application answering. */
+/**
+ * Watches the network for new machines and times each from its host appearing to its application
+ * answering. Hosts already there when it starts are not this build's.
+ */
 function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
+  const before = new Set(network.hosts.map((h) => h.ip));
   const seen = new Map<string, { at: number; ready?: number }>();
   const probe = () =>
     Promise.all(
@@ -154,7 +161,7 @@ function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
   let running = true;
   const loop = (async () => {
     while (running) {
-      for (const host of network.hosts) if (!seen.has(host.ip)) seen.set(host.ip, { at: performance.now() });
+      for (const host of network.hosts) if (!before.has(host.ip) && !seen.has(host.ip)) seen.set(host.ip, { at: performance.now() });
       await probe();
       await sleep(5);
     }
@@ -168,6 +175,23 @@ function watchMachines(network: HostNetwork): { stop(): Promise<number[]> } {
       return [...seen.values()].filter((m) => m.ready !== undefined).map((m) => m.ready! - m.at);
     },
   };
+}
+
+/**
+ * Deletes a unit group as the portal's delete job does: a run that leaves nodes undeleted throws,
+ * and the job runs again (lib/jobs/queue.ts: attempts with backoff). Teardown is not measured
+ * here; each further attempt is printed, so a teardown that needed one shows.
+ */
+async function teardown(unitGroupId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteUnitGroup(db(), unitGroupId);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      console.warn(`bench: deleting unit group ${unitGroupId} failed (attempt ${attempt}): ${(e as Error).message.split('\n')[0]}; trying again as the delete job would`);
+      await sleep(1000 * attempt);
+    }
+  }
 }
 
 /** Why web-hello cannot be built on the provider (its plan's refusal), or null when it can. */
@@ -223,7 +247,9 @@ export async function benchClouds(organization: { organizationId: string; actor:
             const own = await watch.stop();
             if (own.length !== nodes) throw new Error(`${cloud.provider}: ${own.length} of ${nodes} machines answered`);
             machines.push(Math.max(...own));
-            await deleteUnitGroup(db(), unitGroupId);
+            await teardown(unitGroupId);
+            // The cloud finishes removing the machines (vSphere: the bridge notices the VMs went) before the next round starts.
+            await endpoint.settled();
           }
           const build = summarize(`${cloud.provider} build ${nodes} node(s)`, builds);
           const machine = summarize(`${cloud.provider} slowest machine's own time, ${nodes} node(s)`, machines);

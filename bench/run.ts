@@ -1,6 +1,10 @@
 // npm run bench: how fast the local provider builds and tears down unit groups, and how fast
-// the unit group page's query answers, as percentiles and ratios. Uses DATABASE_URL / REDIS_URL
-// when set, else embedded services started for the run.
+// the unit group page's query answers, as percentiles and ratios, then the other parts below. Uses
+// DATABASE_URL / REDIS_URL when set, else embedded services started for the run.
+// Parts, in the order they run: local (builds on the local provider, the unit group query, and
+// the same nodes started directly), reconcile, onpremises, clouds, overlay, sweeper, heartbeats.
+// Name some to run only those, e.g. `npm run bench -- clouds sweeper`; none named runs them all.
+// onpremises, clouds and overlay make network namespaces: as root, or inside test/hosts/sandbox.sh.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -64,94 +68,133 @@ async function benchOrganization() {
   return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
 }
 
-async function main() {
-  await services();
-  const user = await db().query.users.findFirst({ where: eq(users.email, DEMO_LAB_ADMIN.email) });
-  const actor = (await loadActor(db(), user!.id))!;
-  const results: ReturnType<typeof summarize>[] = [];
-  const p50s: Record<number, number> = {};
+const PARTS = ['local', 'reconcile', 'onpremises', 'clouds', 'overlay', 'sweeper', 'heartbeats'] as const;
+type Part = (typeof PARTS)[number];
 
-  for (const [nodes, rounds] of [[1, 5], [4, 3], [10, 3]] as const) {
-    const build: number[] = [];
-    const teardown: number[] = [];
-    const read: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      let unitGroupId = '';
-      build.push(
-        await timed(async () => {
-          const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: `bench-${nodes}-${i}-${Date.now()}`, provider: 'local', flavor: 'small', parameters: { nodes } });
-          unitGroupId = ids.unitGroupId;
-          await runBuild(db(), ids.buildId);
-        }),
-      );
-      for (let r = 0; r < 50; r++) read.push(await timed(() => getUnitGroupDetail(db(), actor, unitGroupId)));
-      teardown.push(await timed(() => deleteUnitGroup(db(), unitGroupId)));
+/** The parts named on the command line (npm run bench -- clouds sweeper), else all of them. */
+function partsToRun(args: string[]): Set<Part> {
+  const unknown = args.filter((a) => !(PARTS as readonly string[]).includes(a));
+  if (unknown.length) throw new Error(`unknown bench part(s) ${unknown.join(', ')}: choose among ${PARTS.join(', ')}`);
+  return new Set(args.length ? (args as Part[]) : PARTS);
+}
+
+async function main() {
+  const parts = partsToRun(process.argv.slice(2));
+  await services();
+  const results: ReturnType<typeof summarize>[] = [];
+  const ratios: Record<string, number> = {};
+  const written: Record<string, unknown> = { parts: [...parts] };
+
+  if (parts.has('local')) {
+    const user = await db().query.users.findFirst({ where: eq(users.email, DEMO_LAB_ADMIN.email) });
+    const actor = (await loadActor(db(), user!.id))!;
+    const p50s: Record<number, number> = {};
+    for (const [nodes, rounds] of [[1, 5], [4, 3], [10, 3]] as const) {
+      const build: number[] = [];
+      const teardown: number[] = [];
+      const read: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        let unitGroupId = '';
+        build.push(
+          await timed(async () => {
+            const ids = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: `bench-${nodes}-${i}-${Date.now()}`, provider: 'local', flavor: 'small', parameters: { nodes } });
+            unitGroupId = ids.unitGroupId;
+            await runBuild(db(), ids.buildId);
+          }),
+        );
+        for (let r = 0; r < 50; r++) read.push(await timed(() => getUnitGroupDetail(db(), actor, unitGroupId)));
+        teardown.push(await timed(() => deleteUnitGroup(db(), unitGroupId)));
+      }
+      const b = summarize(`build ${nodes} node(s): submit → SUCCEEDED`, build);
+      p50s[nodes] = b.p50;
+      results.push(b, summarize(`teardown ${nodes} node(s)`, teardown), summarize(`unit group detail query (${nodes} node(s))`, read));
     }
-    const b = summarize(`build ${nodes} node(s): submit → SUCCEEDED`, build);
-    p50s[nodes] = b.p50;
-    results.push(b, summarize(`teardown ${nodes} node(s)`, teardown), summarize(`unit group detail query (${nodes} node(s))`, read));
+    // The floor under builds: the same nodes started directly, in this same run.
+    const direct = { 1: await benchDirect(path.join(scratch, 'direct'), 1, 5), 10: await benchDirect(path.join(scratch, 'direct'), 10, 3) };
+    results.push(direct[1], direct[10]);
+    // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
+    Object.assign(ratios, {
+      'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!,
+      'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]!,
+      'build p50 / direct start p50, 1 node': p50s[1]! / direct[1].p50,
+      'build p50 / direct start p50, 10 nodes': p50s[10]! / direct[10].p50,
+    });
   }
 
-  // The floor under builds: the same nodes started directly, in this same run.
-  const direct = { 1: await benchDirect(path.join(scratch, 'direct'), 1, 5), 10: await benchDirect(path.join(scratch, 'direct'), 10, 3) };
-  results.push(direct[1], direct[10]);
+  if (parts.has('reconcile')) {
+    // The reconciler's pass needs room for 1000 one-node builds: an organization of its own.
+    const reconcile = await benchReconcile((await benchOrganization()).actor);
+    results.push(...reconcile.results);
+    const p50Of = (name: string) => reconcile.results.find((r) => r.name === name)!.p50;
+    Object.assign(ratios, {
+      'reconcile p50, 1000 queued builds / none': p50Of('reconcile pass, 1000 open builds, all queued') / reconcile.baselineP50,
+      'reconcile p50, 1000 builds after a flush / 1000 queued': p50Of('reconcile pass, 1000 open builds, Redis flushed') / p50Of('reconcile pass, 1000 open builds, all queued'),
+    });
+  }
 
-  // The reconciler's pass needs room for 1000 one-node builds: an organization of its own.
-  const reconcile = await benchReconcile((await benchOrganization()).actor);
-  results.push(...reconcile.results);
-
-  // On the lab's own servers (network namespaces: root, or npm run bench inside test/hosts/sandbox.sh).
-  const lab = await benchOrganization();
-  const onPremises = await benchOnPremises(lab.organizationId, lab.actor, 3);
-  results.push(...onPremises);
+  if (parts.has('onpremises')) {
+    // On the lab's own servers (network namespaces: root, or npm run bench inside test/hosts/sandbox.sh).
+    const lab = await benchOrganization();
+    const onPremises = await benchOnPremises(lab.organizationId, lab.actor, 3);
+    results.push(...onPremises);
+    ratios['onpremises build p50 / by hand over SSH p50, 2 nodes'] = onPremises[0]!.p50 / onPremises[2]!.p50;
+  }
 
   // The emulated clouds: build time against the machines' own time, 1 and 10 nodes.
-  const clouds = await benchClouds(await benchOrganization(), { 1: 3, 10: 2 });
-  results.push(...clouds.results);
+  const clouds = parts.has('clouds') ? await benchClouds(await benchOrganization(), { 1: 3, 10: 2 }) : null;
+  if (clouds) {
+    results.push(...clouds.results);
+    Object.assign(written, { cloudOverhead: clouds.overhead, cloudOverheadTarget: { ...OVERHEAD_TARGET, byProvider: clouds.target, unmeasured: clouds.unmeasured } });
+  }
 
   // Unit groups' private network across two sites, against the hosts' own network.
-  const overlay = await benchOverlay(await benchOrganization(), 3);
-  results.push(...overlay.results);
+  const overlay = parts.has('overlay') ? await benchOverlay(await benchOrganization(), 3) : null;
+  if (overlay) {
+    results.push(...overlay.results);
+    written.overlay = { mbps: overlay.mbps, ratios: overlay.ratios };
+  }
 
   // The leak sweeper on one account of 1,000 instances, against listing them.
-  const sweeper = await benchSweeper(await benchOrganization(), 5);
-  results.push(...sweeper.results);
+  const sweeper = parts.has('sweeper') ? await benchSweeper(await benchOrganization(), 5) : null;
+  if (sweeper) {
+    results.push(...sweeper.results);
+    written.sweeper = { ratio: sweeper.ratio, callsPerSweep: sweeper.callsPerSweep, callsRemoving: sweeper.callsRemoving };
+  }
 
   // 5,000 agents' long polls on one portal process, against the same process idle.
-  const load = await benchOrganization();
-  const heartbeats = await benchHeartbeats(load.organizationId, load.actor.userId, 5000);
+  let heartbeats: Awaited<ReturnType<typeof benchHeartbeats>> | null = null;
+  if (parts.has('heartbeats')) {
+    const load = await benchOrganization();
+    heartbeats = await benchHeartbeats(load.organizationId, load.actor.userId, 5000);
+    written.heartbeats = heartbeats;
+  }
 
   console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
   for (const r of results) console.log(r.name.padEnd(51) + String(r.n).padStart(5) + r.p50.toFixed(1).padStart(10) + r.p95.toFixed(1).padStart(10) + r.max.toFixed(1).padStart(10));
-  const p50Of = (name: string) => results.find((r) => r.name === name)!.p50;
-  const ratios = {
-    'build p50, 10 nodes / 1 node': p50s[10]! / p50s[1]!,
-    'build p50, 4 nodes / 1 node': p50s[4]! / p50s[1]!,
-    'build p50 / direct start p50, 1 node': p50s[1]! / direct[1].p50,
-    'build p50 / direct start p50, 10 nodes': p50s[10]! / direct[10].p50,
-    'onpremises build p50 / by hand over SSH p50, 2 nodes': onPremises[0]!.p50 / onPremises[2]!.p50,
-    'reconcile p50, 1000 queued builds / none': p50Of('reconcile pass, 1000 open builds, all queued') / reconcile.baselineP50,
-    'reconcile p50, 1000 builds after a flush / 1000 queued': p50Of('reconcile pass, 1000 open builds, Redis flushed') / p50Of('reconcile pass, 1000 open builds, all queued'),
-  };
-  // 1.0× would mean more nodes cost no more time than one: perfectly parallel provisioning.
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
-  for (const [k, v] of Object.entries(clouds.overhead)) console.log(`${k}: ${(v * 100).toFixed(1)} %`);
-  const goal = `under ${OVERHEAD_TARGET.share * 100} % at ${OVERHEAD_TARGET.nodes} nodes`;
-  for (const [provider, { overhead, met }] of Object.entries(clouds.target)) console.log(`${provider} orchestration overhead ${(overhead * 100).toFixed(1)} %: ${met ? 'meets' : 'MISSES'} issue 9's target (${goal})`);
-  for (const [provider, reason] of Object.entries(clouds.unmeasured)) console.log(`${provider}: not measured against issue 9's target: ${reason}`);
-  for (const [k, v] of Object.entries(overlay.mbps)) console.log(`TCP throughput, ${k}: ${v.toFixed(0)} Mbit/s`);
-  for (const [k, v] of Object.entries(overlay.ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
-  console.log(`leak sweep p50 / listing p50, 1000 instances: ${sweeper.ratio.toFixed(2)}×; EC2 calls per sweep ${sweeper.callsPerSweep}, to terminate 100 leaks ${sweeper.callsRemoving}`);
-  const h = heartbeats;
-  console.log(
-    `\nheartbeats: ${h.agents} agents syncing every ${h.heartbeatSeconds} s (${h.syncsPerSecond.toFixed(0)} syncs/s) on one portal process: ` +
-      `CPU ${h.loaded.cpuPercent.toFixed(1)}% (idle ${h.idle.cpuPercent.toFixed(1)}%), memory ${h.loaded.rssMb.toFixed(0)} MB (idle ${h.idle.rssMb.toFixed(0)} MB, ` +
-      `${(((h.loaded.rssMb - h.idle.rssMb) * 1024) / h.agents).toFixed(1)} KB per agent); missing heartbeat → HOST_ERROR in ${h.missingHeartbeatToHostErrorSeconds.toFixed(1)} s (window ${h.livenessSeconds} s, sweep every 5 s)`,
-  );
+  if (clouds) {
+    for (const [k, v] of Object.entries(clouds.overhead)) console.log(`${k}: ${(v * 100).toFixed(1)} %`);
+    const goal = `under ${OVERHEAD_TARGET.share * 100} % at ${OVERHEAD_TARGET.nodes} nodes`;
+    for (const [provider, { overhead, met }] of Object.entries(clouds.target)) console.log(`${provider} orchestration overhead ${(overhead * 100).toFixed(1)} %: ${met ? 'meets' : 'MISSES'} issue 9's target (${goal})`);
+    for (const [provider, reason] of Object.entries(clouds.unmeasured)) console.log(`${provider}: not measured against issue 9's target: ${reason}`);
+  }
+  if (overlay) {
+    for (const [k, v] of Object.entries(overlay.mbps)) console.log(`TCP throughput, ${k}: ${v.toFixed(0)} Mbit/s`);
+    for (const [k, v] of Object.entries(overlay.ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
+  }
+  if (sweeper) console.log(`leak sweep p50 / listing p50, 1000 instances: ${sweeper.ratio.toFixed(2)}×; EC2 calls per sweep ${sweeper.callsPerSweep}, to terminate 100 leaks ${sweeper.callsRemoving}`);
+  if (heartbeats) {
+    const h = heartbeats;
+    console.log(
+      `\nheartbeats: ${h.agents} agents syncing every ${h.heartbeatSeconds} s (${h.syncsPerSecond.toFixed(0)} syncs/s) on one portal process: ` +
+        `CPU ${h.loaded.cpuPercent.toFixed(1)}% (idle ${h.idle.cpuPercent.toFixed(1)}%), memory ${h.loaded.rssMb.toFixed(0)} MB (idle ${h.idle.rssMb.toFixed(0)} MB, ` +
+        `${(((h.loaded.rssMb - h.idle.rssMb) * 1024) / h.agents).toFixed(1)} KB per agent); missing heartbeat → HOST_ERROR in ${h.missingHeartbeatToHostErrorSeconds.toFixed(1)} s (window ${h.livenessSeconds} s, sweep every 5 s)`,
+    );
+  }
 
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, heartbeats, cloudOverhead: clouds.overhead, cloudOverheadTarget: { ...OVERHEAD_TARGET, byProvider: clouds.target, unmeasured: clouds.unmeasured }, overlay: { mbps: overlay.mbps, ratios: overlay.ratios }, sweeper: { ratio: sweeper.ratio, callsPerSweep: sweeper.callsPerSweep, callsRemoving: sweeper.callsRemoving } }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results, ratios, ...written }, null, 2));
   console.log(`\nwritten to ${file}`);
 }
 

@@ -36,6 +36,9 @@ export async function desiredStateOf(db: Database, nodeId: string): Promise<Desi
 /** Tells the agents of these nodes that their desired state changed. */
 export async function bumpDesiredVersions(tx: Transaction, nodeIds: string[]): Promise<void> {
   if (!nodeIds.length) return;
+  // Locked in one order first: transactions bumping overlapping sets (peers leaving a private
+  // network at once) would otherwise lock the rows in the order each UPDATE met them, and deadlock.
+  await tx.select({ id: nodes.id }).from(nodes).where(inArray(nodes.id, nodeIds)).orderBy(asc(nodes.id)).for('update');
   await tx.update(nodes).set({ desiredVersion: sql`${nodes.desiredVersion} + 1`, updatedAt: sql`now()` }).where(inArray(nodes.id, nodeIds));
   // Delivered at commit, and only then: an agent never sees a version that was rolled back.
   for (const id of nodeIds) await tx.execute(sql`select pg_notify(${DESIRED_STATE_CHANNEL}, ${id})`);

@@ -59,20 +59,13 @@ export class AwsProvider implements AccountProvider {
     return findProvider(this.id)!.flavors;
   }
 
-  /** Spot instances as the flavor asks (spot_type one-time or persistent, spot_price the most to pay per hour). */
-  private marketOptions(flavorName: string): InstanceMarketOptionsRequest | undefined {
+  /**
+   * `aws_spot`: a one-time spot request, ended (terminated) when AWS takes the capacity back; no
+   * price cap is set, so EC2 charges the spot price up to the on-demand price.
+   */
+  private marketOptions(): InstanceMarketOptionsRequest | undefined {
     if (this.id !== 'aws_spot') return undefined;
-    const values = this.flavors().find((f) => f.name === flavorName)?.values ?? {};
-    const type = values.spot_type === 'persistent' ? 'persistent' : 'one-time';
-    return {
-      MarketType: 'spot',
-      SpotOptions: {
-        SpotInstanceType: type,
-        // A persistent request keeps the instance's disk when AWS takes the capacity back; a one-time one ends it.
-        InstanceInterruptionBehavior: type === 'persistent' ? 'stop' : 'terminate',
-        ...(values.spot_price ? { MaxPrice: String(values.spot_price) } : {}),
-      },
-    };
+    return { MarketType: 'spot', SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' } };
   }
 
   private async account(accountId: string): Promise<{ account: ProviderAccount; client: EC2Client }> {
@@ -106,7 +99,7 @@ export class AwsProvider implements AccountProvider {
           SecurityGroupIds: [account.network.securityGroupId!],
           ...(req.ipAddress ? { PrivateIpAddress: req.ipAddress } : {}),
           UserData: Buffer.from(script).toString('base64'),
-          InstanceMarketOptions: this.marketOptions(req.spec.flavor),
+          InstanceMarketOptions: this.marketOptions(),
           TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
         }),
       );

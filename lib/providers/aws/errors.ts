@@ -67,10 +67,6 @@ const ADVICE: Record<string, Ec2ErrorAdvice> = {
     retryable: false,
     advice: { ja: 'EC2 はこの操作を受け付けません (使い捨てのスポットインスタンスは停止できません)。電源オフが必要なら、スポットでない aws で構築してください。', en: 'EC2 does not allow this (a one-time spot instance cannot be stopped). Build on aws, not aws_spot, where nodes must be powered off.' },
   },
-  SpotMaxPriceTooLow: {
-    retryable: false,
-    advice: { ja: 'スポット価格の上限が現在の価格より低いため、インスタンスを起動できません。フレーバーの spot_price を上げるか、上限を外してください。', en: 'The spot price limit is below the current spot price. Raise the flavor\'s spot_price, or remove the limit.' },
-  },
   MaxSpotInstanceCountExceeded: {
     retryable: false,
     advice: { ja: 'アカウントのスポットインスタンス数の上限に達しました。AWS で上限の引き上げを申請するか、ノードを減らしてください。', en: 'The account\'s spot instance limit is reached. Ask AWS to raise it, or use fewer nodes.' },
