@@ -14,3 +14,4 @@ export * from './metrics';
 export * from './schedules';
 export * from './expiry';
 export * from './node-access';
+export * from './automation';
