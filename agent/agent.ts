@@ -11,7 +11,9 @@ import type { ApplicationManager } from './applications';
 import { ImageUnavailableError, type NodeContainers } from './containers';
 import { PortalClient, PortalError } from './channel';
 import { probeHttp, probeTcp } from './health-probe';
+import { LoginKeeper } from './login';
 import { metricsSnapshot } from './metrics';
+import { NodeSessions } from './sessions';
 import type { Overlay } from './overlay/overlay';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
 import { AGENT_VERSION, desiredStateSchema, type AgentReport, type ApplicationReport, type Capabilities, type ContainerSpec, type DesiredState, type MetricsSnapshot } from './protocol';
@@ -47,6 +49,7 @@ export class Agent {
   /** Applications whose desired spec names a work queue (Slurm's, the only one so far): the agent reports their queues. */
   private workQueueApplications = new Set<string>();
   private readonly workQueues: WorkQueueReadings;
+  private readonly login: LoginKeeper;
   private workQueuesDueAt = 0;
   private readingWorkQueues = false;
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
@@ -60,10 +63,21 @@ export class Agent {
    */
   private sendingReport = false;
   private stopped = false;
+  private readonly sessions: NodeSessions;
 
   constructor(private readonly o: AgentOptions) {
     this.client = new PortalClient(o.node.portalUrl);
     this.workQueues = new WorkQueueReadings(o.workQueueTimeoutMs);
+    const onChange = () => void this.noticeChanges().catch((e: unknown) => o.log(`cannot tell the portal of a change yet: ${(e as Error).message}`));
+    this.login = new LoginKeeper({ nodeName: o.node.name, nodeIp: o.node.ip, log: o.log, onChange });
+    this.sessions = new NodeSessions({
+      portalUrl: o.node.portalUrl,
+      stateDir: o.stateDir,
+      containers: () => this.o.containers,
+      // A container's application may run its process form instead (no image, no engine).
+      runsAsContainer: (name) => this.containerSpecs.has(name) && !this.o.processes.reports().some((a) => a.name === name && a.state === 'running'),
+      log: o.log,
+    });
   }
 
   private get capabilities(): Capabilities {
@@ -81,6 +95,8 @@ export class Agent {
     this.appliedVersion = saved.version;
     for (const app of saved.applications) if (app.kind === 'container') this.containerSpecs.set(app.name, app.container);
     this.workQueueApplications = workQueueApplicationsOf(saved);
+    // Power off took the members' keys out.
+    await this.login.apply(saved.login);
     const credential = await readCredential(this.o.stateDir);
     if (!credential) return;
     // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say,
@@ -102,6 +118,7 @@ export class Agent {
 
   stop(): void {
     this.stopped = true;
+    this.login.stop();
     this.pendingSync?.abort();
   }
 
@@ -182,6 +199,7 @@ export class Agent {
         waitSeconds = Math.max(0, Math.min(res.heartbeatSeconds, (this.metricsDueAt - Date.now()) / 1000));
         failures = 0;
         this.o.overlay.renewRelayTicket(res.desired.network?.relay);
+        if (res.sessions) this.sessions.offer(res.sessions, credential.nodeId, credential.credential);
         if (res.desired.version !== this.appliedVersion) await this.converge(res.desired, credential.nodeId);
       } catch (err) {
         if (this.stopped) break;
@@ -232,6 +250,7 @@ export class Agent {
   private async converge(desired: DesiredState, nodeId: string): Promise<void> {
     this.o.log(`applying desired state version ${desired.version} (${desired.applications.map((a) => a.name).join(', ') || 'no applications'})`);
     await this.o.overlay.apply(desired.network, nodeId);
+    await this.login.apply(desired.login);
     const byName = new Map(desired.applications.map((a) => [a.name, a]));
     const containers = this.o.containers;
     // A process stays while its application may run as one (a container's fallback is decided below).
@@ -300,6 +319,7 @@ export class Agent {
       }),
     );
     const overlay = this.o.overlay.report();
+    const login = this.login.report();
     return {
       agentVersion: AGENT_VERSION,
       startedAt: this.startedAt.toISOString(),
@@ -308,6 +328,7 @@ export class Agent {
       capabilities: this.capabilities,
       applications: applications.sort((a, b) => a.name.localeCompare(b.name)),
       ...(overlay ? { overlay } : {}),
+      ...(login ? { login } : {}),
     };
   }
 

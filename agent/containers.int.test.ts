@@ -183,6 +183,12 @@ describe('NodeContainers', () => {
       const tail = await node.logTail('no', 5);
       expect(tail.split('\n').sort()).toEqual(['hello-web on a node: starting', 'hello-web: exiting with code 7 as CRASH=1 asks']);
       expect((await node.logTail('on-failure', 2)).split('\n')).toHaveLength(2);
+
+      // Followed, a stopped container's log is its last lines, and the stream then ends; a missing one is no log.
+      let followed = '';
+      expect(await node.followLog('no', 5, (chunk) => (followed += chunk.toString()), AbortSignal.timeout(10_000))).toBe(true);
+      expect(followed.split('\n').filter(Boolean).sort()).toEqual(['hello-web on a node: starting', 'hello-web: exiting with code 7 as CRASH=1 asks']);
+      expect(await node.followLog('missing', 5, () => {}, AbortSignal.timeout(10_000))).toBe(false);
     } finally {
       await node.removeAll();
     }

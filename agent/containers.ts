@@ -7,8 +7,10 @@
 // applies the policy; at once, where Docker backs off) restart an exited container as its
 // RestartPolicy says and count it in RestartCount, so the agent needs no restart loop of its own.
 import { createHash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
+import { demuxFrames, demuxLog, ignoring, statusOf } from './engine-api';
 import type { ApplicationMetrics, ApplicationReport, ApplicationState, ContainerSpec, RestartPolicy } from './protocol';
 
 /** What a command run in a container printed, and its exit code (null when the engine does not know it). */
@@ -181,6 +183,26 @@ export class NodeContainers {
     return usage.filter((u): u is NonNullable<typeof u> => u !== null);
   }
 
+  /**
+   * The application's log from its last `lines` lines on, as the engine writes it, until `signal`
+   * aborts or the container is gone. Resolves false when the node has no such container.
+   */
+  async followLog(name: string, lines: number, onData: (chunk: Buffer) => void, signal: AbortSignal): Promise<boolean> {
+    const [container] = await this.containersOf(name, signal);
+    if (!container) return false;
+    const stream = await this.docker.getContainer(container.Id).logs({ stdout: true, stderr: true, tail: lines, follow: true, abortSignal: signal });
+    const out = new PassThrough();
+    out.on('data', onData);
+    this.docker.modem.demuxStream(stream, out, out);
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('error', () => resolve());
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    (stream as Readable).destroy();
+    return true;
+  }
+
   /** The last `lines` lines of the application's stdout and stderr, interleaved as written. */
   async logTail(name: string, lines: number): Promise<string> {
     const [container] = await this.containersOf(name);
@@ -203,7 +225,7 @@ export class NodeContainers {
     const chunks: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {
       const abort = () => {
-        stream.destroy();
+        (stream as Readable).destroy();
         reject(opts.signal.reason as Error);
       };
       if (opts.signal.aborted) return abort();
@@ -357,36 +379,4 @@ function wantsStart(info: Dockerode.ContainerInspectInfo, restart: RestartPolicy
   if (status === 'created') return true;
   if (status !== 'exited' && status !== 'stopped') return false;
   return restart === 'always' || (restart === 'on-failure' && exitCode !== 0 && info.RestartCount < MAX_FAILURE_RESTARTS);
-}
-
-/**
- * Without a TTY (never here) Docker multiplexes stdout and stderr in frames: a byte for the
- * stream, three zero bytes, a big-endian length, then that many bytes.
- */
-function demuxFrames(raw: Buffer): { stream: number; data: Buffer }[] {
-  const frames = [];
-  for (let at = 0; at + 8 <= raw.length; ) {
-    const size = raw.readUInt32BE(at + 4);
-    frames.push({ stream: raw[at]!, data: raw.subarray(at + 8, at + 8 + size) });
-    at += 8 + size;
-  }
-  return frames;
-}
-
-/** The log as text, stdout and stderr interleaved as written. */
-function demuxLog(raw: Buffer): string {
-  return Buffer.concat(demuxFrames(raw).map((f) => f.data)).toString('utf8');
-}
-
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number } | undefined)?.statusCode;
-}
-
-/** Awaits `action`, treating the given HTTP status (already so: 304 not modified, 404 gone) as done. */
-async function ignoring(status: number, action: Promise<unknown>): Promise<void> {
-  try {
-    await action;
-  } catch (err) {
-    if (statusOf(err) !== status) throw err;
-  }
 }

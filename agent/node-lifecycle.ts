@@ -1,6 +1,7 @@
 // Power off and removal of a node, with or without its agent running: what the local provider
 // calls in-process and what `ocs-agent stop|remove` runs on a host over SSH.
 import { detectContainerEngine, type NodeContainers } from './containers';
+import { authorizedKeysFile, keepNodeKeys } from './login';
 import { readNodeConfig, removeNodeRunDir } from './node-config';
 import { stopAgent, stopNodeApplications } from './node-processes';
 import { hasOverlayKey, removeOverlayInterface } from './overlay/overlay';
@@ -17,12 +18,19 @@ async function removeInterface(stateDir: string): Promise<void> {
   if (node && (await hasOverlayKey(stateDir))) await removeOverlayInterface(node.name);
 }
 
-/** Stops the agent first (it would restart what stops), then the node's processes, containers and network interface; keeps everything else. */
+/** Members' keys: nobody logs in to a node that is off or gone (the agent puts them back when it starts). */
+async function removeKeys(stateDir: string): Promise<void> {
+  const node = await readNodeConfig(stateDir).catch(() => null);
+  if (node) await keepNodeKeys(authorizedKeysFile(), node.name, []);
+}
+
+/** Stops the agent first (it would restart what stops), then the node's processes, containers, network interface and members' keys; keeps everything else. */
 export async function powerOffNode(stateDir: string): Promise<void> {
   await stopAgent(stateDir);
   await stopNodeApplications(stateDir);
   await (await containersOf(stateDir))?.stopAll();
   await removeInterface(stateDir);
+  await removeKeys(stateDir);
 }
 
 /** As power off, and the node's containers and volumes go too; the folder is the caller's to remove. */
@@ -32,6 +40,7 @@ export async function removeNodeWorkloads(stateDir: string): Promise<void> {
   await stopNodeApplications(stateDir);
   await containers?.removeAll();
   await removeInterface(stateDir);
+  await removeKeys(stateDir);
   const node = await readNodeConfig(stateDir).catch(() => null);
   if (node) await removeNodeRunDir(node.name);
 }

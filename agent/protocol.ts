@@ -128,11 +128,21 @@ export const desiredNetworkSchema = z.strictObject({
   relay: z.strictObject({ endpoint: udpEndpoint, ticket: z.string().min(1) }).optional(),
 });
 
+/** Who may log in to the node over SSH: kept in the authorized_keys of the account the agent runs as. */
+export const desiredLoginSchema = z.strictObject({
+  /** authorized_keys lines of the members allowed to log in: `<type> <base64> ocs:<e-mail>`. */
+  keys: z.array(z.string().regex(/^[^\r\n]+$/, 'expected one line')),
+});
+
 /** What should run on a node. The portal bumps `version` on every change. */
-export const desiredStateSchema = z.strictObject({
+// What the portal sends is read leniently (unknown fields dropped): an agent keeps working with a
+// newer portal until it is replaced. What agents send stays strict.
+export const desiredStateSchema = z.object({
   version: z.number().int().min(0),
   applications: z.array(desiredApplicationSchema),
   network: desiredNetworkSchema.optional(),
+  /** Absent for nodes on the portal's own machine: a login there would be a shell on the portal's machine. */
+  login: desiredLoginSchema.optional(),
 });
 
 /** How the agent reaches a peer: directly, through the relay, or not (yet). */
@@ -277,6 +287,8 @@ export const agentReportSchema = z.strictObject({
   metrics: metricsSnapshotSchema.optional(),
   /** Present once the portal gave the node a private network. */
   overlay: overlayReportSchema.optional(),
+  /** Present while the desired state has a login. */
+  login: nodeLoginSchema.optional(),
 });
 
 export const registerRequestSchema = z.strictObject({
@@ -299,7 +311,20 @@ export const syncRequestSchema = z.strictObject({
   appliedVersion: z.number().int().min(0),
 });
 
-export const syncResponseSchema = z.strictObject({
+/** A browser session the portal relays through the agent, which dials in for it (lib/node-sessions). */
+export const sessionOfferSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ id: z.uuid(), kind: z.literal('terminal'), columns: z.number().int().positive(), rows: z.number().int().positive() }),
+  z.strictObject({ id: z.uuid(), kind: z.literal('logs'), application: z.string() }),
+]);
+
+/** What goes on a session's WebSocket besides raw bytes (terminal input and output are binary frames). */
+export const sessionControlSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('resize'), columns: z.number().int().positive(), rows: z.number().int().positive() }),
+  z.strictObject({ type: z.literal('exit'), code: z.number().int().nullable() }),
+  z.strictObject({ type: z.literal('error'), message: z.string() }),
+]);
+
+export const syncResponseSchema = z.object({
   desired: desiredStateSchema,
   /** How long the agent may wait between syncs; the portal declares it dead after a few of these. */
   heartbeatSeconds: z.number().positive(),
@@ -307,6 +332,8 @@ export const syncResponseSchema = z.strictObject({
   metricsSeconds: z.number().positive().optional(),
   /** The agent version the portal serves; an agent of another version may update itself. */
   agentVersion: z.string(),
+  /** Sessions waiting for the agent to dial in (absent from an older portal). */
+  sessions: z.array(sessionOfferSchema).optional(),
 });
 
 export type RestartPolicy = z.infer<typeof restartPolicySchema>;
@@ -320,6 +347,7 @@ export type WorkQueueNode = z.infer<typeof workQueueNodeSchema>;
 export type WorkQueueReport = z.infer<typeof workQueueReportSchema>;
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 export type DesiredNetwork = z.infer<typeof desiredNetworkSchema>;
+export type DesiredLogin = z.infer<typeof desiredLoginSchema>;
 export type OverlayPeer = z.infer<typeof overlayPeerSchema>;
 export type OverlayReport = z.infer<typeof overlayReportSchema>;
 export type PeerPath = z.infer<typeof peerPathSchema>;
@@ -331,6 +359,8 @@ export type ApplicationMetrics = z.infer<typeof applicationMetricsSchema>;
 export type GpuMetrics = z.infer<typeof gpuMetricsSchema>;
 export type AgentReport = z.infer<typeof agentReportSchema>;
 export type NodeLogin = z.infer<typeof nodeLoginSchema>;
+export type SessionOffer = z.infer<typeof sessionOfferSchema>;
+export type SessionControl = z.infer<typeof sessionControlSchema>;
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
 export type SyncRequest = z.infer<typeof syncRequestSchema>;

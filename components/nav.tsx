@@ -39,6 +39,9 @@ export function Nav({ userName, isStaff, links }: { userName: string; isStaff: b
             {userName}
             {isStaff && <span className="ml-2 rounded bg-indigo-100 px-1.5 py-0.5 text-xs text-indigo-800">{t('nav.staff')}</span>}
           </span>
+          <Link href="/profile" className={path.startsWith('/profile') ? 'font-semibold text-indigo-700' : 'text-slate-600 hover:text-slate-900'}>
+            {t('nav.profile')}
+          </Link>
           <button onClick={switchLanguage} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
             {t('lang.switch')}
           </button>

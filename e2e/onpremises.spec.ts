@@ -81,6 +81,24 @@ test('a lab admin registers two servers, builds web-hello on them as containers,
   await expect(first).toHaveAttribute('data-node-state', 'RUNNING');
   expect((await fetch(`http://${firstIp}:8080/`)).status).toBe(200);
 
+  // The node's page: how to log in over SSH, a terminal in the browser, the application's log.
+  const groupUrl = page.url();
+  await first.getByTestId('node-link').click();
+  await expect(page).toHaveURL(/\/nodes\/[0-9a-f-]+$/);
+  await expect(page.getByTestId('ssh-host-keys')).toContainText('SHA256:');
+  await expect(page.getByTestId('ssh-command')).toContainText(`@${firstIp}`);
+  await page.getByRole('button', { name: 'ターミナルを開く' }).click();
+  const screen = page.getByTestId('terminal-screen');
+  await expect(screen).toContainText(/[$#]/);
+  await screen.click();
+  await page.keyboard.type('uname -a\n');
+  await expect(screen).toContainText('Linux');
+  await page.screenshot({ path: 'e2e/output/onpremises-terminal.png', fullPage: true });
+  await page.getByRole('button', { name: '閉じる' }).click();
+  await page.getByRole('button', { name: '表示' }).click();
+  await expect(page.getByTestId('log-text')).toContainText('web-hello listening on');
+  await page.goto(groupUrl);
+
   await page.getByRole('button', { name: '削除', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
   await expect(page.getByTestId('unit-group-gone')).toBeVisible();

@@ -73,6 +73,9 @@ test('a lab admin signs in, builds the web template on local nodes, opens it and
   await expect(rows).toHaveCount(2);
   await expect(page.locator('[data-testid="node-row"][data-node-state="RUNNING"]')).toHaveCount(2);
   await expect(page.getByRole('heading', { name })).toBeVisible();
+  // The agents' metrics, a line per node (their first report carries them; the charts refresh every 30 s).
+  await expect(page.getByTestId('metrics-node-memory').locator('.recharts-line')).toHaveCount(2, { timeout: 45_000 });
+  await expect(page.getByTestId('metrics-app-memory').locator('.recharts-line')).toHaveCount(2);
   await page.screenshot({ path: 'e2e/output/unit-group-running.png', fullPage: true });
 
   const ips = await rows.getByTestId('node-ip').allInnerTexts();

@@ -19,13 +19,13 @@ export interface AgentBundle {
 
 const cache = globalThis as unknown as { __ocsAgentBundle?: Promise<AgentBundle> };
 
-/** The agent's version: what changes the bundle (its sources, the bundler, zod) changes the hash. */
+/** The agent's version: what changes the bundle (its sources, the bundler, the packages it bundles) changes the hash. */
 function agentVersion(root: string): string {
   const require = createRequire(path.join(root, 'package.json'));
   const hash = createHash('sha256');
   const sources = (readdirSync(path.join(root, 'agent'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const file of sources) hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
-  for (const pkg of ['esbuild', 'zod', 'dockerode']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
+  for (const pkg of ['esbuild', 'zod', 'dockerode', 'systeminformation', 'ws']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
 }

@@ -161,12 +161,9 @@ async function main() {
   // Built now, once per version, so the first node does not wait for it (and a problem shows here).
   console.log(`Node agent ${(await agentBundle()).version}`);
 
-  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  if (args.dev) run('portal', process.execPath, [next, 'dev', '-p', String(port)], env);
-  else {
-    buildPortalIfStale(root);
-    run('portal', process.execPath, [next, 'start', '-p', String(port)], env);
-  }
+  // Next.js behind a server of our own, which also takes the node sessions' WebSockets.
+  if (!args.dev) buildPortalIfStale(root);
+  run('portal', process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'portal-server.ts'), '--port', String(port), ...(args.dev ? ['--dev'] : [])], { ...env, NODE_ENV: args.dev ? 'development' : 'production' });
   const workers = Number(env.WORKER_PROCESSES ?? 1);
   for (let i = 1; i <= workers; i++) run(`worker-${i}`, process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'main.ts')], env);
   // Carries the private-network traffic of nodes that cannot reach each other directly.

@@ -1,4 +1,5 @@
-// The portal's agent endpoints (the real route handlers of app/api/agent/v1) served by a plain
+// The portal's agent endpoints (the real route handlers of app/api/agent/v1) and its node-session
+// WebSockets (lib/node-sessions/gateway.ts, as scripts/portal-server.ts serves them) on a plain
 // node:http server, so integration tests' nodes can dial home without a whole Next.js server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,8 @@ import { Readable } from 'node:stream';
 import * as agentFile from '@/app/api/agent/v1/agent.mjs/route';
 import * as sync from '@/app/api/agent/v1/nodes/[nodeId]/sync/route';
 import * as register from '@/app/api/agent/v1/register/route';
+import { db } from '@/lib/db/client';
+import { isNodeSessionPath, NodeSessionGateway } from '@/lib/node-sessions/gateway';
 
 export interface AgentPortal {
   url: string;
@@ -40,6 +43,11 @@ export async function startAgentPortal(options: { host?: string; port?: number }
         res.writeHead(500).end(String(e));
       });
   });
+  const gateway = new NodeSessionGateway(db);
+  server.on('upgrade', (req, socket, head) => {
+    if (isNodeSessionPath(req.url)) void gateway.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, resolve);
@@ -49,6 +57,7 @@ export async function startAgentPortal(options: { host?: string; port?: number }
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        gateway.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -114,7 +114,11 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
                   <td className="p-2">
                     <input type="checkbox" aria-label={say('node.select', { no: n.nodeNo })} checked={(ticked[u.id] ?? []).includes(n.nodeNo)} onChange={(e) => tick(u.id, n.nodeNo, e.target.checked)} />
                   </td>
-                  <td className="p-2">{n.nodeNo}</td>
+                  <td className="p-2">
+                    <Link href={`/nodes/${n.id}`} className="text-indigo-700 hover:underline" data-testid="node-link">
+                      {n.nodeNo}
+                    </Link>
+                  </td>
                   <td className="p-2">
                     <StateBadge state={n.state} />
                     {n.stateReason && <p className="mt-1 max-w-xs whitespace-pre-line text-xs text-rose-700">{inLanguage(n.stateReason, locale)}</p>}

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DesiredApplication, DesiredState } from '@/agent/protocol';
 import type { Database, Transaction } from '@/lib/db/client';
 import { applications, nodes } from '@/lib/db/schema';
+import { desiredLoginOf } from '@/lib/nodes/ssh-login';
 import { desiredNetworkOf } from '@/lib/overlay/desired-network';
 import { openApplicationSpec, sealApplicationSpec } from '@/lib/secrets/application-specs';
 
@@ -30,7 +31,8 @@ export async function desiredStateOf(db: Database, nodeId: string): Promise<Desi
     .where(and(eq(applications.nodeId, nodeId), isNotNull(applications.spec)))
     .orderBy(asc(applications.name));
   const network = await desiredNetworkOf(db, nodeId);
-  return { version: node.version, applications: rows.map((r) => openApplicationSpec(nodeId, r.name, r.spec!)), ...(network ? { network } : {}) };
+  const login = await desiredLoginOf(db, nodeId);
+  return { version: node.version, applications: rows.map((r) => openApplicationSpec(nodeId, r.name, r.spec!)), ...(network ? { network } : {}), ...(login ? { login } : {}) };
 }
 
 /** Tells the agents of these nodes that their desired state changed. */

@@ -47,6 +47,7 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
       capabilities: report.capabilities,
       startedAt: new Date(report.startedAt),
       ...(report.metrics ? { metrics: report.metrics } : {}),
+      login: report.login ?? null,
       lastHeartbeatAt: sql`now()`,
     })
     .where(eq(nodes.id, nodeId))

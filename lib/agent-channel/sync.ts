@@ -5,6 +5,7 @@ import { agentBundle } from '@/lib/agent-bundle';
 import type { Database } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { sessionOffersFor } from '@/lib/node-sessions/open-session';
 import { desiredStateOf } from './desired-state';
 import { heartbeats, recordReport } from './reports';
 import { desiredStateWakeups } from './wakeups';
@@ -20,7 +21,14 @@ export async function syncAgent(db: Database, nodeId: string, req: SyncRequest, 
       desired = await desiredStateOf(db, nodeId);
     }
     if (!desired) throw new AppError('NOT_FOUND', `Node ${nodeId} has been deleted`);
-    return { desired, heartbeatSeconds: env().OCS_AGENT_HEARTBEAT_SECONDS, metricsSeconds: env().OCS_AGENT_METRICS_SECONDS, agentVersion: (await agentBundle()).version };
+    const sessions = await sessionOffersFor(db, nodeId);
+    return {
+      desired,
+      heartbeatSeconds: env().OCS_AGENT_HEARTBEAT_SECONDS,
+      metricsSeconds: env().OCS_AGENT_METRICS_SECONDS,
+      agentVersion: (await agentBundle()).version,
+      ...(sessions.length ? { sessions } : {}),
+    };
   } finally {
     subscription.close();
   }

@@ -15,15 +15,21 @@ export interface Actor {
   token?: { id: string; prefix: string; organizationId: string; role: TokenRole };
 }
 
-export type Permission = 'read' | 'build' | 'manageMembers' | 'manageTokens' | 'manageHosts' | 'manageAccounts' | 'readAudit';
+/** `terminal`: a shell on the organization's nodes in the browser. */
+export type Permission = 'read' | 'build' | 'manageMembers' | 'manageTokens' | 'manageHosts' | 'manageAccounts' | 'readAudit' | 'terminal';
 
 const ROLE_PERMISSIONS: Record<MemberRole, readonly Permission[]> = {
-  owner: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts', 'readAudit'],
-  admin: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts'],
+  owner: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts', 'readAudit', 'terminal'],
+  admin: ['read', 'build', 'manageMembers', 'manageTokens', 'manageHosts', 'manageAccounts', 'terminal'],
   user: ['read', 'build'],
   viewer: ['read'],
 };
 const READ_ONLY: readonly Permission[] = ['read', 'readAudit'];
+
+/** Whether members of the role may do `permission` in their organization. */
+export function roleMay(role: MemberRole, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
 
 export async function loadActor(db: Database, userId: string): Promise<Actor | null> {
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });

@@ -5,6 +5,7 @@ import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database, Transaction } from '@/lib/db/client';
 import { apiTokens, memberRole, memberships, organizations, users, type MemberRole } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
+import { memberLoginChanged } from '@/lib/nodes/login-changes';
 import { parseOrThrow } from '@/lib/zod-fields';
 
 export interface MemberView {
@@ -81,6 +82,7 @@ export async function addMember(db: Database, actor: Actor, organizationId: stri
       .onConflictDoNothing()
       .returning({ id: memberships.id });
     if (!added.length) throw new AppError('CONFLICT', `${input.email} is already a member of this organization`, { fields: { email: 'is already a member of this organization' } });
+    await memberLoginChanged(tx, organizationId, user.id);
     const [member] = await memberSelect(tx).where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, user.id)));
     return { member: member!, createdUser };
   });
@@ -115,6 +117,7 @@ export async function changeMemberRole(
     if (current.role === 'owner' && role !== 'owner' && (await ownerCount(tx, organizationId)) <= 1) throw lastOwner('demoted');
     if (current.role !== role) {
       await tx.update(memberships).set({ role, updatedAt: sql`now()` }).where(eq(memberships.id, current.id));
+      await memberLoginChanged(tx, organizationId, userId);
     }
     const [member] = await memberSelect(tx).where(eq(memberships.id, current.id));
     return { member: member!, from: current.role };
@@ -142,6 +145,7 @@ export async function removeMember(db: Database, actor: Actor, organizationId: s
     if (outranks(current.role, roleIn(actor, organizationId))) throw onlyOwners({ userId: 'only an owner may remove an owner' });
     if (current.role === 'owner' && (await ownerCount(tx, organizationId)) <= 1) throw lastOwner('removed');
     await tx.delete(memberships).where(eq(memberships.id, current.id));
+    await memberLoginChanged(tx, organizationId, userId);
     // Such tokens would be refused anyway; revoking them shows that in the token list and keeps them dead if the member comes back.
     const revoked = await tx
       .update(apiTokens)

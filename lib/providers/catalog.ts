@@ -21,6 +21,11 @@ export function canPowerNodes(providerId: string): boolean {
   return findProvider(providerId)?.power === true;
 }
 
+/** Whether nodes of the provider are processes on the portal's own machine (local): nobody logs in to them over SSH. */
+export function onPortalMachine(providerId: string): boolean {
+  return findProvider(providerId)?.onPortalMachine === true;
+}
+
 /** Whether nodes of the provider join their unit group's private network (lib/overlay): all but the portal's own machine's. */
 export function joinsOverlay(providerId: string): boolean {
   return findProvider(providerId)?.onPortalMachine !== true;

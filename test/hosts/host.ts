@@ -147,7 +147,8 @@ export class Host implements NamespaceHost {
       user: this.user,
       dir: this.dir,
       authorizedKeys: this.#authorizedKeys,
-      env: { DOCKER_HOST: this.dockerHost },
+      // Node agents keep members' SSH keys where this sshd reads them (agent/login.ts), not in the runner's own ~/.ssh.
+      env: { DOCKER_HOST: this.dockerHost, OCS_AGENT_AUTHORIZED_KEYS: path.join(this.dir, 'authorized_keys') },
       ns,
     });
     this.#sshd = sshd;

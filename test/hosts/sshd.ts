@@ -67,7 +67,8 @@ export class Sshd {
         // The files live under /tmp, not in a home directory.
         'StrictModes no',
         'UseDNS no',
-        ...Object.entries(this.host.env).map(([name, value]) => `SetEnv ${name}=${value}`),
+        // One line: sshd takes the first SetEnv line and ignores the others.
+        ...(Object.keys(this.host.env).length ? [`SetEnv ${Object.entries(this.host.env).map(([name, value]) => `${name}=${value}`).join(' ')}`] : []),
         '',
       ].join('\n'),
     );

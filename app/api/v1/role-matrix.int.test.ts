@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as unknownPathRoute from '@/app/api/v1/[...path]/route';
 import * as auditEventsRoute from '@/app/api/v1/audit-events/route';
@@ -60,6 +61,10 @@ import * as unitScheduleResumeRoute from '@/app/api/v1/units/[id]/schedule/resum
 import * as unitScheduleRoute from '@/app/api/v1/units/[id]/schedule/route';
 import * as unitRoute from '@/app/api/v1/units/[id]/route';
 import * as nodePowerRoute from '@/app/api/v1/nodes/[id]/power/route';
+import * as nodeRoute from '@/app/api/v1/nodes/[id]/route';
+import * as nodeSessionsRoute from '@/app/api/v1/nodes/[id]/sessions/route';
+import * as meSshKeyRoute from '@/app/api/v1/me/ssh-keys/[id]/route';
+import * as meSshKeysRoute from '@/app/api/v1/me/ssh-keys/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
@@ -72,6 +77,7 @@ import { freePort } from '@/scripts/services/free-port';
 import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { revokeToken } from '@/lib/tokens/revoke-token';
+import { addSshKey } from '@/lib/ssh-keys/user-keys';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { seededLabAdmin, uniqueName } from '@/test/fixtures';
 
@@ -107,6 +113,8 @@ interface Fixture {
   /** A RUNNING unit group (records only) without an end date (clearing it changes nothing; extending it is refused), and a request pending for NII staff. */
   expiryGroupId: string;
   extensionId: string;
+  /** Each member's own SSH key. */
+  sshKeys: Record<MemberRole, string>;
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -131,6 +139,8 @@ async function token(org: Fixture | { id: string; members: Record<MemberRole, Ac
   const { token, secret } = await issueToken(db(), org.members.owner, org.id, { userId, note: `matrix ${role}`, role });
   return { id: token.id, secret };
 }
+
+const newPublicKey = () => ssh2.utils.generateKeyPairSync('ed25519').public;
 
 const AWS_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -195,7 +205,9 @@ async function organization(label: string): Promise<Fixture> {
     .insert(expiryExtensions)
     .values({ unitGroupId: expiryGroup!.id, requestedBy: members.user.userId, fromExpiresAt: new Date(Date.now() + 86_400_000), untilExpiresAt: new Date(Date.now() + 90 * 86_400_000), reason: 'matrix', state: 'pending' })
     .returning();
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id, expiryGroupId: expiryGroup!.id, extensionId: extension!.id };
+  const sshKeys = {} as Record<MemberRole, string>;
+  for (const role of ROLES) sshKeys[role] = (await addSshKey(db(), members[role], { name: 'matrix', publicKey: newPublicKey() })).id;
+  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id, expiryGroupId: expiryGroup!.id, extensionId: extension!.id, sshKeys };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -388,6 +400,21 @@ const ROUTES: Route[] = [
     need: 'build',
     ok: 409,
     call: (s, t) => send(nodePowerRoute.POST, 'POST', `/nodes/${t.nodeId}/power`, { id: t.nodeId }, s, { action: 'off' }),
+  },
+  { name: 'GET /nodes/:id', need: 'read', ok: 200, call: (s, t) => send(nodeRoute.GET, 'GET', `/nodes/${t.nodeId}`, { id: t.nodeId }, s) },
+  {
+    // The node never ran: an allowed caller gets past the rights check to "its agent must be running".
+    name: 'POST /nodes/:id/sessions (logs)',
+    need: 'read',
+    ok: 409,
+    call: (s, t) => send(nodeSessionsRoute.POST, 'POST', `/nodes/${t.nodeId}/sessions`, { id: t.nodeId }, s, { kind: 'logs', application: 'web' }),
+  },
+  {
+    // A terminal is for owners and admins; the fixture's node is local, where there is none.
+    name: 'POST /nodes/:id/sessions (terminal)',
+    need: 'manage',
+    ok: 409,
+    call: (s, t) => send(nodeSessionsRoute.POST, 'POST', `/nodes/${t.nodeId}/sessions`, { id: t.nodeId }, s, { kind: 'terminal' }),
   },
   // The unit group is DELETING by now: an allowed caller reads the (absent) schedule, and gets past the rights check to "being deleted" for a change.
   { name: 'GET /units/:id/schedule', need: 'read', ok: 200, call: (s, t) => send(unitScheduleRoute.GET, 'GET', `/units/${t.unitId}/schedule`, { id: t.unitId }, s) },
@@ -595,6 +622,35 @@ const ROUTES: Route[] = [
     ok: 200,
     call: (s, t, r) =>
       send(applicationDecisionRoute.POST, 'POST', `/service-applications/${t.applications[r]}/decision`, { id: t.applications[r] }, s, { decision: 'reject', reason: 'matrix' }),
+  },
+  {
+    // A person's own SSH keys, whatever their role: a token lists its member's, never another's.
+    name: 'GET /me/ssh-keys',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(meSshKeysRoute.GET, 'GET', '/me/ssh-keys', {}, s),
+    ownOnly: (body, own, other, role) => {
+      expect(ids(body.keys)).toContain(own.sshKeys[role]);
+      expect(ids(body.keys)).not.toContain(other.sshKeys[role]);
+    },
+  },
+  // Adding and removing one's own keys is for any member, as applying is ("apply"): never with a read-only token.
+  {
+    name: 'POST /me/ssh-keys',
+    need: 'apply',
+    ok: 201,
+    call: (s) => send(meSshKeysRoute.POST, 'POST', '/me/ssh-keys', {}, s, { name: 'matrix', publicKey: newPublicKey() }),
+    ownOnly: () => {},
+  },
+  {
+    // The other organization's member's key is "not found".
+    name: 'DELETE /me/ssh-keys/:id',
+    need: 'apply',
+    ok: 204,
+    call: async (s, t, r) => {
+      const { id } = await addSshKey(db(), t.members[r], { name: 'matrix', publicKey: newPublicKey() });
+      return send(meSshKeyRoute.DELETE, 'DELETE', `/me/ssh-keys/${id}`, { id }, s);
+    },
   },
   {
     // The portable edition's route; this is the service edition.

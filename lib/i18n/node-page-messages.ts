@@ -1,0 +1,48 @@
+// Text of a node's page: its terminal and its applications' logs.
+const ja = {
+  'nodePage.title': 'ノード {unit}-{no}',
+  'nodePage.unitGroup': 'ユニットグループ',
+  'nodePage.details': '詳細',
+  'nodePage.agent': 'エージェント',
+  'nodePage.open': '開く',
+  'terminal.title': 'ターミナル',
+  'terminal.open': 'ターミナルを開く',
+  'terminal.close': '閉じる',
+  'terminal.connecting': '接続しています…',
+  'terminal.ended': 'セッションは終了しました: {reason}',
+  'terminal.notAllowed': 'ターミナルは組織のオーナーと管理者が使えます。',
+  'terminal.portalMachine': 'このノードはポータル自身のマシンで動いているため、ターミナルは使えません。',
+  'terminal.audit': 'ターミナルの利用は監査ログに記録されます。',
+  'logs.title': 'アプリケーションのログ',
+  'logs.application': 'アプリケーション',
+  'logs.show': '表示',
+  'logs.stop': '停止',
+  'logs.follow': '自動スクロール',
+  'logs.empty': 'ログはまだありません。',
+  'logs.none': 'このノードにはアプリケーションがありません。',
+};
+
+const en: Record<keyof typeof ja, string> = {
+  'nodePage.title': 'Node {unit}-{no}',
+  'nodePage.unitGroup': 'Unit group',
+  'nodePage.details': 'Details',
+  'nodePage.agent': 'Agent',
+  'nodePage.open': 'Open',
+  'terminal.title': 'Terminal',
+  'terminal.open': 'Open a terminal',
+  'terminal.close': 'Close',
+  'terminal.connecting': 'Connecting…',
+  'terminal.ended': 'The session ended: {reason}',
+  'terminal.notAllowed': 'The terminal is for the organization’s owners and admins.',
+  'terminal.portalMachine': 'This node runs on the portal’s own machine, so it has no terminal.',
+  'terminal.audit': 'Terminal sessions are recorded in the audit log.',
+  'logs.title': 'Application logs',
+  'logs.application': 'Application',
+  'logs.show': 'Show',
+  'logs.stop': 'Stop',
+  'logs.follow': 'Follow',
+  'logs.empty': 'No log yet.',
+  'logs.none': 'This node runs no application.',
+};
+
+export const nodePageMessages = { ja, en };
