@@ -5,6 +5,8 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'CONFLICT'
+  /** An `Idempotency-Key` sent again with another request than the one it first named. */
+  | 'IDEMPOTENCY_MISMATCH'
   | 'QUOTA_EXCEEDED'
   | 'PROVIDER_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
@@ -16,6 +18,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_INPUT: 400,
   CONFLICT: 409,
+  IDEMPOTENCY_MISMATCH: 422,
   QUOTA_EXCEEDED: 409,
   PROVIDER_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,

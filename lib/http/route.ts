@@ -5,13 +5,15 @@ import { currentActor } from '@/lib/auth/session';
 import { db, type Database } from '@/lib/db/client';
 import { AppError, HTTP_STATUS, safeErrorMessage } from '@/lib/errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '@/lib/db/availability';
+import { IDEMPOTENCY_HEADER, idempotencyCaller, idempotent } from '@/lib/http/idempotency';
 import { authenticateToken } from '@/lib/tokens/authenticate';
 
 export function errorResponse(e: unknown): NextResponse {
   const unavailable = e instanceof AppError ? null : databaseUnavailable(e);
   if (unavailable) return errorResponse(unavailable);
   if (e instanceof AppError) {
-    const headers = e.code === 'SERVICE_UNAVAILABLE' ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : undefined;
+    const retryAfter = e.code === 'SERVICE_UNAVAILABLE' ? RETRY_AFTER_SECONDS : e.details?.retryAfterSeconds;
+    const headers = typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : undefined;
     return NextResponse.json({ error: { code: e.code, message: e.message, details: e.details ?? {} } }, { status: HTTP_STATUS[e.code], headers });
   }
   const ref = crypto.randomUUID();
@@ -51,19 +53,16 @@ interface Options {
 }
 
 /**
- * Wraps an API handler: resolves the caller, turns failures into JSON errors, and records a
- * refused or failed state-changing call in the audit log (successes are recorded by the domain).
+ * Wraps an API handler: resolves the caller, turns failures into JSON errors, records a refused
+ * or failed state-changing call in the audit log (successes are recorded by the domain), and
+ * answers a POST with an `Idempotency-Key` once per key (lib/http/idempotency.ts).
  */
 export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta; db: Database }) => Promise<Response>, options: Options = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const meta = requestMeta(req);
     let actor: Actor | null = null;
     let params: P | undefined;
-    try {
-      params = await ctx.params;
-      actor = await resolveActor(req);
-      return await handler({ req, actor, params, meta, db: db() });
-    } catch (e) {
+    const failed = async (e: unknown): Promise<Response> => {
       // With PostgreSQL away the audit record cannot be written either; the 503 says so.
       if (options.audit && !isDatabaseUnavailable(e)) {
         const code = e instanceof AppError ? e.code : 'INTERNAL';
@@ -80,7 +79,25 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
         }).catch((err) => console.error('[audit] could not record', err));
       }
       return errorResponse(e);
+    };
+    try {
+      params = await ctx.params;
+      actor = await resolveActor(req);
+    } catch (e) {
+      return failed(e);
     }
+    const call = { actor, params, meta, db: db() };
+    const run = async (r: Request) => {
+      try {
+        return await handler({ ...call, req: r });
+      } catch (e) {
+        return failed(e);
+      }
+    };
+    const key = req.method === 'POST' ? req.headers.get(IDEMPOTENCY_HEADER) : null;
+    if (key === null) return run(req);
+    // A replay, a reused key or a key still in use is no new attempt at the action: not audited.
+    return idempotent(call.db, idempotencyCaller(actor), key, req, run).catch(errorResponse);
   };
 }
 
