@@ -44,7 +44,7 @@ const worker = new Worker(QUEUE_NAME, processJob, {
 
 worker.on('ready', () => console.log(`${tag} ready: queue ${QUEUE_NAME}, concurrency ${config.WORKER_CONCURRENCY}`));
 // Scheduled jobs are too frequent to log; builds and deletions are not.
-const quiet = (name: string | undefined) => name === 'nodes.check' || name === 'queue.reconcile' || name === 'leaks.sweep' || name === 'burst.scan' || name === 'alerts.scan' || name === 'expiry.scan' || name === 'schedules.scan' || name === 'metrics.rollup';
+const quiet = (name: string | undefined) => name === 'nodes.check' || name === 'queue.reconcile' || name === 'leaks.sweep' || name === 'burst.scan' || name === 'alerts.scan' || name === 'expiry.scan' || name === 'schedules.scan' || name === 'metrics.rollup' || name === 'webhooks.sweep' || name === 'webhooks.deliver';
 worker.on('active', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`));
 worker.on('completed', (job) => !quiet(job.name) && console.log(`${tag} ${job.name} ${job.id} done`));
 // A build's end is decided where it runs (processors.ts, runBuild). A job BullMQ failed because its

@@ -17,6 +17,8 @@ import { runNodePower } from '@/lib/nodes/power';
 import { applySchedules } from '@/lib/schedules/apply-schedules';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
+import { deliverWebhook } from '@/lib/webhooks/deliver';
+import { queueDueDeliveries } from '@/lib/webhooks/sweep';
 
 // Job name -> handler. The payload is parsed again here: never trust what came through Redis.
 export async function processJob(job: Job): Promise<void> {
@@ -87,6 +89,15 @@ export async function processJob(job: Job): Promise<void> {
     }
     case 'queue.reconcile': {
       logReconciled(await reconcileQueue(db()));
+      return;
+    }
+    case 'webhooks.deliver': {
+      // A failed attempt is recorded on the delivery (and shown with it), not logged.
+      await deliverWebhook(db(), JOBS['webhooks.deliver'].parse(job.data).deliveryId);
+      return;
+    }
+    case 'webhooks.sweep': {
+      await queueDueDeliveries(db());
       return;
     }
   }

@@ -15,7 +15,7 @@ function linksFor(actor: Actor): NavLink[] {
   ];
   if (!actor.isStaff) links.push({ href: '/apply', label: 'nav.apply' });
   if (some('manageMembers')) links.push({ href: '/organization/members', label: 'nav.members' });
-  if (some('manageTokens')) links.push({ href: '/organization/tokens', label: 'nav.tokens' });
+  if (some('manageTokens')) links.push({ href: '/organization/tokens', label: 'nav.tokens' }, { href: '/organization/webhooks', label: 'nav.webhooks' });
   if (some('read')) links.push({ href: '/organization/hosts', label: 'nav.hosts' }, { href: '/organization/accounts', label: 'nav.accounts' });
   if (actor.isStaff) links.push({ href: '/staff/applications', label: 'nav.review' }, { href: '/staff/leaks', label: 'nav.leaks' }, { href: '/staff/extensions', label: 'nav.extensions' });
   if (actor.isStaff || some('readAudit')) links.push({ href: '/audit', label: 'nav.audit' });

@@ -7,6 +7,7 @@ import type { Database } from '@/lib/db/client';
 import { alerts, builds, memberships, nodes, unitGroups, units, users, type Alert } from '@/lib/db/schema';
 import { publicPortalUrl } from '@/lib/env';
 import { sendMail } from '@/lib/mail/send';
+import { recordAlertEvents } from '@/lib/webhooks/domain-events';
 
 const NODE_ERRORS = ['HOST_ERROR', 'CONTAINER_ERROR'] as const;
 /** A failed build is told of if it failed this recently: an upgrade does not mail every old failure. */
@@ -66,7 +67,14 @@ export async function scanAlerts(db: Database, now: Date = new Date()): Promise<
       link: `${publicPortalUrl()}/builds/${build.id}`,
     })),
   ];
-  const opened = rows.length ? await db.insert(alerts).values(rows).onConflictDoNothing().returning({ id: alerts.id }) : [];
+  // Webhook deliveries are recorded with the alert, so each occurrence reaches them once too.
+  const opened = rows.length
+    ? await db.transaction(async (tx) => {
+        const inserted = await tx.insert(alerts).values(rows).onConflictDoNothing().returning();
+        await recordAlertEvents(tx, inserted, now);
+        return inserted;
+      })
+    : [];
 
   // One round sends at a time (a slow SMTP server can make rounds overlap): its marks commit with it.
   // A worker that dies after a mail went and before the mark sends it again: at least once.

@@ -5,6 +5,7 @@ import { safeErrorMessage } from '@/lib/errors';
 import { sealOutputs } from '@/lib/secrets/build-secrets';
 import { renderOutputs } from '@/lib/templates/render';
 import { withUnitGroupLock } from '@/lib/unit-groups/lock';
+import { recordBuildEvent } from '@/lib/webhooks/domain-events';
 import { appendBuildLog } from './log';
 import { STEP_RUNNERS } from './provision-steps';
 import { markBuildCancelled, markBuildFailed } from './state';
@@ -100,6 +101,7 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
         .update(unitGroups)
         .set({ state: 'RUNNING', stateReason: null, updatedAt: sql`now()` })
         .where(and(eq(unitGroups.id, unitGroupId), eq(unitGroups.state, 'APPLYING')));
+      await recordBuildEvent(tx, buildId, 'build.succeeded');
     });
     await appendBuildLog(db, buildId, 'build succeeded');
   });

@@ -11,6 +11,7 @@ import { alerts, organizations, unitGroups, type UnitGroup } from '@/lib/db/sche
 import { AppError, safeErrorMessage } from '@/lib/errors';
 import { enqueueAfterCommit } from '@/lib/jobs/queue';
 import { requestPower } from '@/lib/nodes/power-many';
+import { recordAlertEvents } from '@/lib/webhooks/domain-events';
 import { DAY_MS } from './fields';
 import { expiryAlertText, unitGroupLink, type ExpiryAlertState } from './texts';
 
@@ -62,7 +63,9 @@ async function openAlert(db: Database | Transaction, group: UnitGroup, state: Ex
     .insert(alerts)
     .values({ organizationId: group.organizationId, kind: 'expiry', targetId: group.id, state, subject, reason, link: unitGroupLink(group.id) })
     .onConflictDoNothing()
-    .returning({ id: alerts.id });
+    .returning();
+  // In the caller's transaction: the webhook deliveries are recorded with the alert, once.
+  await recordAlertEvents(db, opened, when.now);
   return opened.length > 0;
 }
 

@@ -6,21 +6,22 @@ import { expiryMessages } from './expiry-messages';
 import { leaksMessages } from './leaks-messages';
 import { metricsMessages } from './metrics-messages';
 import { nodePageMessages } from './node-page-messages';
-import { schedulesMessages } from './schedules-messages';
 import { catalogMessages } from './catalog-messages';
 import { coreMessages } from './core-messages';
 import { hostsMessages } from './hosts-messages';
 import { organizationMessages } from './organization-messages';
 import { samlMessages } from './saml-messages';
+import { schedulesMessages } from './schedules-messages';
 import { serviceApplicationsMessages } from './service-applications-messages';
 import { sshMessages } from './ssh-messages';
 import { templateEditorMessages } from './template-editor-messages';
+import { webhooksMessages } from './webhooks-messages';
 
 export const LOCALES = ['ja', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja, ...expiryMessages.ja, ...schedulesMessages.ja, ...nodePageMessages.ja, ...sshMessages.ja };
-const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en, ...expiryMessages.en, ...schedulesMessages.en, ...nodePageMessages.en, ...sshMessages.en };
+const ja = { ...coreMessages.ja, ...catalogMessages.ja, ...samlMessages.ja, ...serviceApplicationsMessages.ja, ...organizationMessages.ja, ...templateEditorMessages.ja, ...hostsMessages.ja, ...accountsMessages.ja, ...leaksMessages.ja, ...burstMessages.ja, ...metricsMessages.ja, ...nodePageMessages.ja, ...expiryMessages.ja, ...schedulesMessages.ja, ...sshMessages.ja, ...webhooksMessages.ja };
+const en = { ...coreMessages.en, ...catalogMessages.en, ...samlMessages.en, ...serviceApplicationsMessages.en, ...organizationMessages.en, ...templateEditorMessages.en, ...hostsMessages.en, ...accountsMessages.en, ...leaksMessages.en, ...burstMessages.en, ...metricsMessages.en, ...nodePageMessages.en, ...expiryMessages.en, ...schedulesMessages.en, ...sshMessages.en, ...webhooksMessages.en };
 
 export type MessageKey = keyof typeof ja;
 

@@ -25,6 +25,10 @@ export const JOBS = {
   'schedules.scan': z.object({}),
   /** Scheduled, and run at every worker start: queues again what PostgreSQL says is unfinished. */
   'queue.reconcile': z.object({}),
+  /** One attempt at sending a webhook delivery (lib/webhooks/deliver.ts). */
+  'webhooks.deliver': z.object({ deliveryId: z.uuid() }),
+  /** Scheduled: queues the webhook deliveries that are due (lib/webhooks/sweep.ts). */
+  'webhooks.sweep': z.object({}),
 } as const;
 
 export const NODE_CHECK_EVERY_MS = 5000;
@@ -38,6 +42,8 @@ export const EXPIRY_SCAN_EVERY_MS = 60_000;
 export const SCHEDULES_SCAN_EVERY_MS = 60_000;
 /** Hours are summed within minutes of ending; a day of raw samples is dropped hourly. */
 export const METRICS_ROLLUP_EVERY_MS = 5 * 60_000;
+/** Events leave within a quarter of a minute; retries wait 30 s or more anyway. */
+export const WEBHOOKS_SWEEP_EVERY_MS = 15_000;
 export const RECONCILE_JOB_ID = 'queue-reconcile';
 export const LEAK_SWEEP_JOB_ID = 'leaks-sweep';
 
@@ -71,6 +77,10 @@ export function jobId<N extends JobName>(name: N, payload: JobPayload<N>): strin
       return 'schedules-scan';
     case 'queue.reconcile':
       return RECONCILE_JOB_ID;
+    case 'webhooks.deliver':
+      return `webhook-delivery-${(payload as JobPayload<'webhooks.deliver'>).deliveryId}`;
+    case 'webhooks.sweep':
+      return 'webhooks-sweep';
     default:
       throw new Error(`no job id rule for ${name satisfies never}`);
   }

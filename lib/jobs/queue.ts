@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '@/lib/env';
 import { safeErrorMessage } from '@/lib/errors';
-import { ALERTS_SCAN_EVERY_MS, BURST_SCAN_EVERY_MS, EXPIRY_SCAN_EVERY_MS, JOB_ATTEMPTS, METRICS_ROLLUP_EVERY_MS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, SCHEDULES_SCAN_EVERY_MS, LEAK_SWEEP_JOB_ID, RECONCILE_JOB_ID, jobId, type JobName, type JobPayload } from './definitions';
+import { ALERTS_SCAN_EVERY_MS, BURST_SCAN_EVERY_MS, EXPIRY_SCAN_EVERY_MS, JOB_ATTEMPTS, METRICS_ROLLUP_EVERY_MS, JOBS, NODE_CHECK_EVERY_MS, QUEUE_NAME, SCHEDULES_SCAN_EVERY_MS, WEBHOOKS_SWEEP_EVERY_MS, LEAK_SWEEP_JOB_ID, RECONCILE_JOB_ID, jobId, type JobName, type JobPayload } from './definitions';
 
 /** How long a request waits for Redis to take work it has recorded. */
 const ENQUEUE_WAIT_MS = 3000;
@@ -94,6 +94,7 @@ export async function scheduleRepeatableJobs(): Promise<void> {
   await queue().upsertJobScheduler('burst-scan', { every: BURST_SCAN_EVERY_MS }, { name: 'burst.scan', data: {}, opts });
   await queue().upsertJobScheduler('expiry-scan', { every: EXPIRY_SCAN_EVERY_MS }, { name: 'expiry.scan', data: {}, opts });
   await queue().upsertJobScheduler('schedules-scan', { every: SCHEDULES_SCAN_EVERY_MS }, { name: 'schedules.scan', data: {}, opts });
+  await queue().upsertJobScheduler('webhooks-sweep', { every: WEBHOOKS_SWEEP_EVERY_MS }, { name: 'webhooks.sweep', data: {}, opts });
   await queue().upsertJobScheduler(LEAK_SWEEP_JOB_ID, { every: env().OCS_LEAK_SWEEP_MINUTES * 60_000 }, { name: 'leaks.sweep', data: {}, opts });
 }
 

@@ -1,25 +1,27 @@
 import { and, asc, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, organizationSshKeys, providerAccounts } from '@/lib/db/schema';
+import { applications, builds, organizationSshKeys, providerAccounts, webhooks } from '@/lib/db/schema';
 import { openApplicationSpec, sealApplicationSpec } from './application-specs';
 import { currentKeyPrefix, needsReencryption, SecretDecryptError, type SecretKeyRing } from './cipher';
 import { keyRing, openBuildSecrets, openSecretOutputs, sealBuildSecrets, sealSecretOutputs, withoutSecretValues } from './build-secrets';
 import { openProviderCredentials, sealProviderCredentials } from './provider-credentials';
 import { openSshPrivateKey, sealSshPrivateKey } from './ssh-keys';
+import { openWebhookSecret, sealWebhookSecret } from './webhook-secrets';
 
 const BATCH = 200;
 
 export interface ReencryptResult {
-  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, organizations' SSH keys, nodes' application specs, provider accounts' credentials. */
+  /** Records whose secrets were sealed anew with OCS_SECRET_KEY: builds, organizations' SSH keys, nodes' application specs, provider accounts' credentials, webhooks' signing secrets. */
   resealed: number;
   /** Records no key of the ring opens, left as they are: a build (`buildId`), an organization's SSH key (`organizationId`), an application (`applicationId`) or a provider account (`accountId`). */
-  unreadable: { buildId?: string; organizationId?: string; applicationId?: string; accountId?: string; reason: string }[];
+  unreadable: { buildId?: string; organizationId?: string; applicationId?: string; accountId?: string; webhookId?: string; reason: string }[];
 }
 
 /** What an unreadable record is, for the log: "build <id>" or "the SSH key of organization <id>". */
 export function unreadableRecord(u: ReencryptResult['unreadable'][number]): string {
   if (u.buildId) return `build ${u.buildId}`;
   if (u.accountId) return `the credentials of provider account ${u.accountId}`;
+  if (u.webhookId) return `the signing secret of webhook ${u.webhookId}`;
   return u.applicationId ? `the desired state of application ${u.applicationId}` : `the SSH key of organization ${u.organizationId}`;
 }
 
@@ -37,6 +39,7 @@ export async function reencryptSecrets(db: Database): Promise<ReencryptResult> {
   await resealSshKeys(db, ring, result);
   await resealApplicationSpecs(db, ring, result);
   await resealProviderCredentials(db, ring, result);
+  await resealWebhookSecrets(db, ring, result);
   return result;
 }
 
@@ -149,6 +152,31 @@ async function resealProviderCredentials(db: Database, ring: SecretKeyRing, resu
       } catch (e) {
         if (!(e instanceof SecretDecryptError)) throw e;
         result.unreadable.push({ accountId: id, reason: e.message });
+      }
+    }
+    if (batch.length < BATCH) return;
+    after = batch.at(-1)!.id;
+  }
+}
+
+async function resealWebhookSecrets(db: Database, ring: SecretKeyRing, result: ReencryptResult): Promise<void> {
+  const stale = sql`not starts_with(${webhooks.secret}, ${currentKeyPrefix(ring)})`;
+  let after: string | undefined;
+  for (;;) {
+    const batch = await db
+      .select({ id: webhooks.id, secret: webhooks.secret })
+      .from(webhooks)
+      .where(and(stale, after ? gt(webhooks.id, after) : undefined))
+      .orderBy(asc(webhooks.id))
+      .limit(BATCH);
+    for (const { id, secret } of batch) {
+      try {
+        const resealed = sealWebhookSecret(id, openWebhookSecret(id, secret, ring), ring);
+        const written = await db.update(webhooks).set({ secret: resealed }).where(and(eq(webhooks.id, id), eq(webhooks.secret, secret))).returning({ id: webhooks.id });
+        result.resealed += written.length;
+      } catch (e) {
+        if (!(e instanceof SecretDecryptError)) throw e;
+        result.unreadable.push({ webhookId: id, reason: e.message });
       }
     }
     if (batch.length < BATCH) return;

@@ -65,6 +65,10 @@ import * as nodeRoute from '@/app/api/v1/nodes/[id]/route';
 import * as nodeSessionsRoute from '@/app/api/v1/nodes/[id]/sessions/route';
 import * as meSshKeyRoute from '@/app/api/v1/me/ssh-keys/[id]/route';
 import * as meSshKeysRoute from '@/app/api/v1/me/ssh-keys/route';
+import * as orgWebhooksRoute from '@/app/api/v1/organizations/[id]/webhooks/route';
+import * as webhookDeliveriesRoute from '@/app/api/v1/webhooks/[id]/deliveries/route';
+import * as webhookRoute from '@/app/api/v1/webhooks/[id]/route';
+import * as webhookTestRoute from '@/app/api/v1/webhooks/[id]/test/route';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
@@ -78,6 +82,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { revokeToken } from '@/lib/tokens/revoke-token';
 import { addSshKey } from '@/lib/ssh-keys/user-keys';
+import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { seededLabAdmin, uniqueName } from '@/test/fixtures';
 
@@ -233,6 +238,16 @@ interface Route {
 }
 
 const ids = (list: unknown) => (list as { id: string }[]).map((x) => x.id);
+
+let closedWebhookUrl: string | undefined;
+/** A webhook of the organization whose receiver is a closed port of this machine: a test delivery fails at once, sending nothing anywhere else. */
+async function newWebhook(t: Fixture): Promise<string> {
+  closedWebhookUrl ??= `http://127.0.0.1:${await freePort()}/hook`;
+  return (await createWebhook(db(), t.members.owner, t.id, { url: closedWebhookUrl })).webhook.id;
+}
+/** The one webhook per organization that reads, PATCH and test act on. */
+const webhooksOf = new Map<string, Promise<string>>();
+const webhookOf = (t: Fixture) => webhooksOf.get(t.id) ?? webhooksOf.set(t.id, newWebhook(t)).get(t.id)!;
 
 const ROUTES: Route[] = [
   {
@@ -652,6 +667,40 @@ const ROUTES: Route[] = [
       return send(meSshKeyRoute.DELETE, 'DELETE', `/me/ssh-keys/${id}`, { id }, s);
     },
   },
+  // Webhooks are for admins and owners, reading them too (their URLs may carry a receiver's credential): never a read-only token.
+  { name: 'GET /organizations/:id/webhooks', need: 'manage', ok: 200, call: (s, t) => send(orgWebhooksRoute.GET, 'GET', `/organizations/${t.id}/webhooks`, { id: t.id }, s) },
+  {
+    name: 'POST /organizations/:id/webhooks',
+    need: 'manage',
+    ok: 201,
+    call: (s, t) => send(orgWebhooksRoute.POST, 'POST', `/organizations/${t.id}/webhooks`, { id: t.id }, s, { url: 'https://hooks.example.ac.jp/matrix', events: ['build.failed'] }),
+  },
+  { name: 'GET /webhooks/:id', need: 'manage', ok: 200, call: async (s, t) => send(webhookRoute.GET, 'GET', `/webhooks/${await webhookOf(t)}`, { id: await webhookOf(t) }, s) },
+  {
+    name: 'PATCH /webhooks/:id',
+    need: 'manage',
+    ok: 200,
+    call: async (s, t) => send(webhookRoute.PATCH, 'PATCH', `/webhooks/${await webhookOf(t)}`, { id: await webhookOf(t) }, s, { description: 'matrix' }),
+  },
+  {
+    name: 'DELETE /webhooks/:id',
+    need: 'manage',
+    ok: 204,
+    call: async (s, t) => {
+      const id = await newWebhook(t);
+      const res = await send(webhookRoute.DELETE, 'DELETE', `/webhooks/${id}`, { id }, s);
+      // Refused calls leave theirs: removed here, so the organization stays under its limit of webhooks.
+      if (res.status !== 204) await deleteWebhook(db(), t.members.owner, id);
+      return res;
+    },
+  },
+  {
+    name: 'GET /webhooks/:id/deliveries',
+    need: 'manage',
+    ok: 200,
+    call: async (s, t) => send(webhookDeliveriesRoute.GET, 'GET', `/webhooks/${await webhookOf(t)}/deliveries`, { id: await webhookOf(t) }, s),
+  },
+  { name: 'POST /webhooks/:id/test', need: 'manage', ok: 200, call: async (s, t) => send(webhookTestRoute.POST, 'POST', `/webhooks/${await webhookOf(t)}/test`, { id: await webhookOf(t) }, s) },
   {
     // The portable edition's route; this is the service edition.
     name: 'POST /organizations/direct',
@@ -679,6 +728,8 @@ beforeAll(async () => {
   // The connection test of the fixtures' AWS account goes to a port of this machine where nothing listens: never to AWS.
   process.env.OCS_AWS_EC2_ENDPOINT = `http://127.0.0.1:${await freePort()}`;
   process.env.OCS_AWS_MAX_ATTEMPTS = '1';
+  // The fixtures' webhooks send to a closed port of this machine over plain http.
+  process.env.OCS_WEBHOOKS_ALLOW_HTTP = '1';
   await seededLabAdmin();
   a = await organization('matrix-a');
   b = await organization('matrix-b');
