@@ -2,10 +2,11 @@
 // rates, keeps the history and serves Prometheus text. An application's CPU and memory include
 // every process it started, since many applications are wrapper scripts; a container's are the
 // engine's figures for it.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
-import si from 'systeminformation';
+import { promisify } from 'node:util';
 import type { NodeContainers } from './containers';
 import { listProcesses, processTree, residentBytes } from './process-tree';
 import type { ApplicationMetrics, GpuMetrics, MetricsSnapshot } from './protocol';
@@ -41,17 +42,43 @@ async function disk(path: string): Promise<Pick<MetricsSnapshot, 'diskTotalBytes
   return { diskTotalBytes: fs.blocks * fs.bsize, diskAvailableBytes: fs.bavail * fs.bsize };
 }
 
+/** /proc/net/dev: per interface, received bytes are the first counter and sent bytes the ninth. */
 async function network(): Promise<Pick<MetricsSnapshot, 'networkReceiveBytes' | 'networkTransmitBytes'>> {
-  const interfaces = (await si.networkStats('*')).filter((i) => i.iface !== 'lo');
-  return { networkReceiveBytes: interfaces.reduce((sum, i) => sum + i.rx_bytes, 0), networkTransmitBytes: interfaces.reduce((sum, i) => sum + i.tx_bytes, 0) };
+  let receive = 0;
+  let transmit = 0;
+  for (const line of (await readFile('/proc/net/dev', 'utf8')).split('\n').slice(2)) {
+    const [name, counters] = line.split(':');
+    if (!counters || name!.trim() === 'lo') continue;
+    const fields = counters.trim().split(/\s+/).map(Number);
+    receive += fields[0] ?? 0;
+    transmit += fields[8] ?? 0;
+  }
+  return { networkReceiveBytes: receive, networkTransmitBytes: transmit };
 }
 
-/** NVIDIA GPUs as nvidia-smi reports them; none without the driver. */
+const run = promisify(execFile);
+const GPU_QUERY = ['--query-gpu=name,utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'];
+/** Set once nvidia-smi is found missing: a machine without NVIDIA's driver is not asked again. */
+let noNvidiaSmi = false;
+
+/** NVIDIA GPUs as nvidia-smi reports them (memory in MiB); none without the driver. */
 async function gpus(): Promise<GpuMetrics[]> {
-  const { controllers } = await si.graphics();
-  return controllers
-    .filter((c) => c.utilizationGpu !== undefined && c.memoryTotal !== undefined)
-    .map((c) => ({ name: c.model, utilizationPercent: c.utilizationGpu ?? 0, memoryUsedBytes: (c.memoryUsed ?? 0) * MIB, memoryTotalBytes: (c.memoryTotal ?? 0) * MIB }));
+  if (noNvidiaSmi) return [];
+  try {
+    const { stdout } = await run('nvidia-smi', GPU_QUERY, { timeout: 5000 });
+    return stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [name = '', utilization, used, total] = line.split(',').map((f) => f.trim());
+        return { name, utilizationPercent: Number(utilization) || 0, memoryUsedBytes: Number(used) * MIB || 0, memoryTotalBytes: Number(total) * MIB || 0 };
+      });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    noNvidiaSmi = true;
+    return [];
+  }
 }
 
 function processApplications(pids: Map<string, number>): ApplicationMetrics[] {

@@ -25,7 +25,7 @@ function agentVersion(root: string): string {
   const hash = createHash('sha256');
   const sources = (readdirSync(path.join(root, 'agent'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const file of sources) hash.update(file).update(readFileSync(path.join(root, 'agent', file)));
-  for (const pkg of ['esbuild', 'zod', 'dockerode', 'systeminformation', 'ws']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
+  for (const pkg of ['esbuild', 'zod', 'dockerode', 'ws']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   return `${version}+${hash.digest('hex').slice(0, 12)}`;
 }

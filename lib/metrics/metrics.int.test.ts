@@ -79,6 +79,7 @@ describe('metrics from a real agent', { timeout: 120_000 }, () => {
     expect(latest.diskTotalBytes).toBeGreaterThan(latest.diskUsedBytes ?? Infinity);
     expect(latest.cpuCores).toBeGreaterThanOrEqual(0);
     expect(latest.cpuCores).toBeLessThanOrEqual(os.cpus().length);
+    expect(latest.networkReceiveBytesPerSecond).toBeGreaterThanOrEqual(0);
     const app = body.applications.find((a) => a.node === 'web-1');
     expect(app, JSON.stringify(body.applications.map((a) => a.application))).toBeDefined();
     // The application's resident memory: a Node.js process holds megabytes.
