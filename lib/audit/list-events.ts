@@ -8,6 +8,11 @@ import { parseOrThrow } from '@/lib/zod-fields';
 
 export type AuditEventView = AuditEvent & { organizationName: string | null };
 
+// PostgreSQL reads a timestamp's year in four digits only (a Date beyond them fails the query).
+const ZQueryDate = z.coerce
+  .date({ error: 'must be a date or time (ISO 8601)' })
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be a date between the years 1 and 9999');
+
 const ZAuditQuery = z.object({
   organizationId: z.uuid('must be an organization id').optional(),
   /** "token.issue" matches that action; "token" matches every token.* action. */
@@ -16,9 +21,9 @@ const ZAuditQuery = z.object({
   actor: z.string().trim().max(200, 'must be at most 200 characters').optional(),
   outcome: z.enum(auditOutcome.enumValues, { error: `must be one of ${auditOutcome.enumValues.join(', ')}` }).optional(),
   /** Entries at or after this time (ISO 8601). */
-  from: z.coerce.date({ error: 'must be a date or time (ISO 8601)' }).optional(),
+  from: ZQueryDate.optional(),
   /** Entries before this time (ISO 8601). */
-  to: z.coerce.date({ error: 'must be a date or time (ISO 8601)' }).optional(),
+  to: ZQueryDate.optional(),
   /** Paging: entries older than the one with this id (the previous page's nextBefore). */
   before: z.coerce.number().int('must be an entry id').positive('must be an entry id').optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),

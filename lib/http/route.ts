@@ -1,11 +1,12 @@
 import { NextResponse } from 'next/server';
-import { recordAudit, type RequestMeta } from '@/lib/audit/record';
+import { recordAudit, type AuditEntry, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/session';
 import { db, type Database } from '@/lib/db/client';
-import { AppError, HTTP_STATUS, safeErrorMessage } from '@/lib/errors';
+import { AppError, HTTP_STATUS, invalidInput, pgErrorCode, safeErrorMessage } from '@/lib/errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '@/lib/db/availability';
 import { IDEMPOTENCY_HEADER, idempotencyCaller, idempotent } from '@/lib/http/idempotency';
+import { isId } from '@/lib/http/ids';
 import { authenticateToken } from '@/lib/tokens/authenticate';
 
 export function errorResponse(e: unknown): NextResponse {
@@ -67,16 +68,23 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
       if (options.audit && !isDatabaseUnavailable(e)) {
         const code = e instanceof AppError ? e.code : 'INTERNAL';
         const denied = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'NOT_FOUND';
-        await recordAudit(db(), {
+        // A refused call may name an organization that is no id, or none of ours (recorded as the caller's then),
+        // and carry text PostgreSQL cannot hold: else the refusal would go unrecorded.
+        const named = options.auditOrganizationParam ? params?.[options.auditOrganizationParam] : undefined;
+        const fallback = actor?.token?.organizationId ?? null;
+        const entry: AuditEntry = {
           actor,
           actorLabel: actor ? undefined : tokenLabel(req),
-          organizationId: (options.auditOrganizationParam ? params?.[options.auditOrganizationParam] : undefined) ?? actor?.token?.organizationId ?? null,
+          organizationId: named !== undefined && isId(named) ? named : fallback,
           action: options.audit,
-          targetId: params?.[options.auditTargetParam ?? 'id'] ?? null,
+          targetId: storable(params?.[options.auditTargetParam ?? 'id']) ?? null,
           ipAddress: meta.ip,
           outcome: denied ? 'denied' : 'failure',
-          details: { code, message: safeErrorMessage(e) },
-        }).catch((err) => console.error('[audit] could not record', err));
+          details: { code, message: storable(safeErrorMessage(e)) },
+        };
+        await recordAudit(db(), entry)
+          .catch((err) => (pgErrorCode(err) === FOREIGN_KEY_VIOLATION ? recordAudit(db(), { ...entry, organizationId: fallback }) : Promise.reject(err)))
+          .catch((err) => console.error('[audit] could not record', err));
       }
       return errorResponse(e);
     };
@@ -89,6 +97,7 @@ export function withActor<P extends Params>(handler: (ctx: { req: Request; actor
     const call = { actor, params, meta, db: db() };
     const run = async (r: Request) => {
       try {
+        refuseUnstorableQuery(r);
         return await handler({ ...call, req: r });
       } catch (e) {
         return failed(e);
@@ -120,11 +129,47 @@ function tokenLabel(req: Request): string {
   return req.headers.get('authorization') ? 'refused bearer token' : 'anonymous';
 }
 
-/** The request body as JSON, or a 400 that says the body is not JSON. */
+const FOREIGN_KEY_VIOLATION = '23503';
+// PostgreSQL's text and jsonb hold neither the NUL character nor half of a UTF-16 surrogate pair (JSON can
+// carry both as \u escapes): such input is refused, naming its field, rather than failing in the database.
+// eslint-disable-next-line no-control-regex -- the NUL character is what it looks for
+const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
+// eslint-disable-next-line no-control-regex -- as above
+const UNSTORABLE_ALL = /[\u0000\ud800-\udfff]/gu;
+const NOT_STORABLE = 'must not contain the NUL character (\\u0000) or unpaired surrogates';
+
+function storable<T extends string | undefined>(text: T): T {
+  return text?.replace(UNSTORABLE_ALL, '\ufffd') as T;
+}
+
+/** A field's name as a 400 can show it (and the audit log store it). */
+const printable = (name: string) => name.replace(UNSTORABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) || '(empty)';
+
+function refuseUnstorableQuery(req: Request): void {
+  for (const [name, value] of new URL(req.url).searchParams) if (UNSTORABLE.test(name) || UNSTORABLE.test(value)) throw invalidInput({ [printable(name)]: NOT_STORABLE });
+}
+
+/** The path (`periods.0.note`) of the first key or string in `value` PostgreSQL cannot store, or null. */
+function unstorablePath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (UNSTORABLE.test(key)) return [...path, key];
+    const found = unstorablePath(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The request body as JSON, or a 400 that says the body is not JSON (or names the field PostgreSQL could not store). */
 export async function jsonBody(req: Request): Promise<unknown> {
+  let body: unknown;
   try {
-    return await req.json();
+    body = await req.json();
   } catch {
     throw new AppError('INVALID_INPUT', 'The request body must be JSON', { fields: { body: 'is not valid JSON' } });
   }
+  const unstorable = unstorablePath(body);
+  if (unstorable) throw invalidInput({ [unstorable.length ? printable(unstorable.join('.')) : 'body']: NOT_STORABLE });
+  return body;
 }
