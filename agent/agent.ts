@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { readLogTail } from './application-logs';
+import { readLogTail, storableText } from './application-logs';
 import type { ApplicationManager } from './applications';
 import { ImageUnavailableError, type NodeContainers } from './containers';
 import { PortalClient, PortalError } from './channel';
@@ -315,7 +315,12 @@ export class Agent {
         const logTail = troubled ? await this.logTail(app) : undefined;
         // A queue read before the application stopped says nothing of the cluster now.
         const workQueue = app.state === 'running' && this.workQueueApplications.has(app.name) ? this.workQueues.get(app.name) : undefined;
-        return { ...app, ...(problem ? { problem: problem.slice(0, 1000) } : {}), ...(logTail ? { logTail: logTail.slice(-4000) } : {}), ...(workQueue ? { workQueue } : {}) };
+        return {
+          ...app,
+          ...(problem ? { problem: storableText(problem.slice(0, 1000)) } : {}),
+          ...(logTail ? { logTail: storableText(logTail.slice(-4000)) } : {}),
+          ...(workQueue ? { workQueue } : {}),
+        };
       }),
     );
     const overlay = this.o.overlay.report();

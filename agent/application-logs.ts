@@ -28,6 +28,14 @@ export function appendLogLine(file: string, message: string, log: (message: stri
   }
 }
 
+/**
+ * Text the portal can keep: PostgreSQL's text and jsonb hold no NUL character, which a program's
+ * output may contain, and the portal refuses a report that carries one.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd');
+}
+
 /** The last `lines` lines of a file, or null when it does not exist. */
 export async function readLogTail(file: string, lines: number): Promise<string | null> {
   let handle;

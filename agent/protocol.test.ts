@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { storableText } from './application-logs';
 import { agentReportSchema, processSpecSchema, syncResponseSchema } from './protocol';
 
 describe('process specs', () => {
@@ -19,5 +20,11 @@ describe('what the portal sends', () => {
 
   it('while what agents send stays strict', () => {
     expect(agentReportSchema.safeParse({ agentVersion: 'x', startedAt: 'x', hostname: 'h', appliedVersion: 0, capabilities: { processes: true, containers: false }, applications: [], extra: 1 }).success).toBe(false);
+  });
+});
+
+describe("an application's output in a report", () => {
+  it('loses its NUL characters, which the portal could not keep', () => {
+    expect(storableText('ok\u0000then')).toBe('ok\ufffdthen');
   });
 });
