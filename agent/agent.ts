@@ -64,6 +64,11 @@ export class Agent {
   private sendingReport = false;
   private stopped = false;
   private readonly sessions: NodeSessions;
+  /**
+   * Power off took the members' keys out; they come back from the portal's answer, not from the
+   * saved state, where a member removed meanwhile would still be.
+   */
+  private loginFromPortal = false;
 
   constructor(private readonly o: AgentOptions) {
     this.client = new PortalClient(o.node.portalUrl);
@@ -95,8 +100,6 @@ export class Agent {
     this.appliedVersion = saved.version;
     for (const app of saved.applications) if (app.kind === 'container') this.containerSpecs.set(app.name, app.container);
     this.workQueueApplications = workQueueApplicationsOf(saved);
-    // Power off took the members' keys out.
-    await this.login.apply(saved.login);
     const credential = await readCredential(this.o.stateDir);
     if (!credential) return;
     // Containers the engine keeps stopped (a power off, a reboot) start again as their specs say,
@@ -200,6 +203,10 @@ export class Agent {
         failures = 0;
         this.o.overlay.renewRelayTicket(res.desired.network?.relay);
         if (res.sessions) this.sessions.offer(res.sessions, credential.nodeId, credential.credential);
+        if (!this.loginFromPortal) {
+          await this.login.apply(res.desired.login);
+          this.loginFromPortal = true;
+        }
         if (res.desired.version !== this.appliedVersion) await this.converge(res.desired, credential.nodeId);
       } catch (err) {
         if (this.stopped) break;

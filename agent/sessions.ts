@@ -17,7 +17,9 @@ const LOG_POLL_MS = 500;
 /** A shell that ignores the hang-up is killed this long after. */
 const KILL_AFTER_MS = 2000;
 /** The shell learns its terminal name and size first, then becomes the user's login shell. */
-const SHELL_START = 'tty > "$OCS_TTY_FILE"; stty rows "$OCS_ROWS" cols "$OCS_COLUMNS"; exec "$OCS_SHELL" -l';
+const SHELL_START = 'tty > "$OCS_TTY_FILE"; echo $$ > "$OCS_SESSION_FILE"; stty rows "$OCS_ROWS" cols "$OCS_COLUMNS"; exec "$OCS_SHELL" -l';
+/** Frames stay well under the portal's limit on one message. */
+const FRAME_BYTES = 64 * 1024;
 
 export interface SessionsOptions {
   portalUrl: string;
@@ -62,6 +64,8 @@ export class NodeSessions {
     const dir = path.join(this.o.stateDir, 'sessions');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const ttyFile = path.join(dir, `${offer.id}.tty`);
+    // `script` gives the shell a session of its own (setsid): its id is how everything started in it is found.
+    const sessionFile = path.join(dir, `${offer.id}.session`);
     const user = os.userInfo();
     // Only what a login needs: the agent's own environment is not the user's business.
     const env: Record<string, string> = {
@@ -73,6 +77,7 @@ export class NodeSessions {
       TERM: 'xterm-256color',
       SHELL: '/bin/sh',
       OCS_TTY_FILE: ttyFile,
+      OCS_SESSION_FILE: sessionFile,
       OCS_ROWS: String(offer.rows),
       OCS_COLUMNS: String(offer.columns),
       OCS_SHELL: user.shell && !user.shell.endsWith('nologin') ? user.shell : '/bin/sh',
@@ -92,8 +97,7 @@ export class NodeSessions {
       ws.close(1000, 'the shell exited');
     });
     ws.on('close', () => {
-      hangUp(shell);
-      void rm(ttyFile, { force: true });
+      void hangUp(shell, sessionFile).finally(() => rm(ttyFile, { force: true }));
       this.o.log(`session ${offer.id}: terminal closed`);
     });
   }
@@ -108,7 +112,9 @@ export class NodeSessions {
   private async followLog(ws: WebSocket, application: string): Promise<void> {
     const stop = new AbortController();
     ws.on('close', () => stop.abort());
-    const write = (chunk: Buffer) => ws.readyState === WebSocket.OPEN && ws.send(chunk, { binary: true });
+    const write = (chunk: Buffer) => {
+      for (let at = 0; at < chunk.length && ws.readyState === WebSocket.OPEN; at += FRAME_BYTES) ws.send(chunk.subarray(at, at + FRAME_BYTES), { binary: true });
+    };
     const containers = this.o.containers();
     if (containers && this.o.runsAsContainer(application)) {
       const found = await containers.followLog(application, LOG_TAIL_LINES, write, stop.signal);
@@ -138,18 +144,24 @@ function fail(ws: WebSocket, message: string): void {
   ws.close(1011, message.slice(0, 120));
 }
 
-/** The whole session's processes: `script`, the shell and whatever runs in it. */
-function hangUp(shell: ChildProcess): void {
-  if (shell.exitCode !== null || !shell.pid) return;
+/**
+ * Ends the whole session: `script`, the shell and whatever runs in its session, also what ignores
+ * the hang-up (nohup) — killed KILL_AFTER_MS later.
+ */
+async function hangUp(shell: ChildProcess, sessionFile: string): Promise<void> {
+  const sid = Number((await readFile(sessionFile, 'utf8').catch(() => '')).trim());
   const signal = (name: NodeJS.Signals) => {
+    if (sid > 1) spawn('pkill', [`-${name.slice(3)}`, '-s', String(sid)], { stdio: 'ignore' }).on('error', () => {});
     try {
-      process.kill(-shell.pid!, name);
+      if (shell.pid && shell.exitCode === null) process.kill(-shell.pid, name);
     } catch {
       // already gone
     }
   };
   signal('SIGHUP');
-  setTimeout(() => signal('SIGKILL'), KILL_AFTER_MS).unref();
+  await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS).unref());
+  signal('SIGKILL');
+  await rm(sessionFile, { force: true });
 }
 
 /** The file's last lines, then what is appended, until `signal` aborts (a truncated file is read from its start). */
@@ -165,10 +177,11 @@ async function followFile(file: string, write: (chunk: Buffer) => void, signal: 
     if (size > offset) {
       const handle = await open(file, 'r');
       try {
-        const buffer = Buffer.alloc(size - offset);
+        // A burst is read a mebibyte at a time, the rest on the next rounds.
+        const buffer = Buffer.alloc(Math.min(size - offset, 1024 * 1024));
         await handle.read(buffer, 0, buffer.length, offset);
         write(buffer);
-        offset = size;
+        offset += buffer.length;
       } finally {
         await handle.close();
       }

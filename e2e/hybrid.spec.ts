@@ -95,7 +95,7 @@ test('a lab admin builds OpenHPC with its head on the lab\'s server and compute 
 
   // A burst policy on the head's unit (on the server): bad input is named, and nothing is lost.
   const master = page.getByTestId('unit-master');
-  await master.getByRole('button', { name: '設定' }).click();
+  await master.getByRole('button', { name: '設定', exact: true }).click();
   await master.getByLabel('あふれたノードを作るクラウド').selectOption('aws');
   await master.getByLabel('フレーバー').selectOption('small');
   await master.getByLabel('クラウドの最大ノード数').fill('0');

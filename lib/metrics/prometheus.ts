@@ -53,27 +53,32 @@ function registry() {
   };
 }
 
+/** prom-client refuses to count down: a counter an agent got wrong (negative) is left out, not the whole answer. */
+function count(counter: Counter, labels: Record<string, string>, value: number | undefined): void {
+  if (value !== undefined && value >= 0) counter.inc(labels, value);
+}
+
 function serve(m: ReturnType<typeof registry>, labels: Record<(typeof NODE_LABELS)[number], string>, snapshot: MetricsSnapshot): void {
   m.reportTime.set(labels, Date.parse(snapshot.at) / 1000);
   m.load1.set(labels, snapshot.load1);
   m.cpus.set(labels, snapshot.cpus);
   m.memoryTotal.set(labels, snapshot.memoryTotalBytes);
   m.memoryAvailable.set(labels, snapshot.memoryAvailableBytes);
-  if (snapshot.cpuBusySeconds !== undefined) m.cpuBusy.inc(labels, snapshot.cpuBusySeconds);
+  count(m.cpuBusy, labels, snapshot.cpuBusySeconds);
   if (snapshot.diskTotalBytes !== undefined) m.diskTotal.set(labels, snapshot.diskTotalBytes);
   if (snapshot.diskAvailableBytes !== undefined) m.diskAvailable.set(labels, snapshot.diskAvailableBytes);
-  if (snapshot.networkReceiveBytes !== undefined) m.networkReceive.inc(labels, snapshot.networkReceiveBytes);
-  if (snapshot.networkTransmitBytes !== undefined) m.networkTransmit.inc(labels, snapshot.networkTransmitBytes);
+  count(m.networkReceive, labels, snapshot.networkReceiveBytes);
+  count(m.networkTransmit, labels, snapshot.networkTransmitBytes);
   (snapshot.gpus ?? []).forEach((gpu, i) => {
     m.gpuUtilization.set({ ...labels, gpu: String(i) }, gpu.utilizationPercent / 100);
     m.gpuMemoryUsed.set({ ...labels, gpu: String(i) }, gpu.memoryUsedBytes);
   });
   for (const app of snapshot.applications) {
     const appLabels = { ...labels, application: app.name };
-    m.appCpu.inc(appLabels, app.cpuSeconds);
+    count(m.appCpu, appLabels, app.cpuSeconds);
     m.appMemory.set(appLabels, app.memoryBytes);
-    if (app.networkReceiveBytes !== undefined) m.appReceive.inc(appLabels, app.networkReceiveBytes);
-    if (app.networkTransmitBytes !== undefined) m.appTransmit.inc(appLabels, app.networkTransmitBytes);
+    count(m.appReceive, appLabels, app.networkReceiveBytes);
+    count(m.appTransmit, appLabels, app.networkTransmitBytes);
   }
 }
 

@@ -32,9 +32,28 @@ interface Pending {
 
 /** Early frames kept per session, at most. */
 const EARLY_LIMIT = 256;
+/** Bytes kept per session before pairing, and queued towards a side before the other is paused. */
+const BUFFER_LIMIT = 1024 * 1024;
+/** Each side is pinged this often; one that did not answer the previous ping is gone. */
+const PING_EVERY_MS = 30_000;
+/** A session ends after this long, whatever it does (a member's rights may have changed since). */
+const MAX_SESSION_MS = 8 * 60 * 60_000;
+
+/** The request's URL, or null for a target that is none ("//"). */
+function parse(url: string | undefined): URL | null {
+  try {
+    return new URL(url ?? '/', 'http://portal');
+  } catch {
+    return null;
+  }
+}
+
+function byteLength(data: WebSocket.RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, b) => sum + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
 
 export function isNodeSessionPath(url: string | undefined): boolean {
-  const { pathname } = new URL(url ?? '/', 'http://portal');
+  const pathname = parse(url)?.pathname ?? '';
   return BROWSER_PATH.test(pathname) || AGENT_PATH.test(pathname);
 }
 
@@ -47,7 +66,7 @@ function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   const host = req.headers['x-forwarded-host'] ?? req.headers.host;
-  return new URL(origin).host === host;
+  return parse(origin)?.host === host;
 }
 
 export class NodeSessionGateway {
@@ -58,7 +77,10 @@ export class NodeSessionGateway {
 
   /** Handles an upgrade for a node-session path; answers an HTTP error and closes for anything refused. */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://portal');
+    // Node took its own error handler off the socket for the upgrade: a client gone meanwhile must not crash the portal.
+    socket.on('error', () => socket.destroy());
+    const url = parse(req.url);
+    if (!url) return refuse(socket, 400, 'Not a request target');
     try {
       const browser = BROWSER_PATH.exec(url.pathname);
       if (browser) {
@@ -116,8 +138,11 @@ export class NodeSessionGateway {
     const entry: Pending = this.pending.get(sessionId) ?? { early: [], keepers: new Map(), timer: setTimeout(() => this.giveUp(sessionId), JOIN_TIMEOUT_MS) };
     entry[side] = ws;
     this.pending.set(sessionId, entry);
+    // A frame the protocol refuses (too big, bad UTF-8) is an error event: the socket goes, not the portal.
+    ws.on('error', () => ws.terminate());
     const keep = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (entry.early.length < EARLY_LIMIT) entry.early.push({ from: ws, data, isBinary });
+      const kept = entry.early.reduce((sum, f) => sum + byteLength(f.data), 0);
+      if (entry.early.length < EARLY_LIMIT && kept + byteLength(data) <= BUFFER_LIMIT) entry.early.push({ from: ws, data, isBinary });
     };
     ws.on('message', keep);
     entry.keepers.set(ws, keep);
@@ -158,15 +183,44 @@ export class NodeSessionGateway {
     for (const { from, data, isBinary } of entry.early) (from === browser ? agent : browser).send(data, { binary: isBinary });
     const started = Date.now();
     let ended = false;
+    // A side that does not read (a browser tab asleep under a busy log) pauses the other, so the portal queues little.
     const pass = (from: WebSocket, to: WebSocket) =>
       from.on('message', (data, isBinary) => {
-        if (to.readyState === WebSocket.OPEN) to.send(data, { binary: isBinary });
+        if (to.readyState !== WebSocket.OPEN) return;
+        to.send(data, { binary: isBinary });
+        if (to.bufferedAmount > BUFFER_LIMIT && !from.isPaused) {
+          from.pause();
+          const drained = setInterval(() => {
+            if (to.readyState !== WebSocket.OPEN || to.bufferedAmount <= BUFFER_LIMIT / 2) {
+              clearInterval(drained);
+              from.resume();
+            }
+          }, 50);
+        }
       });
+    // Both sides are pinged: a browser or agent that vanished without closing ends the session.
+    const alive = new Map<WebSocket, boolean>([
+      [browser, true],
+      [agent, true],
+    ]);
+    for (const ws of alive.keys()) ws.on('pong', () => alive.set(ws, true));
+    const pinger = setInterval(() => {
+      for (const [ws, answered] of alive) {
+        if (!answered) return ws.terminate();
+        alive.set(ws, false);
+        ws.ping();
+      }
+    }, PING_EVERY_MS);
+    const limit = setTimeout(() => {
+      for (const ws of [browser, agent]) ws.close(1000, 'the session reached its longest time');
+    }, MAX_SESSION_MS);
     pass(browser, agent);
     pass(agent, browser);
     const finish = (who: string) => (code: number, reason: Buffer) => {
       if (ended) return;
       ended = true;
+      clearInterval(pinger);
+      clearTimeout(limit);
       const why = reason.toString() || `the ${who} closed the session`;
       for (const ws of [browser, agent]) if (ws.readyState === WebSocket.OPEN) ws.close(code >= 3000 || code === 1000 ? code : 1000, why.slice(0, 120));
       void this.end(sessionId, why, Math.round((Date.now() - started) / 1000));

@@ -84,13 +84,16 @@ describe('SSH keys in the profile', () => {
     expect(await installed(onServer)).toContain(`${theirs.publicKey} ocs:${elsewhere.actor.email}`);
   });
 
-  it('lets a read-only token read its member\'s keys but change none, and shows nobody another\'s key', async () => {
-    const { secret } = await issueToken(db(), owner, organizationId, { userId: owner.userId, note: 'ssh keys', role: 'readonly' });
-    const readOnly = await authenticateToken(db(), secret);
-    const [key] = await listSshKeys(db(), readOnly);
-    expect(key).toMatchObject({ name: 'me@laptop' });
-    expect((await failure(addSshKey(db(), readOnly, { publicKey: ssh2.utils.generateKeyPairSync('ed25519', { comment: 'x' }).public }))).code).toBe('FORBIDDEN');
-    expect((await failure(deleteSshKey(db(), readOnly, key!.id))).code).toBe('FORBIDDEN');
+  it('lets API tokens read their member\'s keys but change none (a key reaches beyond a token\'s organization), and shows nobody another\'s key', async () => {
+    for (const role of ['readonly', 'fullaccess'] as const) {
+      const { secret } = await issueToken(db(), owner, organizationId, { userId: owner.userId, note: 'ssh keys', role });
+      const token = await authenticateToken(db(), secret);
+      const [key] = await listSshKeys(db(), token);
+      expect(key).toMatchObject({ name: 'me@laptop' });
+      expect((await failure(addSshKey(db(), token, { publicKey: ssh2.utils.generateKeyPairSync('ed25519', { comment: 'x' }).public }))).code).toBe('FORBIDDEN');
+      expect((await failure(deleteSshKey(db(), token, key!.id))).code).toBe('FORBIDDEN');
+    }
+    const [key] = await listSshKeys(db(), owner);
     const stranger = (await organizationWithMember()).actor;
     expect((await failure(deleteSshKey(db(), stranger, key!.id))).code).toBe('NOT_FOUND');
     expect(await listSshKeys(db(), stranger)).toEqual([]);

@@ -35,8 +35,9 @@ function view(key: UserSshKey): SshKeyView {
   return { id: key.id, name: key.name, type: key.publicKey.split(' ')[0]!, publicKey: key.publicKey, fingerprint: key.fingerprint, createdAt: key.createdAt };
 }
 
-function refuseReadOnly(actor: Actor): void {
-  if (actor.token?.role === 'readonly') throw new AppError('FORBIDDEN', 'This API token is read-only');
+/** A key logs its member in wherever they may build, beyond an API token's one organization: only the member changes keys, in the portal. */
+function refuseTokens(actor: Actor): void {
+  if (actor.token) throw new AppError('FORBIDDEN', 'SSH keys log you in to the nodes of every organization you build in: add or delete them in the portal (プロフィール), not with an API token');
 }
 
 function alreadyRegistered(name: string): AppError {
@@ -49,7 +50,7 @@ export async function listSshKeys(db: Database, actor: Actor): Promise<SshKeyVie
 }
 
 export async function addSshKey(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<SshKeyView> {
-  refuseReadOnly(actor);
+  refuseTokens(actor);
   const input = parseOrThrow(ZAddKey, rawInput);
   const parsed = parsePublicKey(input.publicKey);
   if ('problem' in parsed) throw invalidInput({ publicKey: parsed.problem });
@@ -88,10 +89,10 @@ export async function addSshKey(db: Database, actor: Actor, rawInput: unknown, m
 
 /** Removes one of the caller's keys; someone else's is "not found". */
 export async function deleteSshKey(db: Database, actor: Actor, id: string, meta: RequestMeta = { ip: null }): Promise<void> {
+  refuseTokens(actor);
   const mine = and(eq(userSshKeys.id, id), eq(userSshKeys.userId, actor.userId));
   const [key] = await db.select().from(userSshKeys).where(mine);
   if (!key) throw new AppError('NOT_FOUND', 'No such SSH key');
-  refuseReadOnly(actor);
   const removed = await db.transaction(async (tx) => {
     const gone = await tx.delete(userSshKeys).where(mine).returning({ id: userSshKeys.id });
     if (gone.length) await userKeysChanged(tx, actor.userId);

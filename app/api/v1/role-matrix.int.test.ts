@@ -649,19 +649,20 @@ const ROUTES: Route[] = [
       expect(ids(body.keys)).not.toContain(other.sshKeys[role]);
     },
   },
-  // Adding and removing one's own keys is for any member, as applying is ("apply"): never with a read-only token.
+  // Adding and removing one's own keys is for the member in the portal, never with an API token: a key reaches beyond the token's organization.
   {
     name: 'POST /me/ssh-keys',
     need: 'apply',
     ok: 201,
+    always: 403,
     call: (s) => send(meSshKeysRoute.POST, 'POST', '/me/ssh-keys', {}, s, { name: 'matrix', publicKey: newPublicKey() }),
     ownOnly: () => {},
   },
   {
-    // The other organization's member's key is "not found".
     name: 'DELETE /me/ssh-keys/:id',
     need: 'apply',
     ok: 204,
+    always: 403,
     call: async (s, t, r) => {
       const { id } = await addSshKey(db(), t.members[r], { name: 'matrix', publicKey: newPublicKey() });
       return send(meSshKeyRoute.DELETE, 'DELETE', `/me/ssh-keys/${id}`, { id }, s);
