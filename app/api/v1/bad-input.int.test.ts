@@ -5,7 +5,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { and, eq, gt, inArray, max } from 'drizzle-orm';
 import fc from 'fast-check';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
@@ -19,7 +18,7 @@ import { issueToken } from '@/lib/tokens/issue-token';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { createWebhook } from '@/lib/webhooks/manage-webhooks';
 import { freePort } from '@/scripts/services/free-port';
-import { nodeRecords, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { nodeRecords, organizationWithMember, sshKeyPair, uniqueName } from '@/test/fixtures';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
@@ -137,7 +136,7 @@ beforeAll(async () => {
     .insert(expiryExtensions)
     .values({ unitGroupId: node!.unitGroupId, requestedBy: owner.userId, fromExpiresAt: new Date(Date.now() + 86_400_000), untilExpiresAt: new Date(Date.now() + 90 * 86_400_000), reason: 'bad input', state: 'pending' })
     .returning();
-  const key = await addSshKey(db(), owner, { name: 'fuzz', publicKey: ssh2.utils.generateKeyPairSync('ed25519').public });
+  const key = await addSshKey(db(), owner, { name: 'fuzz', publicKey: sshKeyPair().public });
   f = {
     organizationId,
     secret,

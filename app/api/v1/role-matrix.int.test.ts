@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as unknownPathRoute from '@/app/api/v1/[...path]/route';
 import * as auditEventsRoute from '@/app/api/v1/audit-events/route';
@@ -84,7 +83,7 @@ import { revokeToken } from '@/lib/tokens/revoke-token';
 import { addSshKey } from '@/lib/ssh-keys/user-keys';
 import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
-import { seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { seededLabAdmin, sshKeyPair, uniqueName } from '@/test/fixtures';
 
 const ROLES = ['owner', 'admin', 'user', 'viewer'] as const;
 const KINDS = ['fullaccess', 'readonly'] as const;
@@ -145,7 +144,7 @@ async function token(org: Fixture | { id: string; members: Record<MemberRole, Ac
   return { id: token.id, secret };
 }
 
-const newPublicKey = () => ssh2.utils.generateKeyPairSync('ed25519').public;
+const newPublicKey = () => sshKeyPair().public;
 
 const AWS_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
