@@ -56,7 +56,7 @@ export default defineConfig(
     // The web glue: the route wrapper (NextResponse), the NextAuth session and options, and the
     // locale cookie. They live in lib/ because lib/'s domain code and app/ both use them; no
     // domain module imports Next.js itself. Tests drive route handlers with Next's Request types.
-    files: ['lib/http/route.ts', 'lib/auth/session.ts', 'lib/auth/options.ts', 'lib/i18n/locale.ts', 'lib/**/*.test.ts'],
+    files: ['lib/http/route.ts', 'lib/api/handle.ts', 'lib/auth/session.ts', 'lib/auth/options.ts', 'lib/i18n/locale.ts', 'lib/**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {

@@ -1,2 +1,2 @@
-/** How a server row looks after JSON: dates become ISO strings. */
-export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+/** A value as it arrives over JSON: its dates (at any depth) are ISO 8601 text. */
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { BurstPolicy } from '@/lib/db/schema';
+import type { UnitView } from '@/lib/unit-groups/views';
 import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
@@ -19,7 +19,7 @@ interface Props {
   unitName: string;
   unitGroupId: string;
   organizationId: string;
-  burst: BurstPolicy | null;
+  burst: UnitView['burst'];
   /** The unit group runs a work queue (Slurm) that can drive the unit's size. */
   queueCapable: boolean;
   /** The unit's own cloud, for a unit on one: its policy stays there and follows the queue. */

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { queryKeys } from '@/lib/query-keys';
-import type { UnitGroupSummary } from '@/lib/unit-groups/queries';
+import type { UnitGroupSummaryView as UnitGroupSummary } from '@/lib/unit-groups/views';
 import { api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';

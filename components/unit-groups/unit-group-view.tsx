@@ -2,8 +2,6 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { Application, Node, Unit, UnitGroup } from '@/lib/db/schema';
-import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
 import { canOverflow, isCloud } from '@/lib/providers/catalog';
 import { inLanguage } from '@/lib/providers/explained';
 import { queryKeys } from '@/lib/query-keys';
@@ -22,9 +20,9 @@ import { MetricsPanel } from './metrics-panel';
 import { PowerManyButtons } from './power-many-buttons';
 import { ScaleUnitForm } from './scale-unit-form';
 import { ScheduleForm } from './schedule-form';
+import type { UnitGroupDetailView } from '@/lib/unit-groups/views';
 
-type NodeJson = Json<Node> & { applications: Json<Application>[]; privateNetwork: PrivateNetworkView | null };
-type UnitGroupJson = Json<UnitGroup> & { buildId: string | null; workQueue: boolean; units: (Json<Unit> & { nodes: NodeJson[] })[] };
+type UnitGroupJson = Json<UnitGroupDetailView>;
 
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
   const t = useT();
@@ -164,7 +162,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
 }
 
 /** A node's private-network address, and how its agent reaches its peers. */
-function PrivateNetwork({ network }: { network: PrivateNetworkView | null }) {
+function PrivateNetwork({ network }: { network: UnitGroupJson['units'][number]['nodes'][number]['privateNetwork'] }) {
   const say = useSay();
   if (!network) return <span className="text-slate-400">—</span>;
   const { direct, relay, none } = network.peers;

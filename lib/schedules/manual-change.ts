@@ -16,7 +16,8 @@ import { targetAt } from './timetable';
 const PAUSE_SCHEDULE_CHOICE =
   'the unit follows a class schedule: send pauseSchedule true to pause the schedule and make this change, or false to make this change once (the schedule applies its own target at its next change)';
 
-const ZAnswer = z.object({ pauseSchedule: z.boolean({ error: 'must be true (pause the class schedule) or false (change once)' }).optional() });
+/** The answer to a schedule's question, as a field of the change's body. */
+export const ZPauseSchedule = z.object({ pauseSchedule: z.boolean({ error: 'must be true (pause the class schedule) or false (change once)' }).optional() });
 
 /** What a change by hand touches: a unit, every unit of a unit group, or a node's unit. */
 export type ManualScope = { unitId: string } | { unitGroupId: string } | { nodeId: string };
@@ -43,7 +44,7 @@ export function withoutAnswer(raw: unknown): unknown {
  * question a unit's active schedule raises is answered.
  */
 export async function changeByHand<T>(db: Database, actor: Actor, scope: ManualScope, raw: unknown, change: (input: unknown) => Promise<T>, meta: RequestMeta = { ip: null }): Promise<T> {
-  const { pauseSchedule } = isObject(raw) ? parseOrThrow(ZAnswer, raw) : {};
+  const { pauseSchedule } = isObject(raw) ? parseOrThrow(ZPauseSchedule, raw) : {};
   const input = withoutAnswer(raw);
   const active = await activeSchedules(db, scope);
   if (!active.length) return change(input);

@@ -101,7 +101,7 @@ describe('API tokens', () => {
   it('a readonly token reads but changes nothing', async () => {
     const { secret } = await issued(a, 'owner', 'readonly');
     const actor = await authenticateToken(db(), secret);
-    expect((await listUnitGroups(db(), actor)).map((g) => g.id)).toContain(a.unitGroupId);
+    expect((await listUnitGroups(db(), actor)).unitGroups.map((g) => g.id)).toContain(a.unitGroupId);
     expect((await getUnitGroupDetail(db(), actor, a.unitGroupId)).id).toBe(a.unitGroupId);
     expect((await listAuditEvents(db(), actor, { organizationId: a.org.id })).events.length).toBeGreaterThan(0);
     const build = await failure(submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('ro'), provider: 'local', flavor: 'small', parameters: { nodes: 1 } }));
@@ -136,7 +136,7 @@ describe('API tokens', () => {
     const actor = await authenticateToken(db(), (await issued(a, 'owner')).secret);
     expect((await failure(getUnitGroupDetail(db(), actor, b.unitGroupId))).code).toBe('NOT_FOUND');
     expect((await failure(requestUnitGroupDeletion(db(), actor, b.unitGroupId))).code).toBe('NOT_FOUND');
-    expect((await listUnitGroups(db(), actor)).map((g) => g.id)).not.toContain(b.unitGroupId);
+    expect((await listUnitGroups(db(), actor)).unitGroups.map((g) => g.id)).not.toContain(b.unitGroupId);
     expect((await failure(listTokens(db(), actor, b.org.id))).code).toBe('NOT_FOUND');
     expect((await failure(listMembers(db(), actor, b.org.id))).code).toBe('NOT_FOUND');
     expect((await failure(listAuditEvents(db(), actor, { organizationId: b.org.id }))).code).toBe('NOT_FOUND');

@@ -1,48 +1,52 @@
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, nodes, organizations, templateVersions, unitGroups, units, type Application, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
+import { builds, nodes, organizations, templateVersions, unitGroups, units, applications } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { privateNetworksOf, type PrivateNetworkView } from '@/lib/overlay/node-networks';
+import { privateNetworksOf } from '@/lib/overlay/node-networks';
 import type { TemplateDefinition } from '@/lib/templates/format';
+import { nodeView, unitView } from './view-of';
+import type { UnitGroupDetailView, UnitGroupSummaryView } from './views';
 
-export type UnitGroupSummary = UnitGroup & { organizationName: string; nodeCount: number; runningCount: number };
-
-export async function listUnitGroups(db: Database, actor: Actor): Promise<UnitGroupSummary[]> {
+/** Unit groups the caller may see, newest first, a page at a time. */
+export async function listUnitGroups(db: Database, actor: Actor, page: PageQuery = { limit: 50 }): Promise<{ unitGroups: UnitGroupSummaryView[]; nextCursor: string | null }> {
   const scope = readableOrganizations(actor);
-  if (scope && scope.length === 0) return [];
-  const groups = await db
-    .select({ group: unitGroups, organizationName: organizations.name })
+  if (scope && scope.length === 0) return { unitGroups: [], nextCursor: null };
+  const keyset = { sort: unitGroups.createdAt, id: unitGroups.id };
+  const rows = await db
+    .select({ group: unitGroups, organizationName: organizations.name, id: unitGroups.id, cursor: cursorColumn(keyset) })
     .from(unitGroups)
     .innerJoin(organizations, eq(unitGroups.organizationId, organizations.id))
-    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.organizationId, scope) : undefined))
-    .orderBy(desc(unitGroups.createdAt));
-  if (!groups.length) return [];
-  const nodeRows = await db
-    .select({ unitGroupId: nodes.unitGroupId, state: nodes.state })
+    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.organizationId, scope) : undefined, afterCursor(keyset, page.cursor)))
+    .orderBy(...pageOrder(keyset))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  if (!items.length) return { unitGroups: [], nextCursor };
+  const counts = await db
+    .select({ unitGroupId: nodes.unitGroupId, total: count(), running: sql<number>`count(*) filter (where ${nodes.state} = 'RUNNING')::int` })
     .from(nodes)
-    .where(and(inArray(nodes.unitGroupId, groups.map((g) => g.group.id)), isNull(nodes.deletedAt)));
-  return groups.map(({ group, organizationName }) => {
-    const mine = nodeRows.filter((n) => n.unitGroupId === group.id);
-    return { ...group, organizationName, nodeCount: mine.length, runningCount: mine.filter((n) => n.state === 'RUNNING').length };
-  });
+    .where(and(inArray(nodes.unitGroupId, items.map((g) => g.id)), isNull(nodes.deletedAt)))
+    .groupBy(nodes.unitGroupId);
+  return {
+    nextCursor,
+    unitGroups: items.map(({ group, organizationName }) => {
+      const mine = counts.find((c) => c.unitGroupId === group.id);
+      return {
+        id: group.id,
+        name: group.name,
+        organizationId: group.organizationId,
+        organizationName,
+        state: group.state,
+        stateReason: group.stateReason,
+        nodeCount: mine?.total ?? 0,
+        runningCount: mine?.running ?? 0,
+        expiresAt: group.expiresAt,
+        createdAt: group.createdAt,
+      };
+    }),
+  };
 }
-
-/** An application as the API shows it: what runs and how it is, never its sealed spec (it holds secrets). */
-export type ApplicationView = Omit<Application, 'spec'>;
-/** A node as the API shows it: its agent's credential and token hashes stay in the database. */
-export type NodeDetail = Omit<Node, 'bootstrapTokenHash' | 'bootstrapTokenExpiresAt' | 'credentialHash'> & {
-  applications: ApplicationView[];
-  /** Its place on the unit group's private network; null on `local`, whose nodes share the portal's machine. */
-  privateNetwork: PrivateNetworkView | null;
-};
-export type UnitDetail = Unit & { nodes: NodeDetail[] };
-export type UnitGroupDetail = UnitGroup & {
-  units: UnitDetail[];
-  buildId: string | null;
-  /** Its template runs a work queue (Slurm) whose jobs can drive a unit's size (a burst policy's `queue`). */
-  workQueue: boolean;
-};
 
 /** The template version the unit group was built from (its first build's). */
 export async function unitGroupTemplate(db: Database, unitGroupId: string): Promise<TemplateDefinition | null> {
@@ -60,7 +64,7 @@ export async function unitGroupTemplate(db: Database, unitGroupId: string): Prom
 export const runsWorkQueue = (def: TemplateDefinition): boolean => def.applications.some((a) => a.workQueue !== undefined);
 
 /** A unit group with its units, nodes and applications; someone else's is "not found". */
-export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetail> {
+export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetailView> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
   if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
   const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId)).orderBy(asc(units.name));
@@ -83,18 +87,17 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     .orderBy(asc(builds.createdAt))
     .limit(1);
   return {
-    ...group,
+    id: group.id,
+    name: group.name,
+    organizationId: group.organizationId,
+    state: group.state,
+    stateReason: group.stateReason,
+    expiresAt: group.expiresAt,
+    expiredAt: group.expiredAt,
+    createdAt: group.createdAt,
+    updatedAt: group.updatedAt,
     buildId: build?.id ?? null,
     workQueue: template?.workQueue ?? false,
-    units: unitRows.map((u) => ({
-      ...u,
-      nodes: nodeRows
-        .filter((n) => n.unitId === u.id)
-        .map(({ bootstrapTokenHash: _token, bootstrapTokenExpiresAt: _expires, credentialHash: _credential, ...n }) => ({
-          ...n,
-          applications: appRows.filter((a) => a.nodeId === n.id).map(({ spec: _spec, ...a }) => a),
-          privateNetwork: networks.get(n.id) ?? null,
-        })),
-    })),
+    units: unitRows.map((u) => unitView(u, nodeRows.filter((n) => n.unitId === u.id).map((n) => nodeView(n, appRows, networks.get(n.id) ?? null)))),
   };
 }

@@ -1,0 +1,45 @@
+// A route's contract: what the OpenAPI document, the TypeScript SDK and the tests read. It holds
+// schemas only (no domain code), so the document can be made without a database.
+import type { z } from 'zod';
+import type { Permission } from '@/lib/auth/actor';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call: anyone; anyone signed in (or with a token); NII staff; or members of the
+ * organization the target belongs to whose role grants `permission` (a readonly token only reads).
+ */
+export type Access = 'public' | 'signedIn' | 'staff' | { permission: Permission };
+
+export interface RouteContract<
+  Params extends z.ZodType = z.ZodType,
+  Query extends z.ZodType = z.ZodType,
+  Body extends z.ZodType = z.ZodType,
+  Output extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** OpenAPI form: `/api/v1/unit-groups/{id}`. */
+  path: string;
+  /** The SDK's and the document's name for it: `getUnitGroup`. */
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  params?: Params;
+  query?: Query;
+  body?: Body;
+  /** The success status and its body. */
+  status: number;
+  output: Output;
+  /** Answers text, not JSON (Prometheus exposition). */
+  contentType?: string;
+}
+
+/** Declares a contract; the identity function keeps each schema's type for the handler and the SDK. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, O extends z.ZodType>(contract: RouteContract<P, Q, B, O>): RouteContract<P, Q, B, O> {
+  return contract;
+}
+
+/** `/api/v1/units/{id}/nodes` → `/api/v1/units/[id]/nodes`, the folder the route file is in. */
+export const folderOf = (path: string): string => path.replace(/\{(\w+)\}/g, '[$1]');
