@@ -31,6 +31,8 @@ export interface RouteContract<
   body?: Body;
   /** The success status and its body. */
   status: number;
+  /** Other success statuses answering the same body (a dry run's 200 beside a change's 202): the handler returns answer(status, body). */
+  otherStatuses?: number[];
   output: Output;
   /** Answers text, not JSON (Prometheus exposition). */
   contentType?: string;

@@ -39,21 +39,33 @@ const STRICT = process.env.NODE_ENV !== 'production' || process.env.OCS_API_STRI
 
 export type ContractHandler = ((req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & { contract: RouteContract };
 
-export function handle<C extends RouteContract>(contract: C, fn: (ctx: HandlerContext<C>) => Promise<In<C['output']>>, options: Options = {}): ContractHandler {
+/** A body with one of the contract's otherStatuses. */
+export class Answer<T> {
+  constructor(
+    readonly status: number,
+    readonly body: T,
+  ) {}
+}
+
+export const answer = <T>(status: number, body: T): Answer<T> => new Answer(status, body);
+
+export function handle<C extends RouteContract>(contract: C, fn: (ctx: HandlerContext<C>) => Promise<In<C['output']> | Answer<In<C['output']>>>, options: Options = {}): ContractHandler {
   const handler = withActor<Record<string, string>>(async ({ req, actor, params, meta, db }) => {
     // A path parameter that does not fit (an id that is no id) names nothing there is.
     const parsedParams = contract.params ? contract.params.safeParse(params) : { success: true as const, data: undefined };
     if (!parsedParams.success) throw new AppError('NOT_FOUND', `No such ${contract.tag.replace(/s$/, '').toLowerCase()}`);
     const query = contract.query ? parseOrThrow(contract.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
     const body = contract.body ? parseOrThrow(contract.body, await jsonBody(req)) : undefined;
-    const result = await fn({ req, actor, params: parsedParams.data, query, body, meta, db } as HandlerContext<C>);
+    const returned = await fn({ req, actor, params: parsedParams.data, query, body, meta, db } as HandlerContext<C>);
+    const { status, body: result } = returned instanceof Answer ? returned : { status: contract.status, body: returned };
+    if (status !== contract.status && !contract.otherStatuses?.includes(status)) throw new Error(`${contract.operationId} answered ${status}, which its contract does not list`);
     const output = contract.output.parse(result);
     if (STRICT) {
       const extra = droppedField(result, output);
       if (extra) throw new Error(`${contract.operationId} answered a field its schema does not name: ${extra}`);
     }
-    if (contract.contentType) return new Response(String(output), { status: contract.status, headers: { 'Content-Type': contract.contentType } });
-    return contract.status === 204 ? new Response(null, { status: 204 }) : NextResponse.json(output, { status: contract.status });
+    if (contract.contentType) return new Response(String(output), { status, headers: { 'Content-Type': contract.contentType } });
+    return status === 204 ? new Response(null, { status: 204 }) : NextResponse.json(output, { status });
   }, options);
   return Object.assign(handler, { contract });
 }
