@@ -25,7 +25,8 @@ const POLL_MS = 25;
  * runs the template's own files is for `local` only.
  */
 async function desiredApplication(c: StepContext, r: NodeRow, app: TemplateApplication, group: Awaited<ReturnType<typeof groupRuntime>>): Promise<{ spec: DesiredApplication; port: number | null }> {
-  const { definition, values } = c.runtime;
+  const { definition } = c.runtime;
+  const values = await c.runtime.valuesFor(r.unit);
   const node = group.units[r.unit.name]?.nodes.find((n) => n.name === r.node.name);
   if (!node) throw new StepError(`node ${label(r)} is not part of the unit group any more`, false);
   const containers = r.node.capabilities?.containers ?? false;

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, unitGroups, units, type BuildOutput } from '@/lib/db/schema';
 import { safeErrorMessage } from '@/lib/errors';
@@ -96,7 +96,12 @@ export async function runBuild(db: Database, buildId: string, attempt: Attempt =
     const outputs = build.kind === 'create' ? rendered : rendered.filter((o) => o.kind !== 'secret');
     await db.transaction(async (tx) => {
       await tx.update(builds).set({ status: 'SUCCEEDED', ...sealOutputs(buildId, outputs), finishedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(builds.id, buildId));
-      await tx.update(units).set({ state: 'RUNNING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
+      // Units a build deleted (their nodes are gone) end; the others run.
+      await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(and(eq(units.unitGroupId, unitGroupId), eq(units.state, 'DELETING')));
+      await tx
+        .update(units)
+        .set({ state: 'RUNNING', updatedAt: sql`now()` })
+        .where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED')));
       await tx
         .update(unitGroups)
         .set({ state: 'RUNNING', stateReason: null, updatedAt: sql`now()` })

@@ -20,6 +20,8 @@ export interface TemplateRuntime {
   templateDir: string;
   /** Masks the secret parameters' and generated credentials' values in text bound for logs and error columns. */
   redact: (text: string) => string;
+  /** The values a unit's nodes render with: a unit made from a spec overrides the parameters with its own (units.specValues). */
+  valuesFor: (unit: { specValues: Record<string, unknown> | null }) => Promise<Record<string, unknown>>;
 }
 
 /** Values come from the build that created the unit group: a scale build renders new nodes alike. */
@@ -37,22 +39,28 @@ export async function loadTemplateRuntime(db: Database, unitGroupId: string, tem
     .limit(1);
   if (!version || !origin) throw new Error(`unit group ${unitGroupId} has no creating build or template version`);
   const secrets = openBuildSecrets(origin.id, origin.secrets);
-  const resolved = await resolveValues(version.definition, { ...origin.parameters, ...secrets.parameters });
-  if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
+  const parameters = { ...origin.parameters, ...secrets.parameters };
+  const resolve = async (own: Record<string, unknown>) => {
+    const resolved = await resolveValues(version.definition, { ...parameters, ...own });
+    if (!resolved.ok) throw new Error(`the stored parameters no longer fit the template: ${JSON.stringify(resolved.errors)}`);
+    return resolved.values;
+  };
+  const values = await resolve({});
   const texts = secretTexts(secrets);
   return {
     definition: version.definition,
-    values: resolved.values,
+    values,
     secrets: secrets.generated,
     templateDir: templateDir(version.sourceSlug ?? version.slug),
     redact: (text) => redactSecrets(text, texts),
+    valuesFor: (unit) => (unit.specValues ? resolve(unit.specValues) : Promise.resolve(values)),
   };
 }
 
 /** The unit group as template expressions see it: units with their nodes' names and addresses. */
 export async function groupRuntime(db: Database, unitGroupId: string, secrets: Record<string, string>): Promise<GroupRuntime> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
-  const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId));
+  const unitRows = await db.select().from(units).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED')));
   const nodeRows = await db
     .select({ unitId: nodes.unitId, name: nodes.name, ipAddress: nodes.ipAddress, nodeNo: nodes.nodeNo, hostname: nodes.agentHostname, agentDir: hosts.agentDir, overlayBlock: overlayNetworks.block, overlayHostNo: overlayMembers.hostNo })
     .from(nodes)

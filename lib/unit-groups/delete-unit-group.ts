@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { markBuildCancelled } from '@/lib/builds/state';
 import type { Database } from '@/lib/db/client';
 import { builds, nodes, unitGroups, units } from '@/lib/db/schema';
@@ -48,7 +48,7 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
     const open = await db.select({ id: builds.id }).from(builds).where(and(eq(builds.unitGroupId, unitGroupId), inArray(builds.status, ['QUEUED', 'RUNNING'])));
     for (const b of open) await markBuildCancelled(db, b.id, 'its unit group was deleted');
 
-    await db.update(units).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
+    await db.update(units).set({ state: 'DELETING', updatedAt: sql`now()` }).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED')));
     const rows = await db
       .select()
       .from(nodes)
@@ -64,7 +64,7 @@ export async function deleteUnitGroup(db: Database, unitGroupId: string): Promis
     // Every provider a node of the group was ever on (a burst node's cloud too).
     await removeTaggedLeftovers(unitGroupId, [...new Set((await db.selectDistinct({ provider: nodes.provider }).from(nodes).where(eq(nodes.unitGroupId, unitGroupId))).map((n) => n.provider))]);
     await db.transaction(async (tx) => {
-      await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(eq(units.unitGroupId, unitGroupId));
+      await tx.update(units).set({ state: 'DELETED', updatedAt: sql`now()` }).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED')));
       await tx.update(unitGroups).set({ state: 'DELETED', deletedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(unitGroups.id, unitGroupId));
       await dropOverlay(tx, unitGroupId);
     });

@@ -7,7 +7,7 @@ import type { RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import { nodesToRemove } from '@/lib/burst/placement';
 import type { Database } from '@/lib/db/client';
-import { nodes, unitGroups, units, type Node, type Unit } from '@/lib/db/schema';
+import { nodes, nodeState, unitGroups, units, type Node, type Unit } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { hasFixedIps } from '@/lib/providers/catalog';
 import { parseOrThrow } from '@/lib/zod-fields';
@@ -34,19 +34,30 @@ export const ZAddNodesInput = z
   .refine((s) => (s.count === undefined) !== (s.ipAddresses === undefined), { message: 'give a count or ipAddresses', path: ['selector'] });
 
 /** A node as a confirmation shows it. */
-export interface SelectedNode {
-  id: string;
-  nodeNo: number;
-  ipAddress: string | null;
-  provider: string;
-  state: Node['state'];
-}
+export const ZSelectedNode = z
+  .object({
+    id: z.uuid(),
+    nodeNo: z.number().int().describe('The node\'s number in its unit.'),
+    ipAddress: z.string().nullable(),
+    provider: z.string(),
+    state: z.enum(nodeState.enumValues),
+  })
+  .meta({ id: 'SelectedNode' });
+export type SelectedNode = z.input<typeof ZSelectedNode>;
+
+/** What a deletion answers: the nodes that go, and the build taking them away (null for a dry run). */
+export const ZNodeDeletion = z
+  .object({
+    nodes: z.array(ZSelectedNode),
+    buildId: z.uuid().nullable().describe('The scale build deleting them: watch it at GET /api/v1/builds/{id}; null for a dry run.'),
+  })
+  .meta({ id: 'NodeDeletion' });
 
 const shown = (n: Node): SelectedNode => ({ id: n.id, nodeNo: n.nodeNo, ipAddress: n.ipAddress, provider: n.provider, state: n.state });
 
 async function unitOf(db: Database, actor: Actor, unitId: string): Promise<{ unit: Unit; organizationId: string; live: Node[] }> {
   const [row] = await db.select({ unit: units, organizationId: unitGroups.organizationId, groupState: unitGroups.state }).from(units).innerJoin(unitGroups, eq(units.unitGroupId, unitGroups.id)).where(eq(units.id, unitId));
-  if (!row || row.groupState === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
+  if (!row || row.groupState === 'DELETED' || row.unit.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
   authorize(actor, 'build', row.organizationId, 'unit');
   if (row.groupState === 'DELETING') throw new AppError('CONFLICT', 'The unit group is being deleted');
   const live = await db

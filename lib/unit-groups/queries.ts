@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { builds, nodes, organizations, templateVersions, unitGroups, units, applications } from '@/lib/db/schema';
+import { applications, builds, nodes, nodeState, organizations, templateVersions, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { privateNetworksOf } from '@/lib/overlay/node-networks';
 import type { TemplateDefinition } from '@/lib/templates/format';
@@ -10,7 +11,7 @@ import { nodeView, unitView } from './view-of';
 import type { UnitGroupDetailView, UnitGroupSummaryView } from './views';
 
 /** Unit groups the caller may see, newest first, a page at a time. */
-export async function listUnitGroups(db: Database, actor: Actor, page: PageQuery = { limit: 50 }): Promise<{ unitGroups: UnitGroupSummaryView[]; nextCursor: string | null }> {
+export async function listUnitGroups(db: Database, actor: Actor, page: PageQuery & { name?: string } = { limit: 50 }): Promise<{ unitGroups: UnitGroupSummaryView[]; nextCursor: string | null }> {
   const scope = readableOrganizations(actor);
   if (scope && scope.length === 0) return { unitGroups: [], nextCursor: null };
   const keyset = { sort: unitGroups.createdAt, id: unitGroups.id };
@@ -18,7 +19,7 @@ export async function listUnitGroups(db: Database, actor: Actor, page: PageQuery
     .select({ group: unitGroups, organizationName: organizations.name, id: unitGroups.id, cursor: cursorColumn(keyset) })
     .from(unitGroups)
     .innerJoin(organizations, eq(unitGroups.organizationId, organizations.id))
-    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.organizationId, scope) : undefined, afterCursor(keyset, page.cursor)))
+    .where(and(ne(unitGroups.state, 'DELETED'), scope ? inArray(unitGroups.organizationId, scope) : undefined, page.name !== undefined ? eq(unitGroups.name, page.name) : undefined, afterCursor(keyset, page.cursor)))
     .orderBy(...pageOrder(keyset))
     .limit(page.limit + 1);
   const { items, nextCursor } = pageOf(rows, page.limit);
@@ -67,7 +68,7 @@ export const runsWorkQueue = (def: TemplateDefinition): boolean => def.applicati
 export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetailView> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
   if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
-  const unitRows = await db.select().from(units).where(eq(units.unitGroupId, unitGroupId)).orderBy(asc(units.name));
+  const unitRows = await db.select().from(units).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED'))).orderBy(asc(units.name));
   const nodeRows = await db
     .select()
     .from(nodes)
@@ -100,4 +101,31 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     workQueue: template?.workQueue ?? false,
     units: unitRows.map((u) => unitView(u, nodeRows.filter((n) => n.unitId === u.id).map((n) => nodeView(n, appRows, networks.get(n.id) ?? null)))),
   };
+}
+
+export const ZIpAddressQuery = z.object({
+  nodeState: z.enum(nodeState.enumValues, { error: `must be one of ${nodeState.enumValues.join(', ')}` }).optional().describe('Only nodes in this state (RUNNING for the ones that answer).'),
+  unit: z.string().max(63).optional().describe('Only nodes of the unit of this name.'),
+});
+
+/** find_ip_addresses(node_state=…): the addresses of the unit group's live nodes, by unit and node number. */
+export async function findIpAddresses(db: Database, actor: Actor, unitGroupId: string, query: z.output<typeof ZIpAddressQuery>): Promise<string[]> {
+  const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
+  if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
+  const rows = await db
+    .select({ ip: nodes.ipAddress })
+    .from(nodes)
+    .innerJoin(units, eq(nodes.unitId, units.id))
+    .where(
+      and(
+        eq(nodes.unitGroupId, unitGroupId),
+        isNull(nodes.deletedAt),
+        isNotNull(nodes.ipAddress),
+        ne(units.state, 'DELETED'),
+        query.nodeState ? eq(nodes.state, query.nodeState) : undefined,
+        query.unit ? eq(units.name, query.unit) : undefined,
+      ),
+    )
+    .orderBy(asc(units.name), asc(nodes.nodeNo));
+  return rows.map((r) => r.ip!);
 }

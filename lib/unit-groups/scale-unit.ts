@@ -48,7 +48,8 @@ export async function requestUnitScale(db: Database, actor: Actor, unitId: strin
 export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: string, change: UnitChange, meta: RequestMeta = { ip: null }): Promise<{ buildId: string }> {
   const unit = await db.query.units.findFirst({ where: eq(units.id, unitId) });
   const group = unit && (await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unit.unitGroupId) }));
-  if (!unit || !group || group.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
+  if (!unit || unit.state === 'DELETED' || !group || group.state === 'DELETED') throw new AppError('NOT_FOUND', 'No such unit');
+  if (unit.state === 'DELETING') throw new AppError('CONFLICT', 'The unit is being deleted');
   if ('actor' in by) authorize(by.actor, 'build', group.organizationId, 'unit');
   if (group.state !== 'RUNNING' && group.state !== 'ERROR')
     throw new AppError('CONFLICT', `The unit group is ${group.state}; wait until it is RUNNING before changing its node count`);
@@ -71,20 +72,8 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
     for (const node of leaving) await tx.update(nodes).set({ state: 'DELETING', updatedAt: sql`now()` }).where(eq(nodes.id, node.id));
     await tx.update(units).set({ numNodes, state: delta > 0 ? 'BOOTING' : unit.state, updatedAt: sql`now()` }).where(eq(units.id, unitId));
     await tx.update(unitGroups).set({ state: 'APPLYING', stateReason: null, updatedAt: sql`now()` }).where(eq(unitGroups.id, group.id));
-    const [origin] = await tx.select().from(builds).where(eq(builds.unitGroupId, group.id)).orderBy(asc(builds.createdAt)).limit(1);
-    const [build] = await tx
-      .insert(builds)
-      .values({
-        kind: 'scale',
-        organizationId: group.organizationId,
-        templateVersionId: origin!.templateVersionId,
-        createdBy: 'actor' in by ? by.actor.userId : by.onBehalfOf,
-        unitGroupId: group.id,
-        parameters: { unit: unit.name, from: live.length, to: numNodes },
-      })
-      .returning();
-    await tx.insert(buildSteps).values(SCALE_STEPS.map((key, position) => ({ buildId: build!.id, key, action: key, position })));
-    return { buildId: build!.id, from: live.length, to: numNodes };
+    const buildId = await recordChangeBuild(tx, group.id, group.organizationId, 'actor' in by ? by.actor.userId : by.onBehalfOf, { unit: unit.name, from: live.length, to: numNodes });
+    return { buildId, from: live.length, to: numNodes };
   });
 
   const who = 'actor' in by ? by.actor.email : by.label;
@@ -105,11 +94,22 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
 }
 
 /**
+ * Records the scale build of a change to a unit group's units, with the template version of the
+ * build that made the group (its values render the new nodes' applications).
+ */
+export async function recordChangeBuild(tx: Transaction, unitGroupId: string, organizationId: string, createdBy: string, parameters: Record<string, unknown>, steps: readonly string[] = SCALE_STEPS): Promise<string> {
+  const [origin] = await tx.select().from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(asc(builds.createdAt)).limit(1);
+  const [build] = await tx.insert(builds).values({ kind: 'scale', organizationId, templateVersionId: origin!.templateVersionId, createdBy, unitGroupId, parameters }).returning();
+  await tx.insert(buildSteps).values(steps.map((key, position) => ({ buildId: build!.id, key, action: key, position })));
+  return build!.id;
+}
+
+/**
  * Records `count` new nodes after the unit's highest number, placed and counted against the quota
  * per provider; with `ipAddresses`, each at its fixed address (the unit's address for the node's
  * number, which lib/builds/step-context specOf hands the provider).
  */
-async function addNodes(tx: Transaction, unit: Unit, organizationId: string, count: number, live: Node[], ipAddresses?: string[]): Promise<void> {
+export async function addNodes(tx: Transaction, unit: Unit, organizationId: string, count: number, live: Node[], ipAddresses?: string[]): Promise<void> {
   const placements = await placeNewNodes(tx, unit, organizationId, count, live);
   for (const [provider, n] of countBy(placements.map((p) => p.provider))) await reserveNodes(tx, organizationId, provider, n);
   const [last] = await tx.select({ no: nodes.nodeNo }).from(nodes).where(eq(nodes.unitId, unit.id)).orderBy(desc(nodes.nodeNo)).limit(1);

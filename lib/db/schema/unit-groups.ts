@@ -78,9 +78,15 @@ export const units = pgTable(
     tags: jsonb().$type<Record<string, string>>().notNull().default({}),
     /** Where nodes go that the unit's own provider has no room for (cloud burst); null: nowhere. */
     burst: jsonb().$type<BurstPolicy>(),
+    /**
+     * A unit made from a spec (the VCP SDK's create_unit): its base container's values (image, port,
+     * environment…), which override its unit group's template values for its nodes. Null: a template's unit.
+     */
+    specValues: jsonb().$type<Record<string, unknown>>(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('units_group_name').on(t.unitGroupId, t.name)],
+  // A name is free again once its unit is deleted (the VCP SDK's delete_units, cleanup).
+  (t) => [uniqueIndex('units_group_name').on(t.unitGroupId, t.name).where(sql`state <> 'DELETED'`)],
 );
 
 export const nodes = pgTable(
