@@ -81,6 +81,21 @@ describe('powering a unit or a unit group', { timeout: 120_000 }, () => {
     for (const n of after) expect(await answers(n.ipAddress)).toBe(true);
   });
 
+  it('powers only the nodes a selector names (power_off_nodes(node_no=…, ip_address=…)), naming one that is not there', async () => {
+    const [first, second] = await liveNodes();
+    const off = await requestPower(db(), actor, { unitId }, { action: 'off', nodeNos: [2] });
+    await run(off.buildId);
+    expect((await liveNodes()).map((n) => n.state)).toEqual(['RUNNING', 'POWER_OFF']);
+    expect(await answers(first!.ipAddress)).toBe(true);
+    expect(await answers(second!.ipAddress)).toBe(false);
+    expect((await failure(requestPower(db(), actor, { unitId }, { action: 'on', nodeNos: [7] }))).details?.fields).toEqual({ nodeNos: 'no live node of this unit has 7' });
+    expect((await failure(requestPower(db(), actor, { unitGroupId }, { action: 'on', nodeNos: [2] }))).details?.fields).toHaveProperty('nodeNos');
+    const on = await requestPower(db(), actor, { unitGroupId }, { action: 'on', ipAddresses: [second!.ipAddress!] });
+    await run(on.buildId);
+    expect((await liveNodes()).map((n) => n.state)).toEqual(['RUNNING', 'RUNNING']);
+    expect(await answers(second!.ipAddress)).toBe(true);
+  });
+
   it('leaves alone what a provider cannot power, and refuses when that is all', async () => {
     const [spot] = await nodeRecords(1, { provider: 'aws_spot', organization: { organizationId, actor } });
     const refused = await failure(requestPower(db(), actor, { unitId: spot!.unitId }, { action: 'off' }));

@@ -13,13 +13,19 @@ import { POWER_STEPS } from '@/lib/builds/steps';
 import type { Database } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
-import { AppError } from '@/lib/errors';
+import { AppError, invalidInput } from '@/lib/errors';
 import { enqueueAfterCommit, QUEUE_DELAYED } from '@/lib/jobs/queue';
 import { canPowerNodes } from '@/lib/providers/catalog';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { DOING, FROM, powerNode, type PowerAction } from './power';
 
-export const ZPowerInput = z.object({ action: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }) });
+const MAX_NAMED = 100;
+export const ZPowerInput = z.object({
+  action: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }),
+  // The VCP SDK's selectors of power_off_nodes / power_on_nodes; none: every node of the scope.
+  nodeNos: z.array(z.number().int().min(1)).min(1, 'name at least one node number').max(MAX_NAMED).optional().describe('Only the nodes of these numbers (of a unit).'),
+  ipAddresses: z.array(z.ipv4('must be IPv4 addresses')).min(1, 'name at least one address').max(MAX_NAMED).optional().describe('Only the nodes at these addresses.'),
+});
 
 /** What a power build records: the action and the nodes it powers. */
 const ZPowerParameters = z.object({ action: z.enum(['off', 'on']), nodeIds: z.array(z.uuid()) });
@@ -29,7 +35,9 @@ export type PowerScope = { unitGroupId: string } | { unitId: string } | { unitId
 
 /** Powers the scope's nodes that are not that way yet; refused when none can be (naming why). */
 export async function requestPower(db: Database, actor: Actor, scope: PowerScope, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string }> {
-  const { action } = parseOrThrow(ZPowerInput, raw);
+  const { action, nodeNos, ipAddresses } = parseOrThrow(ZPowerInput, raw);
+  if (nodeNos && ipAddresses) throw invalidInput({ nodeNos: 'give nodeNos or ipAddresses, not both' });
+  if (nodeNos && !('unitId' in scope)) throw invalidInput({ nodeNos: 'node numbers name nodes of a unit: power them through the unit' });
   const unit = 'unitId' in scope ? await db.query.units.findFirst({ where: eq(units.id, scope.unitId) }) : undefined;
   const unitGroupId = 'unitId' in scope ? unit?.unitGroupId : scope.unitGroupId;
   const group = unitGroupId ? await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) }) : undefined;
@@ -42,10 +50,17 @@ export async function requestPower(db: Database, actor: Actor, scope: PowerScope
     const [locked] = await tx.select({ state: unitGroups.state }).from(unitGroups).where(eq(unitGroups.id, group.id)).for('update');
     if (locked?.state !== 'RUNNING' && locked?.state !== 'ERROR')
       throw new AppError('CONFLICT', `The unit group is ${locked?.state}; power it ${action} once it is RUNNING`, { fields: { action: `the unit group is ${locked?.state}` } });
+    const inScope = and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, 'nodeIds' in scope ? inArray(nodes.id, scope.nodeIds) : undefined, isNull(nodes.deletedAt));
+    const named = nodeNos ? inArray(nodes.nodeNo, nodeNos) : ipAddresses ? inArray(nodes.ipAddress, ipAddresses) : undefined;
+    if (named) {
+      const found = await tx.select({ nodeNo: nodes.nodeNo, ipAddress: nodes.ipAddress }).from(nodes).where(and(inScope, named));
+      const missing = nodeNos ? nodeNos.filter((no) => !found.some((n) => n.nodeNo === no)) : ipAddresses!.filter((ip) => !found.some((n) => n.ipAddress === ip));
+      if (missing.length) throw invalidInput({ [nodeNos ? 'nodeNos' : 'ipAddresses']: `no live node of this ${what} has ${missing.join(', ')}` });
+    }
     const candidates = await tx
       .select()
       .from(nodes)
-      .where(and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, 'nodeIds' in scope ? inArray(nodes.id, scope.nodeIds) : undefined, isNull(nodes.deletedAt), inArray(nodes.state, FROM[action])))
+      .where(and(inScope, named, inArray(nodes.state, FROM[action])))
       .orderBy(asc(nodes.nodeNo));
     // A node whose machine was never made (its creation failed) has nothing to power.
     const powered = candidates.filter((n) => canPowerNodes(n.provider) && n.providerResourceId);
