@@ -76,7 +76,8 @@ export function openApiDocument(routes: readonly RouteContract[], version: strin
   const schemas = new SchemaSet();
   const paths: Record<string, Record<string, Operation>> = {};
   for (const c of routes) (paths[c.path] ??= {})[c.method.toLowerCase()] = operationOf(schemas, c);
-  schemas.components.Error = schemas.convert(ZErrorBody, 'output');
+  // Its `.meta({ id: 'Error' })` files it under components, where every error response points.
+  schemas.convert(ZErrorBody, 'output');
   return {
     openapi: '3.1.0',
     info: {
