@@ -99,7 +99,9 @@ export async function changeUnitNodes(db: Database, by: ScaleRequester, unitId: 
  */
 export async function recordChangeBuild(tx: Transaction, unitGroupId: string, organizationId: string, createdBy: string, parameters: Record<string, unknown>, steps: readonly string[] = SCALE_STEPS): Promise<string> {
   const [origin] = await tx.select().from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(asc(builds.createdAt)).limit(1);
-  const [build] = await tx.insert(builds).values({ kind: 'scale', organizationId, templateVersionId: origin!.templateVersionId, createdBy, unitGroupId, parameters }).returning();
+  // Only records made by hand (tests, imports) lack one: every unit group the portal makes starts with its build.
+  if (!origin) throw new AppError('CONFLICT', 'The unit group has no build that made it, so nothing tells how to run its nodes');
+  const [build] = await tx.insert(builds).values({ kind: 'scale', organizationId, templateVersionId: origin.templateVersionId, createdBy, unitGroupId, parameters }).returning();
   await tx.insert(buildSteps).values(steps.map((key, position) => ({ buildId: build!.id, key, action: key, position })));
   return build!.id;
 }

@@ -51,6 +51,11 @@ import * as unitGroupExtensionsRoute from '@/app/api/v1/unit-groups/[id]/extensi
 import * as unitGroupPowerRoute from '@/app/api/v1/unit-groups/[id]/power/route';
 import * as unitGroupRoute from '@/app/api/v1/unit-groups/[id]/route';
 import * as unitGroupsRoute from '@/app/api/v1/unit-groups/route';
+import * as unitGroupUnitsRoute from '@/app/api/v1/unit-groups/[id]/units/route';
+import * as unitGroupCleanupRoute from '@/app/api/v1/unit-groups/[id]/cleanup/route';
+import * as unitGroupIpAddressesRoute from '@/app/api/v1/unit-groups/[id]/ip-addresses/route';
+import * as specRoute from '@/app/api/v1/specs/[provider]/[flavor]/route';
+import * as nodesRoute from '@/app/api/v1/nodes/route';
 import * as unitBurstRoute from '@/app/api/v1/units/[id]/burst/route';
 import * as unitNodesDeleteRoute from '@/app/api/v1/units/[id]/nodes/delete/route';
 import * as unitNodesRoute from '@/app/api/v1/units/[id]/nodes/route';
@@ -366,6 +371,44 @@ const ROUTES: Route[] = [
     need: 'build',
     ok: 202,
     call: (s, t) => send(unitGroupRoute.DELETE, 'DELETE', `/unit-groups/${t.unitGroupId}`, { id: t.unitGroupId }, s),
+  },
+  {
+    // A token makes unit groups in its own organization, whatever the body says.
+    name: 'POST /unit-groups',
+    need: 'build',
+    ok: 201,
+    call: (s) => send(unitGroupsRoute.POST, 'POST', '/unit-groups', {}, s, { name: uniqueName('vcp') }),
+    ownOnly: () => {},
+  },
+  {
+    // The fixture's unit group is web-hello's (and never ran): an allowed caller gets past the rights check to the 409.
+    name: 'POST /unit-groups/:id/units',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitGroupUnitsRoute.POST, 'POST', `/unit-groups/${t.unitGroupId}/units`, { id: t.unitGroupId }, s, { name: 'extra', spec: { provider: 'local' } }),
+  },
+  {
+    name: 'POST /unit-groups/:id/cleanup',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitGroupCleanupRoute.POST, 'POST', `/unit-groups/${t.unitGroupId}/cleanup`, { id: t.unitGroupId }, s),
+  },
+  {
+    name: 'GET /unit-groups/:id/ip-addresses',
+    need: 'read',
+    ok: 200,
+    call: (s, t) => send(unitGroupIpAddressesRoute.GET, 'GET', `/unit-groups/${t.unitGroupId}/ip-addresses`, { id: t.unitGroupId }, s),
+  },
+  { name: 'GET /specs/:provider/:flavor', need: 'read', ok: 200, call: (s) => send(specRoute.GET, 'GET', '/specs/local/small', { provider: 'local', flavor: 'small' }, s), ownOnly: () => {} },
+  {
+    name: 'GET /nodes',
+    need: 'read',
+    ok: 200,
+    call: (s) => send(nodesRoute.GET, 'GET', '/nodes?limit=200', {}, s),
+    ownOnly: (body, own, other) => {
+      expect(ids(body.nodes)).toContain(own.nodeId);
+      expect(ids(body.nodes)).not.toContain(other.nodeId);
+    },
   },
   {
     // The unit group never ran (then DELETING): an allowed caller gets past the rights check to "not RUNNING".

@@ -51,7 +51,11 @@ export const unitGroups = pgTable(
     deletedAt: timestamp({ withTimezone: true }),
   },
   // A name is free again once its unit group is deleted.
-  (t) => [uniqueIndex('unit_groups_live_name').on(t.organizationId, t.name).where(sql`state <> 'DELETED'`)],
+  (t) => [
+    uniqueIndex('unit_groups_live_name').on(t.organizationId, t.name).where(sql`state <> 'DELETED'`),
+    // The unit groups list of an organization, newest first, a page at a time.
+    index('unit_groups_organization').on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+  ],
 );
 
 /** A homogeneous set of nodes; its spec columns mirror the VCP SDK spec. */
@@ -149,6 +153,10 @@ export const nodes = pgTable(
     // A host's free capacity counts its live nodes.
     index('nodes_host').on(t.hostId).where(sql`deleted_at is null`),
     uniqueIndex('nodes_bootstrap_token').on(t.bootstrapTokenHash).where(sql`bootstrap_token_hash is not null`),
+    // A unit group's nodes (its page, every build step), newest first for the nodes list of an organization.
+    index('nodes_unit_group').on(t.unitGroupId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
+    // The nodes list of every organization (NII staff), newest first, a page at a time.
+    index('nodes_created').on(t.createdAt.desc(), t.id.desc()).where(sql`deleted_at is null`),
   ],
 );
 

@@ -1,0 +1,3 @@
+CREATE INDEX "nodes_unit_group" ON "nodes" USING btree ("unit_group_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE deleted_at is null;--> statement-breakpoint
+CREATE INDEX "nodes_created" ON "nodes" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE deleted_at is null;--> statement-breakpoint
+CREATE INDEX "unit_groups_organization" ON "unit_groups" USING btree ("organization_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
