@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
+import type { ProviderAccountView } from '@/lib/provider-accounts/views';
 import type { AccountForm } from '@/lib/providers/account-fields';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';

@@ -1,8 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
-import type { AccountCheck } from '@/lib/providers/account-check';
+import type { AccountTestView, ProviderAccountView } from '@/lib/provider-accounts/views';
 import { TESTABLE_PROVIDERS, type AccountForm } from '@/lib/providers/account-fields';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
@@ -68,13 +67,13 @@ export function AccountTable({ organizationId, manage, forms, providers }: { org
   const [replaced, setReplaced] = useState<string | null>(null);
   const { data, error } = useQuery({
     queryKey: queryKeys.providerAccounts(organizationId),
-    queryFn: () => api.get<{ accounts: Account[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
+    queryFn: () => api.get<{ accounts: Account[] }>(`/api/v1/organizations/${organizationId}/provider-accounts?limit=200`),
   });
   const refresh = () => void client.invalidateQueries({ queryKey: queryKeys.providerAccounts(organizationId) });
   const makeDefault = useMutation({ mutationFn: (a: Account) => api.patch(`/api/v1/provider-accounts/${a.id}`, { isDefault: true }), onSuccess: refresh });
   // 接続テスト: changes nothing on the cloud, so no confirmation; its advice shows in the row.
   const check = useMutation({
-    mutationFn: (a: Account) => api.post<{ account: Account; test: AccountCheck }>(`/api/v1/provider-accounts/${a.id}/test`, {}),
+    mutationFn: (a: Account) => api.post<{ account: Account; test: AccountTestView }>(`/api/v1/provider-accounts/${a.id}/test`, {}),
     onSuccess: refresh,
   });
   const checked = check.data && check.variables ? { accountId: check.variables.id, ...check.data.test } : null;
@@ -112,7 +111,7 @@ export function AccountTable({ organizationId, manage, forms, providers }: { org
             </tr>
           </thead>
           <tbody>
-            {data.accounts.map((account) => (
+            {[...data.accounts].sort((x, y) => x.provider.localeCompare(y.provider) || x.name.localeCompare(y.name)).map((account) => (
               <tr key={account.id} className="border-t border-slate-100 align-top" data-testid="account-row" data-account-name={account.name}>
                 <td className="p-2 font-medium">
                   {account.name}

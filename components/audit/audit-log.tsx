@@ -1,7 +1,7 @@
 'use client';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { AuditEventView } from '@/lib/audit/list-events';
+import type { AuditEventView } from '@/lib/audit/views';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -57,11 +57,11 @@ export function AuditLog({ organizations, allowAll, initialOrganizationId }: { o
     queryKey: ['audit-events', query.toString()],
     queryFn: ({ pageParam }) => {
       const page = new URLSearchParams(query);
-      if (pageParam) page.set('before', String(pageParam));
-      return api.get<{ events: Json<AuditEventView>[]; nextBefore: number | null }>(`/api/v1/audit-events?${page}`);
+      if (pageParam) page.set('cursor', pageParam);
+      return api.get<{ events: Json<AuditEventView>[]; nextCursor: string | null }>(`/api/v1/audit-events?${page}`);
     },
-    initialPageParam: 0,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const events = data?.pages.flatMap((p) => p.events) ?? [];
   const csv = new URLSearchParams(query);

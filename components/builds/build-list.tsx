@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { BuildSummary } from '@/lib/builds/queries';
+import type { BuildSummaryView } from '@/lib/builds/views';
 import { queryKeys } from '@/lib/query-keys';
 import { api } from '../api';
 import type { Json } from '../json-types';
@@ -15,7 +15,7 @@ export function BuildList() {
   const locale = useLocale();
   const { data } = useQuery({
     queryKey: queryKeys.builds(),
-    queryFn: () => api.get<{ builds: Json<BuildSummary>[] }>('/api/v1/builds'),
+    queryFn: () => api.get<{ builds: Json<BuildSummaryView>[]; nextCursor: string | null }>('/api/v1/builds?limit=100'),
     refetchInterval: 2000,
   });
   if (!data) return <p>{t('common.loading')}</p>;

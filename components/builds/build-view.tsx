@@ -2,8 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
-import type { BuildDetail } from '@/lib/builds/queries';
-import type { BuildLog } from '@/lib/db/schema';
+import type { BuildDetailView, BuildLogView } from '@/lib/builds/views';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { inLanguage } from '@/lib/providers/explained';
 import { queryKeys } from '@/lib/query-keys';
@@ -14,7 +13,7 @@ import { StateBadge } from '../state-badge';
 import { BuildActions } from './build-actions';
 import { formatDuration, formatTime, useNow } from '../time';
 
-type BuildJson = Omit<Json<BuildDetail>, 'steps' | 'logs'> & { steps: Json<BuildDetail['steps'][number]>[]; logs: Json<BuildLog>[] };
+type BuildJson = Json<BuildDetailView>;
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -23,7 +22,7 @@ export function BuildView({ buildId }: { buildId: string }) {
   const locale = useLocale();
   const now = useNow();
   // Log lines arrive incrementally: each poll asks only for lines after the last one seen.
-  const [logs, setLogs] = useState<Json<BuildLog>[]>([]);
+  const [logs, setLogs] = useState<Json<BuildLogView>[]>([]);
   const lastLogId = useRef(0);
   const { data, error } = useQuery({
     queryKey: queryKeys.build(buildId),

@@ -3,9 +3,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { TemplateDefinition } from '@/lib/templates/format';
-import type { OrganizationView } from '@/lib/organizations/list-organizations';
+import type { OrganizationView } from '@/lib/organizations/views';
 import { queryKeys } from '@/lib/query-keys';
-import type { Plan } from '@/lib/templates/plan';
+import type { PlanView as Plan } from '@/lib/builds/views';
 import { ApiError, api } from '../api';
 import { endOfDay } from '../expiry/dates';
 import { useLocale, useT } from '../i18n';
@@ -46,13 +46,13 @@ export function BuildForm({ templateSlug, templateOrganizationId, definition, pr
   const [providerByRole, setProviderByRole] = useState<Record<string, string>>({});
   const [accountByRole, setAccountByRole] = useState<Record<string, string>>({});
   // The build is the chosen organization's: its accounts are the ones a role may choose from.
-  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ organizations: OrganizationView[] }>('/api/v1/organizations') });
-  const buildable = (organizations.data?.organizations ?? []).filter((o) => o.permissions.includes('build'));
+  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => api.get<{ organizations: OrganizationView[] }>('/api/v1/organizations?limit=200') });
+  const buildable = (organizations.data?.organizations ?? []).filter((o) => o.permissions.includes('build')).sort((x, y) => x.institutionName.localeCompare(y.institutionName) || x.name.localeCompare(y.name));
   const [chosenOrganization, setOrganizationId] = useState('');
   const organizationId = templateOrganizationId ?? (chosenOrganization || buildable[0]?.id || '');
   const accounts = useQuery({
     queryKey: queryKeys.providerAccounts(organizationId),
-    queryFn: () => api.get<{ accounts: AccountOption[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`),
+    queryFn: () => api.get<{ accounts: AccountOption[] }>(`/api/v1/organizations/${organizationId}/provider-accounts?limit=200`),
     enabled: organizationId !== '',
   });
   const [params, setParams] = useState<Record<string, FormValue>>(() => initialValues(schema));
@@ -110,7 +110,7 @@ export function BuildForm({ templateSlug, templateOrganizationId, definition, pr
     onError: onApiError,
   });
   const submit = useMutation({
-    mutationFn: (request: typeof body) => api.post<{ buildId: string }>('/api/v1/builds', request),
+    mutationFn: (request: typeof body) => api.post<{ buildId: string; unitGroupId: string }>('/api/v1/builds', request),
     onSuccess: ({ buildId }) => router.push(`/builds/${buildId}`),
     onError: onApiError,
   });

@@ -1,6 +1,6 @@
 'use client';
 import type { HourlyPrice } from '@/lib/templates/prices';
-import type { Plan } from '@/lib/templates/plan';
+import type { PlanView as Plan } from '@/lib/builds/views';
 import { useLocale, useT } from '../i18n';
 import { useSay, type Say } from './say';
 import type { ProviderOption } from './types';

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRef, useState } from 'react';
+import type { SavedTemplateVersionView, TemplateSourceView } from '@/lib/catalog/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { useSay } from './say';
@@ -17,12 +18,8 @@ interface TemplateError {
   message: string;
 }
 
-interface Source {
-  slug: string;
-  version: string;
-  organizationId: string | null;
-  yaml: string;
-}
+/** GET /api/v1/templates/:slug/source */
+type Source = TemplateSourceView;
 
 const LINE_HEIGHT = 1.5; // rem, the textarea's and the gutter's
 
@@ -56,7 +53,7 @@ function Editor({ slug, initial }: { slug: string; initial: string }) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const save = useMutation({
-    mutationFn: () => api.post<{ version: string }>(`/api/v1/templates/${encodeURIComponent(slug)}/versions`, { yaml: text }),
+    mutationFn: () => api.post<SavedTemplateVersionView>(`/api/v1/templates/${encodeURIComponent(slug)}/versions`, { yaml: text }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['templates'] }),
   });
   const errors: TemplateError[] = save.error instanceof ApiError ? ((save.error.details.errors as TemplateError[] | undefined) ?? []) : [];

@@ -1,18 +1,12 @@
+import type { TemplateDetailView, TemplateRightsView } from '@/lib/catalog/views';
+import type { ProviderView } from '@/lib/providers/views';
 import type { Localized, TemplateDefinition } from '@/lib/templates/format';
+import type { Json } from '../json-types';
 
 // What the catalog pages receive from /api/v1 (and the catalog page from the server).
 
 /** GET /api/v1/providers: every provider, with whether this installation can build on it. */
-export interface ProviderOption {
-  id: string;
-  label: Localized;
-  flavors: { name: string; label: Localized; values: Record<string, string | number> }[];
-  region: string;
-  available: boolean;
-  unavailableReason?: Localized;
-  /** Whose accounts its nodes are made in, when another provider's (aws_spot: aws). */
-  accountsOf?: string;
-}
+export type ProviderOption = Json<ProviderView>;
 
 /** GET /api/v1/organizations/:id/provider-accounts, as a build form chooses from them. */
 export interface AccountOption {
@@ -23,27 +17,10 @@ export interface AccountOption {
 }
 
 /** GET /api/v1/templates/:slug */
-export interface TemplateDetail {
-  slug: string;
-  category: string;
-  version: string;
-  versionId: string;
-  /** Null: the shared catalog; set: the caller's organization's own template (a copy). */
-  organizationId: string | null;
-  /** The shipped template a copy was made from (whose local programs it runs). */
-  sourceSlug: string | null;
-  definition: TemplateDefinition;
-  /** The template's README.md (Markdown), if it has one. */
-  readme: string | null;
-  versions: { version: string; createdAt: string }[];
-}
+export type TemplateDetail = Json<TemplateDetailView>;
 
 /** GET /api/v1/templates/:slug's `rights`: what the caller may do with the template. */
-export interface TemplateRights {
-  edit: boolean;
-  /** Organizations the caller may copy it into. */
-  copyTo: { id: string; name: string }[];
-}
+export type TemplateRights = Json<TemplateRightsView>;
 
 /** One card of the catalog page. */
 export interface CatalogCard {

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { QueuedExtension } from '@/lib/expiry/queries';
+import type { QueuedExtensionView } from '@/lib/expiry/views';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
 import { useLocale } from '../i18n';
@@ -10,12 +10,22 @@ import type { Json } from '../json-types';
 import { formatTime } from '../time';
 
 const QUEUE_KEY = ['expiry-extensions', 'pending'] as const;
+/** The API's largest page (lib/api/pagination.ts MAX_PAGE): far more requests than ever wait at once. */
+const MAX_PAGE = 200;
 
 /** NII staff's queue: extension requests beyond their organization's policy, each approved or rejected with a note. */
 export function ExtensionQueue() {
   const say = useSay();
   const locale = useLocale();
-  const { data, error } = useQuery({ queryKey: QUEUE_KEY, queryFn: () => api.get<{ extensions: Json<QueuedExtension>[] }>('/api/v1/expiry-extensions?state=pending'), refetchInterval: 15_000 });
+  const { data, error } = useQuery({
+    queryKey: QUEUE_KEY,
+    queryFn: async () => {
+      const page = await api.get<{ extensions: Json<QueuedExtensionView>[]; nextCursor: string | null }>(`/api/v1/expiry-extensions?state=pending&limit=${MAX_PAGE}`);
+      // The API answers newest first; the queue is worked oldest first.
+      return { ...page, extensions: [...page.extensions].reverse() };
+    },
+    refetchInterval: 15_000,
+  });
   if (error) return <p role="alert" className="text-rose-700">{error instanceof ApiError ? error.message : String(error)}</p>;
   if (!data) return <p>{say('common.loading')}</p>;
   if (!data.extensions.length) return <p className="text-slate-600">{say('expiryQueue.empty')}</p>;

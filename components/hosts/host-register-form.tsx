@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { HostView } from '@/lib/hosts/queries';
+import type { HostView } from '@/lib/hosts/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import type { Json } from '../json-types';

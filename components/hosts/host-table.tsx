@@ -2,8 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { HostState } from '@/lib/db/schema';
-import type { HostCheck } from '@/lib/hosts/check-host';
-import type { HostView } from '@/lib/hosts/queries';
+import type { HostCheck, HostView } from '@/lib/hosts/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -39,7 +38,7 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
   const [pending, setPending] = useState<{ host: Host; action: Action } | null>(null);
   const { data, error } = useQuery({
     queryKey: hostsKey(organizationId),
-    queryFn: () => api.get<{ hosts: Host[] }>(`/api/v1/organizations/${organizationId}/hosts`),
+    queryFn: () => api.get<{ hosts: Host[] }>(`/api/v1/organizations/${organizationId}/hosts?limit=200`),
   });
   const act = useMutation({
     mutationFn: ({ host, action }: { host: Host; action: Action }) => request(action, host.id),
@@ -81,7 +80,7 @@ export function HostTable({ organizationId, manage }: { organizationId: string; 
             </tr>
           </thead>
           <tbody>
-            {data.hosts.map((host) => (
+            {[...data.hosts].sort((x, y) => x.name.localeCompare(y.name)).map((host) => (
               <tr key={host.id} className="border-t border-slate-100" data-testid="host-row" data-host-name={host.name}>
                 <td className="p-2 font-medium">{host.name}</td>
                 <td className="p-2 font-mono text-xs">{endpoint(host)}</td>

@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SshPublicKeyView } from '@/lib/hosts/ssh-key';
+import type { SshPublicKeyView } from '@/lib/hosts/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 

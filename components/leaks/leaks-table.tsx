@@ -1,11 +1,17 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { LeakList, LeakView } from '@/lib/leaks/list-leaks';
-import type { SweepReport } from '@/lib/leaks/sweep-leaks';
+import type { LeakList as LeakListView, LeakSweepReport, LeakView as LeakViewOnServer } from '@/lib/leaks/views';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
 import { useLocale } from '../i18n';
+import type { Json } from '../json-types';
 import { formatTime } from '../time';
+
+type LeakList = Json<LeakListView>;
+type LeakView = Json<LeakViewOnServer>;
+
+/** Open leaks first, then ended ones; each newest first (as the API pages them). */
+const byState = (x: LeakView, y: LeakView) => Number(x.endedAt !== null) - Number(y.endedAt !== null) || y.firstSeenAt.localeCompare(x.firstSeenAt);
 
 const leaksKey = (organizationId: string | null) => ['leaks', organizationId ?? 'all'] as const;
 
@@ -25,10 +31,10 @@ export function LeaksTable({ organizationId, manage }: { organizationId: string 
   const client = useQueryClient();
   const { data, error } = useQuery({
     queryKey: leaksKey(organizationId),
-    queryFn: () => api.get<LeakList>(`/api/v1/leaks${organizationId ? `?organizationId=${organizationId}` : ''}`),
+    queryFn: () => api.get<LeakList>(`/api/v1/leaks?limit=200${organizationId ? `&organizationId=${organizationId}` : ''}`),
   });
   const check = useMutation({
-    mutationFn: () => api.post<{ report: SweepReport }>(`/api/v1/organizations/${organizationId}/leaks/check`, {}),
+    mutationFn: () => api.post<{ report: Json<LeakSweepReport> }>(`/api/v1/organizations/${organizationId}/leaks/check`, {}),
     onSuccess: () => void client.invalidateQueries({ queryKey: leaksKey(organizationId) }),
   });
   if (error) return <p role="alert" className="text-rose-700">{error instanceof ApiError ? error.message : String(error)}</p>;
@@ -68,7 +74,7 @@ export function LeaksTable({ organizationId, manage }: { organizationId: string 
               </tr>
             </thead>
             <tbody>
-              {data.leaks.map((leak) => (
+              {[...data.leaks].sort(byState).map((leak) => (
                 <tr key={leak.id} className="border-t border-slate-100 align-top" data-testid="leak-row" data-resource-id={leak.resourceId}>
                   {!organizationId && <td className="p-2">{leak.organizationName}</td>}
                   <td className="p-2">

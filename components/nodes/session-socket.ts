@@ -3,6 +3,7 @@
 import { api } from '@/components/api';
 import type { SessionControl } from '@/agent/protocol';
 import type { OpenedSession } from '@/lib/node-sessions/open-session';
+import type { Json } from '@/components/json-types';
 
 export interface SessionHandlers {
   onData: (bytes: Uint8Array) => void;
@@ -11,7 +12,7 @@ export interface SessionHandlers {
 }
 
 export async function openSessionSocket(nodeId: string, body: Record<string, unknown>, handlers: SessionHandlers): Promise<WebSocket> {
-  const opened = await api.post<OpenedSession>(`/api/v1/nodes/${nodeId}/sessions`, body);
+  const opened = await api.post<Json<OpenedSession>>(`/api/v1/nodes/${nodeId}/sessions`, body);
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${opened.webSocketPath}`);
   ws.binaryType = 'arraybuffer';
   ws.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MemberRole } from '@/lib/db/schema';
-import type { MemberView } from '@/lib/organizations/members';
+import type { MemberView } from '@/lib/organizations/views';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -44,7 +44,7 @@ function MemberTable({ organizationId, me, isOwner }: { organizationId: string; 
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const { data, error } = useQuery({
     queryKey: membersKey(organizationId),
-    queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members`),
+    queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members?limit=200`),
   });
   const refresh = () => client.invalidateQueries({ queryKey: membersKey(organizationId) });
   const changeRole = useMutation({
@@ -82,7 +82,7 @@ function MemberTable({ organizationId, me, isOwner }: { organizationId: string; 
             </tr>
           </thead>
           <tbody>
-            {data.members.map((m) => {
+            {[...data.members].sort((x, y) => x.email.localeCompare(y.email)).map((m) => {
               const locked = m.role === 'owner' && !isOwner;
               return (
                 <tr key={m.userId} className="border-t border-slate-100" data-testid="member-row">

@@ -2,8 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, useSyncExternalStore } from 'react';
 import type { TokenRole } from '@/lib/db/schema';
-import type { MemberView } from '@/lib/organizations/members';
-import type { TokenView } from '@/lib/tokens/list-tokens';
+import type { MemberView } from '@/lib/organizations/views';
+import type { IssuedTokenView } from '@/lib/tokens/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -47,7 +47,7 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
   const client = useQueryClient();
   const { data } = useQuery({
     queryKey: membersKey(organizationId),
-    queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members`),
+    queryFn: () => api.get<{ members: Json<MemberView>[] }>(`/api/v1/organizations/${organizationId}/members?limit=200`),
   });
   const [values, setValues] = useState<Fields>({ userId: '', note: '', role: 'fullaccess', expiresOn: null });
   // Dates are the reader's, not the server's.
@@ -56,12 +56,12 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
   const expiresOn = values.expiresOn ?? (today ? yearsAfter(today, 1) : '');
   const [errors, setErrors] = useState<Errors>({});
   const [secret, setSecret] = useState<string | null>(null);
-  const members = data?.members ?? [];
+  const members = [...(data?.members ?? [])].sort((x, y) => x.email.localeCompare(y.email));
   // Until someone is picked, the caller themself (or the first member) is meant.
   const userId = values.userId || (members.some((m) => m.userId === me) ? me : (members[0]?.userId ?? ''));
 
   const issue = useMutation({
-    mutationFn: (body: object) => api.post<{ token: Json<TokenView>; secret: string }>(`/api/v1/organizations/${organizationId}/tokens`, body),
+    mutationFn: (body: object) => api.post<Json<IssuedTokenView>>(`/api/v1/organizations/${organizationId}/tokens`, body),
     onSuccess: (result) => {
       setSecret(result.secret);
       setErrors({});

@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { TokenStatus, TokenView } from '@/lib/tokens/list-tokens';
+import type { TokenStatus, TokenView } from '@/lib/tokens/views';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
@@ -22,7 +22,7 @@ export function TokenList({ organizationId }: { organizationId: string }) {
   const [revoking, setRevoking] = useState<Json<TokenView> | null>(null);
   const { data, error } = useQuery({
     queryKey: tokensKey(organizationId),
-    queryFn: () => api.get<{ tokens: Json<TokenView>[] }>(`/api/v1/organizations/${organizationId}/tokens`),
+    queryFn: () => api.get<{ tokens: Json<TokenView>[] }>(`/api/v1/organizations/${organizationId}/tokens?limit=200`),
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api.delete(`/api/v1/tokens/${id}`),

@@ -1,9 +1,9 @@
-import type { ApplicationDetail, ApplicationSummary, ThreadComment } from '@/lib/service-applications/queries';
+import type { ApplicationDetailView, ApplicationSummaryView } from '@/lib/service-applications/views';
 import type { Json } from '../json-types';
 
-/** Applications as the browser sees them (after JSON). */
-export type ApplicationJson = Json<ApplicationSummary>;
-export type ApplicationDetailJson = Omit<Json<ApplicationDetail>, 'comments'> & { comments: Json<ThreadComment>[] };
+/** Applications as the browser sees them (after JSON): the API's views. */
+export type ApplicationJson = Json<ApplicationSummaryView>;
+export type ApplicationDetailJson = Json<ApplicationDetailView>;
 
 export const applicationQueryKey = (id: string) => ['service-applications', id] as const;
 

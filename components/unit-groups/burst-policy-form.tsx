@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import type { UnitView } from '@/lib/unit-groups/views';
-import type { ProviderAccountView } from '@/lib/provider-accounts/manage-accounts';
+import type { ProviderAccountView } from '@/lib/provider-accounts/views';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { FieldError, inputClass } from '../catalog/parameter-field';
@@ -86,8 +86,8 @@ function BurstEditor({ unitId, unitGroupId, organizationId, burst, queueCapable,
   const say = useSay();
   const locale = useLocale();
   const client = useQueryClient();
-  const providers = useQuery({ queryKey: queryKeys.providers(), queryFn: () => api.get<{ providers: (ProviderOption & { accountsOf?: string })[] }>('/api/v1/providers') });
-  const accounts = useQuery({ queryKey: queryKeys.providerAccounts(organizationId), queryFn: () => api.get<{ accounts: Json<ProviderAccountView>[] }>(`/api/v1/organizations/${organizationId}/provider-accounts`) });
+  const providers = useQuery({ queryKey: queryKeys.providers(), queryFn: () => api.get<{ providers: ProviderOption[] }>('/api/v1/providers') });
+  const accounts = useQuery({ queryKey: queryKeys.providerAccounts(organizationId), queryFn: () => api.get<{ accounts: Json<ProviderAccountView>[] }>(`/api/v1/organizations/${organizationId}/provider-accounts?limit=200`) });
   const [form, setForm] = useState({
     provider: burst?.provider ?? ownCloud ?? '',
     accountId: burst?.providerAccountId ?? '',

@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ExpiryView, ExtensionView } from '@/lib/expiry/queries';
+import type { ExpiryView, ExtensionView } from '@/lib/expiry/views';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
 import { useSay } from '../catalog/say';
@@ -12,7 +12,8 @@ import { formatTime, useNow } from '../time';
 
 const DAY_MS = 24 * 60 * 60_000;
 
-type ExpiryJson = { expiry: Json<ExpiryView>; extensions: Json<ExtensionView>[] };
+/** The newest page of requests: a pending one, if any, is among them. */
+type ExpiryJson = { expiry: Json<ExpiryView>; extensions: Json<ExtensionView>[]; nextCursor: string | null };
 
 /** Under the unit group's own key, so whatever refreshes the unit group refreshes this too. */
 const expiryKey = (unitGroupId: string) => [...queryKeys.unitGroup(unitGroupId), 'expiry'] as const;
@@ -133,7 +134,7 @@ export function ExpirySection({ unitGroupId, deleting }: { unitGroupId: string; 
                 <td className="p-1">
                   <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATE_TONE[x.state]}`}>{say(`expiry.state.${x.state}`)}</span>
                 </td>
-                <td className="max-w-xs p-1 break-words text-slate-600">{x.state === 'approved' && !x.decidedBy ? say('expiry.autoApproved') : (x.decisionNote ?? '')}</td>
+                <td className="max-w-xs p-1 break-words text-slate-600">{x.autoApproved ? say('expiry.autoApproved') : (x.decisionNote ?? '')}</td>
               </tr>
             ))}
           </tbody>

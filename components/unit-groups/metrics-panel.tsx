@@ -6,8 +6,12 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '@/components/api';
 import { useLocale, useT } from '@/components/i18n';
-import type { MetricPoint, MetricRange, MetricSeries, UnitGroupMetrics } from '@/lib/metrics/query';
+import type { MetricPoint, MetricRange, MetricSeries as MetricSeriesView, UnitGroupMetrics } from '@/lib/metrics/query';
 import { queryKeys } from '@/lib/query-keys';
+import type { Json } from '../json-types';
+
+/** A series as it arrives: its times are ISO 8601 text. */
+type MetricSeries = Json<MetricSeriesView>;
 
 const RANGES: MetricRange[] = ['1h', '6h', '24h', '7d', '30d', '90d'];
 const COLOURS = ['#4f46e5', '#0891b2', '#16a34a', '#ca8a04', '#dc2626', '#9333ea', '#db2777', '#475569'];
@@ -78,7 +82,7 @@ export function MetricsPanel({ unitGroupId }: { unitGroupId: string }) {
   const [range, setRange] = useState<MetricRange>('1h');
   const { data } = useQuery({
     queryKey: [...queryKeys.unitGroup(unitGroupId), 'metrics', range],
-    queryFn: () => api.get<UnitGroupMetrics>(`/api/v1/unit-groups/${unitGroupId}/metrics?range=${range}`),
+    queryFn: () => api.get<Json<UnitGroupMetrics>>(`/api/v1/unit-groups/${unitGroupId}/metrics?range=${range}`),
     refetchInterval: 30_000,
   });
   const lines = (series: MetricSeries[], field: Field, suffix = '') =>

@@ -1,9 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { UnitSchedule } from '@/lib/db/schema';
 import type { MessageKey } from '@/lib/i18n/messages';
-import type { ScheduleView } from '@/lib/schedules/manage-schedule';
+import type { UnitScheduleView } from '@/lib/schedules/views';
 import type { Target } from '@/lib/schedules/timetable';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
@@ -14,10 +13,7 @@ import type { Json } from '../json-types';
 import { ConfirmDialog } from '../organization/confirm-dialog';
 import { formatTime } from '../time';
 
-type ViewJson = Json<Omit<ScheduleView, 'schedule' | 'next'>> & {
-  schedule: (Json<UnitSchedule> & { pausedByName: string | null }) | null;
-  next: { at: string; target: Target } | null;
-};
+type ViewJson = Json<UnitScheduleView>;
 
 /** Under the unit group's own key, so whatever refreshes the unit group refreshes this too. */
 const scheduleKey = (unitGroupId: string, unitId: string) => [...queryKeys.unitGroup(unitGroupId), 'schedule', unitId] as const;

@@ -3,6 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { DeliveryView } from '@/lib/webhooks/views';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
+import type { Json } from '../json-types';
 import { formatTime } from '../time';
 import { deliveriesKey } from './keys';
 
@@ -12,7 +13,7 @@ const STATE_TONE: Record<DeliveryView['state'], string> = {
   failed: 'bg-rose-100 text-rose-800 ring-rose-300',
 };
 
-type Page = { deliveries: DeliveryView[]; nextCursor: string | null };
+type Page = { deliveries: Json<DeliveryView>[]; nextCursor: string | null };
 
 /** A webhook's recent deliveries, newest first, with what the receiver answered. */
 export function WebhookDeliveries({ webhookId }: { webhookId: string }) {

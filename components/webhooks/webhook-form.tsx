@@ -3,9 +3,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '@/lib/webhooks/event-names';
-import type { WebhookView } from '@/lib/webhooks/views';
+import type { CreatedWebhookView } from '@/lib/webhooks/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import type { Json } from '../json-types';
 import { webhooksKey } from './keys';
 
 type Errors = Partial<Record<'url' | 'events' | 'description' | 'form', string>>;
@@ -23,7 +24,7 @@ export function WebhookForm({ organizationId }: { organizationId: string }) {
   const [secret, setSecret] = useState<string | null>(null);
 
   const add = useMutation({
-    mutationFn: (body: object) => api.post<{ webhook: WebhookView; secret: string }>(`/api/v1/organizations/${organizationId}/webhooks`, body),
+    mutationFn: (body: object) => api.post<Json<CreatedWebhookView>>(`/api/v1/organizations/${organizationId}/webhooks`, body),
     onSuccess: (result) => {
       setSecret(result.secret);
       setErrors({});

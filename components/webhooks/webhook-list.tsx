@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { DeliveryView, WebhookView } from '@/lib/webhooks/views';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
+import type { Json } from '../json-types';
 import { ConfirmDialog } from '../organization/confirm-dialog';
 import { formatTime } from '../time';
 import { deliveriesKey, webhooksKey } from './keys';
@@ -19,10 +20,10 @@ const STATE_TONE: Record<WebhookView['state'], string> = {
 export function WebhookList({ organizationId }: { organizationId: string }) {
   const t = useT();
   const client = useQueryClient();
-  const [deleting, setDeleting] = useState<WebhookView | null>(null);
+  const [deleting, setDeleting] = useState<Json<WebhookView> | null>(null);
   const { data, error } = useQuery({
     queryKey: webhooksKey(organizationId),
-    queryFn: () => api.get<{ webhooks: WebhookView[] }>(`/api/v1/organizations/${organizationId}/webhooks`),
+    queryFn: () => api.get<{ webhooks: Json<WebhookView>[]; nextCursor: string | null }>(`/api/v1/organizations/${organizationId}/webhooks`),
     // A failing webhook may be disabled by the worker meanwhile.
     refetchInterval: 30_000,
   });
@@ -68,7 +69,7 @@ export function WebhookList({ organizationId }: { organizationId: string }) {
   );
 }
 
-function WebhookItem({ webhook, organizationId, onDelete }: { webhook: WebhookView; organizationId: string; onDelete: () => void }) {
+function WebhookItem({ webhook, organizationId, onDelete }: { webhook: Json<WebhookView>; organizationId: string; onDelete: () => void }) {
   const t = useT();
   const locale = useLocale();
   const client = useQueryClient();
@@ -78,11 +79,11 @@ function WebhookItem({ webhook, organizationId, onDelete }: { webhook: WebhookVi
     void client.invalidateQueries({ queryKey: deliveriesKey(webhook.id) });
   };
   const toggle = useMutation({
-    mutationFn: (enabled: boolean) => api.patch<{ webhook: WebhookView }>(`/api/v1/webhooks/${webhook.id}`, { enabled }),
+    mutationFn: (enabled: boolean) => api.patch<{ webhook: Json<WebhookView> }>(`/api/v1/webhooks/${webhook.id}`, { enabled }),
     onSuccess: refresh,
   });
   const test = useMutation({
-    mutationFn: () => api.post<{ delivery: DeliveryView }>(`/api/v1/webhooks/${webhook.id}/test`, {}),
+    mutationFn: () => api.post<{ delivery: Json<DeliveryView> }>(`/api/v1/webhooks/${webhook.id}/test`, {}),
     onSuccess: refresh,
   });
   const ping = test.data?.delivery;

@@ -36,11 +36,21 @@ export interface RouteContract<
   output: Output;
   /** Answers text, not JSON (Prometheus exposition). */
   contentType?: string;
+  /** The answer holds a secret shown this once (a token, a signing secret): no cache on the way may keep it. */
+  secret?: true;
 }
 
 /** Declares a contract; the identity function keeps each schema's type for the handler and the SDK. */
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, O extends z.ZodType>(contract: RouteContract<P, Q, B, O>): RouteContract<P, Q, B, O> {
   return contract;
+}
+
+/** What a path parameter names, from the path segment before it: `/organizations/{id}/members/{userId}`, userId → "member". */
+export function nounOf(path: string, param: string): string {
+  const segments = path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  const noun = at > 0 ? segments[at - 1]! : 'resource';
+  return noun.replace(/-/g, ' ').replace(/s$/, '');
 }
 
 /** `/api/v1/units/{id}/nodes` → `/api/v1/units/[id]/nodes`, the folder the route file is in. */

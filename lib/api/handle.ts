@@ -8,7 +8,7 @@ import type { Database } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { jsonBody, withActor } from '@/lib/http/route';
 import { parseOrThrow } from '@/lib/zod-fields';
-import type { RouteContract } from './contract';
+import { nounOf, type RouteContract } from './contract';
 import { droppedField } from './dropped-field';
 
 // Parsed input of the contract's schemas (a route without one never reads it).
@@ -53,7 +53,7 @@ export function handle<C extends RouteContract>(contract: C, fn: (ctx: HandlerCo
   const handler = withActor<Record<string, string>>(async ({ req, actor, params, meta, db }) => {
     // A path parameter that does not fit (an id that is no id) names nothing there is.
     const parsedParams = contract.params ? contract.params.safeParse(params) : { success: true as const, data: undefined };
-    if (!parsedParams.success) throw new AppError('NOT_FOUND', `No such ${contract.tag.replace(/s$/, '').toLowerCase()}`);
+    if (!parsedParams.success) throw new AppError('NOT_FOUND', `No such ${nounOf(contract.path, String(parsedParams.error.issues[0]?.path[0] ?? ''))}`);
     const query = contract.query ? parseOrThrow(contract.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
     const body = contract.body ? parseOrThrow(contract.body, await jsonBody(req)) : undefined;
     const returned = await fn({ req, actor, params: parsedParams.data, query, body, meta, db } as HandlerContext<C>);
@@ -64,8 +64,9 @@ export function handle<C extends RouteContract>(contract: C, fn: (ctx: HandlerCo
       const extra = droppedField(result, output);
       if (extra) throw new Error(`${contract.operationId} answered a field its schema does not name: ${extra}`);
     }
-    if (contract.contentType) return new Response(String(output), { status, headers: { 'Content-Type': contract.contentType } });
-    return status === 204 ? new Response(null, { status: 204 }) : NextResponse.json(output, { status });
+    const headers: Record<string, string> = contract.secret ? { 'Cache-Control': 'no-store' } : {};
+    if (contract.contentType) return new Response(String(output), { status, headers: { ...headers, 'Content-Type': contract.contentType } });
+    return status === 204 ? new Response(null, { status: 204, headers }) : NextResponse.json(output, { status, headers });
   }, options);
   return Object.assign(handler, { contract });
 }

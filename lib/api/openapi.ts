@@ -68,6 +68,7 @@ function operationOf(schemas: SchemaSet, c: RouteContract): Operation {
     parameters: [...parametersOf(schemas, c.params, 'path'), ...parametersOf(schemas, c.query, 'query')],
     ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemas.convert(c.body, 'input') } } } } : {}),
     ...(c.method === 'POST' ? { 'x-idempotency-key': true } : {}),
+    ...(c.secret ? { 'x-ocs-secret-once': true } : {}),
     responses: { ...Object.fromEntries([c.status, ...(c.otherStatuses ?? [])].map((status) => [String(status), success])), default: error },
   };
 }

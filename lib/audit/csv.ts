@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { auditQueryOf, listAuditEvents, type AuditEventView } from './list-events';
+import { auditQueryOf, listAuditEvents, type AuditEventRow } from './list-events';
 
 // RFC 4180 CSV, UTF-8 with a byte order mark so Excel (Japanese Windows included) reads it as UTF-8.
 const BOM = '\uFEFF';
@@ -21,7 +21,7 @@ export function csvRecord(fields: (string | number | null | undefined)[]): strin
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 
-export function auditCsvRecord(e: AuditEventView): string {
+export function auditCsvRecord(e: AuditEventRow): string {
   return csvRecord([e.at.toISOString(), e.actorLabel, e.organizationName, e.action, e.targetType, e.targetId, e.ipAddress, e.outcome, JSON.stringify(e.details)]);
 }
 

@@ -1,11 +1,14 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build, type BuildLog, type BuildStep } from '@/lib/db/schema';
+import { buildLogs, builds, buildSteps, templates, templateVersions, unitGroups, users, type Build } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { openSecretOutputs, withoutSecretValues } from '@/lib/secrets/build-secrets';
+import { buildLogView, buildOutputView, buildStepView, buildSummaryView } from './view-of';
+import type { BuildDetailView, BuildSummaryView } from './views';
 
-export type BuildSummary = Omit<Build, 'secrets' | 'secretOutputs'> & { templateSlug: string; templateTitle: { ja: string; en: string }; templateVersion: string; unitGroupName: string | null; createdByEmail: string };
+const KEYSET = { sort: builds.createdAt, id: builds.id };
 
 function summarySelect(db: Database) {
   return db
@@ -16,6 +19,8 @@ function summarySelect(db: Database) {
       templateVersion: templateVersions.version,
       unitGroupName: unitGroups.name,
       createdByEmail: users.email,
+      id: builds.id,
+      cursor: cursorColumn(KEYSET),
     })
     .from(builds)
     .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
@@ -24,36 +29,26 @@ function summarySelect(db: Database) {
     .leftJoin(unitGroups, eq(builds.unitGroupId, unitGroups.id));
 }
 
-type SummaryRow = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
+type SummaryRow = Omit<Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number], 'cursor'>;
 
-function toSummary(r: SummaryRow): BuildSummary {
-  // Secret parameters, generated credentials and secret outputs leave the server only through revealOnce.
-  const { secrets: _secrets, secretOutputs: _secretOutputs, ...build } = r.build;
-  return {
-    ...build,
-    outputs: withoutSecretValues(build.outputs),
-    templateSlug: r.templateSlug,
-    templateTitle: r.definition.title,
-    templateVersion: r.templateVersion,
-    unitGroupName: r.unitGroupName,
-    createdByEmail: r.createdByEmail,
-  };
-}
+// Secret parameters, generated credentials and secret outputs leave the server only through revealOnce.
+const toSummary = (r: SummaryRow): BuildSummaryView =>
+  buildSummaryView(r.build, { templateSlug: r.templateSlug, templateTitle: r.definition.title, templateVersion: r.templateVersion, unitGroupName: r.unitGroupName, createdByEmail: r.createdByEmail });
 
-export async function listBuilds(db: Database, actor: Actor, limit = 100): Promise<BuildSummary[]> {
+/** Builds the caller may see, newest first, a page at a time. */
+export async function listBuilds(db: Database, actor: Actor, page: PageQuery = { limit: 50 }): Promise<{ builds: BuildSummaryView[]; nextCursor: string | null }> {
   const scope = readableOrganizations(actor);
-  if (scope && scope.length === 0) return [];
+  if (scope && scope.length === 0) return { builds: [], nextCursor: null };
   const rows = await summarySelect(db)
-    .where(scope ? inArray(builds.organizationId, scope) : undefined)
-    .orderBy(desc(builds.createdAt))
-    .limit(limit);
-  return rows.map(toSummary);
+    .where(and(scope ? inArray(builds.organizationId, scope) : undefined, afterCursor(KEYSET, page.cursor)))
+    .orderBy(...pageOrder(KEYSET))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  return { builds: items.map(toSummary), nextCursor };
 }
-
-export type BuildDetail = BuildSummary & { steps: BuildStep[]; logs: BuildLog[] };
 
 /** A build with its steps and log lines after `afterLogId` (for incremental polling). */
-export async function getBuildDetail(db: Database, actor: Actor, buildId: string, afterLogId = 0): Promise<BuildDetail> {
+export async function getBuildDetail(db: Database, actor: Actor, buildId: string, afterLogId = 0): Promise<BuildDetailView> {
   const [row] = await summarySelect(db).where(eq(builds.id, buildId));
   if (!row || !can(actor, 'read', row.build.organizationId)) throw new AppError('NOT_FOUND', 'No such build');
   const steps = await db.select().from(buildSteps).where(eq(buildSteps.buildId, buildId)).orderBy(asc(buildSteps.position));
@@ -63,7 +58,13 @@ export async function getBuildDetail(db: Database, actor: Actor, buildId: string
     .where(and(eq(buildLogs.buildId, buildId), gt(buildLogs.id, afterLogId)))
     .orderBy(asc(buildLogs.id))
     .limit(1000);
-  return { ...toSummary(row), outputs: await revealOnce(db, actor, row.build), steps, logs };
+  return {
+    ...toSummary(row),
+    parameters: row.build.parameters,
+    outputs: (await revealOnce(db, actor, row.build)).map(buildOutputView),
+    steps: steps.map(buildStepView),
+    logs: logs.map(buildLogView),
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import { appendBuildLog } from './log';
 import { serverCapacity } from '@/lib/hosts/placement';
 import { planAccounts } from '@/lib/provider-accounts/manage-accounts';
 import { planOrThrow, templateForBuild } from './plan-build';
-import { ZSubmitBuildInput } from './validation';
+import { ZSubmitBuildInput, type SubmitBuildInput } from './validation';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -27,7 +27,11 @@ const UNIQUE_VIOLATION = '23505';
  * it. Returns at once; the worker does the provisioning.
  */
 export async function submitBuild(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string; unitGroupId: string }> {
-  const input = parseOrThrow(ZSubmitBuildInput, rawInput);
+  return submitParsedBuild(db, actor, parseOrThrow(ZSubmitBuildInput, rawInput), meta);
+}
+
+/** submitBuild with its input already parsed (the API's route: lib/api/routes/builds.ts). */
+export async function submitParsedBuild(db: Database, actor: Actor, input: SubmitBuildInput, meta: RequestMeta = { ip: null }): Promise<{ buildId: string; unitGroupId: string }> {
   if (input.expiresAt && input.expiresAt <= new Date()) throw invalidInput({ expiresAt: 'must be in the future' });
   const organizationId = actingOrganization(actor, input.organizationId);
   authorize(actor, 'build', organizationId, 'organization');

@@ -11,6 +11,7 @@ import { AppError, invalidInput } from '@/lib/errors';
 import { defaultAccounts } from '@/lib/provider-accounts/manage-accounts';
 import { accountProviderOf, canOverflow, findProvider, isCloud } from '@/lib/providers/catalog';
 import { runsWorkQueue, unitGroupTemplate } from '@/lib/unit-groups/queries';
+import type { ZBurstView } from '@/lib/unit-groups/views';
 import { parseOrThrow } from '@/lib/zod-fields';
 
 const seconds = (min: number, max: number) =>
@@ -62,6 +63,11 @@ async function resolveBurstPolicy(db: Database, organizationId: string, unit: Un
     if (!accountId) throw invalidInput({ accountId: `the organization has no ${accountProvider} account: add one under プロバイダアカウント first` });
   }
   return { provider: provider.id, providerAccountId: accountId, flavor: input.flavor, maxNodes: input.maxNodes, ...(input.queue ? { queue: input.queue } : {}) };
+}
+
+/** A policy as the API shows it (lib/unit-groups/views.ts ZBurstView): who set it stays inside. */
+export function burstView(b: BurstPolicy): z.input<typeof ZBurstView> {
+  return { provider: b.provider, providerAccountId: b.providerAccountId, flavor: b.flavor, maxNodes: b.maxNodes, ...(b.queue ? { queue: { pendingSeconds: b.queue.pendingSeconds, idleSeconds: b.queue.idleSeconds } } : {}) };
 }
 
 /** Sets a unit's burst policy, replacing any it had. */

@@ -14,7 +14,7 @@ const UNIQUE_VIOLATION = '23505';
 /** A copy starts its own version line. */
 export const COPY_VERSION = '0.1.0';
 
-const ZCopyTemplateInput = z.strictObject({
+export const ZCopyTemplateInput = z.strictObject({
   slug: z.string().min(1),
   organizationId: z.uuid().optional(),
   newSlug: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'expected lower-case letters, digits and "-", starting with a letter (up to 31)'),

@@ -1,10 +1,13 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import compareSemver from 'semver/functions/compare';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { templates, templateVersions } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import type { TemplateDefinition } from '@/lib/templates/format';
+import { templateSummaryView } from './view-of';
+import type { TemplateSummaryView } from './views';
 
 export interface CatalogEntry {
   templateId: string;
@@ -31,6 +34,9 @@ function catalogOrganizations(actor?: Actor): string[] {
   return actor.token ? [actor.token.organizationId] : actor.memberships.map((m) => m.organizationId);
 }
 
+/** Shared templates, and those of the organizations given. */
+const visibleTo = (own: string[]) => (own.length ? or(isNull(templates.organizationId), inArray(templates.organizationId, own)) : isNull(templates.organizationId));
+
 /** Each template with its newest version: the shared catalog and the actor's organizations' own (none without an actor). */
 export async function listCatalog(db: Database, actor?: Actor): Promise<CatalogEntry[]> {
   const own = catalogOrganizations(actor);
@@ -47,7 +53,7 @@ export async function listCatalog(db: Database, actor?: Actor): Promise<CatalogE
     })
     .from(templates)
     .innerJoin(templateVersions, eq(templateVersions.templateId, templates.id))
-    .where(own.length ? or(isNull(templates.organizationId), inArray(templates.organizationId, own)) : isNull(templates.organizationId))
+    .where(visibleTo(own))
     .orderBy(templates.slug);
   const newest = new Map<string, CatalogEntry>();
   for (const row of rows) {
@@ -55,6 +61,35 @@ export async function listCatalog(db: Database, actor?: Actor): Promise<CatalogE
     if (!seen || newestFirst(row, seen) < 0) newest.set(row.templateId, row);
   }
   return [...newest.values()];
+}
+
+/** The catalog as the API lists it: each template with its newest version, newest template first, a page at a time. */
+export async function listTemplates(db: Database, actor: Actor, page: PageQuery = { limit: 50 }): Promise<{ templates: TemplateSummaryView[]; nextCursor: string | null }> {
+  const keyset = { sort: templates.createdAt, id: templates.id };
+  const rows = await db
+    .select({ template: templates, id: templates.id, cursor: cursorColumn(keyset) })
+    .from(templates)
+    .where(and(visibleTo(catalogOrganizations(actor)), afterCursor(keyset, page.cursor)))
+    .orderBy(...pageOrder(keyset))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  if (!items.length) return { templates: [], nextCursor };
+  const versions = await db
+    .select({ templateId: templateVersions.templateId, versionId: templateVersions.id, version: templateVersions.version, definition: templateVersions.definition })
+    .from(templateVersions)
+    .where(inArray(templateVersions.templateId, items.map((t) => t.id)));
+  const list: TemplateSummaryView[] = [];
+  for (const { template: t } of items) {
+    const newest = versions.filter((v) => v.templateId === t.id).sort(newestFirst)[0];
+    if (newest)
+      list.push(
+        templateSummaryView(
+          { templateId: t.id, slug: t.slug, category: t.category, organizationId: t.organizationId, sourceSlug: t.sourceSlug, versionId: newest.versionId, version: newest.version, definition: newest.definition },
+          t.createdAt,
+        ),
+      );
+  }
+  return { templates: list, nextCursor };
 }
 
 /**

@@ -221,7 +221,7 @@ describe('unit group end dates', { timeout: 240_000 }, () => {
     expect(toStaff!.text).toContain('https://ocs.example.ac.jp/staff/extensions');
     expect((await failure(requestExtension(db(), owner.actor, group.id, { until: at(end, 5).toISOString(), reason: 'again' }))).details?.fields).toEqual({ until: 'an extension request already waits for NII staff' });
 
-    expect((await listExtensionQueue(db(), staff, {})).map((e) => e.id)).toContain(extension!.id);
+    expect((await listExtensionQueue(db(), staff, {})).extensions.map((e) => e.id)).toContain(extension!.id);
     expect((await failure(listExtensionQueue(db(), owner.actor, {}))).code).toBe('FORBIDDEN');
     expect((await failure(decideExtension(db(), owner.actor, extension!.id, { decision: 'approve' }))).code).toBe('FORBIDDEN');
     expect((await failure(decideExtension(db(), stranger.actor, extension!.id, { decision: 'approve' }))).code).toBe('NOT_FOUND');
@@ -239,8 +239,8 @@ describe('unit group end dates', { timeout: 240_000 }, () => {
     expect((await failure(decideExtension(db(), staff, second.id, { decision: 'reject' }))).details?.fields).toEqual({ note: 'is required to reject: say why' });
     expect(await decideExtension(db(), staff, second.id, { decision: 'reject', note: 'a hundred days is a new application' })).toMatchObject({ state: 'rejected' });
     expect((await groupRow(group.id)).expiresAt).toEqual(wanted);
-    expect((await listExtensionQueue(db(), staff, { state: 'rejected' })).map((e) => e.id)).toContain(second.id);
-    expect((await listExtensionQueue(db(), staff, {})).map((e) => e.id)).not.toContain(second.id);
+    expect((await listExtensionQueue(db(), staff, { state: 'rejected' })).extensions.map((e) => e.id)).toContain(second.id);
+    expect((await listExtensionQueue(db(), staff, {})).extensions.map((e) => e.id)).not.toContain(second.id);
     expect(await mailAbout(`Extension rejected: ${group.name}`)).toHaveLength(1);
   });
 

@@ -18,11 +18,13 @@ export const ZSetExpiryInput = z.object({
   expiresAt: dateTime(`${DATE_TIME}, or null to remove it`).nullable(),
   reason: ZReason.optional(),
 });
+export type SetExpiryInput = z.output<typeof ZSetExpiryInput>;
 
 export const ZExtensionInput = z.object({
   until: ZEndDate,
   reason: ZReason.min(1, 'is required: say why the unit group is needed longer'),
 });
+export type ExtensionInput = z.output<typeof ZExtensionInput>;
 
 export const ZDecisionInput = z.object({
   decision: z.enum(['approve', 'reject'], { error: 'must be "approve" or "reject"' }),

@@ -8,12 +8,16 @@ import type { Database, Transaction } from '@/lib/db/client';
 import { expiryExtensions, type ExpiryExtension, type UnitGroup } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { parseOrThrow } from '@/lib/zod-fields';
-import { DAY_MS, ZExtensionInput } from './fields';
+import { DAY_MS, ZExtensionInput, type ExtensionInput } from './fields';
 import { lockGroupToChange, moveExpiry, type LockedGroup } from './move-expiry';
 import { formatJst, mailStaffPending } from './texts';
 
 export async function requestExtension(db: Database, actor: Actor, unitGroupId: string, raw: unknown, meta: RequestMeta = { ip: null }, now: Date = new Date()): Promise<ExpiryExtension> {
-  const { until, reason } = parseOrThrow(ZExtensionInput, raw);
+  return requestExtensionTo(db, actor, unitGroupId, parseOrThrow(ZExtensionInput, raw), meta, now);
+}
+
+/** As requestExtension, with its input parsed already (the API's contract parses it). */
+export async function requestExtensionTo(db: Database, actor: Actor, unitGroupId: string, { until, reason }: ExtensionInput, meta: RequestMeta = { ip: null }, now: Date = new Date()): Promise<ExpiryExtension> {
   const { extension, locked } = await db.transaction(async (tx) => {
     const locked = await lockGroupToChange(tx, actor, unitGroupId, 'until');
     if (!locked.group.expiresAt) throw invalidInput({ until: 'the unit group has no end date to extend: set one instead' });

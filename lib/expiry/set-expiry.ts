@@ -7,7 +7,7 @@ import type { Database } from '@/lib/db/client';
 import type { ExpiryExtension } from '@/lib/db/schema';
 import { invalidInput } from '@/lib/errors';
 import { parseOrThrow } from '@/lib/zod-fields';
-import { ZSetExpiryInput } from './fields';
+import { ZSetExpiryInput, type SetExpiryInput } from './fields';
 import { lockGroupToChange, moveExpiry } from './move-expiry';
 import { afterExtension, recordExtension } from './request-extension';
 
@@ -19,7 +19,11 @@ export interface ExpiryChange {
 }
 
 export async function setExpiry(db: Database, actor: Actor, unitGroupId: string, raw: unknown, meta: RequestMeta = { ip: null }, now: Date = new Date()): Promise<ExpiryChange> {
-  const { expiresAt, reason } = parseOrThrow(ZSetExpiryInput, raw);
+  return setExpiryTo(db, actor, unitGroupId, parseOrThrow(ZSetExpiryInput, raw), meta, now);
+}
+
+/** As setExpiry, with its input parsed already (the API's contract parses it). */
+export async function setExpiryTo(db: Database, actor: Actor, unitGroupId: string, { expiresAt, reason }: SetExpiryInput, meta: RequestMeta = { ip: null }, now: Date = new Date()): Promise<ExpiryChange> {
   const outcome = await db.transaction(async (tx) => {
     const locked = await lockGroupToChange(tx, actor, unitGroupId, 'expiresAt');
     const { group } = locked;

@@ -6,18 +6,9 @@ import { hosts } from '@/lib/db/schema';
 import { liveHost, loadHost, viewOf, type HostView } from './queries';
 import { openOrganizationPrivateKey, organizationSshPublicKey } from './ssh-key';
 import { openSshSession, SshSessionError } from './ssh-session';
+import type { HostCheck } from './views';
 
-export interface HostCheck {
-  ok: boolean;
-  /** What went wrong, for the admin to act on. */
-  reason: string | null;
-  /** The host key the server showed (pinned now if nothing was pinned). */
-  fingerprint: string | null;
-  /** `uname -srm` on the server. */
-  system: string | null;
-  /** Where the server's Docker-compatible engine listens, when it has one (the agent finds it the same way). */
-  containerEngine: string | null;
-}
+export type { HostCheck } from './views';
 
 // The sockets the node agent tries (agent/containers.ts detectContainerEngine), in its order.
 const ENGINE_PROBE = 'for s in "${DOCKER_HOST#unix://}" /var/run/docker.sock /run/podman/podman.sock; do [ -n "$s" ] && [ -S "$s" ] && echo "$s"; done; true';

@@ -8,16 +8,12 @@ import { organizationSshKeys, type OrganizationSshKey } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { openSshPrivateKey, sealSshPrivateKey } from '@/lib/secrets/ssh-keys';
 import { blobFingerprint } from './ssh-session';
+import type { SshPublicKeyView } from './views';
 
 // The portal signs in to an organization's hosts with the organization's own key pair, made on
 // first request; admins add its public key to each host's ~/.ssh/authorized_keys.
 
-export interface SshPublicKeyView {
-  /** One OpenSSH line, for authorized_keys. */
-  publicKey: string;
-  /** As `ssh-keygen -lf` prints it: SHA256:<base64 without padding>. */
-  fingerprint: string;
-}
+export type { SshPublicKeyView } from './views';
 
 /** OpenSSH's SHA256 fingerprint of a public key line: the hash of the key blob (its base64 field). */
 export function sshFingerprint(publicKeyLine: string): string {

@@ -3,6 +3,7 @@
 // samples; longer ranges from the hourly rollups, whose means are weighted by their samples.
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { ZTimestamp } from '@/lib/api/schemas/common';
 import { can, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { metricRollups, metricSamples, nodes, unitGroups, units } from '@/lib/db/schema';
@@ -27,37 +28,45 @@ export const ZMetricsQuery = z.object({
   range: z.enum(Object.keys(METRIC_RANGES) as [MetricRange, ...MetricRange[]], { error: `must be one of ${Object.keys(METRIC_RANGES).join(', ')}` }).default('1h'),
 });
 
-export interface MetricPoint {
-  at: string;
-  cpuCores: number | null;
-  memoryBytes: number | null;
-  memoryTotalBytes: number | null;
-  diskUsedBytes: number | null;
-  diskTotalBytes: number | null;
-  networkReceiveBytesPerSecond: number | null;
-  networkTransmitBytesPerSecond: number | null;
-  gpuUtilization: number | null;
-  gpuMemoryBytes: number | null;
-  load1: number | null;
-}
+const ZMetricPoint = z
+  .object({
+    at: ZTimestamp.describe('The start of the bucket.'),
+    cpuCores: z.number().nullable().describe('CPU in use, in cores.'),
+    memoryBytes: z.number().nullable(),
+    memoryTotalBytes: z.number().nullable(),
+    diskUsedBytes: z.number().nullable(),
+    diskTotalBytes: z.number().nullable(),
+    networkReceiveBytesPerSecond: z.number().nullable(),
+    networkTransmitBytesPerSecond: z.number().nullable(),
+    gpuUtilization: z.number().nullable().describe('0–1.'),
+    gpuMemoryBytes: z.number().nullable(),
+    load1: z.number().nullable(),
+  })
+  .meta({ id: 'MetricPoint', description: 'Means over a bucket; null where nothing was measured.' });
 
-export interface MetricSeries {
-  nodeId: string;
-  /** "<unit>-<node no>", as the unit group page names nodes. */
-  node: string;
-  /** null for the node itself. */
-  application: string | null;
-  points: MetricPoint[];
-}
+const ZMetricSeries = z
+  .object({
+    nodeId: z.uuid(),
+    node: z.string().describe('"<unit>-<node no>", as the unit group page names nodes.'),
+    application: z.string().nullable().describe('null for the node itself.'),
+    points: z.array(ZMetricPoint),
+  })
+  .meta({ id: 'MetricSeries' });
 
-export interface UnitGroupMetrics {
-  range: MetricRange;
-  from: string;
-  to: string;
-  bucketSeconds: number;
-  nodes: MetricSeries[];
-  applications: MetricSeries[];
-}
+export const ZUnitGroupMetrics = z
+  .object({
+    range: ZMetricsQuery.shape.range.unwrap(),
+    from: ZTimestamp,
+    to: ZTimestamp,
+    bucketSeconds: z.number().int(),
+    nodes: z.array(ZMetricSeries).describe('A series per node.'),
+    applications: z.array(ZMetricSeries).describe('A series per node and application.'),
+  })
+  .meta({ id: 'UnitGroupMetrics' });
+
+export type MetricPoint = z.input<typeof ZMetricPoint>;
+export type MetricSeries = z.input<typeof ZMetricSeries>;
+export type UnitGroupMetrics = z.input<typeof ZUnitGroupMetrics>;
 
 const COLUMNS = [
   'cpu_cores',
@@ -128,7 +137,7 @@ export async function unitGroupMetrics(db: Database, actor: Actor, unitGroupId: 
     const key = `${row.node_id}/${row.application}`;
     let s = series.get(key);
     if (!s) series.set(key, (s = { nodeId: row.node_id, node: label.get(row.node_id)!, application: row.application || null, points: [] }));
-    const point = { at: new Date(row.bucket).toISOString() } as MetricPoint;
+    const point = { at: new Date(row.bucket) } as MetricPoint;
     for (const c of COLUMNS) point[FIELDS[c]] = row[c] === null ? null : Number(row[c]);
     s.points.push(point);
   }
@@ -137,8 +146,8 @@ export async function unitGroupMetrics(db: Database, actor: Actor, unitGroupId: 
   const byNode = (a: MetricSeries, b: MetricSeries) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId) || (a.application ?? '').localeCompare(b.application ?? '');
   return {
     range,
-    from: from.toISOString(),
-    to: now.toISOString(),
+    from,
+    to: now,
     bucketSeconds,
     nodes: all.filter((s) => s.application === null).sort(byNode),
     applications: all.filter((s) => s.application !== null).sort(byNode),

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SessionOffer } from '@/agent/protocol';
+import { ZTimestamp } from '@/lib/api/schemas/common';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import { DESIRED_STATE_CHANNEL } from '@/lib/agent-channel/desired-state';
@@ -33,12 +34,15 @@ export const ZOpenSession = z.discriminatedUnion(
   { error: 'must be "terminal" or "logs"' },
 );
 
-export interface OpenedSession {
-  sessionId: string;
-  /** Path of the WebSocket to open on the portal, with the ticket. */
-  webSocketPath: string;
-  expiresAt: string;
-}
+/** The one-time ticket for the session's WebSocket. */
+export const ZOpenedSession = z
+  .object({
+    sessionId: z.uuid(),
+    webSocketPath: z.string().describe('Path of the WebSocket to open on the portal, with its one-time ticket.'),
+    expiresAt: ZTimestamp.describe('Open the WebSocket before this (a minute after asking).'),
+  })
+  .meta({ id: 'NodeSessionTicket' });
+export type OpenedSession = z.input<typeof ZOpenedSession>;
 
 export function hashTicket(ticket: string): string {
   return createHash('sha256').update(ticket).digest('hex');
@@ -94,7 +98,7 @@ export async function openNodeSession(db: Database, actor: Actor, nodeId: string
     outcome: 'success',
     details: { sessionId: session.id, nodeNo: node.nodeNo, ...(session.application ? { application: session.application } : {}) },
   });
-  return { sessionId: session.id, webSocketPath: `/ws/node-sessions/${session.id}?ticket=${ticket}`, expiresAt: expiresAt.toISOString() };
+  return { sessionId: session.id, webSocketPath: `/ws/node-sessions/${session.id}?ticket=${ticket}`, expiresAt };
 }
 
 /** The sessions waiting for the node's agent, as its sync answers them. */

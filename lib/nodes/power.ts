@@ -4,6 +4,7 @@
 // reconciler can queue it anew when Redis lost it.
 import { and, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { applicationProblem, evaluateNodes } from '@/lib/agent-channel/node-state';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
@@ -16,6 +17,9 @@ import { getProvider } from '@/lib/providers/registry';
 import { withUnitGroupLock } from '@/lib/unit-groups/lock';
 
 export type PowerAction = 'off' | 'on';
+
+/** What POST /nodes/:id/power takes (besides the class schedule's pauseSchedule). */
+export const ZNodePowerInput = z.object({ action: z.enum(['off', 'on'], { error: 'must be "off" or "on"' }) });
 
 export const FROM: Record<PowerAction, NodeState[]> = { off: ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'], on: ['POWER_OFF'] };
 export const DOING: Record<PowerAction, NodeState> = { off: 'SHUTTING_DOWN', on: 'BOOTING' };

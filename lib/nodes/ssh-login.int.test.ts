@@ -155,7 +155,7 @@ describe('SSH logins to an onpremises node', { timeout: 120_000 }, () => {
     const login = await reportedLogin('the leaver\'s key gone from the node', (l) => l.keysInstalled === 1);
     expect(await logIn(login.user, memberKey.private)).toEqual({ ok: false, error: 'All configured authentication methods failed' });
     expect(await authorizedKeys()).not.toContain(member.email);
-    const [key] = await listSshKeys(db(), viewer);
+    const [key] = (await listSshKeys(db(), viewer)).keys;
     await deleteSshKey(db(), viewer, key!.id);
     await reportedLogin('the deleted key gone from the node', (l) => l.keysInstalled === 0);
     expect(await logIn(login.user, viewerKey.private)).toEqual({ ok: false, error: 'All configured authentication methods failed' });

@@ -1,5 +1,6 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database, Transaction } from '@/lib/db/client';
@@ -8,15 +9,9 @@ import { AppError } from '@/lib/errors';
 import { memberLoginChanged } from '@/lib/nodes/login-changes';
 import { parseOrThrow } from '@/lib/zod-fields';
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  name: string;
-  nameJa: string | null;
-  role: MemberRole;
-  joinedAt: Date;
-  lastSignInAt: Date | null;
-}
+import type { MemberView } from './views';
+
+export type { MemberView } from './views';
 
 const RANK: Record<MemberRole, number> = { viewer: 0, user: 1, admin: 2, owner: 3 };
 
@@ -31,31 +26,42 @@ export function roleIn(actor: Actor, organizationId: string): MemberRole | undef
 
 const ZRole = z.enum(memberRole.enumValues, { error: `must be one of ${memberRole.enumValues.join(', ')}` });
 
-const ZAddMember = z.object({
+export const ZAddMember = z.object({
   email: z.string({ error: 'is required' }).trim().toLowerCase().min(1, 'is required').pipe(z.email('must be an e-mail address')),
   role: ZRole,
 });
 
-const ZChangeRole = z.object({ role: ZRole });
+export const ZChangeRole = z.object({ role: ZRole });
+
+const memberColumns = {
+  userId: users.id,
+  email: users.email,
+  name: users.name,
+  nameJa: users.nameJa,
+  role: memberships.role,
+  joinedAt: memberships.createdAt,
+  lastSignInAt: users.lastSignInAt,
+};
+
+const memberView = (m: MemberView): MemberView => ({ userId: m.userId, email: m.email, name: m.name, nameJa: m.nameJa, role: m.role, joinedAt: m.joinedAt, lastSignInAt: m.lastSignInAt });
 
 function memberSelect(db: Database | Transaction) {
-  return db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      nameJa: users.nameJa,
-      role: memberships.role,
-      joinedAt: memberships.createdAt,
-      lastSignInAt: users.lastSignInAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(memberships.userId, users.id));
+  return db.select(memberColumns).from(memberships).innerJoin(users, eq(memberships.userId, users.id));
 }
 
-export async function listMembers(db: Database, actor: Actor, organizationId: string): Promise<MemberView[]> {
+/** The organization's members, newest first, a page at a time. */
+export async function listMembers(db: Database, actor: Actor, organizationId: string, page: PageQuery = { limit: 50 }): Promise<{ members: MemberView[]; nextCursor: string | null }> {
   authorize(actor, 'manageMembers', organizationId, 'organization');
-  return memberSelect(db).where(eq(memberships.organizationId, organizationId)).orderBy(asc(users.email));
+  const keyset = { sort: memberships.createdAt, id: memberships.id };
+  const rows = await db
+    .select({ ...memberColumns, id: memberships.id, cursor: cursorColumn(keyset) })
+    .from(memberships)
+    .innerJoin(users, eq(memberships.userId, users.id))
+    .where(and(eq(memberships.organizationId, organizationId), afterCursor(keyset, page.cursor)))
+    .orderBy(...pageOrder(keyset))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  return { members: items.map(memberView), nextCursor };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database, Transaction } from '@/lib/db/client';
@@ -10,15 +11,31 @@ import type { PlanAccount } from '@/lib/templates/plan';
 import { sealProviderCredentials } from '@/lib/secrets/provider-credentials';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { accountFieldsOf, parseAccountPart, parseAddAccount, ZReplaceCredentials, ZUpdateAccount } from './validation';
+import type { ProviderAccountView } from './views';
 
-/** An account as the API shows it: never its credentials, only what identifies them. */
-export type ProviderAccountView = Omit<ProviderAccount, 'credentials' | 'removedAt'>;
+export type { ProviderAccountView } from './views';
 
 const UNIQUE_VIOLATION = '23505';
 const live = isNull(providerAccounts.removedAt);
 
-export function viewOf({ credentials: _sealed, removedAt: _removed, ...account }: ProviderAccount): ProviderAccountView {
-  return account;
+/** An account as the API shows it (lib/provider-accounts/views.ts), field by field: never its credentials, only what identifies them. */
+export function viewOf(account: ProviderAccount): ProviderAccountView {
+  return {
+    id: account.id,
+    organizationId: account.organizationId,
+    provider: account.provider,
+    name: account.name,
+    region: account.region,
+    network: account.network,
+    credentialHint: account.credentialHint,
+    isDefault: account.isDefault,
+    lastTestAt: account.lastTestAt,
+    lastTestOk: account.lastTestOk,
+    lastTestCode: account.lastTestCode,
+    lastTestMessage: account.lastTestMessage,
+    createdAt: account.createdAt,
+    updatedAt: account.updatedAt,
+  };
 }
 
 function nameTakenOr(name: string | undefined) {
@@ -36,14 +53,18 @@ async function clearDefault(tx: Transaction, account: { id: string; organization
     .where(and(eq(providerAccounts.organizationId, account.organizationId), eq(providerAccounts.provider, account.provider), ne(providerAccounts.id, account.id), live));
 }
 
-export async function listProviderAccounts(db: Database, actor: Actor, organizationId: string): Promise<ProviderAccountView[]> {
+/** The organization's live accounts, newest first, a page at a time (never their credentials). */
+export async function listProviderAccounts(db: Database, actor: Actor, organizationId: string, page: PageQuery = { limit: 50 }): Promise<{ accounts: ProviderAccountView[]; nextCursor: string | null }> {
   authorize(actor, 'read', organizationId, 'organization');
+  const keyset = { sort: providerAccounts.createdAt, id: providerAccounts.id };
   const rows = await db
-    .select()
+    .select({ account: providerAccounts, id: providerAccounts.id, cursor: cursorColumn(keyset) })
     .from(providerAccounts)
-    .where(and(eq(providerAccounts.organizationId, organizationId), live))
-    .orderBy(asc(providerAccounts.provider), asc(providerAccounts.name));
-  return rows.map(viewOf);
+    .where(and(eq(providerAccounts.organizationId, organizationId), live, afterCursor(keyset, page.cursor)))
+    .orderBy(...pageOrder(keyset))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  return { accounts: items.map((r) => viewOf(r.account)), nextCursor };
 }
 
 /** An account the actor may do `permission` on; a removed one or another organization's is "not found". */

@@ -88,7 +88,7 @@ describe('provider accounts', () => {
     });
     expect([first.isDefault, second.isDefault, azure.isDefault]).toEqual([true, false, true]);
     await updateProviderAccount(db(), owner, second.id, { isDefault: true });
-    const defaults = (await listProviderAccounts(db(), owner, org)).filter((a) => a.isDefault).map((a) => a.id);
+    const defaults = (await listProviderAccounts(db(), owner, org)).accounts.filter((a) => a.isDefault).map((a) => a.id);
     expect(defaults.sort()).toEqual([second.id, azure.id].sort());
     expect((await failure(updateProviderAccount(db(), owner, azure.id, { region: 'Japan East!' }))).details?.fields).toEqual({ region: 'must be a region or zone such as japaneast' });
   });
@@ -104,7 +104,7 @@ describe('provider accounts', () => {
 
     await removeProviderAccount(db(), actor, account.id);
     expect(await stored(account.id)).toMatchObject({ credentials: '', isDefault: false, removedAt: expect.any(Date) });
-    expect((await listProviderAccounts(db(), actor, organizationId)).map((a) => a.id)).not.toContain(account.id);
+    expect((await listProviderAccounts(db(), actor, organizationId, { limit: 200 })).accounts.map((a) => a.id)).not.toContain(account.id);
     expect((await failure(updateProviderAccount(db(), actor, account.id, { name: 'again' }))).code).toBe('NOT_FOUND');
   });
 

@@ -4,17 +4,18 @@ import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { providerAccounts } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { accountChecker, type AccountCheck } from '@/lib/providers/account-check';
+import { accountChecker } from '@/lib/providers/account-check';
 import { findProvider } from '@/lib/providers/catalog';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
-import { loadAccount, viewOf, type ProviderAccountView } from './manage-accounts';
+import { loadAccount, viewOf } from './manage-accounts';
+import type { AccountTestView, ProviderAccountView } from './views';
 
 /**
  * 接続テスト: signs in to the provider with the account's credentials and looks for the network it
  * names (reads only), recording the outcome on the account. A failure is an answer, not an error:
  * it carries the provider's code and what to do next.
  */
-export async function testProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<{ account: ProviderAccountView; test: AccountCheck }> {
+export async function testProviderAccount(db: Database, actor: Actor, accountId: string, meta: RequestMeta = { ip: null }): Promise<{ account: ProviderAccountView; test: AccountTestView }> {
   const account = await loadAccount(db, actor, accountId, 'manageAccounts');
   const check = await accountChecker(account.provider);
   if (!check) {
@@ -41,5 +42,6 @@ export async function testProviderAccount(db: Database, actor: Actor, accountId:
     outcome: test.ok ? 'success' : 'failure',
     details: { name: account.name, ok: test.ok, code: test.code },
   });
-  return { account: viewOf(updated ?? (await loadAccount(db, actor, accountId, 'read'))), test };
+  const advice = test.advice && { ja: test.advice.ja, en: test.advice.en };
+  return { account: viewOf(updated ?? (await loadAccount(db, actor, accountId, 'read'))), test: { ok: test.ok, code: test.code, message: test.message, ...(advice ? { advice } : {}) } };
 }

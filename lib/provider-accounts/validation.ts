@@ -13,6 +13,18 @@ const ZHead = z.object({
   isDefault: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
+const ZTexts = z.record(z.string(), z.string({ error: 'must be text' }), { error: 'must be an object' });
+
+/**
+ * A new account as the API documents it; what its provider needs in region, network and
+ * credentials (and every message about them) is parseAddAccount's.
+ */
+export const ZAddAccountBody = ZHead.extend({
+  region: z.string({ error: 'must be text or null' }).nullable().optional().describe('Region or zone, where the provider has them (GET /api/v1/providers names its fields).'),
+  network: ZTexts.optional().describe('Where its nodes go, by the provider\'s own names (subnetId, securityGroupId, imageId, …).'),
+  credentials: ZTexts.optional().describe('The provider\'s credentials: sealed at once, never answered again.'),
+});
+
 export interface AddAccountInput {
   provider: string;
   name: string;
@@ -52,9 +64,9 @@ export function parseAccountPart<K extends 'region' | 'network' | 'credentials'>
 
 export const ZUpdateAccount = z.strictObject({
   name: ZResourceName.optional(),
-  region: z.unknown().optional(),
-  network: z.unknown().optional(),
+  region: z.unknown().optional().describe('Region or zone (text), or null where the provider has none; the provider decides what it takes.'),
+  network: z.unknown().optional().describe('The whole network object, by the provider\'s own names.'),
   isDefault: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-export const ZReplaceCredentials = z.strictObject({ credentials: z.unknown() });
+export const ZReplaceCredentials = z.strictObject({ credentials: z.unknown().describe('The provider\'s credentials as a whole (an object of texts): sealed at once, never answered again.') });

@@ -11,19 +11,9 @@ import { quotaUsage } from '@/lib/organizations/quota';
 import { canPowerNodes } from '@/lib/providers/catalog';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { MAX_UNIT_NODES, ZScheduleInput, type ScheduleInput } from './fields';
-import { nationalHolidaysBetween, type NationalHoliday } from './holidays';
-import { nextChange, targetAt, type Target } from './timetable';
-
-export interface ScheduleView {
-  schedule: (UnitSchedule & { pausedByName: string | null }) | null;
-  /** What the schedule asks of the unit now, and its next change. */
-  target: Target | null;
-  next: { at: Date; target: Target } | null;
-  /** National holidays in the term: no classes on them when the schedule skips holidays. */
-  holidays: NationalHoliday[];
-  /** Whether the unit's nodes can be powered off between classes (else only "delete" is offered). */
-  canPowerOff: boolean;
-}
+import { nationalHolidaysBetween } from './holidays';
+import { nextChange, targetAt } from './timetable';
+import type { ClassScheduleView, UnitScheduleView } from './views';
 
 interface Row {
   unit: Unit;
@@ -48,18 +38,48 @@ async function scheduleOrNotFound(db: Database, unitId: string): Promise<UnitSch
   return schedule;
 }
 
-export async function getUnitSchedule(db: Database, actor: Actor, unitId: string, now: Date = new Date()): Promise<ScheduleView> {
+export async function getUnitSchedule(db: Database, actor: Actor, unitId: string, now: Date = new Date()): Promise<UnitScheduleView> {
   const { unit } = await unitOf(db, actor, unitId, 'read');
   const schedule = await scheduleOf(db, unitId);
   const canPowerOff = canPowerNodes(unit.provider);
   if (!schedule) return { schedule: null, target: null, next: null, holidays: [], canPowerOff };
   const pausedBy = schedule.pausedBy ? await db.query.users.findFirst({ where: eq(users.id, schedule.pausedBy) }) : undefined;
   return {
-    schedule: { ...schedule, pausedByName: pausedBy ? (pausedBy.nameJa ?? pausedBy.name) : null },
+    schedule: scheduleView(schedule, pausedBy ? (pausedBy.nameJa ?? pausedBy.name) : null),
     target: targetAt(schedule, now),
     next: nextChange(schedule, now),
     holidays: nationalHolidaysBetween(schedule.startsOn, schedule.endsOn),
     canPowerOff,
+  };
+}
+
+/** The schedule's row as the API shows it, field by field. */
+function scheduleView(s: UnitSchedule, pausedByName: string | null): ClassScheduleView {
+  return {
+    id: s.id,
+    unitId: s.unitId,
+    timezone: s.timezone,
+    startsOn: s.startsOn,
+    endsOn: s.endsOn,
+    periods: s.periods.map(({ weekday, start, end, nodes }) => ({ weekday, start, end, nodes })),
+    exceptions: s.exceptions.map((e) =>
+      e.kind === 'noClass'
+        ? { date: e.date, kind: e.kind, ...(e.note ? { note: e.note } : {}) }
+        : { date: e.date, kind: e.kind, periods: e.periods.map(({ start, end, nodes }) => ({ start, end, nodes })), ...(e.note ? { note: e.note } : {}) },
+    ),
+    skipHolidays: s.skipHolidays,
+    outsideClass: s.outsideClass,
+    nodesOutsideClass: s.nodesOutsideClass,
+    warmUpMinutes: s.warmUpMinutes,
+    drainMinutes: s.drainMinutes,
+    pausedAt: s.pausedAt,
+    pausedBy: s.pausedBy,
+    pausedByName,
+    lastAppliedAt: s.lastAppliedAt,
+    lastError: s.lastError,
+    createdBy: s.createdBy,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
   };
 }
 
@@ -106,7 +126,7 @@ async function checkAgainstUnit(db: Database, row: Row, input: ScheduleInput): P
  * Sets the unit's schedule, replacing any. It acts for whoever saved it last; a paused one stays
  * paused. The scheduler's next round applies it anew.
  */
-export async function setUnitSchedule(db: Database, actor: Actor, unitId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<ScheduleView> {
+export async function setUnitSchedule(db: Database, actor: Actor, unitId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<UnitScheduleView> {
   const row = await unitOf(db, actor, unitId, 'build');
   const input = parseOrThrow(ZScheduleInput, raw);
   await checkAgainstUnit(db, row, input);
@@ -128,7 +148,7 @@ export async function removeUnitSchedule(db: Database, actor: Actor, unitId: str
 }
 
 /** Pauses the schedule: it changes nothing until resumed. Pausing a paused one leaves it as it is. */
-export async function pauseUnitSchedule(db: Database, actor: Actor, unitId: string, meta: RequestMeta = { ip: null }): Promise<ScheduleView> {
+export async function pauseUnitSchedule(db: Database, actor: Actor, unitId: string, meta: RequestMeta = { ip: null }): Promise<UnitScheduleView> {
   const row = await unitOf(db, actor, unitId, 'build');
   await scheduleOrNotFound(db, unitId);
   await pauseSchedules(db, actor, [row], meta);
@@ -136,7 +156,7 @@ export async function pauseUnitSchedule(db: Database, actor: Actor, unitId: stri
 }
 
 /** Resumes the schedule: the scheduler's next round makes the unit what the timetable says now. */
-export async function resumeUnitSchedule(db: Database, actor: Actor, unitId: string, meta: RequestMeta = { ip: null }): Promise<ScheduleView> {
+export async function resumeUnitSchedule(db: Database, actor: Actor, unitId: string, meta: RequestMeta = { ip: null }): Promise<UnitScheduleView> {
   const row = await unitOf(db, actor, unitId, 'build');
   await scheduleOrNotFound(db, unitId);
   const [resumed] = await db

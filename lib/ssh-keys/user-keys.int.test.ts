@@ -47,7 +47,7 @@ describe('SSH keys in the profile', () => {
     const before = { server: await version(onServer), portal: await version(onPortal) };
     const key = await addSshKey(db(), owner, { publicKey: `  ${laptop.public}\n` }, { ip: '192.0.2.7' });
     expect(key).toMatchObject({ name: 'me@laptop', type: 'ssh-ed25519', publicKey: bare(laptop.public), fingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/) });
-    expect(await listSshKeys(db(), owner)).toEqual([key]);
+    expect((await listSshKeys(db(), owner)).keys).toEqual([key]);
     expect(await version(onServer)).toBe(before.server + 1);
     expect(await version(onPortal)).toBe(before.portal);
     expect(await installed(onServer)).toEqual([`${bare(laptop.public)} ocs:${owner.email}`]);
@@ -67,7 +67,7 @@ describe('SSH keys in the profile', () => {
     expect(await fields({ publicKey: ssh2.utils.generateKeyPairSync('ed25519').public })).toEqual({ name: expect.stringMatching(/^is required/) });
     expect(await fields({ name: 'old', publicKey: ssh2.utils.generateKeyPairSync('rsa', { bits: 1024 }).public })).toEqual({ publicKey: expect.stringMatching(/^is an RSA key of 1024 bits/) });
     expect(await fields({ name: 'nothing' })).toEqual({ publicKey: 'is required' });
-    expect(await listSshKeys(db(), owner)).toHaveLength(1);
+    expect((await listSshKeys(db(), owner)).keys).toHaveLength(1);
   });
 
   it('installs a viewer\'s keys nowhere, and those of someone who joins as a user at once', async () => {
@@ -88,22 +88,22 @@ describe('SSH keys in the profile', () => {
     for (const role of ['readonly', 'fullaccess'] as const) {
       const { secret } = await issueToken(db(), owner, organizationId, { userId: owner.userId, note: 'ssh keys', role });
       const token = await authenticateToken(db(), secret);
-      const [key] = await listSshKeys(db(), token);
+      const [key] = (await listSshKeys(db(), token)).keys;
       expect(key).toMatchObject({ name: 'me@laptop' });
       expect((await failure(addSshKey(db(), token, { publicKey: ssh2.utils.generateKeyPairSync('ed25519', { comment: 'x' }).public }))).code).toBe('FORBIDDEN');
       expect((await failure(deleteSshKey(db(), token, key!.id))).code).toBe('FORBIDDEN');
     }
-    const [key] = await listSshKeys(db(), owner);
+    const [key] = (await listSshKeys(db(), owner)).keys;
     const stranger = (await organizationWithMember()).actor;
     expect((await failure(deleteSshKey(db(), stranger, key!.id))).code).toBe('NOT_FOUND');
-    expect(await listSshKeys(db(), stranger)).toEqual([]);
+    expect((await listSshKeys(db(), stranger)).keys).toEqual([]);
   });
 
   it('takes a deleted key off the nodes, audited', async () => {
-    const [key] = await listSshKeys(db(), owner);
+    const [key] = (await listSshKeys(db(), owner)).keys;
     const before = await version(onServer);
     await deleteSshKey(db(), owner, key!.id);
-    expect(await listSshKeys(db(), owner)).toEqual([]);
+    expect((await listSshKeys(db(), owner)).keys).toEqual([]);
     expect(await version(onServer)).toBe(before + 1);
     expect(await installed(onServer)).not.toContain(`${key!.publicKey} ocs:${owner.email}`);
     const [entry] = await db().select().from(auditEvents).where(eq(auditEvents.action, 'userSshKey.delete')).orderBy(desc(auditEvents.id)).limit(1);

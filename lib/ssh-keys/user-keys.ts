@@ -1,8 +1,10 @@
 // A member's SSH public keys, from their profile: the agents of the nodes they may log in to install
 // them (lib/nodes/ssh-login.ts). Each person manages only their own; an API token acts for its
 // member, and a read-only token only reads.
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
+import { ZTimestamp } from '@/lib/api/schemas/common';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
@@ -15,17 +17,19 @@ import { parsePublicKey } from './parse-key';
 /** Enough for every machine someone works from; it bounds what each node's agent receives per member. */
 export const MAX_KEYS_PER_USER = 20;
 
-export interface SshKeyView {
-  id: string;
-  name: string;
-  /** ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa … */
-  type: string;
-  publicKey: string;
-  fingerprint: string;
-  createdAt: Date;
-}
+export const ZSshKey = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    type: z.string().describe('ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa …'),
+    publicKey: z.string().describe('The public key line, as OpenSSH writes it.'),
+    fingerprint: z.string().describe('SHA256:…, as `ssh-keygen -l` prints it.'),
+    createdAt: ZTimestamp,
+  })
+  .meta({ id: 'SshKey' });
+export type SshKeyView = z.input<typeof ZSshKey>;
 
-const ZAddKey = z.object({
+export const ZAddSshKeyInput = z.object({
   /** Default: the comment of the pasted line. */
   name: z.string({ error: 'must be text' }).trim().max(100, 'must be at most 100 characters').optional(),
   publicKey: z.string({ error: 'is required' }),
@@ -44,14 +48,22 @@ function alreadyRegistered(name: string): AppError {
   return invalidInput({ publicKey: `is already registered, as "${name}"` });
 }
 
-export async function listSshKeys(db: Database, actor: Actor): Promise<SshKeyView[]> {
-  const keys = await db.select().from(userSshKeys).where(eq(userSshKeys.userId, actor.userId)).orderBy(asc(userSshKeys.createdAt), asc(userSshKeys.id));
-  return keys.map(view);
+/** The caller's keys (a token's: its member's), newest first, a page at a time. */
+export async function listSshKeys(db: Database, actor: Actor, page: PageQuery = { limit: 50 }): Promise<{ keys: SshKeyView[]; nextCursor: string | null }> {
+  const keyset = { sort: userSshKeys.createdAt, id: userSshKeys.id };
+  const rows = await db
+    .select({ key: userSshKeys, id: userSshKeys.id, cursor: cursorColumn(keyset) })
+    .from(userSshKeys)
+    .where(and(eq(userSshKeys.userId, actor.userId), afterCursor(keyset, page.cursor)))
+    .orderBy(...pageOrder(keyset))
+    .limit(page.limit + 1);
+  const { items, nextCursor } = pageOf(rows, page.limit);
+  return { keys: items.map(({ key }) => view(key)), nextCursor };
 }
 
 export async function addSshKey(db: Database, actor: Actor, rawInput: unknown, meta: RequestMeta = { ip: null }): Promise<SshKeyView> {
   refuseTokens(actor);
-  const input = parseOrThrow(ZAddKey, rawInput);
+  const input = parseOrThrow(ZAddSshKeyInput, rawInput);
   const parsed = parsePublicKey(input.publicKey);
   if ('problem' in parsed) throw invalidInput({ publicKey: parsed.problem });
   const name = input.name || parsed.comment.trim().slice(0, 100);

@@ -7,17 +7,18 @@ import { apiTokens, memberships, tokenRole, users } from '@/lib/db/schema';
 import { AppError, invalidInput } from '@/lib/errors';
 import { outranks, roleIn } from '@/lib/organizations/members';
 import { parseOrThrow } from '@/lib/zod-fields';
-import { tokenViews, type TokenView } from './list-tokens';
+import { tokenViews } from './list-tokens';
+import type { IssuedTokenView } from './views';
 import { newTokenSecret } from './secret';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-const ZIssueToken = z.object({
-  userId: z.uuid('must be a member of the organization'),
+export const ZIssueToken = z.object({
+  userId: z.uuid('must be a member of the organization').describe('The member the token acts as.'),
   note: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   role: z.enum(tokenRole.enumValues, { error: 'must be fullaccess or readonly' }),
   /** ISO 8601; one year from now when left out. */
-  expiresAt: z.coerce.date({ error: 'must be a date and time (ISO 8601)' }).optional(),
+  expiresAt: z.coerce.date({ error: 'must be a date and time (ISO 8601)' }).optional().describe('ISO 8601, at most ten years ahead; one year from now when left out.'),
 });
 
 function yearsFrom(now: Date, years: number): Date {
@@ -36,7 +37,7 @@ export async function issueToken(
   organizationId: string,
   rawInput: unknown,
   meta: RequestMeta = { ip: null },
-): Promise<{ token: TokenView; secret: string }> {
+): Promise<IssuedTokenView> {
   authorize(actor, 'manageTokens', organizationId, 'organization');
   const input = parseOrThrow(ZIssueToken, rawInput);
   const now = new Date();

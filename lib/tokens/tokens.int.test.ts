@@ -77,7 +77,7 @@ describe('API tokens', () => {
     // Default expiry: a year from now.
     expect(Math.abs(row!.expiresAt.getTime() - Date.now() - 365 * 24 * 3600 * 1000)).toBeLessThan(2 * 24 * 3600 * 1000);
 
-    const listed = await listTokens(db(), a.members.admin, a.org.id);
+    const listed = (await listTokens(db(), a.members.admin, a.org.id, { limit: 200 })).tokens;
     const mine = listed.find((t) => t.id === token.id)!;
     expect(mine).toMatchObject({ status: 'active', note: 'CI パイプライン', role: 'fullaccess', userEmail: a.members.user.email, lastUsedAt: null });
     expect(JSON.stringify(listed)).not.toContain(secret);
@@ -94,7 +94,7 @@ describe('API tokens', () => {
     expect(actor).toMatchObject({ userId: a.members.user.userId, isStaff: false, token: { id: token.id, organizationId: a.org.id, role: 'fullaccess' } });
     const row = await db().query.apiTokens.findFirst({ where: eq(apiTokens.id, token.id) });
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
-    expect((await listTokens(db(), a.members.owner, a.org.id)).find((t) => t.id === token.id)!.lastUsedAt).toEqual(row!.lastUsedAt);
+    expect((await listTokens(db(), a.members.owner, a.org.id, { limit: 200 })).tokens.find((t) => t.id === token.id)!.lastUsedAt).toEqual(row!.lastUsedAt);
     expect((await getUnitGroupDetail(db(), actor, a.unitGroupId)).id).toBe(a.unitGroupId);
   });
 
@@ -126,7 +126,7 @@ describe('API tokens', () => {
     const expired = await issued(a, 'viewer');
     await db().update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expired.token.id));
     expect((await failure(authenticateToken(db(), expired.secret))).code).toBe('UNAUTHENTICATED');
-    expect((await listTokens(db(), a.members.admin, a.org.id)).find((t) => t.id === expired.token.id)!.status).toBe('expired');
+    expect((await listTokens(db(), a.members.admin, a.org.id, { limit: 200 })).tokens.find((t) => t.id === expired.token.id)!.status).toBe('expired');
 
     expect((await failure(authenticateToken(db(), newTokenSecret().secret))).code).toBe('UNAUTHENTICATED');
     expect((await failure(authenticateToken(db(), 'not-a-token'))).code).toBe('UNAUTHENTICATED');
@@ -152,7 +152,7 @@ describe('API tokens', () => {
     await authenticateToken(db(), secret);
     await removeMember(db(), a.members.admin, a.org.id, leaving.userId);
     expect((await failure(authenticateToken(db(), secret))).code).toBe('UNAUTHENTICATED');
-    expect((await listTokens(db(), a.members.owner, a.org.id)).find((t) => t.id === token.id)!.status).toBe('revoked');
+    expect((await listTokens(db(), a.members.owner, a.org.id, { limit: 200 })).tokens.find((t) => t.id === token.id)!.status).toBe('revoked');
   });
 
   it('checks expiry, member and who may issue', async () => {
@@ -181,7 +181,7 @@ describe('API tokens', () => {
 describe('members', () => {
   it('are listed, added by e-mail, changed and removed by admins, and audited', async () => {
     const org = await makeOrganization('members');
-    const listed = await listMembers(db(), org.members.admin, org.org.id);
+    const listed = (await listMembers(db(), org.members.admin, org.org.id)).members;
     expect(listed.map((m) => m.role).sort()).toEqual(['admin', 'owner', 'user', 'viewer']);
     expect((await failure(listMembers(db(), org.members.user, org.org.id))).code).toBe('FORBIDDEN');
     expect((await failure(listMembers(db(), a.members.owner, org.org.id))).code).toBe('NOT_FOUND');
@@ -210,7 +210,7 @@ describe('members', () => {
     expect((await failure(changeMemberRole(db(), org.members.owner, org.org.id, b.members.user.userId, { role: 'viewer' }))).code).toBe('NOT_FOUND');
 
     await removeMember(db(), org.members.admin, org.org.id, added.userId, { ip: '203.0.113.7' });
-    expect((await listMembers(db(), org.members.owner, org.org.id)).map((m) => m.userId)).not.toContain(added.userId);
+    expect((await listMembers(db(), org.members.owner, org.org.id)).members.map((m) => m.userId)).not.toContain(added.userId);
     expect((await failure(removeMember(db(), org.members.admin, org.org.id, org.members.owner.userId))).code).toBe('FORBIDDEN');
 
     const trail = await db().select().from(auditEvents).where(and(eq(auditEvents.organizationId, org.org.id), eq(auditEvents.targetId, added.userId)));

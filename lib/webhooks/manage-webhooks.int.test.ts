@@ -20,7 +20,7 @@ import { ownDatabase } from '@/test/own-database';
 import { signatureMatches, startReceiver, type Receiver } from '@/test/webhook-receiver';
 import { recordEvent } from './events';
 import { createWebhook, deleteWebhook, testWebhook, updateWebhook } from './manage-webhooks';
-import { getWebhook, listDeliveries, listWebhooks } from './views';
+import { getWebhook, listDeliveries, listWebhooks } from './queries';
 
 let restoreEnv: () => void;
 const receivers: Receiver[] = [];
@@ -98,7 +98,7 @@ describe('managing webhooks', () => {
     }
     expect((await failure(createWebhook(db(), stranger.actor, owner.organizationId, { url: 'https://example.ac.jp/x' }))).code).toBe('NOT_FOUND');
     expect((await failure(getWebhook(db(), stranger.actor, webhook.id))).code).toBe('NOT_FOUND');
-    expect((await failure(listDeliveries(db(), stranger.actor, webhook.id, {}))).code).toBe('NOT_FOUND');
+    expect((await failure(listDeliveries(db(), stranger.actor, webhook.id))).code).toBe('NOT_FOUND');
     expect((await failure(deleteWebhook(db(), stranger.actor, webhook.id))).code).toBe('NOT_FOUND');
     expect(await getWebhook(db(), owner.actor, webhook.id)).toMatchObject({ id: webhook.id, enabled: true });
   });

@@ -2,7 +2,6 @@
 // is in the audit log. The signing secret is returned once, when the webhook is made.
 import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
@@ -11,36 +10,16 @@ import { AppError, invalidInput } from '@/lib/errors';
 import { sealWebhookSecret } from '@/lib/secrets/webhook-secrets';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { attemptDelivery, claimedUntil } from './deliver';
-import { PING_EVENT, WEBHOOK_EVENTS } from './event-names';
+import { PING_EVENT } from './event-names';
 import type { WebhookPayload } from './events';
 import { NOT_SENT_DISABLED } from './failing';
+import { ZCreateWebhook, ZUpdateWebhook } from './fields';
+import { deliveryView, manageableWebhook, webhookView } from './queries';
 import { newWebhookSecret } from './signature';
-import { deliveryView, manageableWebhook, webhookView, type DeliveryView, type WebhookView } from './views';
-import { webhookUrlProblem } from './url';
+import type { DeliveryView, WebhookView } from './views';
 
 /** Enough for every receiver a lab runs; more is likely a script gone wrong. */
 export const MAX_WEBHOOKS_PER_ORGANIZATION = 20;
-
-const ZUrl = z
-  .string({ error: 'is required' })
-  .trim()
-  .min(1, 'is required')
-  .superRefine((url, ctx) => {
-    const problem = webhookUrlProblem(url);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-const ZEvents = z
-  .array(z.enum(WEBHOOK_EVENTS, { error: `must be one of ${WEBHOOK_EVENTS.join(', ')}` }), { error: `must be a list of events (${WEBHOOK_EVENTS.join(', ')}); empty for all` })
-  .transform((events) => [...new Set(events)]);
-const ZDescription = z
-  .string({ error: 'must be text' })
-  .trim()
-  .max(500, 'must be at most 500 characters')
-  .nullable()
-  .transform((d) => d || null);
-
-const ZCreateWebhook = z.strictObject({ url: ZUrl, events: ZEvents.default([]), description: ZDescription.optional() });
-const ZUpdateWebhook = z.strictObject({ url: ZUrl.optional(), events: ZEvents.optional(), description: ZDescription.optional(), enabled: z.boolean({ error: 'must be true or false' }).optional() });
 
 export async function createWebhook(db: Database, actor: Actor, organizationId: string, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ webhook: WebhookView; secret: string }> {
   authorize(actor, 'manageTokens', organizationId, 'organization');

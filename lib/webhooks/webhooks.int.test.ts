@@ -25,7 +25,7 @@ import { BACKOFF_MS, deliverWebhook, JITTER, MAX_ATTEMPTS } from './deliver';
 import { recordBuildEvent } from './domain-events';
 import { createWebhook, testWebhook, updateWebhook } from './manage-webhooks';
 import { dueDeliveries, queueDueDeliveries } from './sweep';
-import { getWebhook } from './views';
+import { getWebhook } from './queries';
 
 const DAY_MS = 24 * 3600_000;
 const META = { ip: null };
@@ -283,7 +283,7 @@ describe('retries and disabling', () => {
     expect(current).toMatchObject({ state: 'failed', attempts: MAX_ATTEMPTS, responseStatus: 503 });
     expect(hook.received).toHaveLength(MAX_ATTEMPTS);
     const disabled = await getWebhook(db(), owner.actor, webhook.id);
-    expect(disabled).toMatchObject({ state: 'disabled', enabled: false, disabledAt: now.toISOString() });
+    expect(disabled).toMatchObject({ state: 'disabled', enabled: false, disabledAt: now });
     expect(disabled.disabledReason).toContain('failed for over a day');
     expect(disabled.disabledReason).toContain('503');
     expect(await delivery(waiting!)).toMatchObject({ state: 'failed', error: 'not sent: the webhook is disabled' });

@@ -152,6 +152,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nodes of every unit group the caller may see (df_nodes), newest first
+         * @description Who may call: Anyone signed in, or with an API token.
+         */
+        get: operations["listNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{id}": {
         parameters: {
             query?: never;
@@ -1684,6 +1704,37 @@ export interface components {
             healthPath: string;
             environment: string[];
             localCommand: string[];
+        };
+        NodeListItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            unitGroupId: string;
+            /** @description vcname. */
+            unitGroupName: string;
+            /** Format: uuid */
+            unitId: string;
+            /** @description unit_name. */
+            unitName: string;
+            /** @description node_no. */
+            nodeNo: number;
+            /** @description cloud_instance_name. */
+            name: string;
+            /**
+             * @description node_state.
+             * @enum {string}
+             */
+            state: "BOOTING" | "RUNNING" | "SUSPENDING" | "SUSPENDED" | "RESUMING" | "SHUTTING_DOWN" | "POWER_OFF" | "STOPPING" | "STOPPED" | "CONTAINER_ERROR" | "HOST_ERROR" | "DELETING" | "DELETED";
+            provider: string;
+            flavor: string;
+            /** @description cloud_instance_address. */
+            ipAddress: string | null;
+            /** @description cloud_instance_id. */
+            cloudInstanceId: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         NodeDeletion: {
             nodes: components["schemas"]["SelectedNode"][];
@@ -3423,6 +3474,47 @@ export interface operations {
             };
         };
     };
+    listNodes: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the page before; none for the first page. */
+                cursor?: string;
+                /** @description How many items at most (default 50, at most 200). */
+                limit?: number;
+                /** @description Only the nodes of this unit group. */
+                unitGroupId?: string;
+                state?: "BOOTING" | "RUNNING" | "SUSPENDING" | "SUSPENDED" | "RESUMING" | "SHUTTING_DOWN" | "POWER_OFF" | "STOPPING" | "STOPPED" | "CONTAINER_ERROR" | "HOST_ERROR" | "DELETING" | "DELETED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nodes of every unit group the caller may see (df_nodes), newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        nodes: components["schemas"]["NodeListItem"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     scaleUnit: {
         parameters: {
             query?: never;
@@ -3927,10 +4019,6 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     action: "off" | "on";
-                    /** @description Only the nodes of these numbers (of a unit). */
-                    nodeNos?: number[];
-                    /** @description Only the nodes at these addresses. */
-                    ipAddresses?: string[];
                     pauseSchedule?: boolean;
                 };
             };

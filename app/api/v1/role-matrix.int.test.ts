@@ -642,11 +642,20 @@ const ROUTES: Route[] = [
     },
   },
   {
-    // An empty body: allowed callers get as far as "invalid input".
     name: 'POST /service-applications',
     need: 'apply',
     ok: 400,
-    call: (s) => send(applicationsRoute.POST, 'POST', '/service-applications', {}, s, {}),
+    // A contact address outside the caller's institution: a well-formed body the domain refuses (an empty one is refused before the rights are checked).
+    call: (s) =>
+      send(applicationsRoute.POST, 'POST', '/service-applications', {}, s, {
+        organizationName: 'matrix',
+        organizationKind: 'lab',
+        applicantName: 'matrix',
+        contactEmail: 'matrix@elsewhere.example',
+        purpose: 'matrix',
+        expectedNodes: 1,
+        wantedProviders: ['local'],
+      }),
     ownOnly: () => {},
   },
   {
@@ -670,8 +679,8 @@ const ROUTES: Route[] = [
   {
     name: 'POST /service-applications/:id/comments',
     need: 'apply',
-    ok: 400,
-    call: (s, t, r) => send(applicationCommentsRoute.POST, 'POST', `/service-applications/${t.applications[r]}/comments`, { id: t.applications[r] }, s, {}),
+    ok: 201,
+    call: (s, t, r) => send(applicationCommentsRoute.POST, 'POST', `/service-applications/${t.applications[r]}/comments`, { id: t.applications[r] }, s, { body: 'matrix' }),
   },
   {
     // A token never acts as NII staff: its member's own application gets a 403.

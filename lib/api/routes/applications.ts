@@ -1,4 +1,102 @@
-// (being filled: routes of this area move here from their files under app/api/v1)
-import type { RouteContract } from '@/lib/api/contract';
+// Service applications (the service edition): an applicant's request for an organization, its
+// thread with NII staff, and staff's decision.
+import { z } from 'zod';
+import { defineRoute } from '@/lib/api/contract';
+import { ZNextCursor, ZPageQuery } from '@/lib/api/pagination';
+import { ZIdParams } from '@/lib/api/schemas/common';
+import { serviceApplicationState } from '@/lib/db/schema';
+import { ZApplicationInput, ZApplicationPatch, ZCommentInput, ZDecisionInput } from '@/lib/service-applications/validation';
+import { ZApplicationComment, ZApplicationDecision, ZApplicationDetail, ZApplicationSummary } from '@/lib/service-applications/views';
 
-export const applicationRoutes: Record<string, RouteContract> = {};
+const STATES = serviceApplicationState.enumValues;
+
+export const applicationRoutes = {
+  listServiceApplications: defineRoute({
+    method: 'GET',
+    path: '/api/v1/service-applications',
+    operationId: 'listServiceApplications',
+    tag: 'Service applications',
+    summary: 'Applications the caller may see, newest first',
+    description: 'NII staff (in the browser) see every application, anyone else their own. `state=submitted` is staff\'s review queue.',
+    access: 'signedIn',
+    query: ZPageQuery.extend({ state: z.enum(STATES, { error: `must be one of ${STATES.join(', ')}` }).optional().describe('Only applications in this state.') }),
+    status: 200,
+    output: z.object({ applications: z.array(ZApplicationSummary), nextCursor: ZNextCursor }),
+  }),
+  createServiceApplication: defineRoute({
+    method: 'POST',
+    path: '/api/v1/service-applications',
+    operationId: 'createServiceApplication',
+    tag: 'Service applications',
+    summary: 'A new draft application, for the caller\'s own institution',
+    description: 'The institution is the one of the caller\'s e-mail domain; the contact address must be within it. Submit it with POST /api/v1/service-applications/{id}/submit.',
+    access: 'signedIn',
+    body: ZApplicationInput,
+    status: 201,
+    output: z.object({ application: ZApplicationDetail }),
+  }),
+  getServiceApplication: defineRoute({
+    method: 'GET',
+    path: '/api/v1/service-applications/{id}',
+    operationId: 'getServiceApplication',
+    tag: 'Service applications',
+    summary: 'The application with its comment thread',
+    description: 'For its applicant and NII staff; anyone else is told it does not exist.',
+    access: 'signedIn',
+    params: ZIdParams,
+    status: 200,
+    output: z.object({ application: ZApplicationDetail }),
+  }),
+  updateServiceApplication: defineRoute({
+    method: 'PATCH',
+    path: '/api/v1/service-applications/{id}',
+    operationId: 'updateServiceApplication',
+    tag: 'Service applications',
+    summary: 'Edit fields of a draft, or of an application returned for changes',
+    description: 'The applicant only; any subset of the fields.',
+    access: 'signedIn',
+    params: ZIdParams,
+    body: ZApplicationPatch,
+    status: 200,
+    output: z.object({ application: ZApplicationDetail }),
+  }),
+  commentOnServiceApplication: defineRoute({
+    method: 'POST',
+    path: '/api/v1/service-applications/{id}/comments',
+    operationId: 'commentOnServiceApplication',
+    tag: 'Service applications',
+    summary: 'Add to the thread between applicant and NII staff',
+    description: 'The other side is told by e-mail. Approved and rejected applications take no more comments.',
+    access: 'signedIn',
+    params: ZIdParams,
+    body: ZCommentInput,
+    status: 201,
+    output: z.object({ comment: ZApplicationComment }),
+  }),
+  decideServiceApplication: defineRoute({
+    method: 'POST',
+    path: '/api/v1/service-applications/{id}/decision',
+    operationId: 'decideServiceApplication',
+    tag: 'Service applications',
+    summary: 'Approve, reject or return a submitted application for changes',
+    description:
+      'Approving makes its organization active with the given quotas (maxNodes defaults to the expected nodes) and the applicant as owner. The reason is required and goes to the applicant by e-mail. NII staff in the browser only, never an API token.',
+    access: 'staff',
+    params: ZIdParams,
+    body: ZDecisionInput,
+    status: 200,
+    output: ZApplicationDecision,
+  }),
+  submitServiceApplication: defineRoute({
+    method: 'POST',
+    path: '/api/v1/service-applications/{id}/submit',
+    operationId: 'submitServiceApplication',
+    tag: 'Service applications',
+    summary: 'Send the application to NII staff for review',
+    description: 'The applicant only, for a draft or an application returned for changes; staff and the applicant are told by e-mail.',
+    access: 'signedIn',
+    params: ZIdParams,
+    status: 200,
+    output: z.object({ application: ZApplicationDetail }),
+  }),
+};

@@ -1,4 +1,96 @@
-// (being filled: routes of this area move here from their files under app/api/v1)
-import type { RouteContract } from '@/lib/api/contract';
+// An organization's webhooks (build, node and expiry events POSTed to a URL, signed) and their
+// deliveries. For admins and owners only, reading too: a URL can carry the receiver's credential.
+import { z } from 'zod';
+import { defineRoute } from '@/lib/api/contract';
+import { ZNextCursor, ZPageQuery } from '@/lib/api/pagination';
+import { ZIdParams } from '@/lib/api/schemas/common';
+import { ZCreateWebhook, ZUpdateWebhook } from '@/lib/webhooks/fields';
+import { ZCreatedWebhook, ZDelivery, ZWebhook } from '@/lib/webhooks/views';
 
-export const webhookRoutes: Record<string, RouteContract> = {};
+export const webhookRoutes = {
+  listWebhooks: defineRoute({
+    method: 'GET',
+    path: '/api/v1/organizations/{id}/webhooks',
+    operationId: 'listWebhooks',
+    tag: 'Webhooks',
+    summary: 'The organization\'s webhooks with their state, newest first (never their secrets)',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    query: ZPageQuery,
+    status: 200,
+    output: z.object({ webhooks: z.array(ZWebhook), nextCursor: ZNextCursor }),
+  }),
+  createWebhook: defineRoute({
+    method: 'POST',
+    path: '/api/v1/organizations/{id}/webhooks',
+    operationId: 'createWebhook',
+    tag: 'Webhooks',
+    summary: 'Register a URL for the organization\'s events',
+    description: 'Answers the signing secret this once only. `events` empty or left out: every event.',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    body: ZCreateWebhook,
+    secret: true,
+    status: 201,
+    output: ZCreatedWebhook,
+  }),
+  getWebhook: defineRoute({
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}',
+    operationId: 'getWebhook',
+    tag: 'Webhooks',
+    summary: 'One webhook',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    status: 200,
+    output: z.object({ webhook: ZWebhook }),
+  }),
+  updateWebhook: defineRoute({
+    method: 'PATCH',
+    path: '/api/v1/webhooks/{id}',
+    operationId: 'updateWebhook',
+    tag: 'Webhooks',
+    summary: 'Change its URL, events, description or whether it is enabled',
+    description: 'Enabling a disabled webhook clears why it was disabled; disabling drops the deliveries waiting to be sent.',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    body: ZUpdateWebhook,
+    status: 200,
+    output: z.object({ webhook: ZWebhook }),
+  }),
+  deleteWebhook: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/webhooks/{id}',
+    operationId: 'deleteWebhook',
+    tag: 'Webhooks',
+    summary: 'Remove the webhook and its deliveries',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    status: 204,
+    output: z.void(),
+  }),
+  listWebhookDeliveries: defineRoute({
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    tag: 'Webhooks',
+    summary: 'The webhook\'s deliveries with the receiver\'s answers, newest first',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    query: ZPageQuery,
+    status: 200,
+    output: z.object({ deliveries: z.array(ZDelivery), nextCursor: ZNextCursor }),
+  }),
+  testWebhook: defineRoute({
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/test',
+    operationId: 'testWebhook',
+    tag: 'Webhooks',
+    summary: 'Send a `ping` now, once, and answer how it went',
+    description: 'No retries; also to a disabled webhook, whatever events it wants.',
+    access: { permission: 'manageTokens' },
+    params: ZIdParams,
+    status: 200,
+    output: z.object({ delivery: ZDelivery }),
+  }),
+};

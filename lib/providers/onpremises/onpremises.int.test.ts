@@ -95,7 +95,7 @@ describe('onpremises provider', { timeout: 120_000 }, () => {
       expect(row!.capabilities).toMatchObject({ processes: true });
     }
     // First contact pinned each server's key, and the servers' usage shows the placements.
-    const listed = await listHosts(db(), organization.actor, organization.organizationId);
+    const listed = (await listHosts(db(), organization.actor, organization.organizationId)).hosts;
     for (const [i, host] of servers.entries()) expect(listed.find((h) => h.address === host.ip)).toMatchObject({ hostKeyFingerprint: host.hostKeyFingerprint, nodes: 1, freeCapacity: 0, name: `server${i + 1}` });
   });
 

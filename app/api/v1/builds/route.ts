@@ -1,18 +1,10 @@
-import { NextResponse } from 'next/server';
+import { handle } from '@/lib/api/handle';
+import { buildRoutes } from '@/lib/api/routes/builds';
 import { listBuilds } from '@/lib/builds/queries';
-import { submitBuild } from '@/lib/builds/submit-build';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { submitParsedBuild } from '@/lib/builds/submit-build';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/builds – builds the caller may see, newest first
-export const GET = withActor(async ({ actor, db }) => NextResponse.json({ builds: await listBuilds(db, actor) }));
+export const GET = handle(buildRoutes.listBuilds, ({ actor, query, db }) => listBuilds(db, actor, query));
 
-// POST /api/v1/builds – submit a build { templateSlug, unitGroupName, provider, flavor?, flavorByRole?, parameters } → 202
-export const POST = withActor(
-  async ({ req, actor, meta, db }) => {
-    const ids = await submitBuild(db, actor, await jsonBody(req), meta);
-    return NextResponse.json(ids, { status: 202 });
-  },
-  { audit: 'build.submit' },
-);
+export const POST = handle(buildRoutes.submitBuild, ({ actor, body, meta, db }) => submitParsedBuild(db, actor, body, meta), { audit: 'build.submit' });

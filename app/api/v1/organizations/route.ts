@@ -1,8 +1,7 @@
-import { NextResponse } from 'next/server';
-import { withActor } from '@/lib/http/route';
-import { listOrganizations } from '@/lib/organizations/list-organizations';
+import { handle } from '@/lib/api/handle';
+import { organizationRoutes } from '@/lib/api/routes/organizations';
+import { listOrganizationPage } from '@/lib/organizations/list-organizations';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/organizations – the caller's organizations with their role, rights and quotas (NII staff: all)
-export const GET = withActor(async ({ actor, db }) => NextResponse.json({ organizations: await listOrganizations(db, actor) }));
+export const GET = handle(organizationRoutes.listOrganizations, ({ actor, query, db }) => listOrganizationPage(db, actor, query));

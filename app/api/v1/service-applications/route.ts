@@ -1,15 +1,17 @@
-import { NextResponse } from 'next/server';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { applicationRoutes } from '@/lib/api/routes/applications';
 import { createApplication } from '@/lib/service-applications/applications';
-import { listApplications } from '@/lib/service-applications/queries';
+import { getApplication, listApplicationPage } from '@/lib/service-applications/queries';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/service-applications – staff: every application, submitted first; others: their own
-export const GET = withActor(async ({ actor, db }) => NextResponse.json({ applications: await listApplications(db, actor) }));
+export const GET = handle(applicationRoutes.listServiceApplications, ({ actor, query, db }) => listApplicationPage(db, actor, query));
 
-// POST /api/v1/service-applications – a new draft application → 201
-export const POST = withActor(
-  async ({ req, actor, meta, db }) => NextResponse.json({ application: await createApplication(db, actor, await jsonBody(req), meta) }, { status: 201 }),
+export const POST = handle(
+  applicationRoutes.createServiceApplication,
+  async ({ actor, body, meta, db }) => {
+    const created = await createApplication(db, actor, body, meta);
+    return { application: await getApplication(db, actor, created.id) };
+  },
   { audit: 'application.create' },
 );

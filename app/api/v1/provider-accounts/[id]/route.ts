@@ -1,27 +1,17 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { infrastructureRoutes } from '@/lib/api/routes/infrastructure';
 import { getProviderAccount, removeProviderAccount, updateProviderAccount } from '@/lib/provider-accounts/manage-accounts';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/provider-accounts/:id – one cloud account (never its credentials)
-export const GET = withActor<{ id: string }>(async ({ actor, params, db }) =>
-  NextResponse.json({ account: await getProviderAccount(db, actor, idOrNotFound(params.id, 'provider account')) }),
-);
+export const GET = handle(infrastructureRoutes.getProviderAccount, async ({ actor, params, db }) => ({ account: await getProviderAccount(db, actor, params.id) }));
 
-// PATCH /api/v1/provider-accounts/:id – change any of { name, region, network, isDefault } → { account }
-export const PATCH = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) =>
-    NextResponse.json({ account: await updateProviderAccount(db, actor, idOrNotFound(params.id, 'provider account'), await jsonBody(req), meta) }),
+export const PATCH = handle(
+  infrastructureRoutes.updateProviderAccount,
+  async ({ actor, params, body, meta, db }) => ({ account: await updateProviderAccount(db, actor, params.id, body, meta) }),
   { audit: 'provider_account.update' },
 );
 
-// DELETE /api/v1/provider-accounts/:id – remove the account; its credentials are erased → 204
-export const DELETE = withActor<{ id: string }>(
-  async ({ actor, params, meta, db }) => {
-    await removeProviderAccount(db, actor, idOrNotFound(params.id, 'provider account'), meta);
-    return new Response(null, { status: 204 });
-  },
-  { audit: 'provider_account.remove' },
-);
+export const DELETE = handle(infrastructureRoutes.removeProviderAccount, ({ actor, params, meta, db }) => removeProviderAccount(db, actor, params.id, meta), {
+  audit: 'provider_account.remove',
+});

@@ -1,15 +1,14 @@
-import { NextResponse } from 'next/server';
+import { handle } from '@/lib/api/handle';
+import { buildRoutes } from '@/lib/api/routes/builds';
 import { requestBuildCancel } from '@/lib/builds/cancel-build';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/builds/:id/cancel – stop a queued or running build { mode: keep | teardown } → 202
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => {
-    await requestBuildCancel(db, actor, idOrNotFound(params.id, 'build'), await jsonBody(req), meta);
-    return NextResponse.json({ cancelRequested: true }, { status: 202 });
+export const POST = handle(
+  buildRoutes.cancelBuild,
+  async ({ actor, params, body, meta, db }) => {
+    await requestBuildCancel(db, actor, params.id, body, meta);
+    return { cancelRequested: true as const };
   },
   { audit: 'build.cancel' },
 );

@@ -1,15 +1,14 @@
-import { NextResponse } from 'next/server';
+import { handle } from '@/lib/api/handle';
+import { buildRoutes } from '@/lib/api/routes/builds';
 import { retryBuild } from '@/lib/builds/retry-build';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/builds/:id/retry – run a FAILED build again from its failed step → 202
-export const POST = withActor<{ id: string }>(
+export const POST = handle(
+  buildRoutes.retryBuild,
   async ({ actor, params, meta, db }) => {
-    await retryBuild(db, actor, idOrNotFound(params.id, 'build'), meta);
-    return NextResponse.json({ status: 'QUEUED' }, { status: 202 });
+    await retryBuild(db, actor, params.id, meta);
+    return { status: 'QUEUED' as const };
   },
   { audit: 'build.retry' },
 );

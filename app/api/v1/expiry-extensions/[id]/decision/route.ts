@@ -1,12 +1,15 @@
-import { NextResponse } from 'next/server';
+import { handle } from '@/lib/api/handle';
+import { expiryRoutes } from '@/lib/api/routes/expiry';
 import { decideExtension } from '@/lib/expiry/decide-extension';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { getExtension } from '@/lib/expiry/queries';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/expiry-extensions/:id/decision – NII staff: { decision: approve|reject, note } → { extension }
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => NextResponse.json({ extension: await decideExtension(db, actor, idOrNotFound(params.id, 'extension request'), await jsonBody(req), meta) }),
+export const POST = handle(
+  expiryRoutes.decideExpiryExtension,
+  async ({ actor, params, body, meta, db }) => {
+    const extension = await decideExtension(db, actor, params.id, body, meta);
+    return { extension: await getExtension(db, extension.id) };
+  },
   { audit: 'extension.decide' },
 );

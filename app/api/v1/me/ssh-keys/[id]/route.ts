@@ -1,14 +1,13 @@
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { profileRoutes } from '@/lib/api/routes/profile';
 import { deleteSshKey } from '@/lib/ssh-keys/user-keys';
 
 export const dynamic = 'force-dynamic';
 
-// DELETE /api/v1/me/ssh-keys/:id – one of the caller's keys → 204; removed from the nodes
-export const DELETE = withActor<{ id: string }>(
+export const DELETE = handle(
+  profileRoutes.deleteSshKey,
   async ({ actor, params, meta, db }) => {
-    await deleteSshKey(db, actor, idOrNotFound(params.id, 'SSH key'), meta);
-    return new Response(null, { status: 204 });
+    await deleteSshKey(db, actor, params.id, meta);
   },
   { audit: 'userSshKey.delete' },
 );

@@ -1,20 +1,13 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { infrastructureRoutes } from '@/lib/api/routes/infrastructure';
 import { addProviderAccount, listProviderAccounts } from '@/lib/provider-accounts/manage-accounts';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/organizations/:id/provider-accounts – the organization's cloud accounts (never their credentials)
-export const GET = withActor<{ id: string }>(async ({ actor, params, db }) =>
-  NextResponse.json({ accounts: await listProviderAccounts(db, actor, idOrNotFound(params.id, 'organization')) }),
-);
+export const GET = handle(infrastructureRoutes.listProviderAccounts, ({ actor, params, query, db }) => listProviderAccounts(db, actor, params.id, query));
 
-// POST /api/v1/organizations/:id/provider-accounts – add { provider, name, region?, network, credentials, isDefault? } → 201 { account }
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => {
-    const account = await addProviderAccount(db, actor, idOrNotFound(params.id, 'organization'), await jsonBody(req), meta);
-    return NextResponse.json({ account }, { status: 201 });
-  },
+export const POST = handle(
+  infrastructureRoutes.addProviderAccount,
+  async ({ actor, params, body, meta, db }) => ({ account: await addProviderAccount(db, actor, params.id, body, meta) }),
   { audit: 'provider_account.add', auditOrganizationParam: 'id' },
 );

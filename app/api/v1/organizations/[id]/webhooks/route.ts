@@ -1,21 +1,14 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { webhookRoutes } from '@/lib/api/routes/webhooks';
 import { createWebhook } from '@/lib/webhooks/manage-webhooks';
-import { listWebhooks } from '@/lib/webhooks/views';
+import { listWebhooks } from '@/lib/webhooks/queries';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/organizations/:id/webhooks – the organization's webhooks with their state (never secrets); admins and owners
-export const GET = withActor<{ id: string }>(async ({ actor, params, db }) =>
-  NextResponse.json({ webhooks: await listWebhooks(db, actor, idOrNotFound(params.id, 'organization')) }),
-);
+export const GET = handle(webhookRoutes.listWebhooks, ({ actor, params, query, db }) => listWebhooks(db, actor, params.id, query));
 
-// POST /api/v1/organizations/:id/webhooks – register { url, events?, description? } → 201 { webhook, secret } (the secret only here)
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => {
-    const created = await createWebhook(db, actor, idOrNotFound(params.id, 'organization'), await jsonBody(req), meta);
-    return NextResponse.json(created, { status: 201, headers: { 'cache-control': 'no-store' } });
-  },
-  { audit: 'webhook.create', auditOrganizationParam: 'id' },
-);
+// The signing secret is in this answer only.
+export const POST = handle(webhookRoutes.createWebhook, ({ actor, params, body, meta, db }) => createWebhook(db, actor, params.id, body, meta), {
+    audit: 'webhook.create',
+    auditOrganizationParam: 'id',
+  });

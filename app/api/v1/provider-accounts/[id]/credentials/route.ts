@@ -1,13 +1,11 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { infrastructureRoutes } from '@/lib/api/routes/infrastructure';
 import { replaceProviderCredentials } from '@/lib/provider-accounts/manage-accounts';
 
 export const dynamic = 'force-dynamic';
 
-// PUT /api/v1/provider-accounts/:id/credentials – replace { credentials } as a whole → { account }
-export const PUT = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) =>
-    NextResponse.json({ account: await replaceProviderCredentials(db, actor, idOrNotFound(params.id, 'provider account'), await jsonBody(req), meta) }),
+export const PUT = handle(
+  infrastructureRoutes.replaceProviderCredentials,
+  async ({ actor, params, body, meta, db }) => ({ account: await replaceProviderCredentials(db, actor, params.id, body, meta) }),
   { audit: 'provider_account.replace_credentials' },
 );

@@ -1,13 +1,15 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { applicationRoutes } from '@/lib/api/routes/applications';
 import { addComment } from '@/lib/service-applications/comments';
+import { getComment } from '@/lib/service-applications/queries';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/service-applications/:id/comments – add { body } to the thread between applicant and staff → 201
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) =>
-    NextResponse.json({ comment: await addComment(db, actor, idOrNotFound(params.id, 'application'), await jsonBody(req), meta) }, { status: 201 }),
+export const POST = handle(
+  applicationRoutes.commentOnServiceApplication,
+  async ({ actor, params, body, meta, db }) => {
+    const comment = await addComment(db, actor, params.id, body, meta);
+    return { comment: await getComment(db, comment.id) };
+  },
   { audit: 'application.comment' },
 );

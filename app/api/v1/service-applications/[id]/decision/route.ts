@@ -1,12 +1,18 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { applicationRoutes } from '@/lib/api/routes/applications';
 import { decideApplication } from '@/lib/service-applications/decide';
+import { getApplication } from '@/lib/service-applications/queries';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/service-applications/:id/decision – staff: { decision: approve|reject|request_changes, reason, maxNodes?, maxNodesPerProvider? }
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => NextResponse.json(await decideApplication(db, actor, idOrNotFound(params.id, 'application'), await jsonBody(req), meta)),
+export const POST = handle(
+  applicationRoutes.decideServiceApplication,
+  async ({ actor, params, body, meta, db }) => {
+    const { organization: o } = await decideApplication(db, actor, params.id, body, meta);
+    return {
+      application: await getApplication(db, actor, params.id),
+      ...(o ? { organization: { id: o.id, name: o.name, maxNodes: o.maxNodes, maxNodesPerProvider: o.maxNodesPerProvider } } : {}),
+    };
+  },
   { audit: 'application.decide' },
 );

@@ -1,12 +1,15 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { applicationRoutes } from '@/lib/api/routes/applications';
 import { submitApplication } from '@/lib/service-applications/applications';
+import { getApplication } from '@/lib/service-applications/queries';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/service-applications/:id/submit – send the application to NII staff for review (applicant)
-export const POST = withActor<{ id: string }>(
-  async ({ actor, params, meta, db }) => NextResponse.json({ application: await submitApplication(db, actor, idOrNotFound(params.id, 'application'), meta) }),
+export const POST = handle(
+  applicationRoutes.submitServiceApplication,
+  async ({ actor, params, meta, db }) => {
+    await submitApplication(db, actor, params.id, meta);
+    return { application: await getApplication(db, actor, params.id) };
+  },
   { audit: 'application.submit' },
 );

@@ -1,13 +1,15 @@
-import { NextResponse } from 'next/server';
-import { setExpiry } from '@/lib/expiry/set-expiry';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { expiryRoutes } from '@/lib/api/routes/expiry';
+import { getExtension } from '@/lib/expiry/queries';
+import { setExpiryTo } from '@/lib/expiry/set-expiry';
 
 export const dynamic = 'force-dynamic';
 
-// PUT /api/v1/unit-groups/:id/expiry { expiresAt: ISO 8601 | null, reason? } – set the first end date, an
-// earlier one, or none; a later one is an extension request (reason required) → { expiresAt, expiredAt, extension? }
-export const PUT = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => NextResponse.json(await setExpiry(db, actor, idOrNotFound(params.id, 'unit group'), await jsonBody(req), meta)),
+export const PUT = handle(
+  expiryRoutes.setUnitGroupExpiry,
+  async ({ actor, params, body, meta, db }) => {
+    const { expiresAt, expiredAt, extension } = await setExpiryTo(db, actor, params.id, body, meta);
+    return { expiresAt, expiredAt, ...(extension ? { extension: await getExtension(db, extension.id) } : {}) };
+  },
   { audit: 'unitGroup.setExpiry' },
 );

@@ -1,20 +1,17 @@
-import { NextResponse } from 'next/server';
-import { expiryOf } from '@/lib/expiry/queries';
-import { requestExtension } from '@/lib/expiry/request-extension';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { expiryRoutes } from '@/lib/api/routes/expiry';
+import { expiryOf, getExtension } from '@/lib/expiry/queries';
+import { requestExtensionTo } from '@/lib/expiry/request-extension';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/unit-groups/:id/extensions → { expiry: { expiresAt, expiredAt, deletesAt, extensionAutoApproveDays, expiryGraceDays, canChange }, extensions }
-export const GET = withActor<{ id: string }>(async ({ actor, params, db }) => NextResponse.json(await expiryOf(db, actor, idOrNotFound(params.id, 'unit group'))));
+export const GET = handle(expiryRoutes.getUnitGroupExpiry, ({ actor, params, query, db }) => expiryOf(db, actor, params.id, query));
 
-// POST /api/v1/unit-groups/:id/extensions { until: ISO 8601, reason } → 201 { extension }: approved at once within the
-// organization's policy, else pending for NII staff
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => {
-    const extension = await requestExtension(db, actor, idOrNotFound(params.id, 'unit group'), await jsonBody(req), meta);
-    return NextResponse.json({ extension }, { status: 201 });
+export const POST = handle(
+  expiryRoutes.requestExpiryExtension,
+  async ({ actor, params, body, meta, db }) => {
+    const extension = await requestExtensionTo(db, actor, params.id, body, meta);
+    return { extension: await getExtension(db, extension.id) };
   },
   { audit: 'extension.request' },
 );

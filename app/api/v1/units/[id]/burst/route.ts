@@ -1,22 +1,22 @@
-import { NextResponse } from 'next/server';
-import { removeUnitBurst, setUnitBurst } from '@/lib/burst/policy';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { unitRoutes } from '@/lib/api/routes/units';
+import { burstView, removeUnitBurst, setUnitBurst } from '@/lib/burst/policy';
 
 export const dynamic = 'force-dynamic';
 
-// PUT /api/v1/units/:id/burst – where the unit's nodes go once the lab's servers are full
-// { provider, accountId?, flavor, maxNodes, queue?: { pendingSeconds, idleSeconds } } → { unitId, burst }
-export const PUT = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => NextResponse.json(await setUnitBurst(db, actor, idOrNotFound(params.id, 'unit'), await jsonBody(req), meta)),
+export const PUT = handle(
+  unitRoutes.setUnitBurst,
+  async ({ body, actor, params, meta, db }) => {
+    const { unitId, burst } = await setUnitBurst(db, actor, params.id, body, meta);
+    return { unitId, burst: burstView(burst) };
+  },
   { audit: 'unit.burst' },
 );
 
-// DELETE /api/v1/units/:id/burst – no more overflow; nodes already on the cloud stay until the unit shrinks → 204
-export const DELETE = withActor<{ id: string }>(
+export const DELETE = handle(
+  unitRoutes.removeUnitBurst,
   async ({ actor, params, meta, db }) => {
-    await removeUnitBurst(db, actor, idOrNotFound(params.id, 'unit'), meta);
-    return new Response(null, { status: 204 });
+    await removeUnitBurst(db, actor, params.id, meta);
   },
   { audit: 'unit.burst' },
 );

@@ -1,16 +1,16 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { unitRoutes } from '@/lib/api/routes/units';
 import { requestPower } from '@/lib/nodes/power-many';
 import { changeByHand } from '@/lib/schedules/manual-change';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/units/:id/power { action: "off" | "on", pauseSchedule? (lib/schedules/manual-change.ts) } → 202 { buildId }: the unit's nodes powered off or on, as a build with its log
-export const POST = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => {
-    const scope = { unitId: idOrNotFound(params.id, 'unit') };
-    return NextResponse.json(await changeByHand(db, actor, scope, await jsonBody(req), (input) => requestPower(db, actor, scope, input, meta), meta), { status: 202 });
+// Every node of the unit that can be, as a build with its log; pauseSchedule: lib/schedules/manual-change.ts.
+export const POST = handle(
+  unitRoutes.powerUnit,
+  ({ body, actor, params, meta, db }) => {
+    const scope = { unitId: params.id };
+    return changeByHand(db, actor, scope, body, (input) => requestPower(db, actor, scope, input, meta), meta);
   },
   { audit: 'unit.power' },
 );

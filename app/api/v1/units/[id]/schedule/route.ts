@@ -1,26 +1,17 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { unitRoutes } from '@/lib/api/routes/units';
 import { getUnitSchedule, removeUnitSchedule, setUnitSchedule } from '@/lib/schedules/manage-schedule';
 
 export const dynamic = 'force-dynamic';
 
-// GET /api/v1/units/:id/schedule → { schedule | null, target, next: { at, target } | null, holidays, canPowerOff }
-export const GET = withActor<{ id: string }>(async ({ actor, params, db }) => NextResponse.json(await getUnitSchedule(db, actor, idOrNotFound(params.id, 'unit'))));
+export const GET = handle(unitRoutes.getUnitSchedule, ({ actor, params, db }) => getUnitSchedule(db, actor, params.id));
 
-// PUT /api/v1/units/:id/schedule – the unit's class schedule, replacing any:
-// { timezone?, startsOn, endsOn, periods: [{ weekday, start, end, nodes }], exceptions?: [{ date, kind: "noClass" | "extra", periods?, note? }],
-//   skipHolidays?, outsideClass?: "powerOff" | "delete", nodesOutsideClass?, warmUpMinutes?, drainMinutes? } → the same as GET
-export const PUT = withActor<{ id: string }>(
-  async ({ req, actor, params, meta, db }) => NextResponse.json(await setUnitSchedule(db, actor, idOrNotFound(params.id, 'unit'), await jsonBody(req), meta)),
-  { audit: 'unit.schedule' },
-);
+export const PUT = handle(unitRoutes.setUnitSchedule, ({ body, actor, params, meta, db }) => setUnitSchedule(db, actor, params.id, body, meta), { audit: 'unit.schedule' });
 
-// DELETE /api/v1/units/:id/schedule – no more schedule; the unit stays as it is → 204
-export const DELETE = withActor<{ id: string }>(
+export const DELETE = handle(
+  unitRoutes.removeUnitSchedule,
   async ({ actor, params, meta, db }) => {
-    await removeUnitSchedule(db, actor, idOrNotFound(params.id, 'unit'), meta);
-    return new Response(null, { status: 204 });
+    await removeUnitSchedule(db, actor, params.id, meta);
   },
   { audit: 'unit.scheduleRemove' },
 );

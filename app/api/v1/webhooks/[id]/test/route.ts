@@ -1,12 +1,7 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { webhookRoutes } from '@/lib/api/routes/webhooks';
 import { testWebhook } from '@/lib/webhooks/manage-webhooks';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/webhooks/:id/test – send a `ping` now, once → { delivery } with the receiver's answer
-export const POST = withActor<{ id: string }>(
-  async ({ actor, params, meta, db }) => NextResponse.json({ delivery: await testWebhook(db, actor, idOrNotFound(params.id, 'webhook'), meta) }),
-  { audit: 'webhook.test' },
-);
+export const POST = handle(webhookRoutes.testWebhook, async ({ actor, params, meta, db }) => ({ delivery: await testWebhook(db, actor, params.id, meta) }), { audit: 'webhook.test' });

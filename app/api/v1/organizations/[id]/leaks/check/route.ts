@@ -1,13 +1,10 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { infrastructureRoutes } from '@/lib/api/routes/infrastructure';
 import { checkLeaksNow } from '@/lib/leaks/list-leaks';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/organizations/:id/leaks/check – sweep the organization's cloud accounts now
-// → { report: { accounts, listed, open, removed, wouldRemove, failures } }
-export const POST = withActor<{ id: string }>(
-  async ({ actor, params, meta, db }) => NextResponse.json({ report: await checkLeaksNow(db, actor, idOrNotFound(params.id, 'organization'), meta) }),
-  { audit: 'leak.check', auditOrganizationParam: 'id' },
-);
+export const POST = handle(infrastructureRoutes.checkLeaks, async ({ actor, params, meta, db }) => ({ report: await checkLeaksNow(db, actor, params.id, meta) }), {
+  audit: 'leak.check',
+  auditOrganizationParam: 'id',
+});

@@ -1,26 +1,17 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { jsonBody, withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { organizationRoutes } from '@/lib/api/routes/organizations';
 import { changeMemberRole, removeMember } from '@/lib/organizations/members';
 
 export const dynamic = 'force-dynamic';
 
-type Params = { id: string; userId: string };
-
-// PATCH /api/v1/organizations/:id/members/:userId – change a member's role { role } (the last owner stays: 409)
-export const PATCH = withActor<Params>(
-  async ({ req, actor, params, meta, db }) => {
-    const member = await changeMemberRole(db, actor, idOrNotFound(params.id, 'organization'), idOrNotFound(params.userId, 'member'), await jsonBody(req), meta);
-    return NextResponse.json({ member });
-  },
+export const PATCH = handle(
+  organizationRoutes.changeMemberRole,
+  async ({ actor, params, body, meta, db }) => ({ member: await changeMemberRole(db, actor, params.id, params.userId, body, meta) }),
   { audit: 'member.changeRole', auditOrganizationParam: 'id', auditTargetParam: 'userId' },
 );
 
-// DELETE /api/v1/organizations/:id/members/:userId – remove a member and revoke their tokens here → 204 (the last owner stays: 409)
-export const DELETE = withActor<Params>(
-  async ({ actor, params, meta, db }) => {
-    await removeMember(db, actor, idOrNotFound(params.id, 'organization'), idOrNotFound(params.userId, 'member'), meta);
-    return new Response(null, { status: 204 });
-  },
-  { audit: 'member.remove', auditOrganizationParam: 'id', auditTargetParam: 'userId' },
-);
+export const DELETE = handle(organizationRoutes.removeMember, ({ actor, params, meta, db }) => removeMember(db, actor, params.id, params.userId, meta), {
+  audit: 'member.remove',
+  auditOrganizationParam: 'id',
+  auditTargetParam: 'userId',
+});

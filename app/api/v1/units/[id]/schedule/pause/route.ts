@@ -1,11 +1,7 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { unitRoutes } from '@/lib/api/routes/units';
 import { pauseUnitSchedule } from '@/lib/schedules/manage-schedule';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/units/:id/schedule/pause – the schedule changes nothing until resumed → the same as GET /units/:id/schedule
-export const POST = withActor<{ id: string }>(async ({ actor, params, meta, db }) => NextResponse.json(await pauseUnitSchedule(db, actor, idOrNotFound(params.id, 'unit'), meta)), {
-  audit: 'unit.schedulePause',
-});
+export const POST = handle(unitRoutes.pauseUnitSchedule, ({ actor, params, meta, db }) => pauseUnitSchedule(db, actor, params.id, meta), { audit: 'unit.schedulePause' });

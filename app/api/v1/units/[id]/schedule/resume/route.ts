@@ -1,11 +1,7 @@
-import { NextResponse } from 'next/server';
-import { idOrNotFound } from '@/lib/http/ids';
-import { withActor } from '@/lib/http/route';
+import { handle } from '@/lib/api/handle';
+import { unitRoutes } from '@/lib/api/routes/units';
 import { resumeUnitSchedule } from '@/lib/schedules/manage-schedule';
 
 export const dynamic = 'force-dynamic';
 
-// POST /api/v1/units/:id/schedule/resume – the next round makes the unit what the timetable says now → the same as GET /units/:id/schedule
-export const POST = withActor<{ id: string }>(async ({ actor, params, meta, db }) => NextResponse.json(await resumeUnitSchedule(db, actor, idOrNotFound(params.id, 'unit'), meta)), {
-  audit: 'unit.scheduleResume',
-});
+export const POST = handle(unitRoutes.resumeUnitSchedule, ({ actor, params, meta, db }) => resumeUnitSchedule(db, actor, params.id, meta), { audit: 'unit.scheduleResume' });
