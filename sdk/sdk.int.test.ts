@@ -56,6 +56,12 @@ describe('the TypeScript SDK', { timeout: 240_000 }, () => {
     expect((await client.builds.wait(timedOut.buildId)).status).toBe('SUCCEEDED');
     const [ip] = await ug.findIpAddresses({ nodeState: 'RUNNING' });
     expect(await answersHttp(ip!)).toBe(true);
+    // delete_units: the unit goes, its node stops answering, its name is free.
+    await (await ug.getUnit('web'))!.delete();
+    expect(await ug.getUnit('web')).toBeNull();
+    expect(await answersHttp(ip!)).toBe(false);
+    expect(await localResourcesOf(ug.id)).toEqual([]);
+    await ug.createUnit('web', { provider: 'local', numNodes: 1 });
     await ug.delete();
     expect(await localResourcesOf(ug.id)).toEqual([]);
   });

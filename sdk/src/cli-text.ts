@@ -10,6 +10,7 @@ const ja = {
   unit-groups cleanup NAME                   ユニットとノードをすべて削除 (cleanup)
   unit-groups delete NAME                    ユニットグループを削除
   units create GROUP UNIT --provider P [--flavor F] [--nodes N] [--image I] [--port P] [--env K=V]... [--local-command 'cmd args']
+  units delete GROUP UNIT                    ユニットとそのノードを削除 (delete_units)
   nodes list GROUP                           ノードの一覧 (df_nodes)
   nodes add GROUP UNIT (--count N | --ip A...)
   nodes delete GROUP UNIT (--count N | --node-no N... | --ip A...)
@@ -49,6 +50,7 @@ const en: Text = {
   unit-groups cleanup NAME                   delete every unit and node (cleanup)
   unit-groups delete NAME                    delete the unit group
   units create GROUP UNIT --provider P [--flavor F] [--nodes N] [--image I] [--port P] [--env K=V]... [--local-command 'cmd args']
+  units delete GROUP UNIT                    delete the unit and its nodes (delete_units)
   nodes list GROUP                           nodes (df_nodes)
   nodes add GROUP UNIT (--count N | --ip A...)
   nodes delete GROUP UNIT (--count N | --node-no N... | --ip A...)

@@ -138,6 +138,11 @@ async function run(client: OcsClient): Promise<void> {
       await ug.createUnit(arg(3, 'UNIT'), spec, options());
       return finished(await ug.refresh());
     }
+    case 'units delete': {
+      const unit = await unitOf(client, arg(2, 'GROUP'), arg(3, 'UNIT'));
+      await unit.delete(options());
+      return finished(unit.unitGroup);
+    }
     case 'nodes list': {
       const ug = await group(client, arg(2, 'GROUP'));
       return print(await ug.nodes(), () => nodesTable(ug));

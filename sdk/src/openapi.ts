@@ -182,7 +182,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete the unit and its nodes (delete_units), as a build; its name is free again
+         * @description Who may call: Members of the organization whose role grants "build" (readonly tokens only read).
+         */
+        delete: operations["deleteUnit"];
         options?: never;
         head?: never;
         /**
@@ -3502,6 +3506,38 @@ export interface operations {
                         /** @description Pass as `cursor` for the next page; null on the last page. */
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete the unit and its nodes (delete_units), as a build; its name is free again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
                 };
             };
             /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */

@@ -161,6 +161,13 @@ export class Unit {
     return this.changed(buildId, options);
   }
 
+  /** delete_units: the unit and its nodes; its name is free again. */
+  async delete(options: ChangeOptions = {}): Promise<void> {
+    const { buildId } = ok(await this.ctx.api.DELETE('/api/v1/units/{id}', { params: { path: { id: this.id } } }));
+    await finish(this.ctx, buildId, options);
+    await this.unitGroup.refresh();
+  }
+
   /** find_ip_addresses of this unit. */
   findIpAddresses(filter: { nodeState?: NodeState } = {}): Promise<string[]> {
     return this.unitGroup.findIpAddresses({ ...filter, unit: this.name });

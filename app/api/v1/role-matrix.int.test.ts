@@ -418,6 +418,12 @@ const ROUTES: Route[] = [
     call: (s, t) => send(unitRoute.PATCH, 'PATCH', `/units/${t.unitId}`, { id: t.unitId }, s, { numNodes: 2 }),
   },
   {
+    name: 'DELETE /units/:id',
+    need: 'build',
+    ok: 409,
+    call: (s, t) => send(unitRoute.DELETE, 'DELETE', `/units/${t.unitId}`, { id: t.unitId }, s),
+  },
+  {
     name: 'PUT /units/:id/burst',
     need: 'build',
     ok: 409,

@@ -28,6 +28,17 @@ export const unitRoutes = {
     status: 202,
     output: ZOperation,
   }),
+  deleteUnit: defineRoute({
+    method: 'DELETE',
+    path: '/api/v1/units/{id}',
+    operationId: 'deleteUnit',
+    tag: 'Units',
+    summary: 'Delete the unit and its nodes (delete_units), as a build; its name is free again',
+    access: { permission: 'build' },
+    params: ZIdParams,
+    status: 202,
+    output: ZOperation,
+  }),
   setUnitBurst: defineRoute({
     method: 'PUT',
     path: '/api/v1/units/{id}/burst',
