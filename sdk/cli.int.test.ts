@@ -10,7 +10,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { startApiPortal, type ApiPortal } from '@/test/api-portal';
 import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
-import { answersHttp } from '@/test/notebook-flow';
+import { answersHttp, notebookFlowByCli, type FlowStep } from '@/test/notebook-flow';
 
 const CLI = path.join(import.meta.dirname, 'src', 'cli.ts');
 let portal: ApiPortal;
@@ -33,7 +33,7 @@ async function ocs(args: string[], env: Record<string, string> = {}): Promise<Ru
   return result;
 }
 
-async function json<T>(args: string[]): Promise<T> {
+async function json<T = unknown>(args: string[]): Promise<T> {
   const run = await ocs([...args, '--json']);
   expect(run.code, `ocs ${args.join(' ')}: ${run.stderr}`).toBe(0);
   return JSON.parse(run.stdout) as T;
@@ -58,45 +58,16 @@ interface GroupJson {
 
 describe('the ocs command', { timeout: 300_000 }, () => {
   it('runs the OCS notebook flow: what answers is what it says', async () => {
+    const steps: string[] = [];
     const name = uniqueName('cli');
-    const created = await json<GroupJson>(['unit-groups', 'create', name]);
-    const machines = async () => (await localResourcesOf(created.id)).length;
-    const running = () => json<string[]>(['ips', name, '--state', 'RUNNING']);
-
-    await json(['units', 'create', name, 'web', '--provider', 'local', '--nodes', '2']);
-    const two = await running();
-    expect(two).toHaveLength(2);
-    for (const ip of two) expect(await answersHttp(ip)).toBe(true);
-    expect(await machines()).toBe(2);
-
-    const grown = await json<GroupJson>(['nodes', 'add', name, 'web', '--count', '1']);
-    expect(grown.units[0]!.nodes).toHaveLength(3);
-    expect(await running()).toHaveLength(3);
-    expect(await machines()).toBe(3);
-
-    const last = grown.units[0]!.nodes.at(-1)!;
-    await json(['nodes', 'power-off', name, 'web', '--node-no', String(last.nodeNo)]);
-    expect(await running()).not.toContain(last.ipAddress);
-    expect(await answersHttp(last.ipAddress)).toBe(false);
-    await json(['nodes', 'power-on', name, 'web', '--node-no', String(last.nodeNo)]);
-    expect(await running()).toContain(last.ipAddress);
-    expect(await answersHttp(last.ipAddress)).toBe(true);
-
-    const [first] = two;
-    const shrunk = await json<GroupJson>(['nodes', 'delete', name, 'web', '--ip', first!]);
-    expect(shrunk.units[0]!.nodes.map((n) => n.ipAddress)).not.toContain(first);
-    expect(await answersHttp(first!)).toBe(false);
-    expect(await machines()).toBe(2);
-
-    const listed = await json<{ unitName: string }[]>(['nodes', 'list', name]);
-    expect(listed.map((n) => n.unitName)).toEqual(['web', 'web']);
-
-    const cleaned = await json<GroupJson>(['unit-groups', 'cleanup', name]);
-    expect(cleaned.units).toEqual([]);
-    expect(await json<string[]>(['ips', name])).toEqual([]);
-    expect(await machines()).toBe(0);
-
-    expect((await ocs(['unit-groups', 'delete', name])).code).toBe(0);
+    await notebookFlowByCli(json, name, async (s: FlowStep) => {
+      steps.push(s.step);
+      const live = (await json<GroupJson>(['unit-groups', 'show', name])).units.flatMap((u) => u.nodes);
+      expect((await localResourcesOf(s.unitGroupId)).length, `${s.step}: machines`).toBe(live.length);
+      for (const ip of s.running) expect(await answersHttp(ip), `${s.step}: ${ip} answers`).toBe(true);
+      for (const ip of s.silent) expect(await answersHttp(ip), `${s.step}: ${ip} is silent`).toBe(false);
+    });
+    expect(steps).toEqual(['create_unit', 'add_nodes', 'power_off_nodes', 'power_on_nodes', 'delete_nodes', 'cleanup']);
     expect((await ocs(['unit-groups', 'show', name])).code).toBe(3);
   });
 
