@@ -19,6 +19,7 @@ function linksFor(actor: Actor): NavLink[] {
   if (some('read')) links.push({ href: '/organization/hosts', label: 'nav.hosts' }, { href: '/organization/accounts', label: 'nav.accounts' });
   if (actor.isStaff) links.push({ href: '/staff/applications', label: 'nav.review' }, { href: '/staff/leaks', label: 'nav.leaks' }, { href: '/staff/extensions', label: 'nav.extensions' });
   if (actor.isStaff || some('readAudit')) links.push({ href: '/audit', label: 'nav.audit' });
+  links.push({ href: '/api-docs', label: 'nav.api' });
   return links;
 }
 
