@@ -2,7 +2,7 @@
 // Asking records the intent in PostgreSQL (SHUTTING_DOWN, or BOOTING in a built unit group) and
 // queues a job; the job does it under the unit group's lock and is safe to run again, so the
 // reconciler can queue it anew when Redis lost it.
-import { and, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { applicationProblem, evaluateNodes } from '@/lib/agent-channel/node-state';
@@ -89,11 +89,19 @@ export async function powerNode(db: Database, nodeId: string, action: PowerActio
   }
 }
 
-/** Until the agent is heard after the power on and its applications are up (or the time is over: they are then reported as they are). */
+/**
+ * Until the agent started again after the power on has reported, and its applications are up (or
+ * the time is over: they are then reported as they are). Reports of the agent from before the
+ * power off still say "running": only a new start (the agent's own start time changed, which no
+ * clock skew between node and portal fools) makes the reports the new ones.
+ */
 async function waitUntilUp(db: Database, node: Node, since: Date): Promise<void> {
   const deadline = Date.now() + POWER_ON_TIMEOUT_MS;
   for (; ; await sleep(200)) {
-    const [heard] = await db.select({ id: nodes.id }).from(nodes).where(and(eq(nodes.id, node.id), gt(nodes.lastHeartbeatAt, since)));
+    const [heard] = await db
+      .select({ id: nodes.id })
+      .from(nodes)
+      .where(and(eq(nodes.id, node.id), gt(nodes.lastHeartbeatAt, since), node.startedAt ? ne(nodes.startedAt, node.startedAt) : isNotNull(nodes.startedAt)));
     if (heard) break;
     if (Date.now() > deadline) throw new Error(`its agent did not dial home within ${POWER_ON_TIMEOUT_MS / 1000} s of the power on`);
   }
