@@ -2,7 +2,8 @@
 // the unit group page's query answers, as percentiles and ratios, then the other parts below. Uses
 // DATABASE_URL / REDIS_URL when set, else embedded services started for the run.
 // Parts, in the order they run: local (builds on the local provider, the unit group query, and
-// the same nodes started directly), reconcile, onpremises, clouds, overlay, sweeper, heartbeats.
+// the same nodes started directly), reconcile, onpremises, clouds, overlay, sweeper, heartbeats,
+// api and lists (issue 12: the REST API under load on the production portal, and lists at scale).
 // Name some to run only those, e.g. `npm run bench -- clouds sweeper`; none named runs them all.
 // onpremises, clouds and overlay make network namespaces: as root, or inside test/hosts/sandbox.sh.
 import { randomBytes } from 'node:crypto';
@@ -24,9 +25,11 @@ import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';
 import { startAgentPortal } from '@/test/agent-portal';
+import { benchApi, printApi, startProductionPortal, type ApiResult } from './api';
 import { benchClouds, OVERHEAD_TARGET } from './clouds';
 import { benchDirect } from './direct';
 import { benchHeartbeats } from './heartbeats';
+import { benchLists, printLists, type ListsResult } from './lists';
 import { benchOnPremises } from './onpremises';
 import { benchOverlay } from './overlay';
 import { benchReconcile } from './reconcile';
@@ -68,7 +71,7 @@ async function benchOrganization() {
   return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
 }
 
-const PARTS = ['local', 'reconcile', 'onpremises', 'clouds', 'overlay', 'sweeper', 'heartbeats'] as const;
+const PARTS = ['local', 'reconcile', 'onpremises', 'clouds', 'overlay', 'sweeper', 'heartbeats', 'api', 'lists'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named on the command line (npm run bench -- clouds sweeper), else all of them. */
@@ -169,7 +172,20 @@ async function main() {
     written.heartbeats = heartbeats;
   }
 
-  console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
+  // The production portal (next build, then as npm start runs it): part api loads it, part lists
+  // also times a list through it. Stopped when they end, however they end.
+  const portal = parts.has('api') ? await startProductionPortal() : null;
+  let api: ApiResult | null = null;
+  let lists: ListsResult | null = null;
+  try {
+    if (portal) written.api = api = await benchApi(portal, await benchOrganization());
+    if (parts.has('lists')) written.lists = lists = await benchLists(portal);
+  } finally {
+    await portal?.stop();
+  }
+
+  // Only api and lists run: they print tables of their own below, this one would be empty.
+  if (results.length) console.log('\nmetric'.padEnd(52) + 'n'.padStart(5) + 'p50 ms'.padStart(10) + 'p95 ms'.padStart(10) + 'max ms'.padStart(10));
   for (const r of results) console.log(r.name.padEnd(51) + String(r.n).padStart(5) + r.p50.toFixed(1).padStart(10) + r.p95.toFixed(1).padStart(10) + r.max.toFixed(1).padStart(10));
   for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}×`);
   if (clouds) {
@@ -191,6 +207,9 @@ async function main() {
         `${(((h.loaded.rssMb - h.idle.rssMb) * 1024) / h.agents).toFixed(1)} KB per agent); missing heartbeat → HOST_ERROR in ${h.missingHeartbeatToHostErrorSeconds.toFixed(1)} s (window ${h.livenessSeconds} s, sweep every 5 s)`,
     );
   }
+
+  if (api) printApi(api);
+  if (lists) printLists(lists);
 
   mkdirSync('bench/results', { recursive: true });
   const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -1,0 +1,213 @@
+// Issue 12: the REST API under load on the real production portal (next build, served by
+// scripts/portal-server.ts as npm start runs it), side by side with a constant route of the same
+// app (/api/health) in the same run, so the ratio holds whatever the machine. Load by autocannon
+// from this process, with an API token, at 10 and 100 connections.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { inArray } from 'drizzle-orm';
+import type { Actor } from '@/lib/auth/actor';
+import { db } from '@/lib/db/client';
+import { nodes, unitGroups, units } from '@/lib/db/schema';
+import { issueToken } from '@/lib/tokens/issue-token';
+import { freePort } from '@/scripts/services/free-port';
+import { buildPortalIfStale } from '@/scripts/services/next-build';
+
+// autocannon ships no types (and only it may be added): the part of its API used here.
+interface AutocannonResult {
+  latency: { p50: number; p99: number };
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  /** Seconds before an answer counts as a timeout. */
+  timeout: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: AutocannonOptions) => PromiseLike<AutocannonResult>;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Issue 12's targets: a unit group's throughput against the constant route's, and its p99 at 10 connections. */
+export const API_TARGET = { throughputRatio: 0.8, p99Ms: 50, p99AtConnections: 10 };
+const CONNECTIONS = [10, 100] as const;
+const SIZES = [10, 1000] as const;
+
+export interface ProductionPortal {
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/** Builds the portal when its sources changed, then runs it as npm start does, on a free port. */
+export async function startProductionPortal(): Promise<ProductionPortal> {
+  buildPortalIfStale(ROOT);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), NEXTAUTH_URL: url, NEXTAUTH_SECRET: randomBytes(32).toString('base64url') };
+  // stdout only says it listens; errors (stderr) show in the bench's output.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'portal-server.ts'), '--port', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Should this process end without stopping it (a crash), the portal must not outlive it.
+  const abandon = () => running() && child.kill('SIGKILL');
+  process.once('exit', abandon);
+  const stop = async () => {
+    process.off('exit', abandon);
+    if (!running()) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(hard);
+  };
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (!running()) throw new Error(`the production portal exited with ${child.exitCode ?? child.signalCode} before answering`);
+      const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`the production portal did not answer ${url}/api/health within 120 s`);
+      await sleep(300);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, pid: child.pid!, stop };
+}
+
+/** A running unit group of `count` node records in one unit, inserted in batches (no machines). */
+async function unitGroupOf(organizationId: string, ownerId: string, count: number): Promise<string> {
+  const [group] = await db().insert(unitGroups).values({ organizationId, ownerId, name: `bench-api-${count}-${randomUUID().slice(0, 8)}`, state: 'RUNNING' }).returning({ id: unitGroups.id });
+  const [unit] = await db().insert(units).values({ unitGroupId: group!.id, name: 'web', role: 'web', state: 'RUNNING', provider: 'local', flavor: 'small', numNodes: count, image: 'ocs/base:1.0' }).returning({ id: units.id });
+  for (let from = 0; from < count; from += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - from) }, (_, i) => ({
+      unitId: unit!.id,
+      unitGroupId: group!.id,
+      nodeNo: from + i + 1,
+      name: `ocs-${randomUUID()}`,
+      state: 'RUNNING' as const,
+      provider: 'local',
+      flavor: 'small',
+      ipAddress: `10.${(from + i) >> 16}.${((from + i) >> 8) & 255}.${(from + i) & 255}`,
+    }));
+    await db().insert(nodes).values(rows);
+  }
+  return group!.id;
+}
+
+export interface ApiCase {
+  route: string;
+  connections: number;
+  p50: number;
+  p99: number;
+  reqPerSec: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** A unit group case's req/s over /api/health's at the same connections. */
+  ratioToHealth?: number;
+}
+export interface ApiVerdict {
+  text: string;
+  met: boolean;
+}
+export interface ApiResult {
+  seconds: number;
+  warmupSeconds: number;
+  cases: ApiCase[];
+  verdicts: ApiVerdict[];
+}
+
+/**
+ * Waits until the portal has worked off what a load left in flight (autocannon drops its
+ * connections, the portal still answers them): else the next case starts behind that backlog.
+ */
+async function drained(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const start = performance.now();
+    await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+    if (performance.now() - start < 50) return;
+    await sleep(200);
+  }
+}
+
+export async function benchApi(portal: ProductionPortal, organization: { organizationId: string; actor: Actor }, seconds = 10): Promise<ApiResult> {
+  const { organizationId, actor } = organization;
+  const warmupSeconds = 2;
+  // Read-only, as a script reading unit groups would be given.
+  const { secret } = await issueToken(db(), actor, organizationId, { userId: actor.userId, note: 'bench api (issue 12)', role: 'readonly' });
+  const headers = { authorization: `Bearer ${secret}` };
+  const groupIds: string[] = [];
+  try {
+    const routes = [{ route: 'GET /api/health', path: '/api/health', nodes: 0 }];
+    for (const size of SIZES) {
+      groupIds.push(await unitGroupOf(organizationId, actor.userId, size));
+      routes.push({ route: `GET unit group, ${size} nodes`, path: `/api/v1/unit-groups/${groupIds.at(-1)}`, nodes: size });
+    }
+    // One call each first: a wrong answer (401, 404, a node missing) would make the load meaningless.
+    for (const r of routes) {
+      const res = await fetch(`${portal.url}${r.path}`, { headers });
+      const body = (await res.json()) as { unitGroup?: { units: { nodes: unknown[] }[] } };
+      const got = body.unitGroup?.units.reduce((n, u) => n + u.nodes.length, 0) ?? 0;
+      if (!res.ok || got !== r.nodes) throw new Error(`${r.route} answered ${res.status} with ${got} node(s): ${JSON.stringify(body).slice(0, 300)}`);
+    }
+
+    const cases: ApiCase[] = [];
+    for (const connections of CONNECTIONS) {
+      for (const r of routes) {
+        // Long enough that at 100 connections a slow route answers each connection more than once.
+        const load = (duration: number) => autocannon({ url: `${portal.url}${r.path}`, connections, duration, headers, timeout: 30 });
+        await load(warmupSeconds);
+        await drained(portal.url);
+        const out = await load(seconds);
+        await drained(portal.url);
+        cases.push({ route: r.route, connections, p50: out.latency.p50, p99: out.latency.p99, reqPerSec: out.requests.average, requests: out.requests.total, non2xx: out.non2xx, errors: out.errors + out.timeouts });
+      }
+    }
+
+    const verdicts: ApiVerdict[] = [];
+    for (const c of cases) {
+      const health = cases.find((h) => h.route === routes[0]!.route && h.connections === c.connections)!;
+      if (c === health) continue;
+      if (!c.requests) {
+        verdicts.push({ met: false, text: `${c.route}, ${c.connections} connections: no answer within ${seconds} s: MISSES issue 12's targets` });
+        continue;
+      }
+      c.ratioToHealth = c.reqPerSec / health.reqPerSec;
+      const ratioMet = c.ratioToHealth >= API_TARGET.throughputRatio;
+      verdicts.push({ met: ratioMet, text: `${c.route}, ${c.connections} connections: ${c.ratioToHealth.toFixed(2)}× /api/health's req/s: ${ratioMet ? 'meets' : 'MISSES'} issue 12's target (≥ ${API_TARGET.throughputRatio}×)` });
+      if (c.connections === API_TARGET.p99AtConnections) {
+        const p99Met = c.p99 <= API_TARGET.p99Ms;
+        verdicts.push({ met: p99Met, text: `${c.route}, ${c.connections} connections: p99 ${c.p99} ms: ${p99Met ? 'meets' : 'MISSES'} issue 12's target (≤ ${API_TARGET.p99Ms} ms)` });
+      }
+    }
+    // Errors under load make the numbers mean something else: said, not hidden.
+    for (const c of cases) if (c.non2xx || c.errors) verdicts.push({ met: false, text: `${c.route}, ${c.connections} connections: ${c.non2xx} non-2xx answers and ${c.errors} errors/timeouts` });
+    return { seconds, warmupSeconds, cases, verdicts };
+  } finally {
+    // Units and nodes go with their unit groups (on delete cascade).
+    if (groupIds.length) await db().delete(unitGroups).where(inArray(unitGroups.id, groupIds));
+  }
+}
+
+export function printApi(result: ApiResult): void {
+  console.log(`\nAPI under load: production portal, autocannon ${result.seconds} s per case after ${result.warmupSeconds} s of warm-up (then drained), bearer token`);
+  console.log('case'.padEnd(34) + 'conns'.padStart(6) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'req/s'.padStart(9) + '× health'.padStart(10) + 'non-2xx'.padStart(9));
+  for (const c of result.cases) {
+    const ratio = c.ratioToHealth === undefined ? '' : `${c.ratioToHealth.toFixed(2)}×`;
+    // No answer at all has no latency: a dash, not a 0 that reads as fast.
+    const ms = (v: number) => (c.requests ? v.toFixed(0) : '–');
+    console.log(c.route.padEnd(34) + String(c.connections).padStart(6) + ms(c.p50).padStart(9) + ms(c.p99).padStart(9) + c.reqPerSec.toFixed(0).padStart(9) + ratio.padStart(10) + String(c.non2xx + c.errors).padStart(9));
+  }
+  for (const v of result.verdicts) console.log(v.text);
+}
