@@ -1,6 +1,6 @@
 // Cursor pagination for every list: newest first by a timestamp, ties broken by id. The cursor
 // carries PostgreSQL's own text of the timestamp (microseconds), which JavaScript's Date would cut.
-import { desc, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { invalidInput } from '@/lib/errors';
@@ -58,7 +58,8 @@ export function afterCursor(k: Keyset, cursor: string | undefined): SQL | undefi
   return sql`(${k.sort}, ${k.id}) < (${p.sort}::timestamptz, ${p.id}::uuid)`;
 }
 
-export const pageOrder = (k: Keyset): SQL[] => [desc(k.sort), desc(k.id)];
+// NULLS LAST as the list indexes have it (drizzle's index .desc()): else PostgreSQL sorts instead of reading the index.
+export const pageOrder = (k: Keyset): SQL[] => [sql`${k.sort} desc nulls last`, sql`${k.id} desc nulls last`];
 
 /**
  * A page from rows read with `limit + 1` and a `cursor` column: the extra row only says there is

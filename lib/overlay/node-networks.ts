@@ -16,11 +16,21 @@ export interface PrivateNetworkView {
 
 export async function privateNetworksOf(db: Database, nodeIds: string[]): Promise<Map<string, PrivateNetworkView>> {
   if (!nodeIds.length) return new Map();
-  const rows = await db
+  return viewsOf(await memberRows(db).where(inArray(overlayMembers.nodeId, nodeIds)));
+}
+
+/** The private network places of a unit group's nodes, by node id (one query, however many nodes). */
+export async function privateNetworksOfGroup(db: Database, unitGroupId: string): Promise<Map<string, PrivateNetworkView>> {
+  return viewsOf(await memberRows(db).where(eq(overlayMembers.unitGroupId, unitGroupId)));
+}
+
+const memberRows = (db: Database) =>
+  db
     .select({ nodeId: overlayMembers.nodeId, hostNo: overlayMembers.hostNo, block: overlayNetworks.block, report: overlayMembers.report })
     .from(overlayMembers)
-    .innerJoin(overlayNetworks, eq(overlayNetworks.unitGroupId, overlayMembers.unitGroupId))
-    .where(inArray(overlayMembers.nodeId, nodeIds));
+    .innerJoin(overlayNetworks, eq(overlayNetworks.unitGroupId, overlayMembers.unitGroupId));
+
+function viewsOf(rows: Awaited<ReturnType<ReturnType<typeof memberRows>['where']>>): Map<string, PrivateNetworkView> {
   return new Map(
     rows.map((r) => {
       const peers = { direct: 0, relay: 0, none: 0 };

@@ -5,9 +5,9 @@ import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { applications, builds, nodes, nodeState, organizations, templateVersions, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { privateNetworksOf } from '@/lib/overlay/node-networks';
+import { privateNetworksOfGroup } from '@/lib/overlay/node-networks';
 import type { TemplateDefinition } from '@/lib/templates/format';
-import { nodeView, unitView } from './view-of';
+import { APPLICATION_VIEW_COLUMNS, groupBy, NODE_VIEW_COLUMNS, nodeView, unitView } from './view-of';
 import type { UnitGroupDetailView, UnitGroupSummaryView } from './views';
 
 /** Unit groups the caller may see, newest first, a page at a time. */
@@ -68,25 +68,30 @@ export const runsWorkQueue = (def: TemplateDefinition): boolean => def.applicati
 export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetailView> {
   const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
   if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
-  const unitRows = await db.select().from(units).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED'))).orderBy(asc(units.name));
-  const nodeRows = await db
-    .select()
-    .from(nodes)
-    .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
-    .orderBy(asc(nodes.nodeNo));
-  const appRows = nodeRows.length
-    ? await db.select().from(applications).where(inArray(applications.nodeId, nodeRows.map((n) => n.id))).orderBy(asc(applications.name))
-    : [];
-  const networks = await privateNetworksOf(db, nodeRows.map((n) => n.id));
-  const [build] = await db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1);
-  // The page polls this every second: PostgreSQL answers the question, without sending the template.
-  const [template] = await db
-    .select({ workQueue: sql<boolean>`exists (select 1 from jsonb_array_elements(${templateVersions.definition}->'applications') app where app ? 'workQueue')` })
-    .from(builds)
-    .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
-    .where(eq(builds.unitGroupId, unitGroupId))
-    .orderBy(asc(builds.createdAt))
-    .limit(1);
+  // The page polls this every second and scripts wait on it: independent reads go at once, each
+  // by the unit group (an index), never by a list of node ids.
+  const [unitRows, nodeRows, appRows, networks, [build], [template]] = await Promise.all([
+    db.select().from(units).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED'))).orderBy(asc(units.name)),
+    db.select(NODE_VIEW_COLUMNS).from(nodes).where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt))).orderBy(asc(nodes.nodeNo)),
+    db
+      .select(APPLICATION_VIEW_COLUMNS)
+      .from(applications)
+      .innerJoin(nodes, eq(applications.nodeId, nodes.id))
+      .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
+      .orderBy(asc(applications.name)),
+    privateNetworksOfGroup(db, unitGroupId),
+    db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1),
+    // PostgreSQL answers the question, without sending the template.
+    db
+      .select({ workQueue: sql<boolean>`exists (select 1 from jsonb_array_elements(${templateVersions.definition}->'applications') app where app ? 'workQueue')` })
+      .from(builds)
+      .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
+      .where(eq(builds.unitGroupId, unitGroupId))
+      .orderBy(asc(builds.createdAt))
+      .limit(1),
+  ]);
+  const appsByNode = groupBy(appRows, (a) => a.nodeId);
+  const nodesByUnit = groupBy(nodeRows, (n) => n.unitId);
   return {
     id: group.id,
     name: group.name,
@@ -99,7 +104,7 @@ export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId
     updatedAt: group.updatedAt,
     buildId: build?.id ?? null,
     workQueue: template?.workQueue ?? false,
-    units: unitRows.map((u) => unitView(u, nodeRows.filter((n) => n.unitId === u.id).map((n) => nodeView(n, appRows, networks.get(n.id) ?? null)))),
+    units: unitRows.map((u) => unitView(u, (nodesByUnit.get(u.id) ?? []).map((n) => nodeView(n, appsByNode.get(n.id) ?? [], networks.get(n.id) ?? null)))),
   };
 }
 

@@ -1,10 +1,51 @@
 // Rows → the API's views (lib/unit-groups/views.ts), field by field, so that a column added to a
 // table never reaches callers unnoticed.
-import type { Application, Node, Unit } from '@/lib/db/schema';
+import { applications, nodes, type Application, type Node, type Unit } from '@/lib/db/schema';
 import type { PrivateNetworkView } from '@/lib/overlay/node-networks';
 import type { NodeView, UnitView } from './views';
 
-export function nodeView(n: Node, apps: Application[], privateNetwork: PrivateNetworkView | null): NodeView {
+/** The columns a node's view needs: not its agent's credential hashes, metrics or capabilities. */
+export const NODE_VIEW_COLUMNS = {
+  id: nodes.id,
+  unitId: nodes.unitId,
+  nodeNo: nodes.nodeNo,
+  name: nodes.name,
+  state: nodes.state,
+  stateReason: nodes.stateReason,
+  provider: nodes.provider,
+  flavor: nodes.flavor,
+  ipAddress: nodes.ipAddress,
+  providerResourceId: nodes.providerResourceId,
+  startedAt: nodes.startedAt,
+  lastHeartbeatAt: nodes.lastHeartbeatAt,
+  agentVersion: nodes.agentVersion,
+  createdAt: nodes.createdAt,
+};
+export const APPLICATION_VIEW_COLUMNS = {
+  id: applications.id,
+  nodeId: applications.nodeId,
+  name: applications.name,
+  image: applications.image,
+  port: applications.port,
+  url: applications.url,
+  state: applications.state,
+  stateReason: applications.stateReason,
+};
+type NodeColumns = Pick<Node, keyof typeof NODE_VIEW_COLUMNS>;
+type ApplicationColumns = Pick<Application, keyof typeof APPLICATION_VIEW_COLUMNS>;
+
+export function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+/** `apps`: the node's own applications. */
+export function nodeView(n: NodeColumns, apps: ApplicationColumns[], privateNetwork: PrivateNetworkView | null): NodeView {
   return {
     id: n.id,
     unitId: n.unitId,
@@ -20,9 +61,7 @@ export function nodeView(n: Node, apps: Application[], privateNetwork: PrivateNe
     lastHeartbeatAt: n.lastHeartbeatAt,
     agentVersion: n.agentVersion,
     createdAt: n.createdAt,
-    applications: apps
-      .filter((a) => a.nodeId === n.id)
-      .map((a) => ({ id: a.id, name: a.name, image: a.image, port: a.port, url: a.url, state: a.state, stateReason: a.stateReason })),
+    applications: apps.map((a) => ({ id: a.id, name: a.name, image: a.image, port: a.port, url: a.url, state: a.state, stateReason: a.stateReason })),
     privateNetwork,
   };
 }
