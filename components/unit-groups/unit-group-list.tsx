@@ -1,5 +1,5 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { queryKeys } from '@/lib/query-keys';
 import type { UnitGroupSummaryView as UnitGroupSummary } from '@/lib/unit-groups/views';
@@ -12,15 +12,20 @@ import { formatTime } from '../time';
 export function UnitGroupList() {
   const t = useT();
   const locale = useLocale();
-  const { data } = useQuery({
+  // Newest first, a page at a time; every page shown is polled again.
+  const { data, fetchNextPage, hasNextPage, isFetchingNextPage } = useInfiniteQuery({
     queryKey: queryKeys.unitGroups(),
-    queryFn: () => api.get<{ unitGroups: Json<UnitGroupSummary>[] }>('/api/v1/unit-groups'),
+    queryFn: ({ pageParam }) => api.get<{ unitGroups: Json<UnitGroupSummary>[]; nextCursor: string | null }>(`/api/v1/unit-groups?limit=100${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 2000,
   });
   if (!data) return <p>{t('common.loading')}</p>;
-  if (!data.unitGroups.length) return <p className="text-slate-600">{t('unitGroups.empty')}</p>;
+  const unitGroups = data.pages.flatMap((p) => p.unitGroups);
+  if (!unitGroups.length) return <p className="text-slate-600">{t('unitGroups.empty')}</p>;
   return (
-    <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
+    <>
+      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm shadow-sm">
       <thead className="bg-slate-100 text-left">
         <tr>
           <th className="p-2">{t('unitGroups.title')}</th>
@@ -31,7 +36,7 @@ export function UnitGroupList() {
         </tr>
       </thead>
       <tbody>
-        {data.unitGroups.map((g) => (
+        {unitGroups.map((g) => (
           <tr key={g.id} className="border-t border-slate-100">
             <td className="p-2">
               <Link href={`/unit-groups/${g.id}`} className="font-mono text-indigo-700 hover:underline">
@@ -50,5 +55,11 @@ export function UnitGroupList() {
         ))}
       </tbody>
     </table>
+    {hasNextPage && (
+      <button type="button" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage} className="mt-3 rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50">
+        {t('common.more')}
+      </button>
+    )}
+    </>
   );
 }

@@ -114,6 +114,7 @@ const ja = {
   'nodes.deleteConfirmBody': 'ノードとその上のアプリケーションは削除され、元に戻せません。',
   'nodes.delete': '削除する',
   'common.loading': '読み込み中…',
+  'common.more': 'さらに表示',
   'common.notFound': '見つかりません。',
   'common.back': '戻る',
 } as const;
@@ -234,6 +235,7 @@ const en: Record<keyof typeof ja, string> = {
   'nodes.deleteConfirmBody': 'The nodes and the applications on them are deleted; this cannot be undone.',
   'nodes.delete': 'Delete',
   'common.loading': 'Loading…',
+  'common.more': 'Show more',
   'common.notFound': 'Not found.',
   'common.back': 'Back',
 };
