@@ -148,7 +148,8 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
           {t('tokens.expiresAt.help')}
         </p>
         {fieldError('expiresAt')}
-        <button type="submit" disabled={issue.isPending} className="mt-6 w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50">
+        {/* Until the members are known, the token would be for nobody. */}
+        <button type="submit" disabled={issue.isPending || !data} className="mt-6 w-full rounded bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-700 disabled:opacity-50">
           {issue.isPending ? t('tokens.issuing') : t('tokens.issue')}
         </button>
       </form>
