@@ -28,6 +28,7 @@ async function issueToken(page: Page): Promise<string> {
   await page.goto('/organization/tokens');
   await page.getByLabel('メモ').fill('e2e automation');
   await page.getByRole('button', { name: 'トークンを発行', exact: true }).click();
+  await expect(page.getByTestId('token-secret')).toBeVisible();
   const secret = (await page.getByTestId('token-secret').textContent())!.trim();
   expect(secret).toMatch(/^ocs_/);
   return secret;
