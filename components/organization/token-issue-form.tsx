@@ -6,8 +6,10 @@ import type { MemberView } from '@/lib/organizations/views';
 import type { IssuedTokenView } from '@/lib/tokens/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import { SecretOnce } from '../secret-once';
 import type { Json } from '../json-types';
 import { membersKey } from './members-manager';
+import { FIELD_INPUT, FieldError } from '../field-error';
 
 export const tokensKey = (organizationId: string) => ['organizations', organizationId, 'tokens'] as const;
 
@@ -85,17 +87,12 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
   }
 
   const set = (k: keyof Fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues({ ...values, [k]: e.target.value });
-  const fieldError = (k: keyof Errors) =>
-    errors[k] && (
-      <p role="alert" className="mt-1 text-sm text-rose-700">
-        {errors[k]}
-      </p>
-    );
-  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+  const fieldError = (k: keyof Errors) => <FieldError message={errors[k]} />;
+  const input = FIELD_INPUT;
 
   return (
     <div className="space-y-4">
-      {secret && <IssuedSecret secret={secret} onDismiss={() => setSecret(null)} />}
+      {secret && <SecretOnce id="token-secret" secret={secret} text={{ title: t('tokens.secretTitle'), warning: t('tokens.secretWarning'), copy: t('tokens.copy'), copied: t('tokens.copied'), dismiss: t('tokens.dismiss') }} onDismiss={() => setSecret(null)} />}
       <form onSubmit={onSubmit} noValidate className="h-fit rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 className="text-lg font-semibold">{t('tokens.issueTitle')}</h2>
         {errors.form && !errors.userId && !errors.note && !errors.role && !errors.expiresAt && (
@@ -154,41 +151,5 @@ export function TokenIssueForm({ organizationId, me, isOwner }: { organizationId
         </button>
       </form>
     </div>
-  );
-}
-
-function IssuedSecret({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
-  const t = useT();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      // No clipboard (e.g. plain http on another host): select it for the reader to copy.
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('token-secret')!);
-      window.getSelection()?.removeAllRanges();
-      window.getSelection()?.addRange(range);
-    }
-  }
-  return (
-    <section aria-labelledby="token-secret-title" aria-live="polite" className="rounded-lg border-2 border-amber-400 bg-amber-50 p-5">
-      <h2 id="token-secret-title" className="text-lg font-semibold">
-        {t('tokens.secretTitle')}
-      </h2>
-      <p className="mt-2 text-sm font-medium text-amber-900">{t('tokens.secretWarning')}</p>
-      <div className="mt-3 flex items-start gap-2">
-        <code id="token-secret" data-testid="token-secret" className="block flex-1 rounded border border-amber-300 bg-white p-2 font-mono text-sm break-all">
-          {secret}
-        </code>
-        <button type="button" onClick={copy} className="rounded bg-amber-600 px-3 py-2 text-sm font-semibold text-white hover:bg-amber-700">
-          {copied ? t('tokens.copied') : t('tokens.copy')}
-        </button>
-      </div>
-      <button type="button" onClick={onDismiss} className="mt-3 text-sm text-amber-900 underline">
-        {t('tokens.dismiss')}
-      </button>
-    </section>
   );
 }

@@ -7,6 +7,7 @@ import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
 import { ConfirmDialog } from '../organization/confirm-dialog';
 import { formatTime } from '../time';
+import { FIELD_INPUT, FieldError } from '../field-error';
 
 const KEYS = ['me', 'ssh-keys'] as const;
 
@@ -46,13 +47,8 @@ export function SshKeysManager() {
     add.mutate();
   }
 
-  const fieldError = (k: keyof Errors) =>
-    errors[k] && (
-      <p role="alert" className="mt-1 text-sm text-rose-700">
-        {errors[k]}
-      </p>
-    );
-  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+  const fieldError = (k: keyof Errors) => <FieldError message={errors[k]} />;
+  const input = FIELD_INPUT;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">

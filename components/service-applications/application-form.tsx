@@ -7,6 +7,7 @@ import type { ProviderChoice } from '@/lib/service-applications/validation';
 import { ApiError, api } from '../api';
 import { useLocale, useT } from '../i18n';
 import { applicationQueryKey, type ApplicationDetailJson } from './types';
+import { FIELD_INPUT, FieldError } from '../field-error';
 
 type TextField = 'organizationName' | 'organizationKind' | 'department' | 'applicantName' | 'contactEmail' | 'purpose' | 'expectedStudents' | 'expectedNodes' | 'networkNeeds';
 type Values = Record<TextField, string> & { wantedProviders: string[] };
@@ -109,13 +110,8 @@ export function ApplicationForm({
   const set = (k: TextField) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setValues({ ...values, [k]: e.target.value });
   const toggle = (id: string) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setValues({ ...values, wantedProviders: e.target.checked ? [...values.wantedProviders, id] : values.wantedProviders.filter((p) => p !== id) });
-  const fieldError = (k: keyof Errors) =>
-    errors[k] && (
-      <p id={`${k}-error`} role="alert" className="mt-1 text-sm text-rose-700">
-        {errors[k]}
-      </p>
-    );
-  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+  const fieldError = (k: keyof Errors) => <FieldError message={errors[k]} id={`${k}-error`} />;
+  const input = FIELD_INPUT;
   const label = 'mt-4 block text-sm font-medium';
   const text = (k: TextField, labelKey: Parameters<typeof t>[0], props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
     <>

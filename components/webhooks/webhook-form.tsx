@@ -6,8 +6,10 @@ import { WEBHOOK_EVENTS, type WebhookEvent } from '@/lib/webhooks/event-names';
 import type { CreatedWebhookView } from '@/lib/webhooks/views';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import { SecretOnce } from '../secret-once';
 import type { Json } from '../json-types';
 import { webhooksKey } from './keys';
+import { FIELD_INPUT, FieldError } from '../field-error';
 
 type Errors = Partial<Record<'url' | 'events' | 'description' | 'form', string>>;
 
@@ -49,17 +51,12 @@ export function WebhookForm({ organizationId }: { organizationId: string }) {
   }
 
   const toggle = (event: WebhookEvent) => setEvents((now) => (now.includes(event) ? now.filter((e) => e !== event) : [...now, event]));
-  const fieldError = (k: keyof Errors) =>
-    errors[k] && (
-      <p role="alert" className="mt-1 text-sm text-rose-700">
-        {errors[k]}
-      </p>
-    );
-  const input = 'mt-1 w-full rounded border border-slate-300 px-2 py-1.5 aria-[invalid=true]:border-rose-500';
+  const fieldError = (k: keyof Errors) => <FieldError message={errors[k]} />;
+  const input = FIELD_INPUT;
 
   return (
     <div className="space-y-4">
-      {secret && <SecretOnce secret={secret} onDismiss={() => setSecret(null)} />}
+      {secret && <SecretOnce id="webhook-secret" secret={secret} text={{ title: t('webhooks.secretTitle'), warning: t('webhooks.secretWarning'), help: t('webhooks.secretHelp'), copy: t('webhooks.copy'), copied: t('webhooks.copied'), dismiss: t('webhooks.dismiss') }} onDismiss={() => setSecret(null)} />}
       <form onSubmit={onSubmit} noValidate className="h-fit rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <h2 className="text-lg font-semibold">{t('webhooks.addTitle')}</h2>
         {errors.form && !errors.url && !errors.events && !errors.description && (
@@ -109,42 +106,5 @@ export function WebhookForm({ organizationId }: { organizationId: string }) {
         </button>
       </form>
     </div>
-  );
-}
-
-function SecretOnce({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
-  const t = useT();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      // No clipboard (e.g. plain http on another host): select it for the reader to copy.
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('webhook-secret')!);
-      window.getSelection()?.removeAllRanges();
-      window.getSelection()?.addRange(range);
-    }
-  }
-  return (
-    <section aria-labelledby="webhook-secret-title" aria-live="polite" className="rounded-lg border-2 border-amber-400 bg-amber-50 p-5">
-      <h2 id="webhook-secret-title" className="text-lg font-semibold">
-        {t('webhooks.secretTitle')}
-      </h2>
-      <p className="mt-2 text-sm font-medium text-amber-900">{t('webhooks.secretWarning')}</p>
-      <div className="mt-3 flex items-start gap-2">
-        <code id="webhook-secret" data-testid="webhook-secret" className="block flex-1 rounded border border-amber-300 bg-white p-2 font-mono text-sm break-all">
-          {secret}
-        </code>
-        <button type="button" onClick={copy} className="rounded bg-amber-600 px-3 py-2 text-sm font-semibold text-white hover:bg-amber-700">
-          {copied ? t('webhooks.copied') : t('webhooks.copy')}
-        </button>
-      </div>
-      <p className="mt-2 text-xs text-amber-900">{t('webhooks.secretHelp')}</p>
-      <button type="button" onClick={onDismiss} className="mt-3 text-sm text-amber-900 underline">
-        {t('webhooks.dismiss')}
-      </button>
-    </section>
   );
 }
