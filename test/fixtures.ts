@@ -40,6 +40,13 @@ export async function organizationWithMember(opts: { role?: MemberRole; maxNodes
 }
 
 /** Polls `probe` every `everyMs` until it returns something truthy (that value), or fails after `timeoutMs`. */
+/** A new member of the organization with this role. */
+export async function memberOf(organizationId: string, role: MemberRole): Promise<Actor> {
+  const [user] = await db().insert(users).values({ email: `${uniqueName(role)}@demo-univ.ac.jp`, name: role }).returning();
+  await db().insert(memberships).values({ organizationId, userId: user!.id, role });
+  return (await loadActor(db(), user!.id))!;
+}
+
 export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

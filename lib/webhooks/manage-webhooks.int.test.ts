@@ -9,13 +9,13 @@ import * as orgWebhooksRoute from '@/app/api/v1/organizations/[id]/webhooks/rout
 import * as deliveriesRoute from '@/app/api/v1/webhooks/[id]/deliveries/route';
 import * as webhookRoute from '@/app/api/v1/webhooks/[id]/route';
 import * as webhookTestRoute from '@/app/api/v1/webhooks/[id]/test/route';
-import { loadActor, type Actor } from '@/lib/auth/actor';
+import { loadActor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
 import * as schema from '@/lib/db/schema';
-import { auditEvents, memberships, users, webhookDeliveries, webhooks, type MemberRole } from '@/lib/db/schema';
+import { auditEvents, webhookDeliveries, webhooks } from '@/lib/db/schema';
 import { reencryptSecrets } from '@/lib/secrets/reencrypt';
 import { issueToken } from '@/lib/tokens/issue-token';
-import { failure, organizationWithMember, setEnv, uniqueName } from '@/test/fixtures';
+import { failure, memberOf, organizationWithMember, setEnv } from '@/test/fixtures';
 import { ownDatabase } from '@/test/own-database';
 import { signatureMatches, startReceiver, type Receiver } from '@/test/webhook-receiver';
 import { recordEvent } from './events';
@@ -29,13 +29,6 @@ async function newReceiver(status?: (n: number) => number): Promise<Receiver> {
   const r = await startReceiver(status);
   receivers.push(r);
   return r;
-}
-
-/** A member of the organization with this role. */
-async function member(organizationId: string, role: MemberRole): Promise<Actor> {
-  const [user] = await db().insert(users).values({ email: `${uniqueName(role)}@demo-univ.ac.jp`, name: role }).returning();
-  await db().insert(memberships).values({ organizationId, userId: user!.id, role });
-  return (await loadActor(db(), user!.id))!;
 }
 
 beforeAll(() => {
@@ -86,8 +79,8 @@ describe('managing webhooks', () => {
 
   it('is for the organization’s admins and owners: viewers and users are refused, other organizations do not see it', async () => {
     const owner = await organizationWithMember({ role: 'owner' });
-    const viewer = await member(owner.organizationId, 'viewer');
-    const user = await member(owner.organizationId, 'user');
+    const viewer = await memberOf(owner.organizationId, 'viewer');
+    const user = await memberOf(owner.organizationId, 'user');
     const stranger = await organizationWithMember({ role: 'owner' });
     const { webhook } = await createWebhook(db(), owner.actor, owner.organizationId, { url: 'https://example.ac.jp/hook' });
     for (const actor of [viewer, user]) {

@@ -11,14 +11,14 @@ import type { Job } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAlerts } from '@/lib/alerts/scan-alerts';
-import { loadActor, type Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
-import { auditEvents, builds, memberships, nodes, unitGroups, users, webhookDeliveries, webhooks, type MemberRole, type WebhookDelivery } from '@/lib/db/schema';
+import { auditEvents, builds, nodes, unitGroups, webhookDeliveries, webhooks, type WebhookDelivery } from '@/lib/db/schema';
 import { scanExpiry } from '@/lib/expiry/scan-expiry';
 import { closeQueue, jobStatus } from '@/lib/jobs/queue';
 import { readCapturedMail, startMailCatcher, type MailCatcher } from '@/lib/mail/catcher';
 import { freePort } from '@/scripts/services/free-port';
-import { nodeRecords, organizationWithMember, setEnv, uniqueName } from '@/test/fixtures';
+import { memberOf, nodeRecords, organizationWithMember, setEnv } from '@/test/fixtures';
 import { signatureMatches, startReceiver, type Received, type Receiver } from '@/test/webhook-receiver';
 import { processJob } from '@/workers/processors';
 import { BACKOFF_MS, deliverWebhook, JITTER, MAX_ATTEMPTS } from './deliver';
@@ -39,13 +39,6 @@ async function newReceiver(status?: (n: number) => number): Promise<Receiver> {
   const r = await startReceiver(status);
   receivers.push(r);
   return r;
-}
-
-/** A member of the organization with this role. */
-async function member(organizationId: string, role: MemberRole): Promise<Actor> {
-  const [user] = await db().insert(users).values({ email: `${uniqueName(role)}@demo-univ.ac.jp`, name: role }).returning();
-  await db().insert(memberships).values({ organizationId, userId: user!.id, role });
-  return (await loadActor(db(), user!.id))!;
 }
 
 beforeAll(async () => {
@@ -254,8 +247,8 @@ describe('retries and disabling', () => {
 
   it('disables a webhook whose receiver failed for over a day, drops what waited, and mails the owners and admins', async () => {
     const owner = await organizationWithMember({ role: 'owner' });
-    const admin = await member(owner.organizationId, 'admin');
-    const user = await member(owner.organizationId, 'user');
+    const admin = await memberOf(owner.organizationId, 'admin');
+    const user = await memberOf(owner.organizationId, 'user');
     const hook = await newReceiver(() => 503);
     const { webhook } = await createWebhook(db(), owner.actor, owner.organizationId, { url: hook.url, events: ['build.failed'] });
     const { build } = await failedBuild(owner, 'step apply failed');
