@@ -20,7 +20,7 @@ import { institutions, memberships, organizations, users } from '@/lib/db/schema
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { closeQueue } from '@/lib/jobs/queue';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
-import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
+import { getUnitGroupDetail } from '@/lib/unit-groups/detail';
 import { freePort } from '@/scripts/services/free-port';
 import { startEmbeddedPostgres } from '@/scripts/services/postgres';
 import { startLocalRedis } from '@/scripts/services/redis';

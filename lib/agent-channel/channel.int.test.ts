@@ -14,7 +14,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { localProvider } from '@/lib/providers/local';
 import { freePort } from '@/scripts/services/free-port';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
-import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
+import { getUnitGroupDetail } from '@/lib/unit-groups/detail';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
 import { nodeRecords, seededLabAdmin, uniqueName, until } from '@/test/fixtures';
 import { issueBootstrapToken } from './credentials';

@@ -4,7 +4,7 @@ import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 import type { RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
-import type { Database } from '@/lib/db/client';
+import type { PooledDatabase } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { jsonBody, withActor } from '@/lib/http/route';
 import { parseOrThrow } from '@/lib/zod-fields';
@@ -22,7 +22,7 @@ export interface HandlerContext<C extends RouteContract> {
   query: Out<C['query']>;
   body: Out<C['body']>;
   meta: RequestMeta;
-  db: Database;
+  db: PooledDatabase;
 }
 
 interface Options {

@@ -4,10 +4,12 @@ import { env } from '@/lib/env';
 import * as schema from './schema';
 
 export type Database = NodePgDatabase<typeof schema>;
+/** The process's database on its pool (no transaction): `$client` runs the statements of lib/db/prepared.ts. */
+export type PooledDatabase = Database & { $client: pg.Pool };
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 // One pool per process (kept on globalThis so Next.js dev reloads don't open a new pool each time).
-const cache = globalThis as unknown as { __ocsPool?: pg.Pool; __ocsDb?: Database };
+const cache = globalThis as unknown as { __ocsPool?: pg.Pool; __ocsDb?: PooledDatabase };
 
 /** A request or job waits this long for a connection, then fails with a clear error instead of hanging. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -34,7 +36,7 @@ export function pool(): pg.Pool {
   return cache.__ocsPool;
 }
 
-export function db(): Database {
+export function db(): PooledDatabase {
   cache.__ocsDb ??= drizzle(pool(), { schema, casing: 'snake_case' });
   return cache.__ocsDb;
 }

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { recordAudit, type AuditEntry, type RequestMeta } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/actor';
 import { currentActor } from '@/lib/auth/session';
-import { db, type Database } from '@/lib/db/client';
+import { db, type Database, type PooledDatabase } from '@/lib/db/client';
 import { AppError, HTTP_STATUS, invalidInput, pgErrorCode, safeErrorMessage } from '@/lib/errors';
 import { databaseUnavailable, isDatabaseUnavailable } from '@/lib/db/availability';
 import { IDEMPOTENCY_HEADER, idempotencyCaller, idempotent } from '@/lib/http/idempotency';
@@ -58,7 +58,7 @@ interface Options {
  * or failed state-changing call in the audit log (successes are recorded by the domain), and
  * answers a POST with an `Idempotency-Key` once per key (lib/http/idempotency.ts).
  */
-export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta; db: Database }) => Promise<Response>, options: Options = {}) {
+export function withActor<P extends Params>(handler: (ctx: { req: Request; actor: Actor; params: P; meta: RequestMeta; db: PooledDatabase }) => Promise<Response>, options: Options = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const meta = requestMeta(req);
     let actor: Actor | null = null;

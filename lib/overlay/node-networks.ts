@@ -2,7 +2,7 @@
 // its interface is up, and how its agent reaches its peers (directly, through the relay, or not).
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '@/lib/db/client';
-import { overlayMembers, overlayNetworks } from '@/lib/db/schema';
+import { overlayMembers, overlayNetworks, type OverlayMember } from '@/lib/db/schema';
 import { blockAddress } from './addresses';
 
 export interface PrivateNetworkView {
@@ -19,11 +19,6 @@ export async function privateNetworksOf(db: Database, nodeIds: string[]): Promis
   return viewsOf(await memberRows(db).where(inArray(overlayMembers.nodeId, nodeIds)));
 }
 
-/** The private network places of a unit group's nodes, by node id (one query, however many nodes). */
-export async function privateNetworksOfGroup(db: Database, unitGroupId: string): Promise<Map<string, PrivateNetworkView>> {
-  return viewsOf(await memberRows(db).where(eq(overlayMembers.unitGroupId, unitGroupId)));
-}
-
 const memberRows = (db: Database) =>
   db
     .select({ nodeId: overlayMembers.nodeId, hostNo: overlayMembers.hostNo, block: overlayNetworks.block, report: overlayMembers.report })
@@ -31,11 +26,14 @@ const memberRows = (db: Database) =>
     .innerJoin(overlayNetworks, eq(overlayNetworks.unitGroupId, overlayMembers.unitGroupId));
 
 function viewsOf(rows: Awaited<ReturnType<ReturnType<typeof memberRows>['where']>>): Map<string, PrivateNetworkView> {
-  return new Map(
-    rows.map((r) => {
-      const peers = { direct: 0, relay: 0, none: 0 };
-      for (const p of r.report?.peers ?? []) peers[p.path] += 1;
-      return [r.nodeId, { address: blockAddress(r.block, r.hostNo), state: r.report?.state ?? 'pending', problem: r.report?.problem ?? null, peers }];
-    }),
-  );
+  return new Map(rows.map((r) => [r.nodeId, privateNetworkView(r)]));
+}
+
+/** A node's membership of its unit group's network: its host number, the block, its agent's report. */
+export type OverlayPlace = Pick<OverlayMember, 'hostNo' | 'report'> & { block: number };
+
+export function privateNetworkView(place: OverlayPlace): PrivateNetworkView {
+  const peers = { direct: 0, relay: 0, none: 0 };
+  for (const p of place.report?.peers ?? []) peers[p.path] += 1;
+  return { address: blockAddress(place.block, place.hostNo), state: place.report?.state ?? 'pending', problem: place.report?.problem ?? null, peers };
 }

@@ -1,14 +1,12 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { afterCursor, cursorColumn, pageOf, pageOrder, type PageQuery } from '@/lib/api/pagination';
 import { can, readableOrganizations, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
-import { applications, builds, nodes, nodeState, organizations, templateVersions, unitGroups, units } from '@/lib/db/schema';
+import { builds, nodes, nodeState, organizations, templateVersions, unitGroups, units } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { privateNetworksOfGroup } from '@/lib/overlay/node-networks';
 import type { TemplateDefinition } from '@/lib/templates/format';
-import { APPLICATION_VIEW_COLUMNS, groupBy, NODE_VIEW_COLUMNS, nodeView, unitView } from './view-of';
-import type { UnitGroupDetailView, UnitGroupSummaryView } from './views';
+import type { UnitGroupSummaryView } from './views';
 
 /** Unit groups the caller may see, newest first, a page at a time. */
 export async function listUnitGroups(db: Database, actor: Actor, page: PageQuery & { name?: string } = { limit: 50 }): Promise<{ unitGroups: UnitGroupSummaryView[]; nextCursor: string | null }> {
@@ -63,50 +61,6 @@ export async function unitGroupTemplate(db: Database, unitGroupId: string): Prom
 
 /** Whether the template runs a scheduler whose queue its agents report (a burst policy's `queue` needs one). */
 export const runsWorkQueue = (def: TemplateDefinition): boolean => def.applications.some((a) => a.workQueue !== undefined);
-
-/** A unit group with its units, nodes and applications; someone else's is "not found". */
-export async function getUnitGroupDetail(db: Database, actor: Actor, unitGroupId: string): Promise<UnitGroupDetailView> {
-  const group = await db.query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
-  if (!group || group.state === 'DELETED' || !can(actor, 'read', group.organizationId)) throw new AppError('NOT_FOUND', 'No such unit group');
-  // The page polls this every second and scripts wait on it: independent reads go at once, each
-  // by the unit group (an index), never by a list of node ids.
-  const [unitRows, nodeRows, appRows, networks, [build], [template]] = await Promise.all([
-    db.select().from(units).where(and(eq(units.unitGroupId, unitGroupId), ne(units.state, 'DELETED'))).orderBy(asc(units.name)),
-    db.select(NODE_VIEW_COLUMNS).from(nodes).where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt))).orderBy(asc(nodes.nodeNo)),
-    db
-      .select(APPLICATION_VIEW_COLUMNS)
-      .from(applications)
-      .innerJoin(nodes, eq(applications.nodeId, nodes.id))
-      .where(and(eq(nodes.unitGroupId, unitGroupId), isNull(nodes.deletedAt)))
-      .orderBy(asc(applications.name)),
-    privateNetworksOfGroup(db, unitGroupId),
-    db.select({ id: builds.id }).from(builds).where(eq(builds.unitGroupId, unitGroupId)).orderBy(desc(builds.createdAt)).limit(1),
-    // PostgreSQL answers the question, without sending the template.
-    db
-      .select({ workQueue: sql<boolean>`exists (select 1 from jsonb_array_elements(${templateVersions.definition}->'applications') app where app ? 'workQueue')` })
-      .from(builds)
-      .innerJoin(templateVersions, eq(builds.templateVersionId, templateVersions.id))
-      .where(eq(builds.unitGroupId, unitGroupId))
-      .orderBy(asc(builds.createdAt))
-      .limit(1),
-  ]);
-  const appsByNode = groupBy(appRows, (a) => a.nodeId);
-  const nodesByUnit = groupBy(nodeRows, (n) => n.unitId);
-  return {
-    id: group.id,
-    name: group.name,
-    organizationId: group.organizationId,
-    state: group.state,
-    stateReason: group.stateReason,
-    expiresAt: group.expiresAt,
-    expiredAt: group.expiredAt,
-    createdAt: group.createdAt,
-    updatedAt: group.updatedAt,
-    buildId: build?.id ?? null,
-    workQueue: template?.workQueue ?? false,
-    units: unitRows.map((u) => unitView(u, (nodesByUnit.get(u.id) ?? []).map((n) => nodeView(n, appsByNode.get(n.id) ?? [], networks.get(n.id) ?? null)))),
-  };
-}
 
 export const ZIpAddressQuery = z.object({
   nodeState: z.enum(nodeState.enumValues, { error: `must be one of ${nodeState.enumValues.join(', ')}` }).optional().describe('Only nodes in this state (RUNNING for the ones that answer).'),

@@ -13,7 +13,8 @@ import { createUnit } from './create-unit';
 import { createUnitGroup } from './create-unit-group';
 import { deleteUnitGroup } from './delete-unit-group';
 import { requestUnitDeletion } from './delete-units';
-import { findIpAddresses, getUnitGroupDetail } from './queries';
+import { getUnitGroupDetail } from './detail';
+import { findIpAddresses } from './queries';
 
 const created: string[] = [];
 

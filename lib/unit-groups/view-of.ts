@@ -32,7 +32,7 @@ export const APPLICATION_VIEW_COLUMNS = {
   stateReason: applications.stateReason,
 };
 type NodeColumns = Pick<Node, keyof typeof NODE_VIEW_COLUMNS>;
-type ApplicationColumns = Pick<Application, keyof typeof APPLICATION_VIEW_COLUMNS>;
+export type ApplicationColumns = Pick<Application, keyof typeof APPLICATION_VIEW_COLUMNS>;
 
 export function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
@@ -66,7 +66,10 @@ export function nodeView(n: NodeColumns, apps: ApplicationColumns[], privateNetw
   };
 }
 
-export function unitView(u: Unit, nodes: NodeView[]): UnitView {
+/** The unit's columns its view shows. */
+type UnitColumns = Pick<Unit, 'id' | 'name' | 'role' | 'state' | 'provider' | 'flavor' | 'numNodes' | 'image' | 'instanceType' | 'volumeSize' | 'providerAccountId' | 'ipAddresses' | 'tags' | 'burst' | 'createdAt'>;
+
+export function unitView(u: UnitColumns, nodes: NodeView[]): UnitView {
   const burst = u.burst ? { provider: u.burst.provider, providerAccountId: u.burst.providerAccountId, flavor: u.burst.flavor, maxNodes: u.burst.maxNodes, ...(u.burst.queue ? { queue: u.burst.queue } : {}) } : null;
   return {
     id: u.id,

@@ -16,38 +16,43 @@ export type BuildOutput = { key: string; label: { ja: string; en: string }; kind
 /** Secret parameters and generated credentials: workers need them, the API never returns them. */
 export type BuildSecrets = { parameters: Record<string, unknown>; generated: Record<string, string> };
 
-export const builds = pgTable('builds', {
-  id: uuid().primaryKey().defaultRandom(),
-  organizationId: uuid()
-    .notNull()
-    .references(() => organizations.id),
-  templateVersionId: uuid()
-    .notNull()
-    .references(() => templateVersions.id),
-  createdBy: uuid()
-    .notNull()
-    .references(() => users.id),
-  unitGroupId: uuid().references(() => unitGroups.id, { onDelete: 'set null' }),
-  kind: buildKind().notNull().default('create'),
-  status: buildStatus().notNull().default('QUEUED'),
-  parameters: jsonb().$type<Record<string, unknown>>().notNull(),
-  /** Secret outputs are listed here without their values, which are in secretOutputs. */
-  outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
-  /** BuildSecrets sealed by lib/secrets (null: none). Rows from before encryption hold plain JSON until reencryptSecrets. */
-  secrets: text(),
-  /** The values of secret outputs (key → values), sealed; set to null by the one reveal to the creator. */
-  secretOutputs: text(),
-  /** Secret outputs are shown to the build's creator once; this records when. */
-  secretsRevealedAt: timestamp({ withTimezone: true }),
-  error: text(),
-  /** Set when someone cancels a running build; the worker stops at the next node or step. */
-  cancelRequestedAt: timestamp({ withTimezone: true }),
-  cancelMode: cancelMode(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  startedAt: timestamp({ withTimezone: true }),
-  finishedAt: timestamp({ withTimezone: true }),
-});
+export const builds = pgTable(
+  'builds',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    templateVersionId: uuid()
+      .notNull()
+      .references(() => templateVersions.id),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    unitGroupId: uuid().references(() => unitGroups.id, { onDelete: 'set null' }),
+    kind: buildKind().notNull().default('create'),
+    status: buildStatus().notNull().default('QUEUED'),
+    parameters: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** Secret outputs are listed here without their values, which are in secretOutputs. */
+    outputs: jsonb().$type<BuildOutput[]>().notNull().default([]),
+    /** BuildSecrets sealed by lib/secrets (null: none). Rows from before encryption hold plain JSON until reencryptSecrets. */
+    secrets: text(),
+    /** The values of secret outputs (key → values), sealed; set to null by the one reveal to the creator. */
+    secretOutputs: text(),
+    /** Secret outputs are shown to the build's creator once; this records when. */
+    secretsRevealedAt: timestamp({ withTimezone: true }),
+    error: text(),
+    /** Set when someone cancels a running build; the worker stops at the next node or step. */
+    cancelRequestedAt: timestamp({ withTimezone: true }),
+    cancelMode: cancelMode(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  // A unit group's builds: its page reads its latest and its first (the template it was made from).
+  (t) => [index('builds_unit_group').on(t.unitGroupId, t.createdAt)],
+);
 
 /** One row per step: the checkpoint a resumed worker reads to skip finished work. */
 export const buildSteps = pgTable(

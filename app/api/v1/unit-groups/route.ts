@@ -1,7 +1,8 @@
 import { handle } from '@/lib/api/handle';
 import { unitGroupRoutes } from '@/lib/api/routes/unit-groups';
 import { createUnitGroup } from '@/lib/unit-groups/create-unit-group';
-import { getUnitGroupDetail, listUnitGroups } from '@/lib/unit-groups/queries';
+import { getUnitGroupDetail } from '@/lib/unit-groups/detail';
+import { listUnitGroups } from '@/lib/unit-groups/queries';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { handle } from '@/lib/api/handle';
 import { unitGroupRoutes } from '@/lib/api/routes/unit-groups';
 import { requestUnitGroupDeletion } from '@/lib/unit-groups/request-deletion';
-import { getUnitGroupDetail } from '@/lib/unit-groups/queries';
+import { getUnitGroupDetail } from '@/lib/unit-groups/detail';
 
 export const dynamic = 'force-dynamic';
 

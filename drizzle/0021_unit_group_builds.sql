@@ -1,0 +1,1 @@
+CREATE INDEX "builds_unit_group" ON "builds" USING btree ("unit_group_id","created_at");
