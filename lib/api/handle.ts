@@ -49,6 +49,16 @@ export class Answer<T> {
 
 export const answer = <T>(status: number, body: T): Answer<T> => new Answer(status, body);
 
+/**
+ * A route anyone may call (`access: 'public'`): no caller is resolved and it takes no input, so
+ * its answer is its schema's parse of what `fn` returns.
+ */
+export function handlePublic<C extends RouteContract>(contract: C, fn: () => In<C['output']>): ContractHandler {
+  if (contract.access !== 'public') throw new Error(`${contract.operationId} is not public: use handle()`);
+  const handler = async () => NextResponse.json(contract.output.parse(fn()), { status: contract.status });
+  return Object.assign(handler, { contract });
+}
+
 export function handle<C extends RouteContract>(contract: C, fn: (ctx: HandlerContext<C>) => Promise<In<C['output']> | Answer<In<C['output']>>>, options: Options = {}): ContractHandler {
   const handler = withActor<Record<string, string>>(async ({ req, actor, params, meta, db }) => {
     // A path parameter that does not fit (an id that is no id) names nothing there is.

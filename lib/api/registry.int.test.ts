@@ -1,10 +1,11 @@
 // The registry is the API: every route file answers through a contract in it, every contract is
 // in the OpenAPI document, and the document is valid OpenAPI 3.1.
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { GET as openApiRoute } from '@/app/api/v1/openapi.json/route';
+import { GET as apiRootRoute } from '@/app/api/v1/route';
 import { folderOf, type RouteContract } from './contract';
 import { ROUTES } from './registry';
 
@@ -25,7 +26,7 @@ describe('the route registry', () => {
     const problems: string[] = [];
     const seen = new Set<RouteContract>();
     for (const file of files) {
-      const folder = `/api/v1/${dirname(file)}`;
+      const folder = posix.join('/api/v1', dirname(file));
       const module = (await import(join(API, file))) as Record<string, { contract?: RouteContract } | undefined>;
       for (const method of METHODS) {
         const handler = module[method];
@@ -54,5 +55,15 @@ describe('the route registry', () => {
     expect(result.valid).toBe(true);
     const missing = ROUTES.filter((c) => document.paths[c.path]?.[c.method.toLowerCase()]?.operationId !== c.operationId).map((c) => `${c.method} ${c.path}`);
     expect(missing).toEqual([]);
+  });
+
+  it('answers the API\'s root to anyone, as its schema says, naming the served document', async () => {
+    const res = await apiRootRoute(new Request('http://portal.test/api/v1'), { params: Promise.resolve({}) });
+    expect(res.status).toBe(200);
+    const root = (await res.json()) as Record<string, string>;
+    expect(apiRootRoute.contract.output.parse(root)).toEqual(root);
+    expect(root.openapi).toBe('/api/v1/openapi.json');
+    const document = await servedDocument();
+    expect(document.paths['/api/v1']?.get?.operationId).toBe('getApiRoot');
   });
 });

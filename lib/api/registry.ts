@@ -6,6 +6,7 @@ import { auditRoutes } from './routes/audit';
 import { buildRoutes } from './routes/builds';
 import { expiryRoutes } from './routes/expiry';
 import { infrastructureRoutes } from './routes/infrastructure';
+import { metaRoutes } from './routes/meta';
 import { metricsRoutes } from './routes/metrics';
 import { nodeRoutes } from './routes/nodes';
 import { organizationRoutes } from './routes/organizations';
@@ -17,6 +18,7 @@ import { vcpRoutes } from './routes/vcp';
 import { webhookRoutes } from './routes/webhooks';
 
 export const ROUTES: readonly RouteContract[] = [
+  metaRoutes,
   unitGroupRoutes,
   vcpRoutes,
   unitRoutes,

@@ -1,5 +1,27 @@
 // Made by `npm run sdk:types` from the portal's OpenAPI document: do not edit.
 export interface paths {
+    "/api/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where this API describes itself: its document, reference page and clients
+         * @description Answers without a token and never changes while the portal runs: a script can check that it reaches the portal.
+         *
+         *     Who may call: Anyone, without signing in.
+         */
+        get: operations["getApiRoot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/unit-groups": {
         parameters: {
             query?: never;
@@ -1564,6 +1586,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiRoot: {
+            /** @constant */
+            api: "v1";
+            /** @description This API's OpenAPI 3.1 document. */
+            openapi: string;
+            /** @description The rendered reference page. */
+            reference: string;
+            /** @description The Python client with the VCP SDK's names (one module, standard library only). */
+            pythonClient: string;
+        };
         UnitGroupSummary: {
             /** Format: uuid */
             id: string;
@@ -3101,6 +3133,35 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getApiRoot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where this API describes itself: its document, reference page and clients */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiRoot"];
+                };
+            };
+            /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listUnitGroups: {
         parameters: {
             query?: {
