@@ -18,7 +18,7 @@ import { applySchedules } from '@/lib/schedules/apply-schedules';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { LockLostError } from '@/lib/unit-groups/lock';
 import { deliverWebhook } from '@/lib/webhooks/deliver';
-import { queueDueDeliveries } from '@/lib/webhooks/sweep';
+import { DELIVERY_KEEP_DAYS, pruneDeliveries, queueDueDeliveries } from '@/lib/webhooks/sweep';
 
 // Job name -> handler. The payload is parsed again here: never trust what came through Redis.
 export async function processJob(job: Job): Promise<void> {
@@ -98,6 +98,8 @@ export async function processJob(job: Job): Promise<void> {
     }
     case 'webhooks.sweep': {
       await queueDueDeliveries(db());
+      const dropped = await pruneDeliveries(db());
+      if (dropped) console.log(`[worker] webhooks: dropped ${dropped} finished deliveries older than ${DELIVERY_KEEP_DAYS} days`);
       return;
     }
   }

@@ -24,7 +24,7 @@ import { processJob } from '@/workers/processors';
 import { BACKOFF_MS, deliverWebhook, JITTER, MAX_ATTEMPTS } from './deliver';
 import { recordBuildEvent } from './domain-events';
 import { createWebhook, testWebhook, updateWebhook } from './manage-webhooks';
-import { dueDeliveries, queueDueDeliveries } from './sweep';
+import { DELIVERY_KEEP_DAYS, dueDeliveries, queueDueDeliveries } from './sweep';
 import { getWebhook } from './queries';
 
 const DAY_MS = 24 * 3600_000;
@@ -295,5 +295,23 @@ describe('retries and disabling', () => {
     const enabled = await updateWebhook(db(), admin, webhook.id, { enabled: true }, META);
     expect(enabled).toMatchObject({ state: 'active', enabled: true, disabledAt: null, disabledReason: null, failingSince: null });
     expect(await recordBuildEvent(db(), build.id, 'build.failed', now)).toHaveLength(1);
+  });
+});
+
+describe('keeping deliveries', () => {
+  it('drops finished deliveries after the keeping period in the sweep, and keeps pending and recent ones', async () => {
+    const owner = await organizationWithMember({ role: 'owner' });
+    const hook = await newReceiver();
+    const { webhook } = await createWebhook(db(), owner.actor, owner.organizationId, { url: hook.url, events: ['build.failed'] });
+    const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS);
+    const row = (state: WebhookDelivery['state'], createdAt: Date) => ({ webhookId: webhook.id, event: 'build.failed', payload: { state }, state, createdAt, nextAttemptAt: new Date(Date.now() + DAY_MS) });
+    const [, , waiting, recent] = await db()
+      .insert(webhookDeliveries)
+      .values([row('succeeded', daysAgo(DELIVERY_KEEP_DAYS + 1)), row('failed', daysAgo(DELIVERY_KEEP_DAYS + 2)), row('pending', daysAgo(DELIVERY_KEEP_DAYS + 3)), row('succeeded', daysAgo(DELIVERY_KEEP_DAYS - 1))])
+      .returning();
+
+    await processJob({ name: 'webhooks.sweep', data: {}, attemptsMade: 0, opts: {} } as unknown as Job);
+    expect((await deliveriesOf(webhook.id)).map((d) => d.id)).toEqual([waiting!.id, recent!.id]);
+    expect(hook.received).toEqual([]);
   });
 });

@@ -51,7 +51,12 @@ export const webhookDeliveries = pgTable(
     error: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt), index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`state = 'pending'`)],
+  (t) => [
+    index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt),
+    index('webhook_deliveries_due').on(t.nextAttemptAt).where(sql`state = 'pending'`),
+    // The sweep drops finished deliveries past keeping, oldest first (lib/webhooks/sweep.ts).
+    index('webhook_deliveries_finished').on(t.createdAt).where(sql`state <> 'pending'`),
+  ],
 );
 
 /**
