@@ -3,12 +3,12 @@
 // node:http server, so integration tests' nodes can dial home without a whole Next.js server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import * as agentFile from '@/app/api/agent/v1/agent.mjs/route';
 import * as sync from '@/app/api/agent/v1/nodes/[nodeId]/sync/route';
 import * as register from '@/app/api/agent/v1/register/route';
 import { db } from '@/lib/db/client';
 import { isNodeSessionPath, NodeSessionGateway } from '@/lib/node-sessions/gateway';
+import { bridgeTo } from './http-bridge';
 
 export interface AgentPortal {
   url: string;
@@ -29,20 +29,7 @@ async function route(req: Request): Promise<Response> {
 
 export async function startAgentPortal(options: { host?: string; port?: number } = {}): Promise<AgentPortal> {
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer((req, res) => {
-    const aborted = new AbortController();
-    res.on('close', () => aborted.abort());
-    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream);
-    const request = new Request(`http://${host}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, signal: aborted.signal, duplex: 'half' } as RequestInit);
-    route(request)
-      .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch((e: unknown) => {
-        res.writeHead(500).end(String(e));
-      });
-  });
+  const server = http.createServer(bridgeTo(route, host));
   const gateway = new NodeSessionGateway(db);
   server.on('upgrade', (req, socket, head) => {
     if (isNodeSessionPath(req.url)) void gateway.handleUpgrade(req, socket, head);

@@ -3,13 +3,13 @@
 // talk to when a whole Next.js server is more than they need (the e2e suite uses the real one).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { folderOf, type RouteContract } from '@/lib/api/contract';
 import { ROUTES } from '@/lib/api/registry';
 import { QUEUE_NAME } from '@/lib/jobs/definitions';
 import { processJob } from '@/workers/processors';
+import { bridgeTo } from './http-bridge';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -45,16 +45,7 @@ async function route(req: Request): Promise<Response> {
 export async function startApiPortal(): Promise<ApiPortal> {
   const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
   const worker = new Worker(QUEUE_NAME, processJob, { connection, prefix: process.env.OCS_QUEUE_PREFIX ?? 'ocs', concurrency: 4 });
-  const server = http.createServer((req, res) => {
-    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : (Readable.toWeb(req) as ReadableStream);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, duplex: 'half' } as RequestInit);
-    route(request)
-      .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
+  const server = http.createServer(bridgeTo(route, '127.0.0.1'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
