@@ -73,11 +73,11 @@ import * as orgWebhooksRoute from '@/app/api/v1/organizations/[id]/webhooks/rout
 import * as webhookDeliveriesRoute from '@/app/api/v1/webhooks/[id]/deliveries/route';
 import * as webhookRoute from '@/app/api/v1/webhooks/[id]/route';
 import * as webhookTestRoute from '@/app/api/v1/webhooks/[id]/test/route';
-import { loadActor, type Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/auth/actor';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { copyTemplate } from '@/lib/catalog/copy-template';
 import { closeDb, db } from '@/lib/db/client';
-import { apiTokens, auditEvents, builds, expiryExtensions, institutions, leakedResources, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, users, type MemberRole } from '@/lib/db/schema';
+import { apiTokens, auditEvents, builds, expiryExtensions, institutions, leakedResources, memberships, nodes, organizationSshKeys, organizations, serviceApplications, unitGroups, units, type MemberRole } from '@/lib/db/schema';
 import { DEMO_INSTITUTION } from '@/lib/db/seed';
 import { registerHost } from '@/lib/hosts/manage-hosts';
 import { addProviderAccount } from '@/lib/provider-accounts/manage-accounts';
@@ -89,7 +89,7 @@ import { addSshKey } from '@/lib/ssh-keys/user-keys';
 import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { conformanceProblem } from '@/test/api-conformance';
-import { seededLabAdmin, sshKeyPair, uniqueName } from '@/test/fixtures';
+import { memberOf, seededLabAdmin, sshKeyPair, uniqueName } from '@/test/fixtures';
 
 const ROLES = ['owner', 'admin', 'user', 'viewer'] as const;
 const KINDS = ['fullaccess', 'readonly'] as const;
@@ -138,13 +138,6 @@ function send(handler: unknown, method: string, path: string, params: Record<str
   return (handler as Handler)(req, { params: Promise.resolve(params) });
 }
 
-async function member(organizationId: string, role: MemberRole): Promise<Actor> {
-  const email = `${uniqueName(`matrix-${role}`)}@example.ac.jp`;
-  const [user] = await db().insert(users).values({ email, name: email }).returning();
-  await db().insert(memberships).values({ organizationId, userId: user!.id, role });
-  return (await loadActor(db(), user!.id))!;
-}
-
 async function token(org: Fixture | { id: string; members: Record<MemberRole, Actor> }, userId: string, role: Kind): Promise<{ id: string; secret: string }> {
   const { token, secret } = await issueToken(db(), org.members.owner, org.id, { userId, note: `matrix ${role}`, role });
   return { id: token.id, secret };
@@ -172,7 +165,7 @@ async function organization(label: string): Promise<Fixture> {
   const institution = await db().query.institutions.findFirst({ where: eq(institutions.slug, DEMO_INSTITUTION.slug) });
   const [org] = await db().insert(organizations).values({ institutionId: institution!.id, name: uniqueName(label), kind: 'lab', maxNodes: 100 }).returning();
   const members = {} as Record<MemberRole, Actor>;
-  for (const role of ROLES) members[role] = await member(org!.id, role);
+  for (const role of ROLES) members[role] = await memberOf(org!.id, role);
   const tokens = {} as Record<MemberRole, Record<Kind, string>>;
   for (const role of ROLES) {
     tokens[role] = {} as Record<Kind, string>;
@@ -217,7 +210,7 @@ async function organization(label: string): Promise<Fixture> {
     .returning();
   const sshKeys = {} as Record<MemberRole, string>;
   for (const role of ROLES) sshKeys[role] = (await addSshKey(db(), members[role], { name: 'matrix', publicKey: newPublicKey() })).id;
-  return { id: org!.id, members, tokens, subject: await member(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id, expiryGroupId: expiryGroup!.id, extensionId: extension!.id, sshKeys };
+  return { id: org!.id, members, tokens, subject: await memberOf(org!.id, 'viewer'), unitGroupId, unitId: unit!.id, nodeId: node!.id, buildId, finishedBuildId: finished.buildId, applications, templateSlug, hostId: host.id, closedHostId: closedHost.id, accountId: account.id, leakId: leak!.id, expiryGroupId: expiryGroup!.id, extensionId: extension!.id, sshKeys };
 }
 
 // What each route needs, as the issue states it: reads viewer+, builds user+, members, tokens and hosts admin+, audit owner.
@@ -533,7 +526,7 @@ const ROUTES: Route[] = [
     need: 'manage',
     ok: 204,
     call: async (s, t) => {
-      const leaving = await member(t.id, 'viewer');
+      const leaving = await memberOf(t.id, 'viewer');
       return send(memberRoute.DELETE, 'DELETE', `/organizations/${t.id}/members/${leaving.userId}`, { id: t.id, userId: leaving.userId }, s);
     },
   },
@@ -796,7 +789,7 @@ beforeAll(async () => {
   await revokeToken(db(), a.members.owner, revoked.id);
   const expired = await token(a, a.members.owner.userId, 'fullaccess');
   await db().update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expired.id));
-  const leaver = await member(a.id, 'owner');
+  const leaver = await memberOf(a.id, 'owner');
   const orphaned = await token(a, leaver.userId, 'fullaccess');
   await db().delete(memberships).where(eq(memberships.userId, leaver.userId));
   refused = {
