@@ -43,6 +43,9 @@ test('a token, the API reference and the OCS notebook flow by the SDK, the ocs c
   await page.getByRole('link', { name: 'API', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'API リファレンス' })).toBeVisible();
   await expect(page.locator('#createUnit')).toContainText('/api/v1/unit-groups/{id}/units');
+  // In Japanese, as the rest of the portal: the summary and the group it is listed under.
+  await expect(page.locator('#createUnit')).toContainText('spec からノードのユニットを加える (create_unit)');
+  await expect(page.getByRole('heading', { name: 'ユニットグループ', exact: true })).toBeVisible();
   const document = await page.request.get('/api/v1/openapi.json');
   expect((await document.json()).openapi).toBe('3.1.0');
   const python = await page.request.get('/downloads/ocs_portal.py');

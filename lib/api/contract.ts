@@ -2,6 +2,7 @@
 // schemas only (no domain code), so the document can be made without a database.
 import type { z } from 'zod';
 import type { Permission } from '@/lib/auth/actor';
+import type { ApiTag } from './tags';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,8 +23,10 @@ export interface RouteContract<
   path: string;
   /** The SDK's and the document's name for it: `getUnitGroup`. */
   operationId: string;
-  tag: string;
+  tag: ApiTag;
   summary: string;
+  /** The summary in Japanese, for the reference page (the document itself is in English). */
+  summaryJa: string;
   description?: string;
   access: Access;
   params?: Params;

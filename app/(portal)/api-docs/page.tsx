@@ -1,8 +1,11 @@
 import { apiDocument } from '@/lib/api/document';
+import { ROUTES } from '@/lib/api/registry';
+import { API_TAGS, type ApiTag } from '@/lib/api/tags';
 import { currentLocale } from '@/lib/i18n/locale';
 import { translate } from '@/lib/i18n/messages';
 
-// The API reference, made from the same OpenAPI document /api/v1/openapi.json serves.
+// The API reference, made from the same OpenAPI document /api/v1/openapi.json serves; in Japanese,
+// the operations' summaries and groups come from their contracts (the document is in English).
 
 interface Parameter {
   name: string;
@@ -59,7 +62,10 @@ export default async function ApiDocsPage() {
   const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
   const document = apiDocument() as { info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
   const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-  const tags = [...new Set(operations.map((o) => o.op.tags[0]!))];
+  const tags = [...new Set(operations.map((o) => o.op.tags[0]! as ApiTag))];
+  const summaryJa = new Map(ROUTES.map((c) => [c.operationId, c.summaryJa]));
+  const tagLabel = (tag: ApiTag) => (locale === 'ja' ? API_TAGS[tag] : tag);
+  const summaryOf = (op: Operation) => (locale === 'ja' ? (summaryJa.get(op.operationId) ?? op.summary) : op.summary);
   return (
     <>
       <h1 className="mb-2 text-2xl font-bold">
@@ -86,13 +92,13 @@ export default async function ApiDocsPage() {
       <nav className="mb-6 flex flex-wrap gap-2 text-sm">
         {tags.map((tag) => (
           <a key={tag} href={`#${encodeURIComponent(tag)}`} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
-            {tag}
+            {tagLabel(tag)}
           </a>
         ))}
       </nav>
       {tags.map((tag) => (
         <section key={tag} id={encodeURIComponent(tag)} className="mb-8">
-          <h2 className="mb-3 text-xl font-semibold">{tag}</h2>
+          <h2 className="mb-3 text-xl font-semibold">{tagLabel(tag)}</h2>
           {operations
             .filter((o) => o.op.tags[0] === tag)
             .map(({ path, method, op }) => {
@@ -104,7 +110,7 @@ export default async function ApiDocsPage() {
                     {path}
                     <span className="ml-2 text-slate-500">{op.operationId}</span>
                   </h3>
-                  <p className="mt-1 text-sm">{op.summary}</p>
+                  <p className="mt-1 text-sm">{summaryOf(op)}</p>
                   <p className="mt-1 whitespace-pre-line text-xs text-slate-600">{op.description}</p>
                   {op.parameters.length > 0 && (
                     <table className="mt-2 text-xs">

@@ -12,6 +12,7 @@ export const auditRoutes = {
     operationId: 'listAuditEvents',
     tag: 'Audit',
     summary: 'Audit log entries, newest first, filtered',
+    summaryJa: '監査ログ (新しい順、絞り込みつき)',
     description:
       'Owners read their organizations\' entries, NII staff (in the browser) every entry. `format=csv` answers every matching entry at once as a CSV download (text/csv, UTF-8 with a byte order mark; columns at, actor, organization, action, target type, target id, ip, outcome, details) instead of a page.',
     access: { permission: 'readAudit' },

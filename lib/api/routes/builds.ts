@@ -26,6 +26,7 @@ export const buildRoutes = {
     operationId: 'listBuilds',
     tag: TAG,
     summary: 'Builds the caller may see, newest first',
+    summaryJa: '見ることのできるビルド (新しい順)',
     access: 'signedIn',
     query: ZPageQuery,
     status: 200,
@@ -37,6 +38,7 @@ export const buildRoutes = {
     operationId: 'submitBuild',
     tag: TAG,
     summary: 'Submit a build of a template: a new unit group',
+    summaryJa: 'テンプレートのビルドを送る: 新しいユニットグループ',
     description:
       'Plans the build as POST /api/v1/builds/plan does, records the unit group, its units and nodes against the quota, and queues the build: ' +
       'it answers at once, and the build carries on (watch it at GET /api/v1/builds/{id}). A member of several organizations names the one with organizationId.',
@@ -56,6 +58,7 @@ export const buildRoutes = {
     operationId: 'planBuild',
     tag: TAG,
     summary: 'What a build would create, its quota use and hourly cost (nothing is created)',
+    summaryJa: 'ビルドが作るもの、クォータの使用量、1 時間あたりの費用 (何も作らない)',
     access: { permission: 'build' },
     body: ZPlanBuildInput,
     status: 200,
@@ -67,6 +70,7 @@ export const buildRoutes = {
     operationId: 'getBuild',
     tag: TAG,
     summary: 'A build with its steps and log lines',
+    summaryJa: 'ビルド: そのステップとログ',
     description:
       'Pass the id of the last log line seen as afterLogId to get only newer lines. A secret output\'s values come once, in the first answer to the build\'s creator after the build has them.',
     access: { permission: 'read' },
@@ -81,6 +85,7 @@ export const buildRoutes = {
     operationId: 'cancelBuild',
     tag: TAG,
     summary: 'Stop a queued or running build',
+    summaryJa: '待機中・実行中のビルドを止める',
     description: 'mode keep leaves what the build made (its unit group shows ERROR); teardown (a create build only) deletes the unit group.',
     access: { permission: 'build' },
     params: ZIdParams,
@@ -94,6 +99,7 @@ export const buildRoutes = {
     operationId: 'retryBuild',
     tag: TAG,
     summary: 'Run a FAILED build again from its failed step',
+    summaryJa: '失敗 (FAILED) したビルドを失敗したステップから再実行する',
     access: { permission: 'build' },
     params: ZIdParams,
     status: 202,

@@ -18,6 +18,7 @@ export const metaRoutes = {
     operationId: 'getApiRoot',
     tag: 'API',
     summary: 'Where this API describes itself: its document, reference page and clients',
+    summaryJa: 'この API の案内: OpenAPI 文書、リファレンスページ、クライアントの場所',
     description: 'Answers without a token and never changes while the portal runs: a script can check that it reaches the portal.',
     access: 'public',
     status: 200,

@@ -12,6 +12,7 @@ export const metricsRoutes = {
     operationId: 'getPrometheusMetrics',
     tag: 'Metrics',
     summary: 'Prometheus text for the live nodes of an organization, for its own Prometheus to scrape with an API token',
+    summaryJa: '組織の稼働中ノードの Prometheus テキスト: 組織の Prometheus が API トークンで収集する',
     description:
       'The organization is the token\'s own, else `organization`, else the caller\'s only one. Counters stay counters (CPU seconds, network bytes); each node\'s latest snapshot is served as its agent sent it.',
     access: { permission: 'read' },
@@ -26,6 +27,7 @@ export const metricsRoutes = {
     operationId: 'getUnitGroupMetrics',
     tag: 'Metrics',
     summary: 'A unit group\'s metrics per node and per application over a range, in about a hundred buckets',
+    summaryJa: 'ユニットグループのノード・アプリケーションごとのメトリクス (期間を約 100 区間で)',
     description: 'The last day comes from raw samples; longer ranges from hourly rollups.',
     access: { permission: 'read' },
     params: ZIdParams,

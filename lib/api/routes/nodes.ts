@@ -15,6 +15,7 @@ export const nodeRoutes = {
     operationId: 'getNode',
     tag: 'Nodes',
     summary: 'A node: where it is, how to log in over SSH, what it runs, and whether the caller may open a terminal',
+    summaryJa: 'ノード: 場所、SSH ログインの方法、動かしているもの、ターミナルを開けるか',
     access: { permission: 'read' },
     params: ZIdParams,
     status: 200,
@@ -26,6 +27,7 @@ export const nodeRoutes = {
     operationId: 'powerNode',
     tag: 'Nodes',
     summary: 'Power the node off or on, by a job',
+    summaryJa: 'ノードの電源をジョブで切る・入れる',
     description:
       'When its unit follows an active class schedule, a request without `pauseSchedule` is refused with a 409 naming that field: send true to pause the schedule and power the node, false to do it once (the schedule applies its own target at its next change).',
     access: { permission: 'build' },
@@ -42,6 +44,7 @@ export const nodeRoutes = {
     operationId: 'openNodeSession',
     tag: 'Nodes',
     summary: 'Open a browser session with the node: a terminal, or an application\'s log',
+    summaryJa: 'ノードとのブラウザセッションを開く: ターミナルか、アプリケーションのログ',
     description:
       'Answers a one-time ticket: open the WebSocket at `webSocketPath` within a minute. A terminal is for members whose role grants "terminal" (owners and admins), never on the portal\'s own machine; a log for anyone who may read the organization. The node\'s agent must be running.',
     access: { permission: 'read' },
