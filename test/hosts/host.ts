@@ -148,7 +148,9 @@ export class Host implements NamespaceHost {
       dir: this.dir,
       authorizedKeys: this.#authorizedKeys,
       // Node agents keep members' SSH keys where this sshd reads them (agent/login.ts), not in the runner's own ~/.ssh.
-      env: { DOCKER_HOST: this.dockerHost, OCS_AGENT_AUTHORIZED_KEYS: path.join(this.dir, 'authorized_keys') },
+      // Sessions run the runner's own dotfiles: where they `pyenv init`, a login shell killed during its
+      // rehash leaves pyenv's lock behind, and every later login would wait 60 s on it (1 s here).
+      env: { DOCKER_HOST: this.dockerHost, OCS_AGENT_AUTHORIZED_KEYS: path.join(this.dir, 'authorized_keys'), PYENV_REHASH_TIMEOUT: '1' },
       ns,
     });
     this.#sshd = sshd;
