@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keepNodeKeys, keyFingerprint, LoginKeeper, parseKeyscan, withNodeBlock, type HostKey } from './login';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 const ALICE = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice ocs:alice@example.ac.jp';
 const BOB = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBob ocs:bob@example.ac.jp';
@@ -80,7 +80,7 @@ describe('host keys', () => {
   it('are fingerprinted as ssh-keygen prints them', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ocs-hostkey-'));
     try {
-      const pair = ssh2.utils.generateKeyPairSync('ed25519');
+      const pair = newSshKeyPair('');
       await writeFile(path.join(dir, 'key.pub'), `${pair.public}\n`);
       const printed = execFileSync('ssh-keygen', ['-l', '-f', path.join(dir, 'key.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
       const blob = pair.public.split(' ')[1]!;

@@ -19,8 +19,9 @@ import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal } from '@/test/agent-portal';
 import { createHostNetwork, type NamespaceHost } from '@/test/hosts';
 import { summarize, timed } from './stats';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
-const byHandKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'bench-by-hand' });
+const byHandKey = newSshKeyPair('bench-by-hand');
 
 function connect(host: NamespaceHost): Promise<ssh2.Client> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import ssh2 from 'ssh2';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
 import { institutions, memberships, nodes, organizations, unitGroups, units, users, type MemberRole, type Node } from '@/lib/db/schema';
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { AppError } from '@/lib/errors';
 import { localProvider } from '@/lib/providers/local';
+import { newSshKeyPair, type SshKeyPair } from '@/lib/ssh-keys/generate';
 
 /** The demo lab admin, after seeding the demo institution and the shipped templates. */
 export async function seededLabAdmin(): Promise<Actor> {
@@ -102,14 +102,5 @@ export function setEnv(vars: Record<string, string>): () => void {
   };
 }
 
-/**
- * An ed25519 key pair in OpenSSH form. ssh2's generator drops a leading zero byte of the public key
- * about once in 200 keys, making a line no parser accepts: such a pair is made again.
- */
-export function sshKeyPair(comment?: string): { public: string; private: string } {
-  for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', comment ? { comment } : undefined);
-    const parsed = ssh2.utils.parseKey(pair.public);
-    if (parsed && !(parsed instanceof Error)) return pair;
-  }
-}
+/** An ed25519 key pair in OpenSSH form, by the portal's own checked generator. */
+export const sshKeyPair = (comment = ''): SshKeyPair => newSshKeyPair(comment);

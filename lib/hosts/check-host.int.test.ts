@@ -1,5 +1,4 @@
 import { and, desc, eq } from 'drizzle-orm';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { closeDb, db } from '@/lib/db/client';
@@ -10,6 +9,7 @@ import { startTestSshServer, type TestSshServer } from '@/test/ssh-server';
 import { checkHost } from './check-host';
 import { registerHost, updateHost } from './manage-hosts';
 import { organizationSshPublicKey } from './ssh-key';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 // 接続テスト against a real sshd (on a loopback address of this test's own): the first contact
 // pins the host key, a changed key refuses the server, a key the server does not know and a
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const { publicKey } = await organizationSshPublicKey(db(), actor, organizationId);
   server = await startTestSshServer({ address: ADDRESS, port: await freePort(ADDRESS), authorizedKeys: [publicKey] });
   // A server that has been given some other key, not the organization's.
-  const other = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'someone-else' });
+  const other = newSshKeyPair('someone-else');
   stranger = await startTestSshServer({ address: ADDRESS, port: await freePort(ADDRESS), authorizedKeys: [other.public] });
 });
 

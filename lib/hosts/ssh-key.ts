@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
-// CommonJS: Node's own ESM loader (workers, scripts under tsx) sees only its default export.
-import ssh2 from 'ssh2';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { organizationSshKeys, type OrganizationSshKey } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { openSshPrivateKey, sealSshPrivateKey } from '@/lib/secrets/ssh-keys';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { blobFingerprint } from './ssh-session';
 import type { SshPublicKeyView } from './views';
 
@@ -28,7 +27,7 @@ function storedKeyPair(db: Database, organizationId: string): Promise<Organizati
 async function keyPairOf(db: Database, organizationId: string): Promise<{ keys: OrganizationSshKey; created: boolean }> {
   const existing = await storedKeyPair(db, organizationId);
   if (existing) return { keys: existing, created: false };
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `ocs-portal:${organizationId}` });
+  const pair = newSshKeyPair(`ocs-portal:${organizationId}`);
   // First requests at once: one insert wins, and every caller reads the winner's pair.
   const inserted = await db
     .insert(organizationSshKeys)

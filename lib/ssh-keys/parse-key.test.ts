@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
+import { newSshKeyPair } from './generate';
 import { parsePublicKey } from './parse-key';
 
 /** As ssh-keygen -l prints the fingerprint of a public key line. */
@@ -21,7 +22,7 @@ const DSA = 'ssh-dss AAAAB3NzaC1kc3MAAACBAJnpkBXVK/CS0nvMXo8dJbG1ZFgHYV/X1xz9B4Q
 
 describe('a pasted SSH public key', () => {
   it('is taken without its comment, with the fingerprint ssh-keygen prints', () => {
-    const { public: line } = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'me@laptop' });
+    const { public: line } = newSshKeyPair('me@laptop');
     const parsed = parsePublicKey(`  ${line}\n`);
     expect(parsed).toEqual({ type: 'ssh-ed25519', publicKey: line.replace(/ me@laptop$/, ''), fingerprint: sshKeygenFingerprint(line), comment: 'me@laptop' });
   });
@@ -33,7 +34,7 @@ describe('a pasted SSH public key', () => {
   });
 
   it('is refused when it is a private key, of a type OpenSSH no longer takes, not a key, or more than one line', () => {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = newSshKeyPair('');
     expect(parsePublicKey(pair.private)).toEqual({ problem: expect.stringMatching(/^is a private key/) });
     expect(parsePublicKey(DSA)).toEqual({ problem: expect.stringMatching(/^is of type ssh-dss, which OpenSSH no longer accepts/) });
     expect(parsePublicKey('ssh-ed25519 AAAA')).toEqual({ problem: expect.stringMatching(/^is not an OpenSSH public key/) });

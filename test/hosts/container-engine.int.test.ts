@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import Dockerode from 'dockerode';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '@/test/fixtures';
 import { HELLO_WEB_IMAGE } from '@/test/images/hello-web';
@@ -10,6 +9,7 @@ import { createHostNetwork, destroyLeftoverHostNetworks, type HostNetwork, type 
 import { pidsIn, processesNaming, processesWithEnv } from './probes';
 import { sshRun } from './ssh-run';
 import { run } from './system';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 // Namespace hosts with container engines of their own: two hosts on a bridge of this test's own
 // (10.202.62.0/24; nothing else is addressed), each with its Podman; an SSH session on each finds
@@ -19,7 +19,7 @@ import { run } from './system';
 const NAME = 'ocsce';
 const SUBNET = '10.202.62';
 const PORT = 8080;
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'container-engine-test' });
+const clientKey = newSshKeyPair('container-engine-test');
 // Probes run on the hosts with the Node.js running the tests (hosts share the file system), as an agent would.
 const NODE = JSON.stringify(process.execPath);
 /** The Docker API's /info from the engine DOCKER_HOST names. */

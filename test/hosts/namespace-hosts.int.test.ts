@@ -4,11 +4,11 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostNetwork, destroyLeftoverHostNetworks, type HostNetwork, type NamespaceHost } from './index';
 import { isZombie, pidsIn, processesNaming } from './probes';
 import { sshRun, type SshResult } from './ssh-run';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 // The namespace-host helper against real sshd's: two "servers" on a bridge of this test's own
 // (10.201.71.0/24; nothing else is addressed), signed in to over SSH from the test's namespace, one
@@ -19,7 +19,7 @@ const SUBNET = '10.201.71';
 const run = promisify(execFile);
 // Who sshd lets in by default: root as root, else only the user running the tests.
 const USER = process.getuid?.() === 0 ? 'root' : os.userInfo().username;
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'namespace-hosts-test' });
+const clientKey = newSshKeyPair('namespace-hosts-test');
 
 let network: HostNetwork | undefined;
 let hosts: NamespaceHost[] = [];

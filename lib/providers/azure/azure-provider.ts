@@ -9,11 +9,10 @@ import type { ImageReference, InstanceViewStatus, VirtualMachine, VirtualMachine
 import type { NetworkInterface } from '@azure/arm-network';
 import { and, eq, isNull } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
-// CommonJS: Node's own ESM loader (workers, scripts under tsx) sees only its default export.
-import ssh2 from 'ssh2';
 import type { Database } from '@/lib/db/client';
 import { providerAccounts } from '@/lib/db/schema';
 import { openProviderCredentials } from '@/lib/secrets/provider-credentials';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { accountsHolding } from '../account-scope';
 import { findProvider } from '../catalog';
 import { cloudInitUserData } from '../cloud-init';
@@ -63,7 +62,7 @@ function imageReference(image: string | undefined): ImageReference {
 
 /** A public key nobody holds the private half of: Linux VMs need one, and nodes are not reached over SSH. */
 function unusableSshKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519', { comment: 'ocs-portal (no private key kept)' }).public;
+  return newSshKeyPair('ocs-portal (no private key kept)').public;
 }
 
 function stateOf(vm: VirtualMachine, statuses: InstanceViewStatus[]): Pick<NodeResource, 'state' | 'reason'> {

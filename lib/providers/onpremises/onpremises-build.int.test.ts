@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { and, eq, isNull } from 'drizzle-orm';
 import Dockerode from 'dockerode';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { BuildFailedError, runBuild } from '@/lib/builds/run-build';
@@ -21,7 +20,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { openApplicationSpec } from '@/lib/secrets/application-specs';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
-import { organizationWithMember, uniqueName } from '@/test/fixtures';
+import { organizationWithMember, sshKeyPair, uniqueName } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 
 let network: HostNetwork;
@@ -96,7 +95,7 @@ describe('web-hello on the lab\'s servers', { timeout: 180_000 }, () => {
   });
 
   it('fails a build on a server that refuses the portal\'s key, with the server and the reason in the build\'s log, leaving nothing', async () => {
-    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    const stranger = sshKeyPair();
     const refusing = await network.addHost({ authorizedKeys: [stranger.public] });
     const host = await registerHost(db(), actor, organizationId, { name: 'refuses', address: refusing.ip, sshUser: refusing.user, capacity: 1, agentDir: agentDir(refusing) });
     const submitted = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('refused'), provider: 'onpremises', organizationId, parameters: { nodes: 1 } });

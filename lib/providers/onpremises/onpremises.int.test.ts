@@ -6,7 +6,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { issueBootstrapToken } from '@/lib/agent-channel/credentials';
@@ -17,7 +16,7 @@ import { registerHost, removeHost } from '@/lib/hosts/manage-hosts';
 import { listHosts } from '@/lib/hosts/queries';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
-import { failure, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { failure, nodeRecords, organizationWithMember, sshKeyPair, until } from '@/test/fixtures';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 import { ProviderError, type NodeResource } from '../types';
 import { OnPremisesProvider } from './onpremises-provider';
@@ -154,7 +153,7 @@ describe('onpremises provider', { timeout: 120_000 }, () => {
   });
 
   it('fails with the server and the reason when it refuses the key, cannot be reached or shows another key, leaving nothing', async () => {
-    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    const stranger = sshKeyPair();
     const wrongKey = await network.addHost({ authorizedKeys: [stranger.public] });
     const { organizationId, actor } = organization;
     const register = (name: string, host: NamespaceHost) => registerHost(db(), actor, organizationId, { name, address: host.ip, sshUser: host.user, capacity: 1, agentDir: agentDirOf(host) });
