@@ -65,10 +65,11 @@ describe('a unit group read in one statement', () => {
     const made = await db()
       .insert(nodes)
       .values([
-        node(worker!.id, 2, { state: 'RUNNING', ipAddress: '10.1.0.8', providerResourceId: 'i-2', startedAt: new Date('2026-12-01T01:02:03.456Z'), lastHeartbeatAt: new Date(), agentVersion: '1.4.0' }),
+        node(worker!.id, 2, { state: 'RUNNING', ipAddress: '10.1.0.8', providerResourceId: 'i-2', startedAt: new Date('2026-12-01T01:02:03.456Z'), agentVersion: '1.4.0' }),
         node(worker!.id, 1, { state: 'POWER_OFF', stateReason: 'powered off by the schedule', ipAddress: '10.1.0.7' }),
         node(worker!.id, 3, { state: 'DELETED', deletedAt: new Date() }),
-        node(head!.id, 1, { state: 'BOOTING' }),
+        // Steady states only: rounds over every node (the reconciler, alerts) would act on the others.
+        node(head!.id, 1, { state: 'RUNNING', stateReason: 'answering' }),
         node(gone!.id, 1, { state: 'DELETED', deletedAt: new Date() }),
       ])
       .returning();
@@ -88,7 +89,8 @@ describe('a unit group read in one statement', () => {
       .set({ report: { state: 'up', endpoints: [], relayRegistered: true, peers: [{ nodeId: first!.id, path: 'relay' }] } })
       .where(eq(overlayMembers.nodeId, second!.id));
     const buildOf = async (templateVersionId: string, createdAt: Date) =>
-      (await db().insert(builds).values({ organizationId, templateVersionId, createdBy: actor.userId, unitGroupId, parameters: {}, createdAt }).returning())[0]!.id;
+      // Finished: a QUEUED one would be queued again by the reconciler, as Redis's loss.
+      (await db().insert(builds).values({ organizationId, templateVersionId, createdBy: actor.userId, unitGroupId, parameters: {}, status: 'SUCCEEDED', createdAt, finishedAt: createdAt }).returning())[0]!.id;
     await buildOf(await versionOf('openhpc'), new Date('2026-11-01T00:00:00Z'));
     const latest = await buildOf(await versionOf('web-hello'), new Date('2026-11-02T00:00:00Z'));
 
