@@ -57,6 +57,9 @@ export async function startTestSshServer(opts: { address: string; port: number; 
       // The files live in a temporary folder, not a home directory.
       'StrictModes no',
       'UseDNS no',
+      // Sessions run the runner's own dotfiles: where they `pyenv init`, a lock left by a login shell
+      // killed mid-rehash (anywhere on the machine) would hold every command 60 s (1 s here).
+      'SetEnv PYENV_REHASH_TIMEOUT=1',
       '',
     ].join('\n'),
   );
