@@ -8,9 +8,8 @@ group; after each step it checks the nodes' addresses and
 that each answers HTTP 200 (or no longer does).
 
 Environment: OCS_URL (the portal), OCS_TOKEN (an API token, fullaccess), OCS_UNIT_GROUP (a name
-not in use). Prints one JSON line per step, {"step": name, "ipAddresses": [...]} (with
-"skipped": why, when the portal does not offer a step's call yet), and exits 1 with
-a message on stderr at the first mismatch (after deleting the unit group it made).
+not in use). Prints one JSON line per step, {"step": name, "ipAddresses": [...]}, and exits 1
+with a message on stderr at the first mismatch (after deleting the unit group it made).
 """
 
 import json
@@ -33,11 +32,8 @@ class Mismatch(Exception):
     pass
 
 
-def step(name, ip_addresses, skipped=None):
-    line = {"step": name, "ipAddresses": sorted(ip_addresses)}
-    if skipped:
-        line["skipped"] = skipped
-    print(json.dumps(line), flush=True)
+def step(name, ip_addresses):
+    print(json.dumps({"step": name, "ipAddresses": sorted(ip_addresses)}), flush=True)
 
 
 def expect(condition, message):
@@ -198,26 +194,18 @@ def flow(vcp, group_name, made):
     rows = eventually("delete_nodes", df_probe)
     step("df_nodes", [r["cloud_instance_address"] for r in rows])
 
-    # delete_units: a second unit made and deleted by name (DELETE /api/v1/units/{id}; a portal
-    # that does not serve it yet is reported on the step's line, and cleanup removes the unit).
+    # delete_units: a second unit made and deleted by name (DELETE /api/v1/units/{id}).
     other = vcp.get_spec("local", "small")
     other.num_nodes = 1
     ugroup.create_unit("api", other)
     api_ips = running_ips("create_unit('api', spec)", ugroup, 1, unit_name="api")
     expect_answering(api_ips, other.port or 8080)
-    skipped = None
-    try:
-        ugroup.delete_units("api")
-    except VcpError as e:
-        if not (e.status == 405 or (e.status == 404 and "No API route" in e.message)):
-            raise
-        skipped = "the portal does not serve DELETE /api/v1/units/{id} (%s)" % e
-    if skipped is None:
-        expect([u.name for u in ugroup.find_units()] == ["web"], "units after delete_units('api'): %r" % [u.name for u in ugroup.find_units()])
-        expect(ugroup.find_ip_addresses(unit_name="api") == [], "unit api still has addresses")
-        expect_refusing(api_ips, other.port or 8080)
+    ugroup.delete_units("api")
+    expect([u.name for u in ugroup.find_units()] == ["web"], "units after delete_units('api'): %r" % [u.name for u in ugroup.find_units()])
+    expect(ugroup.find_ip_addresses(unit_name="api") == [], "unit api still has addresses")
+    expect_refusing(api_ips, other.port or 8080)
     running = running_ips("delete_units('api')", ugroup, left, unit_name="web")
-    step("delete_units", running, skipped)
+    step("delete_units", running)
 
     former = sorted(set(ips) | set(left) | set(api_ips))
     ugroup.cleanup()
