@@ -6,16 +6,18 @@ import { closeDb, db } from '@/lib/db/client';
 import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { startApiPortal, type ApiPortal } from '@/test/api-portal';
-import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { bigUnit, localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
 import { answersHttp, notebookFlowBySdk, type FlowStep } from '@/test/notebook-flow';
 import { OcsApiError, OcsClient, OcsTimeoutError } from './src/index';
 
 let portal: ApiPortal;
 let client: OcsClient;
+let organization: Awaited<ReturnType<typeof organizationWithMember>>;
 
 beforeAll(async () => {
   portal = await startApiPortal();
-  const { actor, organizationId } = await organizationWithMember({ maxNodes: 10 });
+  organization = await organizationWithMember({ maxNodes: 10 });
+  const { actor, organizationId } = organization;
   const { secret } = await issueToken(db(), actor, organizationId, { userId: actor.userId, note: 'sdk', role: 'fullaccess' });
   client = new OcsClient({ url: portal.url, token: secret, pollMs: 100 });
 });
@@ -39,6 +41,14 @@ describe('the TypeScript SDK', { timeout: 240_000 }, () => {
       for (const ip of s.silent) expect(await answersHttp(ip), `${s.step}: ${ip} is silent`).toBe(false);
     });
     expect(steps).toEqual(['create_unit', 'add_nodes', 'power_off_nodes', 'power_on_nodes', 'delete_nodes', 'cleanup']);
+  });
+
+  it('reads every node of a unit bigger than the unit group\'s read carries, a page at a time', async () => {
+    const big = await bigUnit(120, [10, 60], organization);
+    const ug = await client.getUnitGroupById(big.unitGroupId);
+    expect(ug.units[0]!.nodes.map((n) => n.nodeNo)).toEqual(big.liveNodeNos);
+    expect((await ug.nodes()).map((n) => n.nodeNo)).toEqual(big.liveNodeNos);
+    await big.remove();
   });
 
   it('throws typed errors naming the field, and takes up a wait that timed out', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { loadActor, type Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
 import { institutions, memberships, nodes, organizations, unitGroups, units, users, type MemberRole, type Node } from '@/lib/db/schema';
@@ -78,6 +78,28 @@ export async function nodeRecords(count: number, opts: { provider?: string; orga
     .insert(nodes)
     .values(Array.from({ length: count }, (_, i) => ({ unitId: unit!.id, unitGroupId: group!.id, nodeNo: i + 1, name: `ocs-${randomUUID()}`, state: 'RUNNING' as const, provider, flavor: 'small' })))
     .returning();
+}
+
+/**
+ * A RUNNING unit group whose one unit has more nodes than a unit group's read carries: node records
+ * 1…count, those numbered in `deletedNos` deleted. `remove` deletes it all again (other files'
+ * rounds read every node of the shared database).
+ */
+export async function bigUnit(count: number, deletedNos: number[], organization: { organizationId: string; actor: Actor }) {
+  const made = await nodeRecords(count, { organization });
+  const gone = made.filter((n) => deletedNos.includes(n.nodeNo)).map((n) => n.id);
+  if (gone.length) await db().update(nodes).set({ state: 'DELETED', deletedAt: new Date() }).where(inArray(nodes.id, gone));
+  const { unitGroupId, unitId } = made[0]!;
+  return {
+    unitGroupId,
+    unitId,
+    liveNodeNos: made.map((n) => n.nodeNo).filter((no) => !deletedNos.includes(no)),
+    remove: async () => {
+      await db().update(nodes).set({ state: 'DELETED', deletedAt: new Date() }).where(eq(nodes.unitId, unitId));
+      await db().update(units).set({ state: 'DELETED' }).where(eq(units.id, unitId));
+      await db().update(unitGroups).set({ state: 'DELETED' }).where(eq(unitGroups.id, unitGroupId));
+    },
+  };
 }
 
 /** Waits until the node's agent has registered (its credential and capabilities recorded): it dialled home. */

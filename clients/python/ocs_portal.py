@@ -457,7 +457,20 @@ class VcpSDK(object):
 
     def get_ugroup_by_id(self, unit_group_id):
         """The unit group of that id. GET /api/v1/unit-groups/{id}"""
-        return VcpUnitGroup(self, self._get("/api/v1/unit-groups/" + urllib.parse.quote(unit_group_id))["unitGroup"])
+        return VcpUnitGroup(self, self._unit_group_detail(unit_group_id))
+
+    def _unit_group_detail(self, unit_group_id):
+        """GET /api/v1/unit-groups/{id} with every unit's nodes: the read carries a unit's first
+        page of them, GET /api/v1/units/{id}/nodes (a page at a time) the rest."""
+        detail = self._get("/api/v1/unit-groups/" + urllib.parse.quote(unit_group_id))["unitGroup"]
+        for unit in detail["units"]:
+            cursor = unit.get("nodesNextCursor")
+            while cursor:
+                page = self._get("/api/v1/units/%s/nodes" % urllib.parse.quote(unit["id"]), {"limit": 200, "cursor": cursor})
+                unit["nodes"].extend(page["nodes"])
+                cursor = page.get("nextCursor")
+            unit["nodesNextCursor"] = None
+        return detail
 
     def _ugroup_summaries(self):
         items, cursor = [], None
@@ -548,7 +561,7 @@ class VcpUnitGroup(object):
 
     def refresh(self):
         """Reads the unit group again, with its units and nodes. GET /api/v1/unit-groups/{id}"""
-        self._detail = self.vcp._get(self._path)["unitGroup"]
+        self._detail = self.vcp._unit_group_detail(self.id)
         return self._detail
 
     @property

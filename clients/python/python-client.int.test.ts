@@ -12,7 +12,7 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startApiPortal, type ApiPortal } from '@/test/api-portal';
-import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { bigUnit, localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
 
 const run = promisify(execFile);
 const FLOW = path.join(import.meta.dirname, 'notebook_flow.py');
@@ -87,6 +87,23 @@ describe('the Python client', () => {
     expect(await db().select().from(nodes).where(and(eq(nodes.unitGroupId, group!.id), isNull(nodes.deletedAt)))).toEqual([]);
     expect(await localResourcesOf(group!.id)).toEqual([]);
   }, 300_000);
+});
+
+describe('the Python client on a big unit', () => {
+  it('reads every node of a unit bigger than the unit group\'s read carries, a page at a time', async () => {
+    const organization = await organizationWithMember();
+    const { secret } = await issueToken(db(), organization.actor, organization.organizationId, { userId: organization.actor.userId, note: 'python', role: 'readonly' });
+    const big = await bigUnit(120, [10, 60], organization);
+    const script = 'import json, os, sys; sys.path.insert(0, os.environ["CLIENT_DIR"]); from ocs_portal import VcpSDK\n'
+      + 'ugroup = VcpSDK(os.environ["OCS_TOKEN"], os.environ["OCS_URL"]).get_ugroup_by_id(os.environ["UNIT_GROUP_ID"])\n'
+      + 'print(json.dumps([n.no for n in ugroup.find_nodes()]))';
+    const { stdout } = await run('python3', ['-c', script], {
+      env: { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH, OCS_URL: portal.url, OCS_TOKEN: secret, UNIT_GROUP_ID: big.unitGroupId, CLIENT_DIR: import.meta.dirname, PYTHONDONTWRITEBYTECODE: '1' },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toEqual(big.liveNodeNos);
+    await big.remove();
+  });
 });
 
 describe('the portal hands the client out', () => {

@@ -74,3 +74,17 @@ export function pageOf<T extends { cursor: string; id: string }>(rows: T[], limi
     nextCursor: more && last ? encode({ sort: last.cursor, id: last.id }) : null,
   };
 }
+
+// A unit's nodes page in node-number order: a unit never gives a number twice (nodes_unit_no), and
+// numbers start at 1, so the first page is the one after 0.
+const NODE_NO = /^node (\d{1,10})$/;
+
+export const nodeNoCursor = (nodeNo: number): string => Buffer.from(`node ${nodeNo}`).toString('base64url');
+
+/** The node number a cursor continues after (0 for the first page). */
+export function afterNodeNo(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const nodeNo = Number(NODE_NO.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1]);
+  if (!Number.isSafeInteger(nodeNo) || nodeNo > 2 ** 31 - 1) throw invalidInput({ cursor: 'is not a cursor this API gave' });
+  return nodeNo;
+}

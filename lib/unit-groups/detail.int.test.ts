@@ -8,9 +8,11 @@ import { closeDb, db } from '@/lib/db/client';
 import { applications, builds, nodes, overlayMembers, templates, templateVersions, unitGroups, units } from '@/lib/db/schema';
 import { joinOverlay } from '@/lib/overlay/membership';
 import { privateNetworksOf } from '@/lib/overlay/node-networks';
-import { failure, memberOf, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { bigUnit, failure, memberOf, organizationWithMember, uniqueName } from '@/test/fixtures';
 import { getUnitGroupDetail } from './detail';
+import { listUnitNodes } from './unit-nodes';
 import { APPLICATION_VIEW_COLUMNS, NODE_VIEW_COLUMNS, nodeView, unitView } from './view-of';
+import { UNIT_NODES_PAGE } from './views';
 
 afterAll(closeDb);
 
@@ -39,10 +41,12 @@ async function fromRows(unitGroupId: string) {
     updatedAt: group.updatedAt,
     buildId: buildRows.at(-1)?.id ?? null,
     units: unitRows.map((u) =>
-      unitView(
-        u,
-        nodeRows.filter((n) => n.unitId === u.id).map((n) => nodeView(n, appRows.filter((a) => a.nodeId === n.id), networks.get(n.id) ?? null)),
-      ),
+      unitView(u, {
+        // Every unit here is smaller than a page.
+        items: nodeRows.filter((n) => n.unitId === u.id).map((n) => nodeView(n, appRows.filter((a) => a.nodeId === n.id), networks.get(n.id) ?? null)),
+        nodeCount: nodeRows.filter((n) => n.unitId === u.id).length,
+        nodesNextCursor: null,
+      }),
     ),
   };
 }
@@ -110,6 +114,38 @@ describe('a unit group read in one statement', () => {
     expect(running.privateNetwork).toMatchObject({ state: 'up', peers: { direct: 0, relay: 1, none: 0 } });
     expect(detail.units[0]!.nodes[0]!.privateNetwork).toBeNull();
     expect(detail.expiresAt).toEqual(new Date('2027-03-31T15:00:00.123Z'));
+  });
+
+  it('carries the first page of a big unit\'s nodes; the unit\'s node pages give the rest, each once, in order', async () => {
+    const organization = await organizationWithMember();
+    const { actor } = organization;
+    // Two deleted nodes: one in the first page, one in the second.
+    const big = await bigUnit(120, [10, 60], organization);
+
+    const [unit] = (await getUnitGroupDetail(db(), actor, big.unitGroupId)).units;
+    expect(unit!.nodeCount).toBe(118);
+    expect(unit!.nodes.map((n) => n.nodeNo)).toEqual(big.liveNodeNos.slice(0, UNIT_NODES_PAGE));
+    expect(unit!.nodesNextCursor).not.toBeNull();
+
+    const seen = [...unit!.nodes];
+    for (let cursor = unit!.nodesNextCursor; cursor; ) {
+      const page = await listUnitNodes(db(), actor, big.unitId, { cursor, limit: 30 });
+      expect(page.nodes.length).toBeLessThanOrEqual(30);
+      seen.push(...page.nodes);
+      cursor = page.nextCursor;
+    }
+    expect(seen.map((n) => n.nodeNo)).toEqual(big.liveNodeNos);
+    // A page shows a node as the unit group's read does.
+    expect(await listUnitNodes(db(), actor, big.unitId, { limit: 200 })).toEqual({ nodes: seen, nextCursor: null });
+
+    const viewer = await memberOf(organization.organizationId, 'viewer');
+    expect((await listUnitNodes(db(), viewer, big.unitId, { limit: 1 })).nodes.map((n) => n.nodeNo)).toEqual([1]);
+    const { actor: stranger } = await organizationWithMember();
+    expect((await failure(listUnitNodes(db(), stranger, big.unitId, { limit: 50 }))).code).toBe('NOT_FOUND');
+    const bad = await failure(listUnitNodes(db(), actor, big.unitId, { cursor: 'bm9kZSB4', limit: 50 }));
+    expect(bad).toMatchObject({ code: 'INVALID_INPUT', details: { fields: { cursor: 'is not a cursor this API gave' } } });
+    await big.remove();
+    expect((await failure(listUnitNodes(db(), actor, big.unitId, { limit: 50 }))).code).toBe('NOT_FOUND');
   });
 
   it('is "not found" to another organization\'s member and once the unit group is deleted', async () => {

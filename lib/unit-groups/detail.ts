@@ -1,23 +1,20 @@
-// A unit group with its units, nodes and applications, read in one statement: its page polls it
-// every second and scripts wait on it, so it is one round trip and one plan, however many nodes.
+// A unit group with its units, nodes and applications, read in one statement: scripts poll it while
+// they wait, so it is one round trip and one plan, and a bounded answer: each unit's first page of
+// nodes (lib/unit-groups/unit-nodes.ts pages on).
 import { sql } from 'drizzle-orm';
 import { can, type Actor } from '@/lib/auth/actor';
 import type { PooledDatabase } from '@/lib/db/client';
 import { preparedStatement } from '@/lib/db/prepared';
-import { applications, builds, nodes, overlayMembers, overlayNetworks, templateVersions, unitGroups, units, type BurstPolicy, type Node, type Unit, type UnitGroup } from '@/lib/db/schema';
+import { nodeNoCursor } from '@/lib/api/pagination';
+import { builds, nodes, templateVersions, unitGroups, units, type BurstPolicy, type Unit, type UnitGroup } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
-import { privateNetworkView, type OverlayPlace } from '@/lib/overlay/node-networks';
-import { nodeView, unitView, type ApplicationColumns } from './view-of';
-import type { UnitGroupDetailView } from './views';
+import { at, atOrNull, nodeFromJson, nodeJsonColumns, type Json, type NodeJson } from './node-json';
+import { unitView } from './view-of';
+import { UNIT_NODES_PAGE, type UnitGroupDetailView } from './views';
 
-// JSON carries timestamps as text: these are the rows' shapes before they become Dates again.
-type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-type NodeJson = Json<Pick<Node, 'id' | 'unitId' | 'nodeNo' | 'name' | 'state' | 'stateReason' | 'provider' | 'flavor' | 'ipAddress' | 'providerResourceId' | 'startedAt' | 'lastHeartbeatAt' | 'agentVersion' | 'createdAt'>> & {
-  applications: ApplicationColumns[];
-  overlay: OverlayPlace | null;
-};
 type UnitJson = Json<Pick<Unit, 'id' | 'name' | 'role' | 'state' | 'provider' | 'flavor' | 'numNodes' | 'image' | 'instanceType' | 'volumeSize' | 'providerAccountId' | 'ipAddresses' | 'tags' | 'createdAt'>> & {
   burst: BurstPolicy | null;
+  nodeCount: number;
   nodes: NodeJson[];
 };
 type DetailJson = Json<Pick<UnitGroup, 'id' | 'name' | 'organizationId' | 'state' | 'stateReason' | 'expiresAt' | 'expiredAt' | 'createdAt' | 'updatedAt'>> & {
@@ -26,29 +23,15 @@ type DetailJson = Json<Pick<UnitGroup, 'id' | 'name' | 'organizationId' | 'state
   units: UnitJson[];
 };
 
-// Lists are json_agg over rows of aliased columns: PostgreSQL looks each column's type up once per
-// statement, where json_build_object would per value.
-const applicationsJson = sql`coalesce((select json_agg(a) from (
-  select ${applications.id}, ${applications.nodeId} as "nodeId", ${applications.name}, ${applications.image}, ${applications.port}, ${applications.url},
-    ${applications.state}, ${applications.stateReason} as "stateReason"
-  from ${applications} where ${applications.nodeId} = ${nodes.id} order by ${applications.name}) a), '[]')`;
-
-const overlayJson = sql`(
-  select json_build_object('hostNo', ${overlayMembers.hostNo}, 'block', ${overlayNetworks.block}, 'report', ${overlayMembers.report})
-  from ${overlayMembers} join ${overlayNetworks} on ${overlayNetworks.unitGroupId} = ${overlayMembers.unitGroupId}
-  where ${overlayMembers.nodeId} = ${nodes.id})`;
-
+const liveNodesOfUnit = sql`${nodes.unitId} = ${units.id} and ${nodes.deletedAt} is null`;
 const nodesJson = sql`coalesce((select json_agg(n) from (
-  select ${nodes.id}, ${nodes.unitId} as "unitId", ${nodes.nodeNo} as "nodeNo", ${nodes.name}, ${nodes.state}, ${nodes.stateReason} as "stateReason",
-    ${nodes.provider}, ${nodes.flavor}, ${nodes.ipAddress} as "ipAddress", ${nodes.providerResourceId} as "providerResourceId",
-    ${nodes.startedAt} as "startedAt", ${nodes.lastHeartbeatAt} as "lastHeartbeatAt", ${nodes.agentVersion} as "agentVersion",
-    ${nodes.createdAt} as "createdAt", ${applicationsJson} as "applications", ${overlayJson} as "overlay"
-  from ${nodes} where ${nodes.unitId} = ${units.id} and ${nodes.deletedAt} is null order by ${nodes.nodeNo}) n), '[]')`;
+  select ${nodeJsonColumns} from ${nodes} where ${liveNodesOfUnit} order by ${nodes.nodeNo} limit ${sql.raw(String(UNIT_NODES_PAGE))}) n), '[]')`;
+const nodeCount = sql`(select count(*)::int from ${nodes} where ${liveNodesOfUnit})`;
 
 const unitsJson = sql`coalesce((select json_agg(u) from (
   select ${units.id}, ${units.name}, ${units.role}, ${units.state}, ${units.provider}, ${units.flavor}, ${units.numNodes} as "numNodes",
     ${units.image}, ${units.instanceType} as "instanceType", ${units.volumeSize} as "volumeSize", ${units.providerAccountId} as "providerAccountId",
-    ${units.ipAddresses} as "ipAddresses", ${units.tags}, ${units.burst}, ${units.createdAt} as "createdAt", ${nodesJson} as "nodes"
+    ${units.ipAddresses} as "ipAddresses", ${units.tags}, ${units.burst}, ${units.createdAt} as "createdAt", ${nodeCount} as "nodeCount", ${nodesJson} as "nodes"
   from ${units} where ${units.unitGroupId} = ${unitGroups.id} and ${units.state} <> 'DELETED' order by ${units.name}) u), '[]')`;
 
 // Whether the template it was built from (its first build's) runs a work queue: PostgreSQL answers
@@ -67,9 +50,6 @@ const detailStatement = preparedStatement<{ detail: DetailJson }>(
     'updatedAt', ${unitGroups.updatedAt}, 'buildId', ${latestBuild}, 'workQueue', ${workQueue}, 'units', ${unitsJson}) as detail
   from ${unitGroups} where ${unitGroups.id} = ${sql.placeholder('id')} and ${unitGroups.state} <> 'DELETED'`,
 );
-
-const at = (text: string) => new Date(text);
-const atOrNull = (text: string | null) => (text === null ? null : new Date(text));
 
 /** A unit group with its units, nodes and applications; someone else's is "not found". */
 export async function getUnitGroupDetail(db: PooledDatabase, actor: Actor, unitGroupId: string): Promise<UnitGroupDetailView> {
@@ -91,9 +71,7 @@ export async function getUnitGroupDetail(db: PooledDatabase, actor: Actor, unitG
     units: group.units.map((u) =>
       unitView(
         { ...u, createdAt: at(u.createdAt) },
-        u.nodes.map((n) =>
-          nodeView({ ...n, startedAt: atOrNull(n.startedAt), lastHeartbeatAt: atOrNull(n.lastHeartbeatAt), createdAt: at(n.createdAt) }, n.applications, n.overlay && privateNetworkView(n.overlay)),
-        ),
+        { items: u.nodes.map(nodeFromJson), nodeCount: u.nodeCount, nodesNextCursor: u.nodeCount > u.nodes.length ? nodeNoCursor(u.nodes.at(-1)!.nodeNo) : null },
       ),
     ),
   };

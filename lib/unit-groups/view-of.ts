@@ -69,7 +69,8 @@ export function nodeView(n: NodeColumns, apps: ApplicationColumns[], privateNetw
 /** The unit's columns its view shows. */
 type UnitColumns = Pick<Unit, 'id' | 'name' | 'role' | 'state' | 'provider' | 'flavor' | 'numNodes' | 'image' | 'instanceType' | 'volumeSize' | 'providerAccountId' | 'ipAddresses' | 'tags' | 'burst' | 'createdAt'>;
 
-export function unitView(u: UnitColumns, nodes: NodeView[]): UnitView {
+/** `nodes`: its first page of nodes, `nodeCount` of them in all, `nodesNextCursor` to page on. */
+export function unitView(u: UnitColumns, nodes: { items: NodeView[]; nodeCount: number; nodesNextCursor: string | null }): UnitView {
   const burst = u.burst ? { provider: u.burst.provider, providerAccountId: u.burst.providerAccountId, flavor: u.burst.flavor, maxNodes: u.burst.maxNodes, ...(u.burst.queue ? { queue: u.burst.queue } : {}) } : null;
   return {
     id: u.id,
@@ -87,6 +88,8 @@ export function unitView(u: UnitColumns, nodes: NodeView[]): UnitView {
     tags: u.tags,
     burst,
     createdAt: u.createdAt,
-    nodes,
+    nodeCount: nodes.nodeCount,
+    nodes: nodes.items,
+    nodesNextCursor: nodes.nodesNextCursor,
   };
 }

@@ -1,10 +1,14 @@
 // The unit group, unit, node and application as the API shows them (the VCP SDK's df_nodes
 // columns under their portal names): no agent credential, sealed spec or owner id leaves here.
 import { z } from 'zod';
+import { ZNextCursor } from '@/lib/api/pagination';
 import { ZTimestamp } from '@/lib/api/schemas/common';
 import { applicationState, nodeState, unitGroupState, unitState } from '@/lib/db/schema';
 
 const ZUnitGroupState = z.enum(unitGroupState.enumValues);
+
+/** How many of each unit's nodes a unit group's read carries: its size stays bounded however big the unit. */
+export const UNIT_NODES_PAGE = 50;
 
 export const ZUnitGroupSummary = z
   .object({
@@ -90,7 +94,9 @@ export const ZUnitView = z
     tags: z.record(z.string(), z.string()),
     burst: ZBurstView.nullable(),
     createdAt: ZTimestamp,
-    nodes: z.array(ZNodeView),
+    nodeCount: z.number().int().describe('Its nodes (not deleted).'),
+    nodes: z.array(ZNodeView).describe(`Its first ${UNIT_NODES_PAGE} nodes by number: the rest come from GET /api/v1/units/{id}/nodes.`),
+    nodesNextCursor: ZNextCursor.describe('The cursor of GET /api/v1/units/{id}/nodes for the nodes after these; null when these are all.'),
   })
   .meta({ id: 'Unit' });
 

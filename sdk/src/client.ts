@@ -2,7 +2,7 @@
 import { Builds } from './builds.js';
 import { connect, ok, type Api, type ConnectionOptions } from './http.js';
 import type { components } from './openapi.js';
-import { UnitGroup, type Spec } from './unit-group.js';
+import { readUnitGroup, UnitGroup, type Spec } from './unit-group.js';
 
 export type UnitGroupSummary = components['schemas']['UnitGroupSummary'];
 
@@ -41,7 +41,7 @@ export class OcsClient {
   }
 
   async getUnitGroupById(id: string): Promise<UnitGroup> {
-    return new UnitGroup(this.ctx, ok(await this.api.GET('/api/v1/unit-groups/{id}', { params: { path: { id } } })).unitGroup);
+    return new UnitGroup(this.ctx, await readUnitGroup(this.api, id));
   }
 
   /** Every unit group the token may see, newest first, a page at a time behind the scenes. */

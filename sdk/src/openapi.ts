@@ -253,7 +253,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The unit's nodes by number, a page at a time: a unit group's read carries only the first page of each unit's
+         * @description Start from the unit's `nodesNextCursor` in GET /api/v1/unit-groups/{id}, or from no cursor for the first page.
+         *
+         *     Who may call: Members of the organization whose role grants "read" (readonly tokens only read).
+         */
+        get: operations["listUnitNodes"];
         put?: never;
         /**
          * Add nodes (add_nodes): a count, or one at each fixed address, as a scale build
@@ -1656,7 +1662,12 @@ export interface components {
             burst: components["schemas"]["BurstPolicy"] | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description Its nodes (not deleted). */
+            nodeCount: number;
+            /** @description Its first 50 nodes by number: the rest come from GET /api/v1/units/{id}/nodes. */
             nodes: components["schemas"]["Node"][];
+            /** @description The cursor of GET /api/v1/units/{id}/nodes for the nodes after these; null when these are all. */
+            nodesNextCursor: string | null;
         };
         BurstPolicy: {
             provider: string;
@@ -3719,6 +3730,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUnitNodes: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the page before; none for the first page. */
+                cursor?: string;
+                /** @description How many items at most (default 50, at most 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit's nodes by number, a page at a time: a unit group's read carries only the first page of each unit's */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        nodes: components["schemas"]["Node"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description An error: its code, a message and, for INVALID_INPUT, the field each problem is in. */
             default: {

@@ -33,6 +33,26 @@ async function finish(ctx: Context, buildId: string, options: ChangeOptions): Pr
   return buildId;
 }
 
+/**
+ * GET /api/v1/unit-groups/{id} with every unit's nodes: the read carries a unit's first page of
+ * nodes, and GET /api/v1/units/{id}/nodes gives the rest.
+ */
+export async function readUnitGroup(api: Api, id: string): Promise<UnitGroupData> {
+  const data = ok(await api.GET('/api/v1/unit-groups/{id}', { params: { path: { id } } })).unitGroup;
+  const units = await Promise.all(
+    data.units.map(async (unit) => {
+      const nodes = [...unit.nodes];
+      for (let cursor = unit.nodesNextCursor; cursor; ) {
+        const page = ok(await api.GET('/api/v1/units/{id}/nodes', { params: { path: { id: unit.id }, query: { cursor, limit: 200 } } }));
+        nodes.push(...page.nodes);
+        cursor = page.nextCursor;
+      }
+      return { ...unit, nodes, nodesNextCursor: null };
+    }),
+  );
+  return { ...data, units };
+}
+
 export class UnitGroup {
   constructor(
     private readonly ctx: Context,
@@ -52,9 +72,9 @@ export class UnitGroup {
     return this.data.units.map((u) => new Unit(this.ctx, this, u));
   }
 
-  /** Reads it again (GET /api/v1/unit-groups/{id}). */
+  /** Reads it again, with every node of every unit (see readUnitGroup). */
   async refresh(): Promise<this> {
-    this.data = ok(await this.ctx.api.GET('/api/v1/unit-groups/{id}', { params: { path: { id: this.id } } })).unitGroup;
+    this.data = await readUnitGroup(this.ctx.api, this.id);
     return this;
   }
 

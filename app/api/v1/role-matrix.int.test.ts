@@ -428,6 +428,7 @@ const ROUTES: Route[] = [
     ok: 409,
     call: (s, t) => send(unitBurstRoute.DELETE, 'DELETE', `/units/${t.unitId}/burst`, { id: t.unitId }, s),
   },
+  { name: 'GET /units/:id/nodes', need: 'read', ok: 200, call: (s, t) => send(unitNodesRoute.GET, 'GET', `/units/${t.unitId}/nodes`, { id: t.unitId }, s) },
   {
     name: 'POST /units/:id/nodes',
     need: 'build',

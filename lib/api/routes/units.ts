@@ -1,6 +1,7 @@
 // Units (the VCP SDK's Unit): node count, nodes added or deleted, power, cloud burst, class schedule.
 import { z } from 'zod';
 import { defineRoute } from '@/lib/api/contract';
+import { ZNextCursor, ZPageQuery } from '@/lib/api/pagination';
 import { ZIdParams, ZOperation } from '@/lib/api/schemas/common';
 import { ZBurstPolicyInput } from '@/lib/burst/policy';
 import { ZPowerInput } from '@/lib/nodes/power-many';
@@ -9,7 +10,7 @@ import { ZPauseSchedule } from '@/lib/schedules/manual-change';
 import { ZUnitScheduleView } from '@/lib/schedules/views';
 import { ZAddNodesInput, ZDeleteNodesInput, ZNodeDeletion } from '@/lib/unit-groups/node-selectors';
 import { ZScaleUnitInput } from '@/lib/unit-groups/scale-unit';
-import { ZBurstView } from '@/lib/unit-groups/views';
+import { ZBurstView, ZNodeView } from '@/lib/unit-groups/views';
 
 const SCHEDULE_QUESTION =
   'When the unit follows an active class schedule, a request without `pauseSchedule` is refused with a 409 naming that field: send true to pause the schedule and make the change, false to make it once (the schedule applies its own target at its next change).';
@@ -67,6 +68,20 @@ export const unitRoutes = {
     params: ZIdParams,
     status: 204,
     output: z.void(),
+  }),
+  listUnitNodes: defineRoute({
+    method: 'GET',
+    path: '/api/v1/units/{id}/nodes',
+    operationId: 'listUnitNodes',
+    tag: 'Units',
+    summary: 'The unit\'s nodes by number, a page at a time: a unit group\'s read carries only the first page of each unit\'s',
+    summaryJa: 'ユニットのノード (番号順、ページごと): ユニットグループの取得には各ユニットの最初のページだけが載る',
+    description: 'Start from the unit\'s `nodesNextCursor` in GET /api/v1/unit-groups/{id}, or from no cursor for the first page.',
+    access: { permission: 'read' },
+    params: ZIdParams,
+    query: ZPageQuery,
+    status: 200,
+    output: z.object({ nodes: z.array(ZNodeView), nextCursor: ZNextCursor }),
   }),
   addNodes: defineRoute({
     method: 'POST',
