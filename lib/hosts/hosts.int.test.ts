@@ -316,4 +316,24 @@ describe("an organization's SSH key pair", () => {
     const keys = await db().select().from(organizationSshKeys).where(inArray(organizationSshKeys.organizationId, [org.id, other.id]));
     expect(new Set(keys.map((k) => k.publicKey)).size).toBe(2);
   });
+
+  it('is replaced, once and audited, when the one held is a key nothing reads (ssh2 once wrote such keys)', async () => {
+    const org = await makeOrganization('ssh-key-unreadable');
+    await organizationSshPublicKey(db(), org.members.owner, org.id);
+    // The same key with its 32-byte point cut to 31 bytes, as ssh2's generator wrote about 1 in 280.
+    const [held] = await db().select().from(organizationSshKeys).where(eq(organizationSshKeys.organizationId, org.id));
+    const blob = Buffer.from(held!.publicKey.split(' ')[1]!, 'base64');
+    const cut = Buffer.concat([blob.subarray(0, blob.length - 36), Buffer.from([0, 0, 0, 31]), blob.subarray(blob.length - 31)]);
+    const unreadable = `ssh-ed25519 ${cut.toString('base64')} ocs-portal:${org.id}`;
+    expect(ssh2.utils.parseKey(unreadable)).toBeInstanceOf(Error);
+    await db().update(organizationSshKeys).set({ publicKey: unreadable }).where(eq(organizationSshKeys.organizationId, org.id));
+
+    const shown = await Promise.all(Array.from({ length: 4 }, () => organizationSshPublicKey(db(), org.members.viewer, org.id)));
+    expect(new Set(shown.map((k) => k.publicKey)).size).toBe(1);
+    const key = parsed(shown[0]!.publicKey);
+    expect(key.type).toBe('ssh-ed25519');
+    expect(parsed(await openOrganizationPrivateKey(db(), org.id)).getPublicSSH().equals(key.getPublicSSH())).toBe(true);
+    const created = await db().select().from(auditEvents).where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, 'sshKey.create'))).orderBy(auditEvents.id);
+    expect(created.map((e) => e.details)).toEqual([{ fingerprint: keygenFingerprint(held!.publicKey) }, { fingerprint: shown[0]!.fingerprint, replacedUnreadable: keygenFingerprint(unreadable) }]);
+  });
 });

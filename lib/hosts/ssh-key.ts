@@ -1,11 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { recordAudit, type RequestMeta } from '@/lib/audit/record';
 import { authorize, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { organizationSshKeys, type OrganizationSshKey } from '@/lib/db/schema';
 import { AppError } from '@/lib/errors';
 import { openSshPrivateKey, sealSshPrivateKey } from '@/lib/secrets/ssh-keys';
-import { newSshKeyPair } from '@/lib/ssh-keys/generate';
+import { newSshKeyPair, readableSshKey } from '@/lib/ssh-keys/generate';
 import { blobFingerprint } from './ssh-session';
 import type { SshPublicKeyView } from './views';
 
@@ -23,11 +23,24 @@ function storedKeyPair(db: Database, organizationId: string): Promise<Organizati
   return db.query.organizationSshKeys.findFirst({ where: eq(organizationSshKeys.organizationId, organizationId) });
 }
 
-/** The organization's key pair, made now if it has none; `created` when this call made it. */
-async function keyPairOf(db: Database, organizationId: string): Promise<{ keys: OrganizationSshKey; created: boolean }> {
+/**
+ * The organization's key pair, made now if it has none; `created` when this call made it, and
+ * `replaced` the fingerprint of an unreadable key it replaced.
+ */
+async function keyPairOf(db: Database, organizationId: string): Promise<{ keys: OrganizationSshKey; created: boolean; replaced?: string }> {
   const existing = await storedKeyPair(db, organizationId);
-  if (existing) return { keys: existing, created: false };
+  if (existing && readableSshKey(existing.publicKey)) return { keys: existing, created: false };
   const pair = newSshKeyPair(`ocs-portal:${organizationId}`);
+  if (existing) {
+    // Before keys were checked, ssh2 made about 1 in 280 that nothing reads (lib/ssh-keys/generate.ts):
+    // no server can hold such a key, so a new pair replaces it. Concurrent callers: one replaces.
+    const replaced = await db
+      .update(organizationSshKeys)
+      .set({ publicKey: pair.public, privateKey: sealSshPrivateKey(organizationId, pair.private) })
+      .where(and(eq(organizationSshKeys.organizationId, organizationId), eq(organizationSshKeys.publicKey, existing.publicKey)))
+      .returning({ organizationId: organizationSshKeys.organizationId });
+    return { keys: (await storedKeyPair(db, organizationId))!, created: replaced.length > 0, replaced: sshFingerprint(existing.publicKey) };
+  }
   // First requests at once: one insert wins, and every caller reads the winner's pair.
   const inserted = await db
     .insert(organizationSshKeys)
@@ -40,7 +53,7 @@ async function keyPairOf(db: Database, organizationId: string): Promise<{ keys: 
 /** The organization's SSH public key and its fingerprint (never the private key); the pair is made on the first call. */
 export async function organizationSshPublicKey(db: Database, actor: Actor, organizationId: string, meta: RequestMeta = { ip: null }): Promise<SshPublicKeyView> {
   authorize(actor, 'read', organizationId, 'organization');
-  const { keys, created } = await keyPairOf(db, organizationId);
+  const { keys, created, replaced } = await keyPairOf(db, organizationId);
   const fingerprint = sshFingerprint(keys.publicKey);
   if (created) {
     await recordAudit(db, {
@@ -51,7 +64,7 @@ export async function organizationSshPublicKey(db: Database, actor: Actor, organ
       targetId: organizationId,
       ipAddress: meta.ip,
       outcome: 'success',
-      details: { fingerprint },
+      details: { fingerprint, ...(replaced ? { replacedUnreadable: replaced } : {}) },
     });
   }
   return { publicKey: keys.publicKey, fingerprint };
@@ -63,9 +76,11 @@ export async function organizationSshPublicKey(db: Database, actor: Actor, organ
  * Never hand the private key to a caller.
  */
 export async function organizationKeyPair(db: Database, organizationId: string, by: string): Promise<{ publicKey: string; privateKey: string }> {
-  const { keys, created } = await keyPairOf(db, organizationId);
-  if (created)
-    await recordAudit(db, { actor: null, actorLabel: by, organizationId, action: 'sshKey.create', targetType: 'organization', targetId: organizationId, outcome: 'success', details: { fingerprint: sshFingerprint(keys.publicKey) } });
+  const { keys, created, replaced } = await keyPairOf(db, organizationId);
+  if (created) {
+    const details = { fingerprint: sshFingerprint(keys.publicKey), ...(replaced ? { replacedUnreadable: replaced } : {}) };
+    await recordAudit(db, { actor: null, actorLabel: by, organizationId, action: 'sshKey.create', targetType: 'organization', targetId: organizationId, outcome: 'success', details });
+  }
   return { publicKey: keys.publicKey, privateKey: openSshPrivateKey(organizationId, keys.privateKey) };
 }
 

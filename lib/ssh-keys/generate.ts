@@ -11,7 +11,8 @@ export interface SshKeyPair {
   private: string;
 }
 
-const readable = (key: string): boolean => {
+/** Whether ssh2 (and so OpenSSH) reads the key, public or private. */
+export const readableSshKey = (key: string): boolean => {
   const parsed = ssh2.utils.parseKey(key);
   return !!parsed && !(parsed instanceof Error);
 };
@@ -19,6 +20,6 @@ const readable = (key: string): boolean => {
 export function newSshKeyPair(comment: string): SshKeyPair {
   for (;;) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-    if (readable(pair.public) && readable(pair.private)) return pair;
+    if (readableSshKey(pair.public) && readableSshKey(pair.private)) return pair;
   }
 }
