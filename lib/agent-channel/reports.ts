@@ -38,20 +38,34 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
   const report = await redacted(db, nodeId, received);
   // The snapshot before this one: rates are the counters' change between the two.
   const previous = report.metrics ? await db.select({ metrics: nodes.metrics }).from(nodes).where(eq(nodes.id, nodeId)) : [];
-  const [node] = await db
-    .update(nodes)
-    .set({
-      agentVersion: report.agentVersion,
-      agentHostname: report.hostname,
-      appliedVersion: report.appliedVersion,
-      capabilities: report.capabilities,
-      startedAt: new Date(report.startedAt),
-      ...(report.metrics ? { metrics: report.metrics } : {}),
-      login: report.login ?? null,
-      lastHeartbeatAt: sql`now()`,
-    })
-    .where(eq(nodes.id, nodeId))
-    .returning({ hostId: nodes.hostId });
+  // The node's new start and heartbeat and its applications' reports are seen together: a power on
+  // waits for a report from the agent's new start, and must not read the old run's applications.
+  const node = await db.transaction(async (tx) => {
+    // Applications before their node, the order desired-state changes lock them in (no deadlock).
+    for (const app of report.applications)
+      await tx.update(applications).set({ report: app }).where(and(eq(applications.nodeId, nodeId), eq(applications.name, app.name)));
+    // An application the agent no longer runs has no report.
+    const reported = report.applications.map((a) => a.name);
+    await tx
+      .update(applications)
+      .set({ report: null })
+      .where(and(eq(applications.nodeId, nodeId), reported.length ? notInArray(applications.name, reported) : undefined));
+    const [updated] = await tx
+      .update(nodes)
+      .set({
+        agentVersion: report.agentVersion,
+        agentHostname: report.hostname,
+        appliedVersion: report.appliedVersion,
+        capabilities: report.capabilities,
+        startedAt: new Date(report.startedAt),
+        ...(report.metrics ? { metrics: report.metrics } : {}),
+        login: report.login ?? null,
+        lastHeartbeatAt: sql`now()`,
+      })
+      .where(eq(nodes.id, nodeId))
+      .returning({ hostId: nodes.hostId });
+    return updated;
+  });
   if (node && report.metrics) await recordMetrics(db, nodeId, report.metrics, previous[0]?.metrics ?? null);
   // What a lab server can run is known best from the agents on it: plans read it (lib/hosts/placement.ts).
   if (node?.hostId)
@@ -60,14 +74,6 @@ export async function recordReport(db: Database, nodeId: string, received: Agent
       .set({ containerEngine: report.capabilities.containers ? (report.capabilities.containerEngine ?? 'a Docker-compatible engine') : null })
       .where(eq(hosts.id, node.hostId));
   if (report.overlay) await recordOverlayEnd(db, nodeId, { publicKey: report.overlay.publicKey, endpoints: report.overlay.endpoints, report: report.overlay });
-  for (const app of report.applications)
-    await db.update(applications).set({ report: app }).where(and(eq(applications.nodeId, nodeId), eq(applications.name, app.name)));
-  // An application the agent no longer runs has no report.
-  const reported = report.applications.map((a) => a.name);
-  await db
-    .update(applications)
-    .set({ report: null })
-    .where(and(eq(applications.nodeId, nodeId), reported.length ? notInArray(applications.name, reported) : undefined));
   await evaluateNodes(db, [nodeId]);
 }
 
