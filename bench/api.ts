@@ -2,7 +2,8 @@
 // scripts/portal-server.ts as npm start runs it), side by side with a constant route of the same
 // app (GET /api/v1, the API's root) in the same run, so the ratio holds whatever the machine.
 // /api/health (a PostgreSQL query and a new Redis connection per call) is shown beside them.
-// Load by autocannon from this process, with an API token, at 10 and 100 connections.
+// Load by autocannon from this process, with an API token, at 10 and 100 connections. A unit group's
+// read carries each unit's first page of nodes: a page of the big unit's nodes is measured beside it.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -14,7 +15,9 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import { db } from '@/lib/db/client';
 import { applications, nodes, unitGroups, units } from '@/lib/db/schema';
+import { nodeNoCursor } from '@/lib/api/pagination';
 import { issueToken } from '@/lib/tokens/issue-token';
+import { UNIT_NODES_PAGE } from '@/lib/unit-groups/views';
 import { freePort } from '@/scripts/services/free-port';
 import { buildPortalIfStale } from '@/scripts/services/next-build';
 
@@ -94,7 +97,7 @@ export async function startProductionPortal(): Promise<ProductionPortal> {
 }
 
 /** A running unit group of `count` node records in one unit, inserted in batches (no machines). */
-async function unitGroupOf(organizationId: string, ownerId: string, count: number): Promise<string> {
+async function unitGroupOf(organizationId: string, ownerId: string, count: number): Promise<{ unitGroupId: string; unitId: string }> {
   const [group] = await db().insert(unitGroups).values({ organizationId, ownerId, name: `bench-api-${count}-${randomUUID().slice(0, 8)}`, state: 'RUNNING' }).returning({ id: unitGroups.id });
   const [unit] = await db().insert(units).values({ unitGroupId: group!.id, name: 'web', role: 'web', state: 'RUNNING', provider: 'local', flavor: 'small', numNodes: count, image: 'ocs/base:1.0' }).returning({ id: units.id });
   for (let from = 0; from < count; from += 1000) {
@@ -114,7 +117,7 @@ async function unitGroupOf(organizationId: string, ownerId: string, count: numbe
       .insert(applications)
       .values(made.map((n) => ({ nodeId: n.id, name: 'web', image: 'ocs/web-hello:1.0', port: 8080, url: `http://${n.ipAddress}:8080/`, state: 'RUNNING' as const })));
   }
-  return group!.id;
+  return { unitGroupId: group!.id, unitId: unit!.id };
 }
 
 /** A route at a number of connections: the median of its rounds (each round's own numbers in `rounds`). */
@@ -167,23 +170,29 @@ export async function benchApi(portal: ProductionPortal, organization: { organiz
   const headers = { authorization: `Bearer ${secret}` };
   const groupIds: string[] = [];
   try {
-    const constant = { route: 'GET /api/v1 (constant)', path: '/api/v1', nodes: 0 };
-    const health = { route: 'GET /api/health', path: '/api/health', nodes: 0 };
+    // `nodes`: how many nodes the answer carries (a unit group's read, each unit's first page).
+    type Route = { route: string; path: string; nodes: number; nodeCount?: number };
+    const constant: Route = { route: 'GET /api/v1 (constant)', path: '/api/v1', nodes: 0 };
+    const health: Route = { route: 'GET /api/health', path: '/api/health', nodes: 0 };
     const routes = [constant, health];
     for (const size of SIZES) {
-      groupIds.push(await unitGroupOf(organizationId, actor.userId, size));
-      routes.push({ route: `GET unit group, ${size} nodes`, path: `/api/v1/unit-groups/${groupIds.at(-1)}`, nodes: size });
+      const { unitGroupId, unitId } = await unitGroupOf(organizationId, actor.userId, size);
+      groupIds.push(unitGroupId);
+      routes.push({ route: `GET unit group, ${size} nodes`, path: `/api/v1/unit-groups/${unitGroupId}`, nodes: Math.min(size, UNIT_NODES_PAGE), nodeCount: size });
+      // How a client reads the rest of a big unit: a page from its middle.
+      if (size > UNIT_NODES_PAGE) routes.push({ route: `GET unit's nodes, page of ${size}`, path: `/api/v1/units/${unitId}/nodes?cursor=${nodeNoCursor(size / 2)}`, nodes: UNIT_NODES_PAGE });
     }
     // As autovacuum would soon after a unit group grows: plans from statistics of the rows there are.
     await db().execute(sql`vacuum analyze ${unitGroups}, ${units}, ${nodes}, ${applications}`);
     // One call each first: a wrong answer (401, 404, a node missing) would make the load meaningless.
     for (const r of routes) {
       const res = await fetch(`${portal.url}${r.path}`, { headers });
-      const body = (await res.json()) as { unitGroup?: { units: { nodes: unknown[] }[] } };
+      const body = (await res.json()) as { unitGroup?: { units: { nodes: unknown[]; nodeCount: number }[] }; nodes?: unknown[] };
       if (!r.nodes && !res.ok) throw new Error(`${r.route} answered ${res.status}`);
       if (!r.nodes) continue;
-      const got = body.unitGroup?.units.reduce((n, u) => n + u.nodes.length, 0) ?? 0;
-      if (!res.ok || got !== r.nodes) throw new Error(`${r.route} answered ${res.status} with ${got} node(s): ${JSON.stringify(body).slice(0, 300)}`);
+      const got = body.nodes?.length ?? body.unitGroup?.units.reduce((n, u) => n + u.nodes.length, 0) ?? 0;
+      const count = body.unitGroup?.units.reduce((n, u) => n + u.nodeCount, 0);
+      if (!res.ok || got !== r.nodes || count !== r.nodeCount) throw new Error(`${r.route} answered ${res.status} with ${got} node(s) of ${count}: ${JSON.stringify(body).slice(0, 300)}`);
     }
 
     // The machine's speed drifts by tens of percent from minute to minute: every route is warmed up
