@@ -6,17 +6,15 @@ import { canOverflow, isCloud } from '@/lib/providers/catalog';
 import { inLanguage } from '@/lib/providers/explained';
 import { queryKeys } from '@/lib/query-keys';
 import { ApiError, api } from '../api';
-import { useSay } from '../catalog/say';
 import { useLocale, useT } from '../i18n';
 import type { Json } from '../json-types';
 import { StateBadge } from '../state-badge';
-import { formatDuration, useNow } from '../time';
 import { BurstPolicyForm } from './burst-policy-form';
 import { DeleteNodesButton } from './delete-nodes-button';
 import { DeleteUnitGroupButton } from './delete-unit-group-button';
 import { ExpirySection } from './expiry-section';
-import { NodePowerButton } from './node-power-button';
 import { MetricsPanel } from './metrics-panel';
+import { UnitNodeRows } from './unit-node-rows';
 import { PowerManyButtons } from './power-many-buttons';
 import { ScaleUnitForm } from './scale-unit-form';
 import { ScheduleForm } from './schedule-form';
@@ -26,12 +24,10 @@ type UnitGroupJson = Json<UnitGroupDetailView>;
 
 export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
   const t = useT();
-  const say = useSay();
   const locale = useLocale();
   // Ticked node numbers per unit, for deleting exactly those nodes.
   const [ticked, setTicked] = useState<Record<string, number[]>>({});
   const tick = (unitId: string, no: number, on: boolean) => setTicked((prev) => ({ ...prev, [unitId]: on ? [...(prev[unitId] ?? []), no] : (prev[unitId] ?? []).filter((n) => n !== no) }));
-  const now = useNow();
   const { data, error } = useQuery({
     queryKey: queryKeys.unitGroup(unitGroupId),
     queryFn: () => api.get<{ unitGroup: UnitGroupJson }>(`/api/v1/unit-groups/${unitGroupId}`),
@@ -74,14 +70,15 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
             </h2>
             <StateBadge state={u.state} />
             <span className="text-sm text-slate-500">
-              {u.provider} / {u.flavor} · {u.image} · {u.nodes.length} / {u.numNodes}
+              {u.provider} / {u.flavor} · {u.image} · {u.nodeCount} / {u.numNodes}
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
             <PowerManyButtons path={`/api/v1/units/${u.id}`} name={`${g.name} / ${u.name}`} unitGroupId={g.id} nodes={u.nodes} scope="unit" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
             <DeleteNodesButton
               unitId={u.id}
               unitGroupId={g.id}
-              nodeNos={(ticked[u.id] ?? []).filter((no) => u.nodes.some((n) => n.nodeNo === no))}
+              // Ticks on nodes that went are dropped (the rest of a big unit is not in this read: kept).
+              nodeNos={(ticked[u.id] ?? []).filter((no) => u.nodesNextCursor !== null || u.nodes.some((n) => n.nodeNo === no))}
               disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'}
               onDone={() => setTicked((prev) => ({ ...prev, [u.id]: [] }))}
             />
@@ -107,81 +104,12 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               </tr>
             </thead>
             <tbody>
-              {u.nodes.map((n) => (
-                <tr key={n.id} className="border-t border-slate-100 align-top" data-testid="node-row" data-node-state={n.state}>
-                  <td className="p-2">
-                    <input type="checkbox" aria-label={say('node.select', { no: n.nodeNo })} checked={(ticked[u.id] ?? []).includes(n.nodeNo)} onChange={(e) => tick(u.id, n.nodeNo, e.target.checked)} />
-                  </td>
-                  <td className="p-2">
-                    <Link href={`/nodes/${n.id}`} className="text-indigo-700 hover:underline" data-testid="node-link">
-                      {n.nodeNo}
-                    </Link>
-                  </td>
-                  <td className="p-2">
-                    <StateBadge state={n.state} />
-                    {n.stateReason && <p className="mt-1 max-w-xs whitespace-pre-line text-xs text-rose-700">{inLanguage(n.stateReason, locale)}</p>}
-                  </td>
-                  <td className="p-2 font-mono" data-testid="node-ip">
-                    {n.ipAddress ?? '—'}
-                  </td>
-                  <td className="p-2" data-testid="node-private-network">
-                    <PrivateNetwork network={n.privateNetwork} />
-                  </td>
-                  <td className="p-2">{n.flavor}</td>
-                  <td className="p-2" data-testid="node-provider">
-                    {n.provider}
-                    {n.provider !== u.provider && <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('burst.overflowNode')}</span>}
-                  </td>
-                  <td className="p-2">{n.startedAt && n.state === 'RUNNING' ? formatDuration(now - Date.parse(n.startedAt)) : '—'}</td>
-                  <td className="p-2">
-                    {n.applications.map((a) => (
-                      <div key={a.id} className="flex items-center gap-2">
-                        {a.url ? (
-                          <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-indigo-700 hover:underline" data-testid="application-link">
-                            {a.name} ↗
-                          </a>
-                        ) : (
-                          <span className="font-mono">{a.name}</span>
-                        )}
-                        <StateBadge state={a.state} />
-                      </div>
-                    ))}
-                  </td>
-                  <td className="p-2">
-                    <NodePowerButton nodeId={n.id} nodeNo={n.nodeNo} state={n.state} provider={n.provider} unitGroupId={g.id} />
-                  </td>
-                </tr>
-              ))}
+              <UnitNodeRows unit={u} unitGroupId={g.id} ticked={ticked[u.id] ?? []} onTick={(no, on) => tick(u.id, no, on)} />
             </tbody>
           </table>
         </section>
       ))}
       <MetricsPanel unitGroupId={g.id} />
-    </div>
-  );
-}
-
-/** A node's private-network address, and how its agent reaches its peers. */
-function PrivateNetwork({ network }: { network: UnitGroupJson['units'][number]['nodes'][number]['privateNetwork'] }) {
-  const say = useSay();
-  if (!network) return <span className="text-slate-400">—</span>;
-  const { direct, relay, none } = network.peers;
-  return (
-    <div>
-      <span className="font-mono">{network.address}</span>
-      {network.state === 'error' ? (
-        <p className="max-w-xs text-xs text-rose-700">
-          {say('node.privateError')}: {network.problem}
-        </p>
-      ) : network.state === 'pending' ? (
-        <p className="text-xs text-slate-500">{say('node.privatePending')}</p>
-      ) : (
-        direct + relay + none > 0 && (
-          <p className="text-xs text-slate-500" data-testid="node-peer-paths">
-            {[direct && say('node.peersDirect', { count: direct }), relay && say('node.peersRelay', { count: relay }), none && say('node.peersNone', { count: none })].filter(Boolean).join(' · ')}
-          </p>
-        )
-      )}
     </div>
   );
 }
