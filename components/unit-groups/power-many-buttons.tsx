@@ -15,7 +15,8 @@ const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
  * Powers a whole unit or unit group off or on as one operation (a build with its log). Offered
  * only for what its providers can power; nodes on one that cannot are left as they are.
  */
-export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabled }: { path: string; name: string; unitGroupId: string; nodes: { provider: string; state: string }[]; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
+/** `partial`: `nodes` are only the first page of some unit's; the others' states are not known here. */
+export function PowerManyButtons({ path, name, unitGroupId, nodes, partial, scope, disabled }: { path: string; name: string; unitGroupId: string; nodes: { provider: string; state: string }[]; partial: boolean; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
   const t = useT();
   const client = useQueryClient();
   // Powering off stops what runs there: it is confirmed first.
@@ -33,7 +34,8 @@ export function PowerManyButtons({ path, name, unitGroupId, nodes, scope, disabl
   });
   const powerable = nodes.filter((n) => canPowerNodes(n.provider));
   if (!powerable.length) return null;
-  const actions = (['off', 'on'] as const).filter((a) => powerable.some((n) => (a === 'off' ? CAN_POWER_OFF.includes(n.state) : n.state === 'POWER_OFF')));
+  // Both, when some nodes are not shown: the portal answers 409 naming why when none is left to power.
+  const actions = (['off', 'on'] as const).filter((a) => partial || powerable.some((n) => (a === 'off' ? CAN_POWER_OFF.includes(n.state) : n.state === 'POWER_OFF')));
   return (
     <span className="inline-flex items-center gap-2 text-sm">
       {actions.map((a) => (

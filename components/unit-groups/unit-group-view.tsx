@@ -57,7 +57,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               {t('unitGroup.build')}
             </Link>
           )}
-          <PowerManyButtons path={`/api/v1/unit-groups/${g.id}`} name={g.name} unitGroupId={g.id} nodes={g.units.flatMap((u) => u.nodes)} scope="unitGroup" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
+          <PowerManyButtons path={`/api/v1/unit-groups/${g.id}`} name={g.name} unitGroupId={g.id} nodes={g.units.flatMap((u) => u.nodes)} partial={g.units.some((u) => u.nodesNextCursor !== null)} scope="unitGroup" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
           <DeleteUnitGroupButton unitGroupId={g.id} name={g.name} disabled={g.state === 'DELETING'} />
         </div>
       </div>
@@ -73,7 +73,7 @@ export function UnitGroupView({ unitGroupId }: { unitGroupId: string }) {
               {u.provider} / {u.flavor} · {u.image} · {u.nodeCount} / {u.numNodes}
             </span>
             <ScaleUnitForm unitId={u.id} unitGroupId={g.id} current={u.numNodes} disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
-            <PowerManyButtons path={`/api/v1/units/${u.id}`} name={`${g.name} / ${u.name}`} unitGroupId={g.id} nodes={u.nodes} scope="unit" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
+            <PowerManyButtons path={`/api/v1/units/${u.id}`} name={`${g.name} / ${u.name}`} unitGroupId={g.id} nodes={u.nodes} partial={u.nodesNextCursor !== null} scope="unit" disabled={g.state !== 'RUNNING' && g.state !== 'ERROR'} />
             <DeleteNodesButton
               unitId={u.id}
               unitGroupId={g.id}
