@@ -14,6 +14,8 @@ export const E2E = {
   ec2Port: 3191,
   /** Where nothing listens: every other cloud API the portal could call (test/clouds/closed-endpoints.ts). */
   closedPort: 3192,
+  /** The portal's embedded PostgreSQL (user and password `ocs`, database `ocs`). */
+  pgPort: 54339,
 };
 
 const env: Record<string, string> = {};
@@ -55,7 +57,7 @@ export default defineConfig({
       OCS_IDP_PORT: '9410',
       OCS_SAML_IDP_PORT: '9411',
       OCS_SMTP_PORT: '2535',
-      OCS_PG_PORT: '54339',
+      OCS_PG_PORT: String(E2E.pgPort),
       OCS_REDIS_PORT: '63809',
       OCS_RELAY_PORT: '51830',
       OCS_LOCAL_SUBNET: E2E.subnet,
