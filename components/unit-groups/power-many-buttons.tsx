@@ -14,8 +14,8 @@ const CAN_POWER_OFF = ['RUNNING', 'CONTAINER_ERROR', 'HOST_ERROR'];
 /**
  * Powers a whole unit or unit group off or on as one operation (a build with its log). Offered
  * only for what its providers can power; nodes on one that cannot are left as they are.
+ * `partial`: `nodes` hold only the first page of some unit's, the others' states are not known here.
  */
-/** `partial`: `nodes` are only the first page of some unit's; the others' states are not known here. */
 export function PowerManyButtons({ path, name, unitGroupId, nodes, partial, scope, disabled }: { path: string; name: string; unitGroupId: string; nodes: { provider: string; state: string }[]; partial: boolean; scope: 'unit' | 'unitGroup'; disabled: boolean }) {
   const t = useT();
   const client = useQueryClient();
