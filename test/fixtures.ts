@@ -7,7 +7,6 @@ import { institutions, memberships, nodes, organizations, unitGroups, units, use
 import { DEMO_LAB_ADMIN, seedDemo } from '@/lib/db/seed';
 import { AppError } from '@/lib/errors';
 import { localProvider } from '@/lib/providers/local';
-import { newSshKeyPair, type SshKeyPair } from '@/lib/ssh-keys/generate';
 
 /** The demo lab admin, after seeding the demo institution and the shipped templates. */
 export async function seededLabAdmin(): Promise<Actor> {
@@ -124,5 +123,3 @@ export function setEnv(vars: Record<string, string>): () => void {
   };
 }
 
-/** An ed25519 key pair in OpenSSH form, by the portal's own checked generator. */
-export const sshKeyPair = (comment = ''): SshKeyPair => newSshKeyPair(comment);

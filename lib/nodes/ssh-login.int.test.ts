@@ -23,7 +23,8 @@ import { addMember, changeMemberRole, removeMember } from '@/lib/organizations/m
 import { addSshKey, deleteSshKey, listSshKeys } from '@/lib/ssh-keys/user-keys';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
-import { organizationWithMember, sshKeyPair, uniqueName, until } from '@/test/fixtures';
+import { organizationWithMember, uniqueName, until } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 
 let network: HostNetwork;
@@ -37,9 +38,9 @@ let node: Node;
 /** A member whose role may build (so log in), and one who may only read. */
 let member: Actor;
 let viewer: Actor;
-const memberKey = sshKeyPair();
-const viewerKey = sshKeyPair();
-const ownerKey = sshKeyPair('owner@laptop');
+const memberKey = newSshKeyPair('');
+const viewerKey = newSshKeyPair('');
+const ownerKey = newSshKeyPair('owner@laptop');
 const previousPortalUrl = process.env.OCS_AGENT_PORTAL_URL;
 
 /** The authorized_keys the server's sshd reads (test/hosts), where the portal's own key is too. */
@@ -142,7 +143,7 @@ describe('SSH logins to an onpremises node', { timeout: 120_000 }, () => {
 
   it('refuses another key: a stranger\'s, and a viewer\'s until their role may build', async () => {
     const login = await reportedLogin('the login', () => true);
-    const stranger = sshKeyPair();
+    const stranger = newSshKeyPair('');
     expect(await logIn(login.user, stranger.private)).toEqual({ ok: false, error: 'All configured authentication methods failed' });
     expect(await logIn(login.user, viewerKey.private)).toEqual({ ok: false, error: 'All configured authentication methods failed' });
     await changeMemberRole(db(), owner, organizationId, viewer.userId, { role: 'user' });

@@ -11,7 +11,8 @@ import { auditEvents, nodes, type Node } from '@/lib/db/schema';
 import { addMember } from '@/lib/organizations/members';
 import { authenticateToken } from '@/lib/tokens/authenticate';
 import { issueToken } from '@/lib/tokens/issue-token';
-import { failure, nodeRecords, organizationWithMember, sshKeyPair, uniqueName } from '@/test/fixtures';
+import { failure, nodeRecords, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { addSshKey, deleteSshKey, listSshKeys } from './user-keys';
 
 let owner: Actor;
@@ -19,7 +20,7 @@ let organizationId: string;
 /** A node on the lab's servers (gets logins) and one on the portal's machine (never does). */
 let onServer: Node;
 let onPortal: Node;
-const laptop = sshKeyPair('me@laptop');
+const laptop = newSshKeyPair('me@laptop');
 const bare = (line: string) => line.split(' ').slice(0, 2).join(' ');
 
 async function version(node: Node): Promise<number> {
@@ -64,7 +65,7 @@ describe('SSH keys in the profile', () => {
     };
     expect(await fields({ name: 'again', publicKey: laptop.public })).toEqual({ publicKey: 'is already registered, as "me@laptop"' });
     expect(await fields({ name: 'oops', publicKey: laptop.private })).toEqual({ publicKey: expect.stringMatching(/^is a private key/) });
-    expect(await fields({ publicKey: sshKeyPair().public })).toEqual({ name: expect.stringMatching(/^is required/) });
+    expect(await fields({ publicKey: newSshKeyPair('').public })).toEqual({ name: expect.stringMatching(/^is required/) });
     expect(await fields({ name: 'old', publicKey: ssh2.utils.generateKeyPairSync('rsa', { bits: 1024 }).public })).toEqual({ publicKey: expect.stringMatching(/^is an RSA key of 1024 bits/) });
     expect(await fields({ name: 'nothing' })).toEqual({ publicKey: 'is required' });
     expect((await listSshKeys(db(), owner)).keys).toHaveLength(1);
@@ -73,12 +74,12 @@ describe('SSH keys in the profile', () => {
   it('installs a viewer\'s keys nowhere, and those of someone who joins as a user at once', async () => {
     const viewer = await loadActor(db(), (await addMember(db(), owner, organizationId, { email: `${uniqueName('viewer')}@demo-univ.ac.jp`, role: 'viewer' })).userId);
     const before = await version(onServer);
-    await addSshKey(db(), viewer!, { name: 'viewer', publicKey: sshKeyPair().public });
+    await addSshKey(db(), viewer!, { name: 'viewer', publicKey: newSshKeyPair('').public });
     expect(await version(onServer)).toBe(before);
     expect(await installed(onServer)).toHaveLength(1);
 
     const elsewhere = await organizationWithMember();
-    const theirs = await addSshKey(db(), elsewhere.actor, { name: 'desk', publicKey: sshKeyPair().public });
+    const theirs = await addSshKey(db(), elsewhere.actor, { name: 'desk', publicKey: newSshKeyPair('').public });
     await addMember(db(), owner, organizationId, { email: elsewhere.actor.email, role: 'user' });
     expect(await version(onServer)).toBe(before + 1);
     expect(await installed(onServer)).toContain(`${theirs.publicKey} ocs:${elsewhere.actor.email}`);
@@ -90,7 +91,7 @@ describe('SSH keys in the profile', () => {
       const token = await authenticateToken(db(), secret);
       const [key] = (await listSshKeys(db(), token)).keys;
       expect(key).toMatchObject({ name: 'me@laptop' });
-      expect((await failure(addSshKey(db(), token, { publicKey: sshKeyPair('x').public }))).code).toBe('FORBIDDEN');
+      expect((await failure(addSshKey(db(), token, { publicKey: newSshKeyPair('x').public }))).code).toBe('FORBIDDEN');
       expect((await failure(deleteSshKey(db(), token, key!.id))).code).toBe('FORBIDDEN');
     }
     const [key] = (await listSshKeys(db(), owner)).keys;

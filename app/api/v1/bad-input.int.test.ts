@@ -18,7 +18,8 @@ import { issueToken } from '@/lib/tokens/issue-token';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { createWebhook } from '@/lib/webhooks/manage-webhooks';
 import { freePort } from '@/scripts/services/free-port';
-import { nodeRecords, organizationWithMember, sshKeyPair, uniqueName } from '@/test/fixtures';
+import { nodeRecords, organizationWithMember, uniqueName } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
@@ -136,7 +137,7 @@ beforeAll(async () => {
     .insert(expiryExtensions)
     .values({ unitGroupId: node!.unitGroupId, requestedBy: owner.userId, fromExpiresAt: new Date(Date.now() + 86_400_000), untilExpiresAt: new Date(Date.now() + 90 * 86_400_000), reason: 'bad input', state: 'pending' })
     .returning();
-  const key = await addSshKey(db(), owner, { name: 'fuzz', publicKey: sshKeyPair().public });
+  const key = await addSshKey(db(), owner, { name: 'fuzz', publicKey: newSshKeyPair('').public });
   f = {
     organizationId,
     secret,

@@ -89,7 +89,8 @@ import { addSshKey } from '@/lib/ssh-keys/user-keys';
 import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { conformanceProblem } from '@/test/api-conformance';
-import { memberOf, seededLabAdmin, sshKeyPair, uniqueName } from '@/test/fixtures';
+import { memberOf, seededLabAdmin, uniqueName } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 
 const ROLES = ['owner', 'admin', 'user', 'viewer'] as const;
 const KINDS = ['fullaccess', 'readonly'] as const;
@@ -143,7 +144,7 @@ async function token(org: Fixture | { id: string; members: Record<MemberRole, Ac
   return { id: token.id, secret };
 }
 
-const newPublicKey = () => sshKeyPair().public;
+const newPublicKey = () => newSshKeyPair('').public;
 
 const AWS_KEYS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 

@@ -20,7 +20,8 @@ import { closeQueue } from '@/lib/jobs/queue';
 import { openApplicationSpec } from '@/lib/secrets/application-specs';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
-import { organizationWithMember, sshKeyPair, uniqueName } from '@/test/fixtures';
+import { organizationWithMember, uniqueName } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 
 let network: HostNetwork;
@@ -95,7 +96,7 @@ describe('web-hello on the lab\'s servers', { timeout: 180_000 }, () => {
   });
 
   it('fails a build on a server that refuses the portal\'s key, with the server and the reason in the build\'s log, leaving nothing', async () => {
-    const stranger = sshKeyPair();
+    const stranger = newSshKeyPair('');
     const refusing = await network.addHost({ authorizedKeys: [stranger.public] });
     const host = await registerHost(db(), actor, organizationId, { name: 'refuses', address: refusing.ip, sshUser: refusing.user, capacity: 1, agentDir: agentDir(refusing) });
     const submitted = await submitBuild(db(), actor, { templateSlug: 'web-hello', unitGroupName: uniqueName('refused'), provider: 'onpremises', organizationId, parameters: { nodes: 1 } });

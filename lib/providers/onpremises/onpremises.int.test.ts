@@ -16,7 +16,8 @@ import { registerHost, removeHost } from '@/lib/hosts/manage-hosts';
 import { listHosts } from '@/lib/hosts/queries';
 import { organizationSshPublicKey } from '@/lib/hosts/ssh-key';
 import { startAgentPortal, type AgentPortal } from '@/test/agent-portal';
-import { failure, nodeRecords, organizationWithMember, sshKeyPair, until } from '@/test/fixtures';
+import { failure, nodeRecords, organizationWithMember, until } from '@/test/fixtures';
+import { newSshKeyPair } from '@/lib/ssh-keys/generate';
 import { createHostNetwork, type HostNetwork, type NamespaceHost } from '@/test/hosts';
 import { ProviderError, type NodeResource } from '../types';
 import { OnPremisesProvider } from './onpremises-provider';
@@ -153,7 +154,7 @@ describe('onpremises provider', { timeout: 120_000 }, () => {
   });
 
   it('fails with the server and the reason when it refuses the key, cannot be reached or shows another key, leaving nothing', async () => {
-    const stranger = sshKeyPair();
+    const stranger = newSshKeyPair('');
     const wrongKey = await network.addHost({ authorizedKeys: [stranger.public] });
     const { organizationId, actor } = organization;
     const register = (name: string, host: NamespaceHost) => registerHost(db(), actor, organizationId, { name, address: host.ip, sshUser: host.user, capacity: 1, agentDir: agentDirOf(host) });
