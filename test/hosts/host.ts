@@ -134,6 +134,8 @@ export class Host implements NamespaceHost {
 
   async create(): Promise<void> {
     await mkdir(path.join(this.dir, 'wireguard'), { recursive: true });
+    // The user's home on the host (netns.ts): sshd wants no one else able to write to it.
+    await mkdir(path.join(this.dir, 'home'), { recursive: true, mode: 0o700 });
     await writeFile(path.join(this.dir, 'hosts'), `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${this.ip}\t${this.name}\n`);
     // No resolver here: lookups fail at once on the host's own loopback instead of stalling.
     await writeFile(path.join(this.dir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
@@ -147,10 +149,8 @@ export class Host implements NamespaceHost {
       user: this.user,
       dir: this.dir,
       authorizedKeys: this.#authorizedKeys,
-      // Node agents keep members' SSH keys where this sshd reads them (agent/login.ts), not in the runner's own ~/.ssh.
-      // Sessions run the runner's own dotfiles: where they `pyenv init`, a login shell killed during its
-      // rehash leaves pyenv's lock behind, and every later login would wait 60 s on it (1 s here).
-      env: { DOCKER_HOST: this.dockerHost, OCS_AGENT_AUTHORIZED_KEYS: path.join(this.dir, 'authorized_keys'), PYENV_REHASH_TIMEOUT: '1' },
+      // Node agents keep members' SSH keys where this sshd reads them (agent/login.ts).
+      env: { DOCKER_HOST: this.dockerHost, OCS_AGENT_AUTHORIZED_KEYS: path.join(this.dir, 'authorized_keys') },
       ns,
     });
     this.#sshd = sshd;

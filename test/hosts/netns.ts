@@ -14,16 +14,19 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HOST_ENV, kill, netnsOf, ownNetns, run } from './system';
 
-// $1 hostname, $2 hosts file, $3 resolv.conf, $4 the host's /run/wireguard, then the command. The
-// machine's own Docker and Podman sockets are hidden (where there are any), so that the host's only
-// engine is its own (a client falls back to them when DOCKER_HOST names no running engine).
-// WireGuard's control sockets are the host's own, as on a machine of its own (root makes the
-// machine's folder when it lacks one; an ordinary user's hosts need it there already).
+// $1 hostname, $2 hosts file, $3 resolv.conf, $4 the host's /run/wireguard, $5 the host's home,
+// then the command. The machine's own Docker and Podman sockets are hidden (where there are any), so
+// that the host's only engine is its own (a client falls back to them when DOCKER_HOST names no
+// running engine). WireGuard's control sockets are the host's own, as on a machine of its own (root
+// makes the machine's folder when it lacks one; an ordinary user's hosts need it there already).
+// So is the user's home: a shell on the host (an SSH session, a terminal) runs none of the runner's
+// dotfiles, nor finds its keys or caches.
 const ENTER_HOST = [
   'hostname "$1" && mount --bind "$2" /etc/hosts && mount --bind "$3" /etc/resolv.conf',
   'for s in /run/docker.sock /var/run/docker.sock /run/podman/podman.sock; do if [ -S "$s" ]; then mount --bind /dev/null "$s" || exit; fi; done',
   'if [ -d /run/wireguard ] || mkdir -p /run/wireguard 2>/dev/null; then mount --bind "$4" /run/wireguard || exit; fi',
-  'shift 4 && exec "$@"',
+  'mount --bind "$5" "$HOME"',
+  'shift 5 && exec "$@"',
 ].join(' && ');
 // $1 address/prefix, $2 gateway.
 const WIRE_HOST = 'ip link set lo up && ip addr add "$1" dev eth0 && ip link set eth0 up && ip route add default via "$2"';
@@ -106,5 +109,6 @@ export function enterArgs(ns: HostNamespace, hostname: string, dir: string, opts
     path.join(dir, 'hosts'),
     path.join(dir, 'resolv.conf'),
     path.join(dir, 'wireguard'),
+    path.join(dir, 'home'),
   ];
 }
