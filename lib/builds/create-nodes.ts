@@ -34,7 +34,7 @@ export async function createNodes(c: StepContext): Promise<void> {
       const privateIp = joinsOverlay(r.node.provider) ? await joinOverlay(c.db, c.unitGroupId, r.node.id) : null;
       const bootstrapToken = await issueBootstrapToken(c.db, r.node.id);
       const spec = specOf(r);
-      const resource = await getProvider(r.node.provider).createNode({
+      const resource = await (await getProvider(r.node.provider)).createNode({
         name: r.node.name,
         spec,
         ipAddress: spec.ipAddresses?.[r.node.nodeNo - 1],
@@ -92,7 +92,7 @@ async function waitForAgents(c: StepContext, rows: NodeRow[]): Promise<void> {
     if (Date.now() - describedAt >= DESCRIBE_EVERY_MS) {
       describedAt = Date.now();
       for (const r of pending) {
-        const resource = await getProvider(r.node.provider).describeNode(r.node.providerResourceId ?? r.node.name);
+        const resource = await (await getProvider(r.node.provider)).describeNode(r.node.providerResourceId ?? r.node.name);
         if (resource?.state === 'error') await failNode(c, r, resource.reason ?? 'the provider reports the machine in error');
       }
     }

@@ -126,7 +126,7 @@ export async function sweepLeaks(db: Database, options: SweepOptions): Promise<S
   // accounts with the same cloud credentials list is judged once, through the oldest, every sweep.
   const listings = new Map<string, NodeResource[]>();
   await eachLimited(accounts, 4, async (account) => {
-    const provider = getProvider(account.provider);
+    const provider = await getProvider(account.provider);
     if (!isAccountProvider(provider)) return;
     try {
       listings.set(account.id, await provider.listAccountResources(account.id, { [INSTALL_TAG]: install }));
@@ -155,7 +155,7 @@ export async function sweepLeaks(db: Database, options: SweepOptions): Promise<S
         report.open++;
         report.wouldRemove.push(leak.resourceId);
       } else {
-        const error = await remove(db, getProvider(account.provider) as AccountProvider, leak, now);
+        const error = await remove(db, (await getProvider(account.provider)) as AccountProvider, leak, now);
         if (error) {
           report.open++;
           report.failures.push({ accountId: account.id, resourceId: leak.resourceId, error });

@@ -65,7 +65,7 @@ export async function runNodePower(db: Database, nodeId: string, action: PowerAc
 export async function powerNode(db: Database, nodeId: string, action: PowerAction, assertHeld: () => void): Promise<boolean> {
   const [node] = await db.select().from(nodes).where(eq(nodes.id, nodeId));
   if (!node || node.deletedAt || node.state !== DOING[action] || !node.providerResourceId) return false;
-  const provider = getProvider(node.provider);
+  const provider = await getProvider(node.provider);
   const set = async (state: NodeState, stateReason: string | null) => {
     assertHeld();
     await db.update(nodes).set({ state, stateReason, updatedAt: sql`now()` }).where(eq(nodes.id, nodeId));

@@ -11,7 +11,7 @@ export const NEVER_REACHED = ['auth_refused', 'host_key_changed', 'unreachable']
 /** Deletes every provider resource of a node — by its recorded id and by its tag — then its record. */
 export async function releaseNode(db: Database, node: Node): Promise<void> {
   const providerId = node.provider;
-  const provider = getProvider(providerId);
+  const provider = await getProvider(providerId);
   try {
     const tagged = await provider.listResources({ 'ocs.nodeId': node.id });
     // The deterministic id too: a node whose creation died before it was tagged or recorded (deleting is idempotent).

@@ -16,7 +16,7 @@ import { withUnitGroupLock } from './lock';
  */
 async function removeTaggedLeftovers(unitGroupId: string, providerIds: string[]): Promise<void> {
   for (const id of providerIds) {
-    const provider = getProvider(id);
+    const provider = await getProvider(id);
     const left = await provider.listResources({ 'ocs.unitGroupId': unitGroupId }).catch((e: unknown) => {
       // A server that cannot be reached was already judged node by node (releaseNode): nothing of ours got onto it.
       if (e instanceof ProviderError && NEVER_REACHED.includes(e.code)) {

@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('deleting a unit group', () => {
   it('also deletes what the provider holds tagged with it but no node record names', async () => {
     const [record] = await nodeRecords(1);
-    const local = getProvider('local');
+    const local = await getProvider('local');
     const stray = await local.createNode({
       name: `ocs-${randomUUID()}`,
       spec: { provider: 'local', flavor: 'small', numNodes: 1, image: 'ocs/base:1.0', tags: {} },
