@@ -78,7 +78,6 @@ export class Agent {
     this.sessions = new NodeSessions({
       portalUrl: o.node.portalUrl,
       stateDir: o.stateDir,
-      home: o.node.home,
       containers: () => this.o.containers,
       // A container's application may run its process form instead (no image, no engine).
       runsAsContainer: (name) => this.containerSpecs.has(name) && !this.o.processes.reports().some((a) => a.name === name && a.state === 'running'),

@@ -14,12 +14,6 @@ export const nodeConfigSchema = z.object({
   /** Where the agent dials home. */
   portalUrl: z.url(),
   tags: z.record(z.string(), z.string()).default({}),
-  /**
-   * The home of a terminal on the node, where it is not a machine of its own: the local provider's
-   * nodes are folders on the portal's machine, whose user's home and dotfiles are not the node's.
-   * Absent, a terminal is a login of the agent's user, in that user's home.
-   */
-  home: z.string().startsWith('/').optional(),
 });
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;

@@ -24,8 +24,6 @@ const FRAME_BYTES = 64 * 1024;
 export interface SessionsOptions {
   portalUrl: string;
   stateDir: string;
-  /** A terminal's home (NodeConfig.home), else its user's. */
-  home?: string;
   containers: () => NodeContainers | null;
   /** Whether the application runs as a container now (else its log is the agent's file of it). */
   runsAsContainer: (application: string) => boolean;
@@ -69,12 +67,10 @@ export class NodeSessions {
     // `script` gives the shell a session of its own (setsid): its id is how everything started in it is found.
     const sessionFile = path.join(dir, `${offer.id}.session`);
     const user = os.userInfo();
-    const home = this.o.home ?? user.homedir;
-    if (this.o.home) mkdirSync(home, { recursive: true, mode: 0o700 });
     // Only what a login needs: the agent's own environment is not the user's business.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      HOME: home,
+      HOME: user.homedir,
       USER: user.username,
       LOGNAME: user.username,
       LANG: process.env.LANG ?? 'C.UTF-8',
@@ -86,7 +82,7 @@ export class NodeSessions {
       OCS_COLUMNS: String(offer.columns),
       OCS_SHELL: user.shell && !user.shell.endsWith('nologin') ? user.shell : '/bin/sh',
     };
-    const shell = spawn('script', ['-q', '-f', '-e', '-c', SHELL_START, '/dev/null'], { cwd: home, // Next's types make NODE_ENV a required member of ProcessEnv; a login shell has none.
+    const shell = spawn('script', ['-q', '-f', '-e', '-c', SHELL_START, '/dev/null'], { cwd: user.homedir, // Next's types make NODE_ENV a required member of ProcessEnv; a login shell has none.
       env: env as unknown as NodeJS.ProcessEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.o.log(`session ${offer.id}: terminal opened`);
     shell.on('error', (err) => fail(ws, `cannot start a terminal: ${err.message}`));

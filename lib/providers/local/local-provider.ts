@@ -154,8 +154,6 @@ class LocalProvider implements Provider {
       ip,
       portalUrl: req.agent.portalUrl,
       tags: req.tags,
-      // A terminal on the node is at home in the node's folder, not in the portal user's home.
-      home: path.join(folder.dir, 'home'),
       createdAt: new Date().toISOString(),
     };
     await folder.writeNode(node);

@@ -122,8 +122,6 @@ describe('local provider', { timeout: 90_000 }, () => {
       // agent removes the token just after it writes the credential: both are awaited.
       await until('the agent to keep its credential and drop its token', async () => existsSync(path.join(stateDir(record.name), 'credential.json')) && !existsSync(path.join(stateDir(record.name), 'bootstrap-token')), 5000, 50);
       expect(statSync(path.join(stateDir(record.name), 'credential.json')).mode & 0o077).toBe(0);
-      // A terminal on the node starts in its own folder's home, not in the portal user's.
-      expect(JSON.parse(readFileSync(path.join(stateDir(record.name), 'node.json'), 'utf8'))).toMatchObject({ home: path.join(stateDir(record.name), 'home') });
     }
   });
 

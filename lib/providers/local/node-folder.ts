@@ -12,8 +12,6 @@ const nodeFileSchema = z.object({
   ip: z.string(),
   portalUrl: z.string().default(''),
   tags: z.record(z.string(), z.string()),
-  /** Its terminals' home; folders made before it was written have none (their user's home then). */
-  home: z.string().optional(),
   createdAt: z.string(),
 });
 
