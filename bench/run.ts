@@ -2,8 +2,9 @@
 // the unit group page's query answers, as percentiles and ratios, then the other parts below. Uses
 // DATABASE_URL / REDIS_URL when set, else embedded services started for the run.
 // Parts, in the order they run: local (builds on the local provider, the unit group query, and
-// the same nodes started directly), reconcile, onpremises, clouds, overlay, sweeper, heartbeats,
-// api and lists (issue 12: the REST API under load on the production portal, and lists at scale).
+// the same nodes started directly), workers (a worker's start, beside node and tsx alone),
+// reconcile, onpremises, clouds, overlay, sweeper, heartbeats, api and lists (issue 12: the REST
+// API under load on the production portal, and lists at scale).
 // Name some to run only those, e.g. `npm run bench -- clouds sweeper`; none named runs them all.
 // onpremises, clouds and overlay make network namespaces: as root, or inside test/hosts/sandbox.sh.
 import { randomBytes } from 'node:crypto';
@@ -35,6 +36,7 @@ import { benchOverlay } from './overlay';
 import { benchReconcile } from './reconcile';
 import { benchSweeper } from './sweeper';
 import { summarize, timed } from './stats';
+import { benchWorkerStart } from './worker-start';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-'));
 chmodSync(scratch, 0o755);
@@ -71,7 +73,7 @@ async function benchOrganization() {
   return { organizationId: org!.id, actor: (await loadActor(db(), user!.id))! };
 }
 
-const PARTS = ['local', 'reconcile', 'onpremises', 'clouds', 'overlay', 'sweeper', 'heartbeats', 'api', 'lists'] as const;
+const PARTS = ['local', 'workers', 'reconcile', 'onpremises', 'clouds', 'overlay', 'sweeper', 'heartbeats', 'api', 'lists'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named on the command line (npm run bench -- clouds sweeper), else all of them. */
@@ -122,6 +124,12 @@ async function main() {
       'build p50 / direct start p50, 1 node': p50s[1]! / direct[1].p50,
       'build p50 / direct start p50, 10 nodes': p50s[10]! / direct[10].p50,
     });
+  }
+
+  if (parts.has('workers')) {
+    const start = await benchWorkerStart(scratch);
+    results.push(...start.results);
+    ratios['worker start p50 / node + tsx floor p50'] = start.ratio;
   }
 
   if (parts.has('reconcile')) {
