@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from '../playwright.config';
 import { startEc2Facade, type Ec2Facade } from '../test/clouds/ec2/facade';
@@ -22,6 +23,19 @@ test.beforeAll(async () => {
   network = await createHostNetwork({ name: 'ocse2ehy', subnet: E2E.hostsSubnet });
   // No container engine: Slurm runs from Debian's packages as processes, on the server and the instances alike.
   ec2 = await startEc2Facade([{ ...KEYS, region: 'ap-northeast-1', subnets: [NETWORK.subnetId], securityGroups: [NETWORK.securityGroupId] }], { port: E2E.ec2Port, instances: instanceBackend(network) });
+});
+
+// A build that fails names the node that was not ready; its agent's log says why. Shown before the
+// hosts go, since afterAll removes them with their logs.
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus || !network) return;
+  console.log(`the test failed on ${page.url()}; the agents' logs on its hosts follow`);
+  try {
+    const logs = readdirSync(network.dir, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === 'agent.log');
+    for (const file of logs) console.log(`--- ${file} (last 80 lines)\n${readFileSync(path.join(network.dir, file), 'utf8').split('\n').slice(-80).join('\n')}`);
+  } catch (e) {
+    console.log(`cannot read the agents' logs: ${(e as Error).message}`);
+  }
 });
 
 test.afterAll(async () => {
