@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 import { db } from '@/lib/db/client';
 import { NodeSessionGateway, isNodeSessionPath } from '@/lib/node-sessions/gateway';
+import { authenticatedTokens } from '@/lib/tokens/authenticate';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { dev: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
@@ -15,6 +16,8 @@ const port = Number(args.port);
 
 const app = next({ dev: args.dev, dir: root, port });
 await app.prepare();
+// This process answers the API: scripts call it often with the same token (lib/tokens/token-cache.ts).
+await authenticatedTokens.enable();
 const handle = app.getRequestHandler();
 const upgradeNext = app.getUpgradeHandler();
 const gateway = new NodeSessionGateway(db);

@@ -1,12 +1,8 @@
 // Wakes the long-polls of agents whose desired state changed. One LISTEN connection per portal
 // process; PostgreSQL delivers the notifications of every worker's commits to every portal
 // process, so any number of portal processes can hold agents' connections.
-import pg from 'pg';
-import { connectionConfig } from '@/lib/db/client';
-import { safeErrorMessage } from '@/lib/errors';
+import { PgListener } from '@/lib/db/listener';
 import { DESIRED_STATE_CHANNEL } from './desired-state';
-
-const RECONNECT_MS = 1000;
 
 export interface Subscription {
   /** Resolves on a change of the node's desired state, after `ms`, or when `signal` aborts. */
@@ -16,7 +12,7 @@ export interface Subscription {
 
 class DesiredStateWakeups {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private listening?: Promise<void>;
+  private listener?: PgListener;
 
   /** Subscribe before reading the desired state: a change in between then wakes the wait at once. */
   async subscribe(nodeId: string): Promise<Subscription> {
@@ -53,45 +49,16 @@ class DesiredStateWakeups {
 
   /** Connects once; while PostgreSQL is away, waits simply time out and the agents sync again. */
   private listen(): Promise<void> {
-    this.listening ??= this.connect().catch((e: unknown) => {
-      console.error(`[agent-channel] cannot listen for desired-state changes (${safeErrorMessage(e)}); retrying`);
-      this.retryLater();
-    });
-    return this.listening;
-  }
-
-  private retryLater(): void {
-    setTimeout(() => {
-      this.listening = undefined;
-      void this.listen();
-    }, RECONNECT_MS).unref();
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ ...connectionConfig(), application_name: 'ocs-agent-channel' });
-    let lost = false;
-    const onLost = () => {
-      if (lost) return;
-      lost = true;
-      client.removeAllListeners('notification');
-      client.end().catch(() => {});
+    this.listener ??= new PgListener(DESIRED_STATE_CHANNEL, 'agent-channel', {
+      onNotification: (nodeId) => {
+        for (const wake of this.waiters.get(nodeId) ?? []) wake();
+      },
       // Changes made while we were not listening: every waiting agent reads its state again.
-      for (const set of this.waiters.values()) for (const wake of set) wake();
-      this.retryLater();
-    };
-    client.on('error', onLost);
-    client.on('end', onLost);
-    client.on('notification', (msg) => {
-      for (const wake of this.waiters.get(msg.payload ?? '') ?? []) wake();
+      onLost: () => {
+        for (const set of this.waiters.values()) for (const wake of set) wake();
+      },
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DESIRED_STATE_CHANNEL}`);
-    } catch (e) {
-      lost = true; // listen() retries; the error and end events must not retry a second time
-      client.end().catch(() => {});
-      throw e;
-    }
+    return this.listener.start();
   }
 }
 
