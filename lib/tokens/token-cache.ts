@@ -5,7 +5,7 @@
 // cached. Only the process that answers the API turns it on (scripts/portal-server.ts).
 import { PgListener } from '@/lib/db/listener';
 
-export const AUTH_CHANNEL = 'ocs_auth_change';
+const AUTH_CHANNEL = 'ocs_auth_change';
 const TTL_MS = 60_000;
 /** Bounds memory whatever the number of tokens in use; the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;
