@@ -268,13 +268,16 @@ export async function benchApi(portal: ProductionPortal, organization: { organiz
 }
 
 export function printApi(result: ApiResult): void {
-  console.log(`\nAPI under load: production portal, bearer token, autocannon; every route warmed up ${result.warmupSeconds} s, then ${result.rounds} rounds of ${result.seconds} s per case (medians; ratios are to the constant route and to /api/health of the same round)`);
-  console.log('case'.padEnd(34) + 'conns'.padStart(6) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'req/s'.padStart(9) + '× const'.padStart(10) + '× health'.padStart(10) + 'non-2xx'.padStart(9));
+  console.log(`\nAPI under load: production portal, bearer token, autocannon; every route warmed up ${result.warmupSeconds} s, then ${result.rounds} rounds of ${result.seconds} s per case (medians; ratios are to the constant route and to /api/health of the same round; rounds: the lowest and highest of the rounds' ratios)`);
+  console.log('case'.padEnd(34) + 'conns'.padStart(6) + 'p50 ms'.padStart(9) + 'p99 ms'.padStart(9) + 'req/s'.padStart(9) + '× const'.padStart(10) + 'rounds'.padStart(12) + '× health'.padStart(10) + 'non-2xx'.padStart(9));
   for (const c of result.cases) {
     const ratio = (value?: number) => (value === undefined ? '' : `${value.toFixed(2)}×`);
+    // The machine's drift shows in how far the rounds' ratios spread around their median.
+    const ratios = c.rounds.flatMap((r) => (r.ratioToConstant === undefined ? [] : [r.ratioToConstant]));
+    const spread = ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
     // No answer at all has no latency: a dash, not a 0 that reads as fast.
     const ms = (v: number) => (c.requests ? v.toFixed(0) : '–');
-    console.log(c.route.padEnd(34) + String(c.connections).padStart(6) + ms(c.p50).padStart(9) + ms(c.p99).padStart(9) + c.reqPerSec.toFixed(0).padStart(9) + ratio(c.ratioToConstant).padStart(10) + ratio(c.ratioToHealth).padStart(10) + String(c.non2xx + c.errors).padStart(9));
+    console.log(c.route.padEnd(34) + String(c.connections).padStart(6) + ms(c.p50).padStart(9) + ms(c.p99).padStart(9) + c.reqPerSec.toFixed(0).padStart(9) + ratio(c.ratioToConstant).padStart(10) + spread.padStart(12) + ratio(c.ratioToHealth).padStart(10) + String(c.non2xx + c.errors).padStart(9));
   }
   for (const v of result.verdicts) console.log(v.text);
 }
