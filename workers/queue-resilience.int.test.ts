@@ -23,6 +23,9 @@ import { localResourcesOf, organizationWithMember, uniqueName, until } from '@/t
 const root = path.resolve(import.meta.dirname, '..');
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const workers = new Set<ChildProcess>();
+/** When each worker was started: one younger than WORKER_READY_MS holds no job yet. */
+const startedAt = new Map<ChildProcess, number>();
+const WORKER_READY_MS = 3000;
 const unitGroupIds: string[] = [];
 let redis: RunningRedis;
 let scratch: string;
@@ -44,7 +47,11 @@ function startWorker(): ChildProcess {
   });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d}`));
   workers.add(child);
-  child.once('exit', () => workers.delete(child));
+  startedAt.set(child, Date.now());
+  child.once('exit', () => {
+    workers.delete(child);
+    startedAt.delete(child);
+  });
   return child;
 }
 
@@ -69,6 +76,11 @@ const allFinished = (ids: string[]) => async () => {
   const rows = await statuses(ids);
   return rows.every((b) => TERMINAL.includes(b.status)) && rows;
 };
+
+async function stepRunning(buildIds: string[]): Promise<boolean> {
+  const [row] = await db().select({ id: buildSteps.id }).from(buildSteps).where(and(inArray(buildSteps.buildId, buildIds), eq(buildSteps.status, 'RUNNING'))).limit(1);
+  return row !== undefined;
+}
 
 /** Node names of the agent processes running on this machine for this test run's state folder. */
 function agentProcessNodeNames(): string[] {
@@ -159,23 +171,25 @@ describe('worker chaos', () => {
 
     let kills = 0;
     const deadline = Date.now() + 150_000;
-    // Kill a random worker every 0.2–1 s while builds are unfinished, always starting a replacement.
-    while (kills < 8 && !(await allFinished(ids)())) {
+    // Every 0.2–1 s while builds are unfinished, kill a random worker that holds work (one started
+    // long enough ago to have taken jobs, while a step runs), always starting a replacement: a kill
+    // landing on a worker still starting would prove nothing.
+    while (kills < 8 && Date.now() < deadline && !(await allFinished(ids)())) {
       await sleep(200 + Math.random() * 800);
-      const victims = [...workers];
+      const victims = [...workers].filter((w) => Date.now() - startedAt.get(w)! >= WORKER_READY_MS);
       const victim = victims[Math.floor(Math.random() * victims.length)];
-      if (victim) {
-        await killWorker(victim);
-        kills++;
-      }
+      if (!victim || !(await stepRunning(ids))) continue;
+      await killWorker(victim);
+      kills++;
       startWorker();
-      if (Date.now() > deadline) break;
     }
     const done = await until('every chaos build to finish', allFinished(ids), 150_000, 500);
     const retriedSteps = (await db().select().from(buildSteps).where(inArray(buildSteps.buildId, ids))).filter((s) => s.attempts > 1);
     const lost = done.filter((b) => b.status !== 'SUCCEEDED');
     console.log(`[chaos] builds ${ids.length}, worker kills ${kills}, steps resumed after a kill ${retriedSteps.length} (in ${new Set(retriedSteps.map((s) => s.buildId)).size} builds), lost ${lost.length}`);
     expect(lost).toEqual([]);
+    expect(kills, 'workers killed while holding work').toBe(8);
+    expect(retriedSteps.length, 'steps a killed worker held, resumed by another').toBeGreaterThan(0);
     await expectExactNodes(ids, new Map(ids.map((id, i) => [id, sizes[i]!])));
     // Its own waits give up with a reason (150 s each); 40 nodes on 2 cores take about 90 s, the default limit.
   }, 330_000);
