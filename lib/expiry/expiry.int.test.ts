@@ -4,10 +4,11 @@
 // a longer one waits for NII staff, who approve or reject it; at the end date a real unit group on
 // the local provider is powered off, and after the grace period it is deleted. Each test's dates
 // lie later than the previous test's, so a round at a test's time finds earlier groups done with.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decisionRoute from '@/app/api/v1/expiry-extensions/[id]/decision/route';
 import * as organizationRoute from '@/app/api/v1/organizations/[id]/route';
@@ -18,19 +19,20 @@ import { loadActor, type Actor } from '@/lib/auth/actor';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
-import { alerts, auditEvents, builds, memberships, nodes, unitGroups, users, type MemberRole } from '@/lib/db/schema';
+import { alerts, auditEvents, builds, memberships, nodes, templateVersions, unitGroups, users, type MemberRole } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { readCapturedMail, startMailCatcher, type MailCatcher } from '@/lib/mail/catcher';
 import { issueToken } from '@/lib/tokens/issue-token';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { freePort } from '@/scripts/services/free-port';
-import { failure, localResourcesOf, nodeRecords, organizationWithMember, setEnv, uniqueName } from '@/test/fixtures';
+import { failure, localResourcesOf, nodeRecords, organizationWithMember, setEnv, uniqueName, until } from '@/test/fixtures';
 import { decideExtension } from './decide-extension';
 import { DAY_MS } from './fields';
+import { lockGroupToChange, moveExpiry } from './move-expiry';
 import { setExpiryPolicy } from './policy';
 import { expiryOf, listExtensionQueue } from './queries';
 import { requestExtension } from './request-extension';
-import { EXPIRY_LABEL, scanExpiry } from './scan-expiry';
+import { EXPIRY_LABEL, scanExpiry, type ExpiryStep } from './scan-expiry';
 import { setExpiry } from './set-expiry';
 import { formatJst } from './texts';
 
@@ -294,5 +296,32 @@ describe('unit group end dates', { timeout: 240_000 }, () => {
     expect(await mailAbout(`${group.name} was deleted after its end date`)).toHaveLength(1);
     const [deleteAudit] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'unitGroup.delete'), eq(auditEvents.targetId, group.id)));
     expect(deleteAudit).toMatchObject({ actorLabel: EXPIRY_LABEL, outcome: 'success' });
+  });
+
+  it('powers nothing off when an extension is approved while the end-date round waits for the unit group', async () => {
+    const { owner, group } = await recordedGroup();
+    // A node the round could power off: made by a build of a template, on a machine.
+    const [version] = await db().select({ id: templateVersions.id }).from(templateVersions).limit(1);
+    await db().insert(builds).values({ organizationId: owner.organizationId, templateVersionId: version!.id, createdBy: owner.actor.userId, unitGroupId: group.id, status: 'SUCCEEDED', parameters: {} });
+    await db().update(nodes).set({ providerResourceId: `ocs-${randomUUID()}` }).where(eq(nodes.unitGroupId, group.id));
+    const end = at(new Date(), 500);
+    const later = at(end, 14);
+    await setExpiry(db(), owner.actor, group.id, { expiresAt: end.toISOString() });
+
+    let round: Promise<ExpiryStep[]> | undefined;
+    await db().transaction(async (tx) => {
+      // As approving an extension does: the unit group locked, then its date moved. The round at
+      // the end date starts in between, having read the old date, and waits for the lock.
+      await lockGroupToChange(tx, owner.actor, group.id, 'until');
+      const [holder] = (await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows;
+      round = scanExpiry(db(), end);
+      await until('the round to wait for the unit group', async () => (await db().execute(sql`select 1 from pg_stat_activity where ${holder!.pid} = any(pg_blocking_pids(pid))`)).rows.length > 0, 10_000, 20);
+      await moveExpiry(tx, group.id, later, end);
+    });
+    expect(mine(await round!, group.id)).toEqual([]);
+    expect(await db().select().from(builds).where(and(eq(builds.unitGroupId, group.id), eq(builds.kind, 'power')))).toEqual([]);
+    expect((await db().select().from(nodes).where(eq(nodes.unitGroupId, group.id))).map((n) => n.state)).toEqual(['RUNNING']);
+    expect(await groupRow(group.id)).toMatchObject({ state: 'RUNNING', expiresAt: later, expiredAt: null });
+    expect(await openAlerts(group.id)).toEqual([]);
   });
 });

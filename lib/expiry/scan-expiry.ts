@@ -77,34 +77,38 @@ function expiryActor(group: UnitGroup): Actor {
   return { userId: group.ownerId, email: EXPIRY_LABEL, name: EXPIRY_LABEL, isStaff: false, memberships: [{ organizationId: group.organizationId, organizationName: '', role: 'user' }] };
 }
 
-/** At the end date: every node powered off (one power build), then the unit group marked expired. */
+/** The end date moved (an extension approved) since the round read it. */
+class EndDateMoved extends Error {}
+
+/** At the end date: the unit group marked expired and every node powered off (one power build). */
 async function expire(db: Database, group: UnitGroup, graceDays: number, now: Date): Promise<ExpiryStep | null> {
-  // The date may have moved since the round read it (an extension just approved): nothing is powered off then.
-  const [fresh] = await db.select({ expiresAt: unitGroups.expiresAt, expiredAt: unitGroups.expiredAt }).from(unitGroups).where(eq(unitGroups.id, group.id));
-  if (fresh?.expiresAt?.getTime() !== group.expiresAt!.getTime() || fresh.expiredAt) return null;
-  let buildId: string | null = null;
-  let unpowered: string | null = null;
-  try {
-    ({ buildId } = await requestPower(db, expiryActor(group), { unitGroupId: group.id }, { action: 'off' }));
-  } catch (e) {
-    if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
-    // Refused: a change is under way (wait for it), or no node is left to power off.
-    const [current] = await db.select({ state: unitGroups.state }).from(unitGroups).where(eq(unitGroups.id, group.id));
-    if (current?.state !== 'RUNNING' && current?.state !== 'ERROR') return { unitGroupId: group.id, action: 'wait', reason: `its end date passed while it is ${current?.state}: its nodes are powered off once that change ends` };
-    unpowered = e.message;
-  }
   const deletesAt = new Date(now.getTime() + graceDays * DAY_MS);
-  const marked = await db.transaction(async (tx) => {
-    // Only if nobody moved the date meanwhile, and only once.
+  // Only if nobody moved the date meanwhile, and only once.
+  const markExpired = async (tx: Transaction) => {
     const [row] = await tx
       .update(unitGroups)
       .set({ expiredAt: now, updatedAt: sql`now()` })
       .where(and(eq(unitGroups.id, group.id), eq(unitGroups.expiresAt, group.expiresAt!), isNull(unitGroups.expiredAt)))
       .returning({ id: unitGroups.id });
-    if (row) await openAlert(tx, group, 'expired', { graceDays, deletesAt, now });
-    return !!row;
-  });
-  if (!marked) return null;
+    if (!row) throw new EndDateMoved();
+    await openAlert(tx, group, 'expired', { graceDays, deletesAt, now });
+  };
+  let buildId: string | null = null;
+  let unpowered: string | null = null;
+  try {
+    // Marked in the power request's transaction, under the unit group's lock that approving an
+    // extension takes too: an approval comes either before (nothing is powered off) or after.
+    ({ buildId } = await requestPower(db, expiryActor(group), { unitGroupId: group.id }, { action: 'off' }, undefined, { underLock: markExpired }));
+  } catch (e) {
+    if (e instanceof EndDateMoved) return null;
+    if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
+    // Refused: a change is under way (wait for it), or no node is left to power off.
+    const [current] = await db.select({ state: unitGroups.state }).from(unitGroups).where(eq(unitGroups.id, group.id));
+    if (current?.state !== 'RUNNING' && current?.state !== 'ERROR') return { unitGroupId: group.id, action: 'wait', reason: `its end date passed while it is ${current?.state}: its nodes are powered off once that change ends` };
+    unpowered = e.message;
+    const marked = await db.transaction((tx) => markExpired(tx).then(() => true, (moved: unknown) => (moved instanceof EndDateMoved ? false : Promise.reject(moved))));
+    if (!marked) return null;
+  }
   await recordAudit(db, {
     actor: null,
     actorLabel: EXPIRY_LABEL,

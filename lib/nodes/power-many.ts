@@ -10,7 +10,7 @@ import { appendBuildLog } from '@/lib/builds/log';
 import { failSummary, type StepContext } from '@/lib/builds/step-context';
 import { BuildCancelledError } from '@/lib/builds/step-error';
 import { POWER_STEPS } from '@/lib/builds/steps';
-import type { Database } from '@/lib/db/client';
+import type { Database, Transaction } from '@/lib/db/client';
 import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { eachLimited } from '@/lib/each-limited';
 import { AppError, invalidInput } from '@/lib/errors';
@@ -33,8 +33,16 @@ const ZPowerParameters = z.object({ action: z.enum(['off', 'on']), nodeIds: z.ar
 /** A whole unit group, a unit, or chosen nodes of a unit (the class schedule powers those beyond its count). */
 export type PowerScope = { unitGroupId: string } | { unitId: string } | { unitId: string; nodeIds: string[] };
 
+export interface PowerOptions {
+  /**
+   * Runs in the request's transaction once the unit group is locked and may change: what must hold
+   * for the power request to go ahead is checked (and recorded) here, or thrown to give it up.
+   */
+  underLock?: (tx: Transaction) => Promise<void>;
+}
+
 /** Powers the scope's nodes that are not that way yet; refused when none can be (naming why). */
-export async function requestPower(db: Database, actor: Actor, scope: PowerScope, raw: unknown, meta: RequestMeta = { ip: null }): Promise<{ buildId: string }> {
+export async function requestPower(db: Database, actor: Actor, scope: PowerScope, raw: unknown, meta: RequestMeta = { ip: null }, options: PowerOptions = {}): Promise<{ buildId: string }> {
   const { action, nodeNos, ipAddresses } = parseOrThrow(ZPowerInput, raw);
   if (nodeNos && ipAddresses) throw invalidInput({ nodeNos: 'give nodeNos or ipAddresses, not both' });
   if (nodeNos && !('unitId' in scope)) throw invalidInput({ nodeNos: 'node numbers name nodes of a unit: power them through the unit' });
@@ -50,6 +58,7 @@ export async function requestPower(db: Database, actor: Actor, scope: PowerScope
     const [locked] = await tx.select({ state: unitGroups.state }).from(unitGroups).where(eq(unitGroups.id, group.id)).for('update');
     if (locked?.state !== 'RUNNING' && locked?.state !== 'ERROR')
       throw new AppError('CONFLICT', `The unit group is ${locked?.state}; power it ${action} once it is RUNNING`, { fields: { action: `the unit group is ${locked?.state}` } });
+    await options.underLock?.(tx);
     const inScope = and(eq(nodes.unitGroupId, group.id), unit ? eq(nodes.unitId, unit.id) : undefined, 'nodeIds' in scope ? inArray(nodes.id, scope.nodeIds) : undefined, isNull(nodes.deletedAt));
     const named = nodeNos ? inArray(nodes.nodeNo, nodeNos) : ipAddresses ? inArray(nodes.ipAddress, ipAddresses) : undefined;
     if (named) {
