@@ -1,10 +1,11 @@
-// The scheduler's round: each active class schedule whose unit group is RUNNING is evaluated at
-// `now` and, when its target changed since it last served one, the unit is changed towards it —
+// The scheduler's round: each active class schedule whose unit group is RUNNING (or in ERROR, as a
+// failed or cancelled change leaves it) is evaluated at `now` and, when its target changed since it
+// last served one, the unit is changed towards it —
 // one build at a time (a scale build, or a power build naming the nodes), made on behalf of
 // whoever saved the schedule while they may still build in the organization. The clock is a
 // parameter, so a test can walk through a week; one round runs at a time (an advisory lock), so
 // two workers never change a unit twice.
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { can, loadActor, type Actor } from '@/lib/auth/actor';
 import type { Database } from '@/lib/db/client';
 import { nodes, unitGroups, units, unitSchedules, type Unit, type UnitGroup, type UnitSchedule } from '@/lib/db/schema';
@@ -33,7 +34,7 @@ export async function applySchedules(db: Database, now: Date = new Date()): Prom
       .innerJoin(units, eq(unitSchedules.unitId, units.id))
       .innerJoin(unitGroups, eq(units.unitGroupId, unitGroups.id))
       // An expired unit group was powered off for good by its end date: no class powers it on.
-      .where(and(isNull(unitSchedules.pausedAt), eq(unitGroups.state, 'RUNNING'), isNull(unitGroups.expiredAt)));
+      .where(and(isNull(unitSchedules.pausedAt), inArray(unitGroups.state, ['RUNNING', 'ERROR']), isNull(unitGroups.expiredAt)));
     const steps: ScheduleStep[] = [];
     for (const { schedule, unit, group } of due) {
       // One unit's failure is its own: the other schedules are still applied.
@@ -47,6 +48,9 @@ export async function applySchedules(db: Database, now: Date = new Date()): Prom
 async function applyOne(db: Database, schedule: UnitSchedule, unit: Unit, group: UnitGroup, now: Date): Promise<ScheduleStep | null> {
   const target = targetAt(schedule, now);
   if (schedule.lastTarget && sameTarget(schedule.lastTarget, target)) return null;
+  // Its own change towards this target ended in ERROR: tried again at the next change, not every round.
+  if (group.state === 'ERROR' && schedule.startedTarget && sameTarget(schedule.startedTarget, target))
+    return refuse(db, schedule, `the change towards this target ended without success (${group.stateReason ?? 'the unit group is in ERROR'}): the schedule changes the unit at its next change`);
   const live = await db
     .select()
     .from(nodes)
@@ -55,7 +59,8 @@ async function applyOne(db: Database, schedule: UnitSchedule, unit: Unit, group:
   const plan = planChange(target, live, unit);
   if (plan.kind === 'wait') return { unitId: unit.id, action: 'wait', reason: plan.reason };
   if (plan.kind === 'none') {
-    await record(db, schedule.id, { lastTarget: { ...target, nodes: target.nodes ?? live.length }, lastAppliedAt: now, lastError: null });
+    // Served: a later target equal to the one a change failed towards (the next night's) is a new change.
+    await record(db, schedule.id, { lastTarget: { ...target, nodes: target.nodes ?? live.length }, lastAppliedAt: now, lastError: null, startedTarget: null });
     return { unitId: unit.id, action: 'applied', target };
   }
   const owner = await loadActor(db, schedule.createdBy);
@@ -63,11 +68,11 @@ async function applyOne(db: Database, schedule: UnitSchedule, unit: Unit, group:
   try {
     if (plan.kind === 'scale') {
       const { buildId } = await changeUnitNodes(db, { onBehalfOf: owner.userId, label: SCHEDULE_LABEL }, unit.id, { numNodes: plan.numNodes });
-      await record(db, schedule.id, { lastError: null });
+      await record(db, schedule.id, { lastError: null, startedTarget: { ...target, nodes: target.nodes ?? live.length } });
       return { unitId: unit.id, action: 'scale', buildId, target };
     }
     const { buildId } = await requestPower(db, onBehalfOf(owner), { unitId: unit.id, nodeIds: plan.nodes.map((n) => n.id) }, { action: plan.action });
-    await record(db, schedule.id, { lastError: null });
+    await record(db, schedule.id, { lastError: null, startedTarget: { ...target, nodes: target.nodes ?? live.length } });
     return { unitId: unit.id, action: plan.action === 'on' ? 'powerOn' : 'powerOff', buildId, target };
   } catch (e) {
     // Another change went first (tried again next round), no room in the quota, the owner's rights: said on the page.
@@ -86,6 +91,6 @@ async function refuse(db: Database, schedule: UnitSchedule, reason: string): Pro
   return { unitId: schedule.unitId, action: 'refused', reason };
 }
 
-async function record(db: Database, scheduleId: string, values: Partial<Pick<UnitSchedule, 'lastTarget' | 'lastAppliedAt' | 'lastError'>>): Promise<void> {
+async function record(db: Database, scheduleId: string, values: Partial<Pick<UnitSchedule, 'lastTarget' | 'lastAppliedAt' | 'lastError' | 'startedTarget'>>): Promise<void> {
   await db.update(unitSchedules).set(values).where(eq(unitSchedules.id, scheduleId));
 }

@@ -16,6 +16,7 @@ import * as schedulePauseRoute from '@/app/api/v1/units/[id]/schedule/pause/rout
 import * as scheduleResumeRoute from '@/app/api/v1/units/[id]/schedule/resume/route';
 import * as scheduleRoute from '@/app/api/v1/units/[id]/schedule/route';
 import type { Actor } from '@/lib/auth/actor';
+import { requestBuildCancel } from '@/lib/builds/cancel-build';
 import { runBuild } from '@/lib/builds/run-build';
 import { submitBuild } from '@/lib/builds/submit-build';
 import { closeDb, db } from '@/lib/db/client';
@@ -240,5 +241,36 @@ describe('a class schedule over a simulated week', { timeout: 180_000 }, () => {
     expect(await states()).toEqual(['1:RUNNING']);
     expect((await send(scheduleRoute.DELETE, 'DELETE')).status).toBe(204);
     expect((await (await send(scheduleRoute.GET, 'GET')).json()).schedule).toBeNull();
+  });
+
+  it('a change it started that is cancelled leaves the unit group in ERROR: not started again every round, made at the next change', async () => {
+    expect((await send(scheduleRoute.PUT, 'PUT', TIMETABLE)).status).toBe(200);
+    const [scale] = await applySchedules(db(), jst('2026-11-30 08:46'));
+    expect(scale).toMatchObject({ action: 'scale', target: { nodes: 3, running: 3 } });
+    await run(scale, 'scale');
+    await settled(jst('2026-11-30 08:50'));
+    // After Monday's class, the power-off is cancelled before it runs.
+    const [off] = await applySchedules(db(), jst('2026-11-30 10:40'));
+    expect(off).toMatchObject({ action: 'powerOff', target: { running: 1 } });
+    await requestBuildCancel(db(), actor, (off as { buildId: string }).buildId, { mode: 'keep' });
+    expect((await db().select().from(unitGroups).where(eq(unitGroups.id, unitGroupId)))[0]).toMatchObject({ state: 'ERROR' });
+    const before = await buildCount();
+    for (const at of ['2026-11-30 10:41', '2026-11-30 18:00']) {
+      const steps = await applySchedules(db(), jst(at));
+      expect(steps).toEqual([{ unitId, action: 'refused', reason: expect.stringMatching(/^the change towards this target ended without success \(the build was cancelled/) }]);
+    }
+    expect(await buildCount()).toBe(before);
+    expect((await schedule()).lastError).toMatch(/at its next change$/);
+    expect(await states()).toEqual(['1:RUNNING', '5:RUNNING', '6:RUNNING']);
+
+    // Tuesday's class wants what there is; after it, the unit group (still in ERROR) is powered off as the schedule says.
+    await settled(jst('2026-12-01 12:45'));
+    const [next] = await applySchedules(db(), jst('2026-12-01 14:40'));
+    expect(next).toMatchObject({ action: 'powerOff', target: { running: 1 } });
+    await run(next, 'power');
+    expect(await states()).toEqual(['1:RUNNING', '5:POWER_OFF', '6:POWER_OFF']);
+    expect((await db().select().from(unitGroups).where(eq(unitGroups.id, unitGroupId)))[0]).toMatchObject({ state: 'RUNNING' });
+    await settled(jst('2026-12-01 14:50'));
+    expect((await schedule()).lastError).toBeNull();
   });
 });

@@ -53,6 +53,11 @@ export const unitSchedules = pgTable('unit_schedules', {
   pausedAt: timestamp({ withTimezone: true }),
   pausedBy: uuid().references(() => users.id),
   lastTarget: jsonb().$type<ScheduleTarget>(),
+  /**
+   * The target of the last change the schedule started. A unit group left in ERROR by it (failed or
+   * cancelled) is not changed towards the same target again, only towards the next one.
+   */
+  startedTarget: jsonb().$type<ScheduleTarget>(),
   lastAppliedAt: timestamp({ withTimezone: true }),
   /** Why the last change could not be made (over quota, a build under way …), shown on the unit group page. */
   lastError: text(),

@@ -1,0 +1,1 @@
+ALTER TABLE "unit_schedules" ADD COLUMN "started_target" jsonb;
