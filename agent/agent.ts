@@ -13,6 +13,7 @@ import { PortalClient, PortalError } from './channel';
 import { probeHttp, probeTcp } from './health-probe';
 import { LoginKeeper } from './login';
 import { metricsSnapshot } from './metrics';
+import { NetworkTraffic } from './network-traffic';
 import { NodeSessions } from './sessions';
 import type { Overlay } from './overlay/overlay';
 import { forgetCredential, readBootstrapToken, readCredential, saveCredential, type Credential, type NodeConfig } from './node-config';
@@ -50,6 +51,7 @@ export class Agent {
   private workQueueApplications = new Set<string>();
   private readonly workQueues: WorkQueueReadings;
   private readonly login: LoginKeeper;
+  private readonly traffic: NetworkTraffic;
   private workQueuesDueAt = 0;
   private readingWorkQueues = false;
   private lastSent: Omit<AgentReport, 'metrics'> | null = null;
@@ -75,6 +77,7 @@ export class Agent {
     this.workQueues = new WorkQueueReadings(o.workQueueTimeoutMs);
     const onChange = () => void this.noticeChanges().catch((e: unknown) => o.log(`cannot tell the portal of a change yet: ${(e as Error).message}`));
     this.login = new LoginKeeper({ nodeName: o.node.name, nodeIp: o.node.ip, log: o.log, onChange });
+    this.traffic = new NetworkTraffic(o.log);
     this.sessions = new NodeSessions({
       portalUrl: o.node.portalUrl,
       stateDir: o.stateDir,
@@ -300,7 +303,7 @@ export class Agent {
   }
 
   private metrics(): Promise<MetricsSnapshot> {
-    return metricsSnapshot({ pids: this.o.processes.runningPids(), containers: this.o.containers, diskPath: this.o.stateDir, log: this.o.log });
+    return metricsSnapshot({ pids: this.o.processes.runningPids(), containers: this.o.containers, diskPath: this.o.stateDir, traffic: this.traffic, log: this.o.log });
   }
 
   private async report(): Promise<Omit<AgentReport, 'metrics'>> {

@@ -4,10 +4,11 @@
 // engine's figures for it.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { NodeContainers } from './containers';
+import type { NetworkTraffic } from './network-traffic';
 import { listProcesses, processTree, residentBytes } from './process-tree';
 import type { ApplicationMetrics, GpuMetrics, MetricsSnapshot } from './protocol';
 
@@ -19,6 +20,7 @@ export interface MetricsSources {
   containers: NodeContainers | null;
   /** The node's folder: its filesystem is the node's disk. */
   diskPath: string;
+  traffic: NetworkTraffic;
   log: (message: string) => void;
 }
 
@@ -40,20 +42,6 @@ function cpuBusySeconds(): number {
 async function disk(path: string): Promise<Pick<MetricsSnapshot, 'diskTotalBytes' | 'diskAvailableBytes'>> {
   const fs = await statfs(path);
   return { diskTotalBytes: fs.blocks * fs.bsize, diskAvailableBytes: fs.bavail * fs.bsize };
-}
-
-/** /proc/net/dev: per interface, received bytes are the first counter and sent bytes the ninth. */
-async function network(): Promise<Pick<MetricsSnapshot, 'networkReceiveBytes' | 'networkTransmitBytes'>> {
-  let receive = 0;
-  let transmit = 0;
-  for (const line of (await readFile('/proc/net/dev', 'utf8')).split('\n').slice(2)) {
-    const [name, counters] = line.split(':');
-    if (!counters || name!.trim() === 'lo') continue;
-    const fields = counters.trim().split(/\s+/).map(Number);
-    receive += fields[0] ?? 0;
-    transmit += fields[8] ?? 0;
-  }
-  return { networkReceiveBytes: receive, networkTransmitBytes: transmit };
 }
 
 const run = promisify(execFile);
@@ -103,7 +91,7 @@ export async function metricsSnapshot(sources: MetricsSources): Promise<MetricsS
   const { log } = sources;
   const [diskReading, networkReading, gpuReading, containerApplications] = await Promise.all([
     optional('the disk', () => disk(sources.diskPath), log),
-    optional('the network', network, log),
+    optional('the network', () => sources.traffic.read(), log),
     optional('the GPUs', gpus, log),
     sources.containers ? optional('the containers', () => sources.containers!.usage(), log) : undefined,
   ]);
