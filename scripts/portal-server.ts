@@ -17,7 +17,9 @@ const port = Number(args.port);
 const app = next({ dev: args.dev, dir: root, port });
 await app.prepare();
 // This process answers the API: scripts call it often with the same token (lib/tokens/token-cache.ts).
-await authenticatedTokens.enable();
+// Not awaited: until it listens, tokens are looked up every time, and PostgreSQL being down does not
+// hold the port closed for the connection's timeout.
+void authenticatedTokens.enable();
 const handle = app.getRequestHandler();
 const upgradeNext = app.getUpgradeHandler();
 const gateway = new NodeSessionGateway(db);
