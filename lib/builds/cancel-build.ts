@@ -10,6 +10,9 @@ import { withUnitGroupLockIfFree } from '@/lib/unit-groups/lock';
 import { parseOrThrow } from '@/lib/zod-fields';
 import { appendBuildLog } from './log';
 
+/** The state reason of a node a cancelled build had not made. */
+export const NOT_CREATED = 'not created: its build was cancelled';
+
 export const ZCancelBuildInput = z.object({
   /** keep: leave what was made (the unit group shows ERROR); teardown: delete the unit group. */
   mode: z.enum(['keep', 'teardown'], { error: 'must be "keep" or "teardown"' }),
@@ -70,6 +73,13 @@ export async function finishCancelledBuild(db: Database, buildId: string): Promi
       const [doing, was] = action === 'off' ? (['SHUTTING_DOWN', 'RUNNING'] as const) : (['BOOTING', 'POWER_OFF'] as const);
       await tx.update(nodes).set({ state: was, updatedAt: sql`now()` }).where(and(inArray(nodes.id, nodeIds), eq(nodes.state, doing), isNull(nodes.deletedAt)));
     }
+    // Nodes it had not made yet have no machine, and nothing will make them (a cancelled build is
+    // not retried): left BOOTING they would look under way for ever and hold a class schedule up.
+    if (build.unitGroupId && !teardown)
+      await tx
+        .update(nodes)
+        .set({ state: 'HOST_ERROR', stateReason: NOT_CREATED, updatedAt: sql`now()` })
+        .where(and(eq(nodes.unitGroupId, build.unitGroupId), eq(nodes.state, 'BOOTING'), isNull(nodes.providerResourceId), isNull(nodes.deletedAt)));
     if (build.unitGroupId)
       await tx
         .update(unitGroups)

@@ -8,7 +8,7 @@ import { builds, buildSteps, nodes, unitGroups, units } from '@/lib/db/schema';
 import { closeQueue } from '@/lib/jobs/queue';
 import { deleteUnitGroup } from '@/lib/unit-groups/delete-unit-group';
 import { localResourcesOf, organizationWithMember, uniqueName } from '@/test/fixtures';
-import { requestBuildCancel } from './cancel-build';
+import { NOT_CREATED, requestBuildCancel } from './cancel-build';
 import { retryBuild } from './retry-build';
 import { BuildFailedError, runBuild } from './run-build';
 import { submitBuild } from './submit-build';
@@ -96,6 +96,10 @@ describe('steering builds', () => {
     const group = await db().query.unitGroups.findFirst({ where: eq(unitGroups.id, unitGroupId) });
     expect(group?.state).toBe('ERROR');
     expect(group?.stateReason).toMatch(/cancelled/);
+    // Its node was never made: it says so rather than booting for ever.
+    expect(await db().select({ state: nodes.state, stateReason: nodes.stateReason, resource: nodes.providerResourceId }).from(nodes).where(eq(nodes.unitGroupId, unitGroupId))).toEqual([
+      { state: 'HOST_ERROR', stateReason: NOT_CREATED, resource: null },
+    ]);
     await runBuild(db(), buildId);
     expect(await localResourcesOf(unitGroupId)).toHaveLength(0);
     const again = await requestBuildCancel(db(), actor, buildId, { mode: 'keep' }).catch((e) => e);
