@@ -130,7 +130,7 @@ export async function setUnitSchedule(db: Database, actor: Actor, unitId: string
   const row = await unitOf(db, actor, unitId, 'build');
   const input = parseOrThrow(ZScheduleInput, raw);
   await checkAgainstUnit(db, row, input);
-  const values = { ...input, createdBy: actor.userId, lastTarget: null, lastAppliedAt: null, lastError: null, updatedAt: new Date() };
+  const values = { ...input, createdBy: actor.userId, lastTarget: null, lastAppliedAt: null, lastError: null, startedTarget: null, updatedAt: new Date() };
   await db
     .insert(unitSchedules)
     .values({ unitId, ...values })
@@ -161,7 +161,7 @@ export async function resumeUnitSchedule(db: Database, actor: Actor, unitId: str
   await scheduleOrNotFound(db, unitId);
   const [resumed] = await db
     .update(unitSchedules)
-    .set({ pausedAt: null, pausedBy: null, lastTarget: null, lastError: null, updatedAt: new Date() })
+    .set({ pausedAt: null, pausedBy: null, lastTarget: null, lastError: null, startedTarget: null, updatedAt: new Date() })
     .where(eq(unitSchedules.unitId, unitId))
     .returning({ id: unitSchedules.id });
   if (resumed) await audit(db, actor, row, 'unit.scheduleResume', meta);
