@@ -272,5 +272,16 @@ describe('a class schedule over a simulated week', { timeout: 180_000 }, () => {
     expect((await db().select().from(unitGroups).where(eq(unitGroups.id, unitGroupId)))[0]).toMatchObject({ state: 'RUNNING' });
     await settled(jst('2026-12-01 14:50'));
     expect((await schedule()).lastError).toBeNull();
+
+    // Thursday's warm-up is cancelled too; saving the schedule again makes it try at once.
+    const [on] = await applySchedules(db(), jst('2026-12-03 08:45'));
+    expect(on).toMatchObject({ action: 'powerOn' });
+    await requestBuildCancel(db(), actor, (on as { buildId: string }).buildId, { mode: 'keep' });
+    expect(await applySchedules(db(), jst('2026-12-03 08:46'))).toEqual([expect.objectContaining({ action: 'refused' })]);
+    expect((await send(scheduleRoute.PUT, 'PUT', TIMETABLE)).status).toBe(200);
+    const [again] = await applySchedules(db(), jst('2026-12-03 08:47'));
+    expect(again).toMatchObject({ action: 'powerOn' });
+    await run(again, 'power');
+    expect(await states()).toEqual(['1:RUNNING', '5:RUNNING', '6:POWER_OFF']);
   });
 });
