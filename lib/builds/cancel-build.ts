@@ -74,12 +74,18 @@ export async function finishCancelledBuild(db: Database, buildId: string): Promi
       await tx.update(nodes).set({ state: was, updatedAt: sql`now()` }).where(and(inArray(nodes.id, nodeIds), eq(nodes.state, doing), isNull(nodes.deletedAt)));
     }
     // Nodes it had not made yet have no machine, and nothing will make them (a cancelled build is
-    // not retried): left BOOTING they would look under way for ever and hold a class schedule up.
-    if (build.unitGroupId && !teardown)
+    // not retried): left BOOTING they, and their unit, would look under way for ever and hold a
+    // class schedule up. The unit ends as a failed build leaves it.
+    if (build.unitGroupId && !teardown) {
       await tx
         .update(nodes)
         .set({ state: 'HOST_ERROR', stateReason: NOT_CREATED, updatedAt: sql`now()` })
         .where(and(eq(nodes.unitGroupId, build.unitGroupId), eq(nodes.state, 'BOOTING'), isNull(nodes.providerResourceId), isNull(nodes.deletedAt)));
+      await tx
+        .update(units)
+        .set({ state: 'ERROR', updatedAt: sql`now()` })
+        .where(and(eq(units.unitGroupId, build.unitGroupId), eq(units.state, 'BOOTING')));
+    }
     if (build.unitGroupId)
       await tx
         .update(unitGroups)

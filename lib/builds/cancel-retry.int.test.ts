@@ -100,6 +100,7 @@ describe('steering builds', () => {
     expect(await db().select({ state: nodes.state, stateReason: nodes.stateReason, resource: nodes.providerResourceId }).from(nodes).where(eq(nodes.unitGroupId, unitGroupId))).toEqual([
       { state: 'HOST_ERROR', stateReason: NOT_CREATED, resource: null },
     ]);
+    expect((await db().select({ state: units.state }).from(units).where(eq(units.unitGroupId, unitGroupId))).map((u) => u.state)).toEqual(['ERROR']);
     await runBuild(db(), buildId);
     expect(await localResourcesOf(unitGroupId)).toHaveLength(0);
     const again = await requestBuildCancel(db(), actor, buildId, { mode: 'keep' }).catch((e) => e);
