@@ -22,9 +22,8 @@ import { localResourcesOf, organizationWithMember, uniqueName, until } from '@/t
 // on a Redis of their own, since they flush it.
 const root = path.resolve(import.meta.dirname, '..');
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-const workers = new Set<ChildProcess>();
-/** When each worker was started: one younger than WORKER_READY_MS holds no job yet. */
-const startedAt = new Map<ChildProcess, number>();
+/** The running workers and when each was started: one younger than WORKER_READY_MS holds no job yet. */
+const workers = new Map<ChildProcess, number>();
 const WORKER_READY_MS = 3000;
 const unitGroupIds: string[] = [];
 let redis: RunningRedis;
@@ -46,12 +45,8 @@ function startWorker(): ChildProcess {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d}`));
-  workers.add(child);
-  startedAt.set(child, Date.now());
-  child.once('exit', () => {
-    workers.delete(child);
-    startedAt.delete(child);
-  });
+  workers.set(child, Date.now());
+  child.once('exit', () => workers.delete(child));
   return child;
 }
 
@@ -122,13 +117,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    for (const w of workers) await killWorker(w);
+    for (const w of [...workers.keys()]) await killWorker(w);
     // Tear down what the tests built, through the queue as the portal does, and check nothing is left.
     startWorker();
     for (const id of unitGroupIds) await requestUnitGroupDeletion(db(), actor, id).catch(() => {});
     await until('every unit group to be torn down', async () => (await Promise.all(unitGroupIds.map((id) => localResourcesOf(id)))).every((r) => r.length === 0), 90_000);
   } finally {
-    for (const w of workers) await killWorker(w);
+    for (const w of [...workers.keys()]) await killWorker(w);
     await closeQueue();
     await closeDb();
     await redis.stop();
@@ -162,7 +157,7 @@ describe('work survives Redis losing its data', () => {
 
 describe('worker chaos', () => {
   it('finishes 20 builds of 1–3 nodes while workers are SIGKILLed at random moments', async () => {
-    for (const w of workers) await killWorker(w);
+    for (const w of [...workers.keys()]) await killWorker(w);
     startWorker();
     startWorker();
     const sizes = Array.from({ length: 20 }, (_, i) => (i % 3) + 1);
@@ -176,7 +171,7 @@ describe('worker chaos', () => {
     // landing on a worker still starting would prove nothing.
     while (kills < 8 && Date.now() < deadline && !(await allFinished(ids)())) {
       await sleep(200 + Math.random() * 800);
-      const victims = [...workers].filter((w) => Date.now() - startedAt.get(w)! >= WORKER_READY_MS);
+      const victims = [...workers].filter(([, startedAt]) => Date.now() - startedAt >= WORKER_READY_MS).map(([w]) => w);
       const victim = victims[Math.floor(Math.random() * victims.length)];
       if (!victim || !(await stepRunning(ids))) continue;
       await killWorker(victim);

@@ -57,10 +57,12 @@ async function applyOne(db: Database, schedule: UnitSchedule, unit: Unit, group:
     .where(and(eq(nodes.unitId, unit.id), isNull(nodes.deletedAt), ne(nodes.state, 'DELETING')))
     .orderBy(asc(nodes.nodeNo));
   const plan = planChange(target, live, unit);
+  // As recorded: a target that keeps whatever count there is names the count it kept.
+  const recorded = { ...target, nodes: target.nodes ?? live.length };
   if (plan.kind === 'wait') return { unitId: unit.id, action: 'wait', reason: plan.reason };
   if (plan.kind === 'none') {
     // Served: a later target equal to the one a change failed towards (the next night's) is a new change.
-    await record(db, schedule.id, { lastTarget: { ...target, nodes: target.nodes ?? live.length }, lastAppliedAt: now, lastError: null, startedTarget: null });
+    await record(db, schedule.id, { lastTarget: recorded, lastAppliedAt: now, lastError: null, startedTarget: null });
     return { unitId: unit.id, action: 'applied', target };
   }
   const owner = await loadActor(db, schedule.createdBy);
@@ -68,11 +70,11 @@ async function applyOne(db: Database, schedule: UnitSchedule, unit: Unit, group:
   try {
     if (plan.kind === 'scale') {
       const { buildId } = await changeUnitNodes(db, { onBehalfOf: owner.userId, label: SCHEDULE_LABEL }, unit.id, { numNodes: plan.numNodes });
-      await record(db, schedule.id, { lastError: null, startedTarget: { ...target, nodes: target.nodes ?? live.length } });
+      await record(db, schedule.id, { lastError: null, startedTarget: recorded });
       return { unitId: unit.id, action: 'scale', buildId, target };
     }
     const { buildId } = await requestPower(db, onBehalfOf(owner), { unitId: unit.id, nodeIds: plan.nodes.map((n) => n.id) }, { action: plan.action });
-    await record(db, schedule.id, { lastError: null, startedTarget: { ...target, nodes: target.nodes ?? live.length } });
+    await record(db, schedule.id, { lastError: null, startedTarget: recorded });
     return { unitId: unit.id, action: plan.action === 'on' ? 'powerOn' : 'powerOff', buildId, target };
   } catch (e) {
     // Another change went first (tried again next round), no room in the quota, the owner's rights: said on the page.
